@@ -1,0 +1,185 @@
+// API 2.0 request signature ("signature v1"), reference §2: sort params by name (byte order),
+// `_` in names becomes `.`, raw values, `METHOD + host + path + '?' + params`, HMAC, Base64.
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { flattenParams, type FlatParams, type ParamValue } from './params';
+
+export type SignatureMethod = 'HmacSHA1' | 'HmacSHA256';
+export type HttpMethod = 'GET' | 'POST';
+
+export interface Credentials {
+  secretId: string;
+  secretKey: string;
+  /** Temporary-credential token, sent as the common parameter `Token`. */
+  token?: string;
+}
+
+/** The name as it appears in the string to sign: every `_` becomes `.`. */
+export const signedName = (name: string): string => name.replaceAll('_', '.');
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** `name=value&…` sorted by signed name, values raw (not URL-encoded). `Signature` itself is left out. */
+export function canonicalParams(params: FlatParams): string {
+  return Object.entries(params)
+    .filter(([name]) => name !== 'Signature')
+    .map(([name, value]) => [signedName(name), value] as const)
+    .sort(([a], [b]) => byBytes(a, b))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
+export function stringToSign(method: string, host: string, path: string, params: FlatParams): string {
+  return `${method.toUpperCase()}${host}${path}?${canonicalParams(params)}`;
+}
+
+/** HmacSHA256 only when the request says so; anything else is HmacSHA1, as documented. */
+export const signatureMethodOf = (params: FlatParams): SignatureMethod =>
+  params.SignatureMethod === 'HmacSHA256' ? 'HmacSHA256' : 'HmacSHA1';
+
+export function hmacBase64(source: string, secretKey: string, method: SignatureMethod): string {
+  return createHmac(method === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey).update(source, 'utf8').digest('base64');
+}
+
+export interface SignInput {
+  method: string;
+  /** host[:port] exactly as sent in the Host header. */
+  host: string;
+  path: string;
+  params: FlatParams;
+  secretKey: string;
+}
+
+export function sign({ method, host, path, params, secretKey }: SignInput): string {
+  return hmacBase64(stringToSign(method, host, path, params), secretKey, signatureMethodOf(params));
+}
+
+/** RFC 3986 encoding: decodes to the same value whether the server reads `+` as space or not. */
+export const encodeValue = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export const encodeParams = (params: FlatParams): string =>
+  Object.entries(params)
+    .map(([name, value]) => `${encodeValue(name)}=${encodeValue(value)}`)
+    .join('&');
+
+export interface SignRequestInput {
+  /** Full URL of the API, e.g. https://vod.api.qcloud.com/v2/index.php */
+  endpoint: string | URL;
+  action: string;
+  params?: Record<string, ParamValue>;
+  credentials: Credentials;
+  method?: HttpMethod;
+  region?: string;
+  signatureMethod?: SignatureMethod;
+  /** Data-upload API: POST with every parameter in the query string and the chunk as body. */
+  paramsInQuery?: boolean;
+  timestamp?: number;
+  nonce?: number;
+}
+
+export interface SignedRequest {
+  url: string;
+  method: HttpMethod;
+  /** Form body for POST requests of the general API; undefined otherwise. */
+  body?: string;
+  headers: Record<string, string>;
+  /** Every parameter sent, Signature included. */
+  params: FlatParams;
+}
+
+/** Build a complete signed request with fresh common parameters (Timestamp, Nonce). */
+export function signRequest(input: SignRequestInput): SignedRequest {
+  const method = input.method ?? 'GET';
+  const url = new URL(input.endpoint);
+  const params: FlatParams = {
+    ...flattenParams(input.params ?? {}),
+    Action: input.action,
+    Region: input.region ?? 'gz',
+    Timestamp: String(input.timestamp ?? Math.floor(Date.now() / 1000)),
+    Nonce: String(input.nonce ?? randomInt(1, 2 ** 47)),
+    SecretId: input.credentials.secretId,
+  };
+  if (input.signatureMethod) params.SignatureMethod = input.signatureMethod;
+  if (input.credentials.token) params.Token = input.credentials.token;
+  params.Signature = sign({
+    method,
+    host: url.host,
+    path: url.pathname,
+    params,
+    secretKey: input.credentials.secretKey,
+  });
+  const encoded = encodeParams(params);
+  const base = `${url.origin}${url.pathname}`;
+  if (method === 'GET' || input.paramsInQuery) {
+    return { url: `${base}?${encoded}`, method, headers: {}, params };
+  }
+  return {
+    url: base,
+    method,
+    body: encoded,
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    params,
+  };
+}
+
+export type VerifyRule =
+  | 'missing-signature'
+  | 'bad-signature-encoding'
+  | 'signature-mismatch';
+
+export type VerifyResult =
+  | { ok: true; signatureMethod: SignatureMethod }
+  | { ok: false; rule: VerifyRule; message: string; hint?: string };
+
+const constantTimeEqual = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
+
+/**
+ * Server side: recompute and compare in constant time. On a mismatch, look for the usual client
+ * mistakes (wrong host or port, encoded values, `_` kept, another algorithm, another method) so the
+ * caller can say which rule the client broke. That search runs only on the failure path.
+ */
+export function verify(input: SignInput): VerifyResult {
+  const given = input.params.Signature;
+  if (!given) return { ok: false, rule: 'missing-signature', message: 'the Signature parameter is missing' };
+  const givenBytes = Buffer.from(given, 'base64');
+  if (givenBytes.length === 0 || givenBytes.toString('base64') !== given) {
+    return { ok: false, rule: 'bad-signature-encoding', message: 'Signature is not Base64' };
+  }
+  const signatureMethod = signatureMethodOf(input.params);
+  const expected = Buffer.from(sign(input), 'base64');
+  if (constantTimeEqual(givenBytes, expected)) return { ok: true, signatureMethod };
+  return {
+    ok: false,
+    rule: 'signature-mismatch',
+    message: `the ${signatureMethod} signature does not match the request`,
+    hint: diagnose(input, givenBytes),
+  };
+}
+
+function diagnose(input: SignInput, given: Buffer): string | undefined {
+  const { method, host, path, params, secretKey } = input;
+  const matches = (source: string, alg: SignatureMethod = signatureMethodOf(params)) =>
+    constantTimeEqual(given, Buffer.from(hmacBase64(source, secretKey, alg), 'base64'));
+  const hostname = host.replace(/:\d+$/, '');
+  if (hostname !== host && matches(stringToSign(method, hostname, path, params))) {
+    return `signed for host ${hostname} but sent to ${host}: sign the Host header as sent, port included`;
+  }
+  for (const otherMethod of ['GET', 'POST']) {
+    if (otherMethod !== method.toUpperCase() && matches(stringToSign(otherMethod, host, path, params))) {
+      return `signed as ${otherMethod} but sent as ${method.toUpperCase()}`;
+    }
+  }
+  const other: SignatureMethod = signatureMethodOf(params) === 'HmacSHA1' ? 'HmacSHA256' : 'HmacSHA1';
+  if (matches(stringToSign(method, host, path, params), other)) {
+    return `signed with ${other}; send SignatureMethod=${other} so the server uses it`;
+  }
+  const encoded = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeValue(v)]));
+  if (matches(stringToSign(method, host, path, encoded))) return 'values were URL-encoded in the string to sign; sign raw values';
+  const rawNames = `${method.toUpperCase()}${host}${path}?${Object.entries(params)
+    .filter(([k]) => k !== 'Signature')
+    .sort(([a], [b]) => byBytes(a, b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')}`;
+  if (matches(rawNames)) return "parameter names kept '_'; turn '_' into '.' in the string to sign";
+  return undefined;
+}
