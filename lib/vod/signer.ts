@@ -18,13 +18,16 @@ export const signedName = (name: string): string => name.replaceAll('_', '.');
 
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-/** `name=value&…` sorted by signed name, values raw (not URL-encoded). `Signature` itself is left out. */
-export function canonicalParams(params: FlatParams): string {
+/**
+ * `name=value&…` sorted by name in byte order, then `_` turned into `.`, values raw (not URL-encoded).
+ * Sorting the names as sent, before the `_` rewrite, is what Tencent's Node, PHP and CLI SDKs do.
+ * `Signature` itself is left out.
+ */
+export function canonicalParams(params: FlatParams, rename: (name: string) => string = signedName): string {
   return Object.entries(params)
     .filter(([name]) => name !== 'Signature')
-    .map(([name, value]) => [signedName(name), value] as const)
     .sort(([a], [b]) => byBytes(a, b))
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${rename(name)}=${value}`)
     .join('&');
 }
 
@@ -53,9 +56,12 @@ export function sign({ method, host, path, params, secretKey }: SignInput): stri
   return hmacBase64(stringToSign(method, host, path, params), secretKey, signatureMethodOf(params));
 }
 
-/** RFC 3986 encoding: decodes to the same value whether the server reads `+` as space or not. */
+/**
+ * RFC 3986 encoding: decodes to the same value whether the server reads `+` as space or not.
+ * Lone surrogates become U+FFFD, as they do in the UTF-8 bytes that are signed.
+ */
 export const encodeValue = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  encodeURIComponent(value.toWellFormed()).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export const encodeParams = (params: FlatParams): string =>
   Object.entries(params)
@@ -175,11 +181,7 @@ function diagnose(input: SignInput, given: Buffer): string | undefined {
   }
   const encoded = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeValue(v)]));
   if (matches(stringToSign(method, host, path, encoded))) return 'values were URL-encoded in the string to sign; sign raw values';
-  const rawNames = `${method.toUpperCase()}${host}${path}?${Object.entries(params)
-    .filter(([k]) => k !== 'Signature')
-    .sort(([a], [b]) => byBytes(a, b))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&')}`;
-  if (matches(rawNames)) return "parameter names kept '_'; turn '_' into '.' in the string to sign";
+  const keptUnderscores = `${method.toUpperCase()}${host}${path}?${canonicalParams(params, (name) => name)}`;
+  if (matches(keptUnderscores)) return "parameter names kept '_'; turn '_' into '.' in the string to sign";
   return undefined;
 }
