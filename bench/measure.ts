@@ -1,0 +1,66 @@
+// Measurement helpers: medians of interleaved rounds, so comparisons share the machine's state.
+import os from 'node:os';
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** Human statement of the goal, e.g. "≥ 0.8× raw HMAC". */
+  goal?: string;
+  met?: boolean;
+  note?: string;
+}
+
+export interface Section {
+  title: string;
+  figures: Figure[];
+  notes?: string[];
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+export const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+};
+
+/** Operations per second of `fn`, run for about `ms` milliseconds. */
+export function opsPerSecond(fn: () => unknown, ms = 200): number {
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(ms) * 1_000_000n;
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    for (let i = 0; i < 200; i++) fn();
+    n += 200;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return n / (Number(elapsed) / 1e9);
+}
+
+/** Runs every contender once per round, in rotating order, and returns the median of each. */
+export function interleaved(contenders: Record<string, () => number>, rounds = 7): Record<string, number> {
+  const names = Object.keys(contenders);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      samples[name]!.push(contenders[name]!());
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(samples[n]!)]));
+}
+
+export function machine() {
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
