@@ -7,7 +7,9 @@ const program = new Command('vodflow')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [];
+const commands: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./commands/explain'),
+];
 
 for (const load of commands) (await load()).register(program);
 

@@ -1,0 +1,25 @@
+// VOD error codes: the seed's processing table, the API codes, and classify() over them.
+export type { Basis, Category, Classification, ErrorEntry, Stage, Step } from './types';
+export { classify, knownCodes, parseCode, ERROR_TABLE, type ClassifyContext } from './classify';
+export {
+  RETRY_RULE,
+  RETRYABLE_CATEGORIES,
+  SOURCE_READING_STEPS,
+  OUTPUT_CHECKING_STEPS,
+  isRetryableCategory,
+  categoryOfStep,
+  canRetryFlag,
+} from './rule';
+export {
+  PROCESSING_RANGES,
+  PROCESSING_SUFFIXES,
+  SOURCE_REQUIREMENTS,
+  PROCESSING_CODES,
+  INFERRED_PROCESSING,
+  rangeOf,
+  type ProcessingRange,
+  type ProcessingSuffix,
+  type SourceRequirement,
+} from './processing';
+export { COMMON_API_CODES, UPLOAD_HOST_CODES, ACTION_CODES } from './api';
+export { SEED_TEXT } from './seed-text';
