@@ -9,6 +9,7 @@ const program = new Command('vodflow')
 
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/explain'),
+  () => import('./commands/api'),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -159,7 +159,7 @@ describe('properties', () => {
     params: fc.dictionary(name, value, { minKeys: 1, maxKeys: 10 }),
     secretKey: fc.string({ minLength: 1, maxLength: 40 }),
   });
-  const signedRequest = request.map((r) => ({ ...r, params: { ...r.params, Signature: sign(r) } }));
+  const signedRequest = request.map((r) => ({ ...r, params: { ...r.params, Signature: sign(r) } as FlatParams }));
   const mutateChar = (s: string, i: number, c: string) => s.slice(0, i) + c + s.slice(i + 1);
 
   it('verify(sign(p)) holds', () => {
