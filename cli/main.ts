@@ -10,6 +10,8 @@ const program = new Command('vodflow')
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/explain'),
   () => import('./commands/api'),
+  () => import('./commands/emulator'),
+  () => import('./commands/sample'),
 ];
 
 for (const load of commands) (await load()).register(program);

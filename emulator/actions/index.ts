@@ -1,0 +1,46 @@
+// Which actions exist, and on which API (reference §4.0, §1.1).
+import { confirmEvent, pullEvent } from './events';
+import { createClass, deleteClass, describeAllClass, describeClass, modifyClass } from './classes';
+import { deleteVodFile, modifyVodInfo } from './manage';
+import { describeVodInfo, describeVodPlayUrls, getVideoInfo } from './media-info';
+import { clipVideo, concatVideo, convertVodFile, createImageSprite, createSnapshotByTimeOffset, processFile } from './processing';
+import { multiPullVodFile } from './pull';
+import { getTaskInfo, getTaskList, redoTask } from './tasks';
+import { finishUpload, initUpload, uploadPart } from './upload';
+import type { ActionHandler } from './types';
+
+export { CLIENT_UPLOAD_ACTIONS } from './client-upload';
+
+/** General server API (`/v2/index.php`, `/v2/interface.php`). */
+export const GENERAL_ACTIONS: Record<string, ActionHandler> = {
+  DescribeClass: describeClass,
+  GetClassInfo: describeClass,
+  DescribeAllClass: describeAllClass,
+  CreateClass: createClass,
+  ModifyClass: modifyClass,
+  DeleteClass: deleteClass,
+  MultiPullVodFile: multiPullVodFile,
+  GetVideoInfo: getVideoInfo,
+  DescribeVodPlayUrls: describeVodPlayUrls,
+  DescribeVodInfo: describeVodInfo,
+  ModifyVodInfo: modifyVodInfo,
+  DeleteVodFile: deleteVodFile,
+  ConvertVodFile: convertVodFile,
+  ProcessFile: processFile,
+  CreateSnapshotByTimeOffset: createSnapshotByTimeOffset,
+  CreateImageSprite: createImageSprite,
+  ConcatVideo: concatVideo,
+  ClipVideo: clipVideo,
+  GetTaskInfo: getTaskInfo,
+  GetTaskList: getTaskList,
+  RedoTask: redoTask,
+  PullEvent: pullEvent,
+  ConfirmEvent: confirmEvent,
+};
+
+/** Data-upload API: params in the query string, the chunk as body (`/v2` and `/v3/index.php`). */
+export const UPLOAD_ACTIONS: Record<string, ActionHandler> = {
+  InitUpload: initUpload,
+  UploadPart: uploadPart,
+  FinishUpload: finishUpload,
+};

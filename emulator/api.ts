@@ -1,0 +1,124 @@
+// One API call from the wire to the envelope: parse (strictly), inject faults, authenticate,
+// dispatch, and answer `{code, message, codeDesc, …}` with HTTP 200 — whatever happens inside.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FlatParams } from '../lib/vod/params';
+import { CLIENT_UPLOAD_ACTIONS, GENERAL_ACTIONS, UPLOAD_ACTIONS } from './actions';
+import { Args } from './actions/args';
+import type { ActionHandler } from './actions/types';
+import type { EmulatorContext } from './context';
+import { readBody, sendJson, sendPreflight } from './http-io';
+import { ApiError, authenticate, envelope } from './protocol';
+import type { ReplayGuard } from './replay';
+import type { Stats } from './stats';
+import { parseParamString, WireError } from './wire';
+
+export type ApiRoute = 'general' | 'upload';
+
+/** `/v2/interface.php` appears in the seed's example request. */
+export const API_PATHS: Record<string, ApiRoute> = {
+  '/v2/index.php': 'general',
+  '/v2/interface.php': 'general',
+  '/v3/index.php': 'upload',
+};
+
+const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
+
+export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats: Stats, req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
+  const route = API_PATHS[path]!;
+  const method = req.method ?? 'GET';
+  if (method === 'OPTIONS') return sendPreflight(req, res);
+  const { limits } = ctx.settings;
+  let action: string | undefined;
+  let uploadHost = false;
+  const answer = (body: Record<string, unknown>, close = false) => {
+    const code = typeof body.code === 'number' ? body.code : 0;
+    stats.answered(action, code);
+    sendJson(res, 200, body, close);
+  };
+  const fail = (code: number, message: string, extra: Record<string, unknown> = {}, close = false) =>
+    answer(envelope(code, message, { ...(uploadHost ? { canRetry: 0 } : {}), ...extra }), close);
+
+  // The query decides whether this is a data-upload call (params in the query, bytes as body).
+  let query: FlatParams = {};
+  let queryError: string | undefined;
+  if (rawQuery.length > limits.maxQueryBytes) queryError = `the query string is longer than ${limits.maxQueryBytes} bytes`;
+  else if (!VISIBLE_ASCII.test(rawQuery)) queryError = 'the query string must be percent-encoded ASCII';
+  else {
+    try {
+      query = parseParamString(rawQuery, limits);
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      queryError = err.message;
+    }
+  }
+  const queryAction = query.Action;
+  uploadHost = queryAction !== undefined && (queryAction in UPLOAD_ACTIONS || queryAction in CLIENT_UPLOAD_ACTIONS);
+  const body = await readBody(req, uploadHost ? limits.maxPartBytes : limits.maxBodyBytes);
+  if (body.aborted) return;
+  if (body.tooLarge) return fail(uploadHost ? -10006 : 4000, `the request body is larger than ${uploadHost ? limits.maxPartBytes : limits.maxBodyBytes} bytes`, {}, true);
+  if (method !== 'GET' && method !== 'POST') return fail(4000, `method ${method} is not supported: use GET or POST`);
+
+  let params: FlatParams;
+  try {
+    if (method === 'GET' || uploadHost) {
+      if (queryError) throw new WireError(queryError);
+      params = query;
+    } else {
+      // POST: the body holds every parameter; the query string is ignored (reference §1.1).
+      const type = String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded');
+      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) throw new WireError(`POST bodies must be application/x-www-form-urlencoded, not ${type}`);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(body.bytes);
+      } catch {
+        throw new WireError('the body is not valid UTF-8');
+      }
+      params = parseParamString(text.trim(), limits);
+    }
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    return fail(4000, err.message);
+  }
+  action = params.Action;
+
+  const decision = ctx.faults.decide(action);
+  if (decision.delayMs) await new Promise((r) => setTimeout(r, decision.delayMs));
+  if (decision.fault === 'drop') {
+    stats.dropped++;
+    req.socket.destroy();
+    return;
+  }
+  if (decision.fault === 'http503') {
+    stats.answered(action, 503);
+    return sendJson(res, 503, { code: 6200, message: 'injected fault: service unavailable', codeDesc: 'ServiceUnavailable' });
+  }
+  if (decision.fault === 'error6000') return fail(6000, 'injected fault: internal error');
+
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  try {
+    if (!action) throw new ApiError(4000, 'missing common parameter Action');
+    const client = CLIENT_UPLOAD_ACTIONS[action];
+    let result: Record<string, unknown>;
+    if (client) {
+      result = await client({ ctx, params, body: body.bytes });
+    } else {
+      const account = authenticate({ method, host: req.headers.host, path, params, acceptMillis: uploadHost }, ctx.accounts, replay);
+      const handler: ActionHandler | undefined = UPLOAD_ACTIONS[action] ?? (route === 'general' ? GENERAL_ACTIONS[action] : undefined);
+      if (!handler) throw new ApiError(6100, `action ${action} is not supported ${route === 'upload' ? 'on the data-upload API' : 'by this API'}`);
+      if (uploadHost && method === 'GET' && action === 'UploadPart') throw new ApiError(-10003, 'UploadPart is POST only: the body is the part');
+      const args = uploadHost ? new Args(params, -10003, { canRetry: 0 }) : new Args(params);
+      result = await handler({ ctx, account, args, body: body.bytes, signal: abort.signal });
+    }
+    if (decision.fault === 'dropAfter') {
+      stats.dropped++;
+      req.socket.destroy();
+      return;
+    }
+    answer(envelope(0, '', result));
+  } catch (err) {
+    if (err instanceof ApiError) return fail(err.code, err.message, err.extra);
+    ctx.log('error', `internal error in ${action ?? 'a request'}`, { error: String((err as Error)?.stack ?? err) });
+    return fail(6000, 'internal error; see the emulator log');
+  }
+}

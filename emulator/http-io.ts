@@ -1,0 +1,65 @@
+// Reading bodies with a cap and writing JSON answers, without ever throwing at the caller.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface Body {
+  bytes: Buffer;
+  tooLarge: boolean;
+  /** The client went away before the end of the body. */
+  aborted: boolean;
+}
+
+/** Buffers up to `limit` bytes; past that, drains (up to a hard cap) so an answer can still be read. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const hardCap = limit * 4 + 1024 * 1024;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const done = (aborted: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve({ bytes: size > limit ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: size > limit, aborted });
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+      // Past the hard cap, stop reading: answer now, then close the connection.
+      if (size > hardCap) {
+        req.pause();
+        done(false);
+      }
+    });
+    req.on('end', () => done(false));
+    req.on('error', () => done(true));
+    req.on('close', () => done(!req.complete));
+  });
+}
+
+export const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'content-length, content-range, accept-ranges',
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(payload);
+}
+
+export function sendPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(204, {
+    ...CORS_HEADERS,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
+    'access-control-max-age': '600',
+    'content-length': '0',
+  });
+  res.end();
+}
