@@ -1,0 +1,136 @@
+// fauxqs 1.9.2 keeps everything in memory (its README: "No persistence"), so `--data DIR` is
+// honoured here: queues with their messages and buckets with their objects are snapshotted to
+// DIR and restored on the next start. Object bodies are written once per version (content files
+// named by a hash of bucket+key), the small JSON index is rewritten atomically.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { S3StoreT, SqsStoreT } from './fauxqs-stores';
+
+const messageSchema = z.object({
+  messageId: z.string(),
+  body: z.string(),
+  md5OfBody: z.string(),
+  messageAttributes: z.record(z.string(), z.object({ DataType: z.string(), StringValue: z.string().optional(), BinaryValue: z.string().optional() })),
+  md5OfMessageAttributes: z.string(),
+  sentTimestamp: z.number(),
+  approximateReceiveCount: z.number(),
+  approximateFirstReceiveTimestamp: z.number().optional(),
+  delayUntil: z.number().optional(),
+  messageGroupId: z.string().optional(),
+  messageDeduplicationId: z.string().optional(),
+  sequenceNumber: z.string().optional(),
+});
+
+const snapshotSchema = z.object({
+  version: z.literal(1),
+  queues: z.array(z.object({ name: z.string(), arn: z.string(), attributes: z.record(z.string(), z.string()), tags: z.record(z.string(), z.string()), messages: z.array(messageSchema) })),
+  buckets: z.array(
+    z.object({
+      name: z.string(),
+      objects: z.array(z.object({ key: z.string(), file: z.string(), contentType: z.string(), etag: z.string(), lastModified: z.string(), metadata: z.record(z.string(), z.string()) })),
+    }),
+  ),
+});
+type Snapshot = z.infer<typeof snapshotSchema>;
+
+// Attributes fauxqs computes itself; restoring them would freeze stale numbers.
+const COMPUTED = /^(Approximate|CreatedTimestamp|LastModifiedTimestamp|QueueArn)/;
+
+interface BucketsInternals {
+  buckets: Map<string, Map<string, { key: string; body: Buffer; contentType: string; etag: string; lastModified: Date; metadata: Record<string, string> }>>;
+}
+
+export class FauxqsPersistence {
+  private readonly index: string;
+  private readonly objectsDir: string;
+  private written = new Map<string, string>(); // object file → etag+mtime already on disk
+  private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(dir: string, private readonly sqs: SqsStoreT, private readonly s3: S3StoreT) {
+    this.index = path.join(dir, 'state.json');
+    this.objectsDir = path.join(dir, 'objects');
+  }
+
+  /** Recreates queues (with URLs on the new port), their messages, buckets and objects. */
+  async restore(queueUrl: (name: string) => string): Promise<{ queues: number; messages: number; objects: number }> {
+    if (!existsSync(this.index)) return { queues: 0, messages: 0, objects: 0 };
+    const snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
+    let messages = 0;
+    let objects = 0;
+    for (const q of snapshot.queues) {
+      const queue = this.sqs.createQueue(q.name, queueUrl(q.name), q.arn, q.attributes, q.tags);
+      for (const message of q.messages) queue.enqueue({ ...message });
+      messages += q.messages.length;
+    }
+    for (const bucket of snapshot.buckets) {
+      this.s3.createBucket(bucket.name);
+      for (const o of bucket.objects) {
+        const body = await readFile(path.join(this.objectsDir, o.file));
+        const stored = this.s3.putObject(bucket.name, o.key, body, o.contentType, o.metadata);
+        // keep the original ETag (multipart ETags are not an MD5 of the body) and time
+        Object.assign(stored, { etag: o.etag, lastModified: new Date(o.lastModified) });
+        this.written.set(o.file, `${o.etag}@${o.lastModified}`);
+        objects++;
+      }
+    }
+    return { queues: snapshot.queues.length, messages, objects };
+  }
+
+  /** Coalesces bursts of mutations into one save shortly after. */
+  schedule(delayMs = 300): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.save().catch((error: unknown) => console.error(`[local] saving SQS/S3 state failed: ${(error as Error).message}`));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Writes the snapshot now (serialised with any save in progress). */
+  save(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.saving = this.saving.catch(() => undefined).then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
+    await mkdir(this.objectsDir, { recursive: true });
+    const snapshot: Snapshot = { version: 1, queues: [], buckets: [] };
+    for (const queue of this.sqs.listQueues()) {
+      const inspected = queue.inspectMessages();
+      // In-flight messages come back visible, as after a visibility timeout: nobody holds their receipt handles any more.
+      const all = [...inspected.ready, ...inspected.delayed, ...inspected.inflight.map((entry) => entry.message)];
+      const attributes = Object.fromEntries(Object.entries(queue.attributes).filter(([key]) => !COMPUTED.test(key)));
+      snapshot.queues.push({ name: queue.name, arn: queue.arn, attributes, tags: Object.fromEntries(queue.tags), messages: all.map((m) => ({ ...m })) });
+    }
+    const live = new Set<string>();
+    for (const [name, objects] of (this.s3 as unknown as BucketsInternals).buckets) {
+      const entry: Snapshot['buckets'][number] = { name, objects: [] };
+      for (const object of objects.values()) {
+        const file = createHash('sha256').update(`${name}/${object.key}`).digest('hex');
+        const version = `${object.etag}@${object.lastModified.toISOString()}`;
+        live.add(file);
+        if (this.written.get(file) !== version) {
+          await writeFile(path.join(this.objectsDir, file), object.body);
+          this.written.set(file, version);
+        }
+        entry.objects.push({ key: object.key, file, contentType: object.contentType, etag: object.etag, lastModified: object.lastModified.toISOString(), metadata: object.metadata });
+      }
+      snapshot.buckets.push(entry);
+    }
+    const tmp = `${this.index}.tmp`;
+    await writeFile(tmp, JSON.stringify(snapshot));
+    await rename(tmp, this.index);
+    for (const file of [...this.written.keys()].filter((f) => !live.has(f))) {
+      await rm(path.join(this.objectsDir, file), { force: true });
+      this.written.delete(file);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Starts the AWS stand-ins in-process on 127.0.0.1: fauxqs (SQS + S3, JSON protocol) and
+// dynalite (DynamoDB). With a data dir, dynalite keeps its LevelDB there and SQS/S3 state is
+// snapshotted by FauxqsPersistence (fauxqs itself has no persistence).
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import { buildApp } from 'fauxqs';
+import type { FastifyRequest, FastifyReply } from 'fastify';
+import { FauxqsPersistence } from './fauxqs-persistence';
+import { createFauxqsStores, type S3StoreT, type SqsStoreT } from './fauxqs-stores';
+
+/** Any non-empty pair works with both stand-ins; fixed so tools outside the stack can reuse it. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'vodflow-local', secretAccessKey: 'vodflow-local-secret' } as const;
+
+export interface StartServicesOptions {
+  region: string;
+  dataDir?: string;
+  ports?: { fauxqs?: number; dynamodb?: number };
+  /** Called after every completed fauxqs request (the S3 bridge listens here). */
+  onFauxqsResponse?: (request: FastifyRequest, reply: FastifyReply) => void;
+}
+
+export interface LocalServices {
+  region: string;
+  endpoints: { sqs: string; s3: string; dynamodb: string };
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  sqsStore: SqsStoreT;
+  s3Store: S3StoreT;
+  /** Writes SQS/S3 state now (no-op without a data dir). */
+  persist(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServices(options: StartServicesOptions): Promise<LocalServices> {
+  const stores = await createFauxqsStores();
+  const persistence = options.dataDir
+    ? new FauxqsPersistence(path.join(options.dataDir, 'sqs-s3'), stores.sqsStore, stores.s3Store)
+    : undefined;
+  const app = buildApp({ logger: false, defaultRegion: options.region, stores });
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    try {
+      options.onFauxqsResponse?.(request, reply);
+      if (persistence && request.method !== 'GET' && request.method !== 'HEAD') persistence.schedule();
+    } catch (error) {
+      console.error(`[local] fauxqs response hook failed: ${(error as Error).message}`);
+    }
+    done();
+  });
+  await app.listen({ host: '127.0.0.1', port: options.ports?.fauxqs ?? 0 });
+  const fauxqsUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  let dynamo: Server;
+  try {
+    if (persistence) {
+      const restored = await persistence.restore((name) => `${fauxqsUrl}/000000000000/${name}`);
+      if (restored.queues || restored.objects) console.error(`[local] restored ${restored.queues} queues, ${restored.messages} messages, ${restored.objects} objects`);
+    }
+    dynamo = await startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+  let closed = false;
+  return {
+    region: options.region,
+    endpoints: { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynamoUrl },
+    credentials: { ...LOCAL_CREDENTIALS },
+    sqsStore: stores.sqsStore,
+    s3Store: stores.s3Store,
+    persist: async () => {
+      await persistence?.save();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close(); // fauxqs sets forceCloseConnections and cancels long polls
+      await persistence?.save();
+      const closing = new Promise<void>((resolve, reject) => dynamo.close((error) => (error ? reject(error) : resolve())));
+      dynamo.closeAllConnections(); // SDK clients keep sockets alive; don't wait for their timeout
+      await closing;
+    },
+  };
+}
+
+async function startDynalite(dir: string | undefined, port: number): Promise<Server> {
+  // dynalite is CommonJS with no types; its `path` option selects LevelDB over memory-level.
+  const dynalite = createRequire(import.meta.url)('dynalite') as (opts: Record<string, unknown>) => Server;
+  if (dir) await mkdir(dir, { recursive: true });
+  const server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
