@@ -12,6 +12,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/api'),
   () => import('./commands/emulator'),
   () => import('./commands/sample'),
+  () => import('./commands/process'),
 ];
 
 for (const load of commands) (await load()).register(program);

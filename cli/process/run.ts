@@ -1,0 +1,129 @@
+// `vodflow process`: the whole flow on an in-process local stack, for each file concurrently.
+import { availableParallelism } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DEV_ACCOUNT } from '../../emulator';
+import type { DownstreamEvent } from '../../lib/events/contracts';
+import { startLocalStack, type LocalStack } from '../../lib/local';
+import { createVodClient } from '../../lib/vod/client';
+import { createDisplay, type FileState } from './display';
+import { fetchJob, fetchSubTasks, watchEvents } from './follow';
+import { copyOutputs, type CopiedFile } from './outputs';
+import { summarize } from './summary';
+import { createUpload, putFile } from './upload';
+
+export interface ProcessOptions {
+  files: string[];
+  json: boolean;
+  definitions?: number[];
+  callbackMode: 'http' | 'reliable' | 'poll';
+  /** Where outputs are copied; undefined = do not copy. */
+  outDir?: string;
+  keep: boolean;
+  quiet: boolean;
+  /** Give up on a file after this long (its job keeps its state in the stack). */
+  timeoutS: number;
+  dataDir?: string;
+  /** Handler logs (structured JSON) on stdout too. */
+  verbose?: boolean;
+}
+
+export interface FileResult {
+  path: string;
+  event?: DownstreamEvent;
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function limit<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<{ exitCode: number; results: FileResult[]; stack?: LocalStack }> {
+  const note = (line: string) => !options.quiet && err.write(`${line}\n`);
+  note('vodflow: starting the local stack (SQS/S3, DynamoDB, VOD emulator, handlers)…');
+  const stack = await startLocalStack({
+    logLevel: 'silent',
+    dataDir: options.dataDir,
+    callbackMode: options.callbackMode,
+    env: {
+      // Handler logs (JSON on stdout) would bury the summary, which already says why a file failed.
+      POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
+      ...(options.definitions ? { VOD_DEFINITIONS: options.definitions.join(',') } : {}),
+    },
+    // Reliable mode: drain PullEvent often instead of once a minute.
+    scheduleTimeScale: options.callbackMode === 'reliable' ? 20 : undefined,
+  });
+  const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
+  const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });
+  const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
+  const display = createDisplay(err, !options.quiet);
+  const target = { httpApi: stack.endpoints.httpApi, apiKey: stack.secrets.apiKey };
+
+  const follow = async (path: string, state: FileState): Promise<FileResult> => {
+    const started = Date.now();
+    try {
+      const upload = await createUpload(target, path);
+      display.update(state, { phase: 'uploading', uploadPercent: 0 });
+      await putFile(upload.url, upload.headers, path, (sent) => {
+        state.uploadPercent = Math.floor((sent / Math.max(1, upload.size)) * 100);
+      });
+      display.update(state, { phase: 'queued', uploadPercent: 100 });
+      const terminal = events.next(upload.jobId);
+      let event: DownstreamEvent | undefined;
+      void terminal.then((e) => (event = e));
+      const deadline = started + options.timeoutS * 1000;
+      while (!event && Date.now() < deadline) {
+        const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
+        if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });
+        if (job?.status === 'PROCESSING') {
+          const subTasks = job.vodTaskId ? await fetchSubTasks(vod, job.vodTaskId) : [];
+          display.update(state, { phase: 'processing', progress: job.progress, subTasks });
+        }
+        await Promise.race([terminal, sleep(250)]);
+      }
+      if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
+      display.update(state, event.type === 'vodflow.video.ready' ? { phase: 'ready', progress: 100 } : { phase: 'failed', detail: `VOD code ${event.data.error.code}` });
+      let copied: Map<string, CopiedFile[]> | undefined;
+      const outDir = options.outDir && join(options.outDir, basename(path, extname(path)));
+      if (outDir && event.type === 'vodflow.video.ready') copied = await copyOutputs(event, outDir);
+      if (options.json) out.write(`${JSON.stringify(event)}\n`);
+      else out.write(`${summarize({ path, event, seconds: (Date.now() - started) / 1000, copied, outDir })}\n\n`);
+      return { path, event };
+    } catch (error) {
+      const message = (error as Error).message;
+      display.update(state, { phase: 'failed', detail: message });
+      if (!options.json) out.write(`✘ ${basename(path)}: ${message}\n\n`);
+      return { path, error: message };
+    }
+  };
+
+  let results: FileResult[];
+  try {
+    const states = options.files.map((file) => display.add(resolve(file)));
+    // Uploads and bookkeeping are light; the emulator's own pool bounds the media work by CPU.
+    const indexed = options.files.map((file, i) => ({ file: resolve(file), state: states[i]! }));
+    results = await limit(indexed, Math.max(2, availableParallelism() * 2), ({ file, state }) => follow(file, state));
+  } finally {
+    display.stop();
+    await events.stop();
+  }
+  const exitCode = results.every((r) => r.event?.type === 'vodflow.video.ready') ? 0 : 1;
+  if (options.keep) {
+    note(`vodflow: the stack stays up (Ctrl-C to stop): HTTP API ${stack.endpoints.httpApi}, VOD emulator ${stack.endpoints.emulator}`);
+    return { exitCode, results, stack };
+  }
+  sqs.destroy();
+  await stack.close();
+  return { exitCode, results };
+}

@@ -1,0 +1,67 @@
+// `vodflow process` end to end on the real local stack: a good clip and a broken one in one run.
+// One stack per file: handler modules (and their cached config) live once per process.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../../cli/process/run';
+import { createMediaEngine } from '../../emulator/media';
+import { makeBroken, makeClip } from '../../emulator/media/fixtures';
+
+const capture = () => {
+  const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
+  let text = '';
+  stream.on('data', (chunk) => (text += chunk));
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+};
+
+describe('vodflow process', () => {
+  let dir: string;
+  let good: string;
+  let broken: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vodflow-process-'));
+    good = await makeClip({ path: join(dir, 'good.mp4'), seconds: 1, width: 320, height: 180 });
+    broken = await makeBroken('truncated', join(dir, 'broken.mp4'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('makes a good clip ready and explains a broken one, exit 1', async () => {
+    const out = capture();
+    const err = capture();
+    const outDir = join(dir, 'out');
+    const { exitCode, results } = await runProcess(
+      { files: [good, broken], json: false, definitions: [20, 210], callbackMode: 'http', outDir, keep: false, quiet: false, timeoutS: 120 },
+      out.stream,
+      err.stream,
+    );
+    expect(exitCode).toBe(1);
+    const [ready, failed] = results;
+    expect(ready?.event?.type).toBe('vodflow.video.ready');
+    expect(failed?.event?.type).toBe('vodflow.video.failed');
+    if (failed?.event?.type !== 'vodflow.video.failed') throw new Error('unreachable');
+    expect(failed.event.data.error).toMatchObject({ code: -43001, stage: 'probe', retryable: false });
+
+    const text = out.text();
+    expect(text).toMatch(/✔ good\.mp4: ready/);
+    expect(text).toMatch(/✘ broken\.mp4: failed with VOD code -43001/);
+    expect(text).toMatch(/what to do {5}The source file is damaged/);
+    expect(err.text()).toMatch(/good\.mp4 {2}uploading/);
+
+    // Outputs were copied and are real media at the advertised size.
+    if (ready?.event?.type !== 'vodflow.video.ready') throw new Error('unreachable');
+    const mp4 = ready.event.data.playSet.find((p) => p.definition === 20)!;
+    const local = join(outDir, 'good', 'f0.f20.mp4');
+    expect(existsSync(local)).toBe(true);
+    const engine = createMediaEngine({ concurrency: 1 });
+    try {
+      const info = await engine.probeSource(local);
+      expect({ width: info.width, height: info.height }).toEqual({ width: mp4.width, height: mp4.height });
+    } finally {
+      await engine.close();
+    }
+    expect(existsSync(join(outDir, 'good', 'f0.f210.m3u8'))).toBe(true);
+  }, 120_000);
+});
