@@ -1,0 +1,56 @@
+// create-upload: POST /uploads — a presigned PUT URL for one video and the jobId it will get.
+// The key carries the job id (uploads/<jobId>/<filename>), so ingest maps the object to this job
+// and GET /jobs/{id} answers from now on (AWAITING_UPLOAD until the object arrives).
+import { extname } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { z } from 'zod';
+import { s3 } from '../lib/aws/clients';
+import { config } from '../lib/config';
+import { parseInput } from '../lib/http/errors';
+import { httpHandler, json } from '../lib/http/handler';
+import { newUploadJobId, reserveUpload, uploadKey } from '../lib/jobs';
+
+config();
+
+const body = () => {
+  const { ingest, http } = config();
+  return z.object({
+    filename: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a plain file name (no slashes or control characters)')
+      .refine((f) => f !== '.' && f !== '..', 'must be a plain file name')
+      .refine((f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()), `must end in a video extension (${ingest.videoExtensions.join(', ')})`),
+    contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
+    size: z.number().int().min(1).max(http.uploadMaxBytes, `must be at most ${http.uploadMaxBytes} bytes`),
+  });
+};
+
+export const handler = httpHandler(
+  async (event) => {
+    const cfg = config();
+    const input = parseInput(body(), event.body, 'body');
+    const jobId = newUploadJobId();
+    const key = uploadKey(jobId, input.filename);
+    const ttlDays = Math.ceil(cfg.http.uploadUrlTtlS / 86_400) + 1;
+    await reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, ttlDays);
+    const url = await getSignedUrl(
+      s3(),
+      new PutObjectCommand({ Bucket: cfg.uploadBucket, Key: key, ContentType: input.contentType, ContentLength: input.size }),
+      { expiresIn: cfg.http.uploadUrlTtlS },
+    );
+    return json(201, {
+      jobId,
+      upload: {
+        url,
+        method: 'PUT',
+        headers: { 'content-type': input.contentType },
+        expiresAt: new Date(Date.now() + cfg.http.uploadUrlTtlS * 1000).toISOString(),
+      },
+      job: `/jobs/${jobId}`,
+    });
+  },
+  { jsonBody: true },
+);

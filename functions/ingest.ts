@@ -1,0 +1,60 @@
+// ingest: S3 ObjectCreated → a job (deduplicated on bucket+key+etag+versionId) → upload-queue.
+import { extname } from 'node:path';
+import { config } from '../lib/config';
+import { createJob, jobIdFor, leaseFor, runStep, type JobSource } from '../lib/jobs';
+import { decodeS3Key, enqueue, s3Notification, sqsHandler, type RecordContext, type S3EventRecord, type S3Notification } from '../lib/messages';
+
+config();
+
+const parse = (body: string): S3Notification => s3Notification.parse(JSON.parse(body));
+
+const sourceOf = (r: S3EventRecord): JobSource => ({
+  bucket: r.s3.bucket.name,
+  key: decodeS3Key(r.s3.object.key),
+  etag: r.s3.object.eTag?.replaceAll('"', ''),
+  versionId: r.s3.object.versionId,
+  size: r.s3.object.size,
+});
+
+/** Why an object is not a video job, or undefined when it is one. */
+function skipReason(r: S3EventRecord, source: JobSource): string | undefined {
+  const { ingest } = config();
+  if (!r.eventName.startsWith('ObjectCreated')) return `event ${r.eventName} is not an object creation`;
+  if (source.key.endsWith('/')) return 'a folder placeholder';
+  const ext = extname(source.key).slice(1).toLowerCase();
+  if (!ingest.videoExtensions.includes(ext)) return `extension ".${ext}" is not a video extension (${ingest.videoExtensions.join(', ')})`;
+  if (source.size === 0) return 'an empty object';
+  if (source.size !== undefined && source.size > ingest.maxSourceBytes) return `${source.size} bytes exceeds MAX_SOURCE_BYTES ${ingest.maxSourceBytes}`;
+  return undefined;
+}
+
+async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void> {
+  const cfg = config();
+  const source = sourceOf(r);
+  const reason = skipReason(r, source);
+  if (reason) {
+    ctx.logger.info('object skipped', { bucket: source.bucket, key: source.key, reason });
+    return;
+  }
+  const jobId = jobIdFor(source);
+  const log = ctx.logger.createChild({ persistentKeys: { jobId } });
+  log.setCorrelationId(jobId);
+  const created = await createJob(jobId, source, cfg.upload.mode);
+  const step = await runStep(jobId, 'ingest', leaseFor(ctx.remainingMs()), () =>
+    enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId, attempt: 1 }),
+  );
+  if (step.ran) log.info('job queued', { bucket: source.bucket, key: source.key, size: source.size, mode: cfg.upload.mode, created });
+  else log.info('repeated notification for a known object; nothing to do', { key: source.key, step: step.claim });
+}
+
+export const handler = sqsHandler(
+  parse,
+  (n) => (n.kind === 'records' && n.records[0] ? jobIdFor(sourceOf(n.records[0])) : undefined),
+  async (notification, ctx) => {
+    if (notification.kind === 'test') {
+      ctx.logger.info('S3 test event acknowledged', { bucket: notification.bucket });
+      return;
+    }
+    for (const record of notification.records) await ingestRecord(record, ctx);
+  },
+);

@@ -1,0 +1,50 @@
+// pull-events: reliable callback mode ("可靠回调"). A scheduled loop of PullEvent long polls
+// inside the invocation's time budget; each event becomes a task-finished message, and its
+// handle is confirmed only after that message is durably enqueued (unconfirmed events come back).
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { logger } from '../lib/aws/log';
+import { vodClient } from '../lib/aws/vod';
+import { config } from '../lib/config';
+import { handleVodEvent } from '../lib/jobs';
+
+config();
+
+/** PullEvent holds an empty queue up to 5 s; the client gives it 10 s. */
+const PULL_TIMEOUT_MS = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function drainEvents(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ pulled: number; confirmed: number; polls: number }> {
+  const client = await vodClient();
+  const reserve = config().pullEventsReserveMs;
+  const totals = { pulled: 0, confirmed: 0, polls: 0 };
+  while (context.getRemainingTimeInMillis() > reserve) {
+    const started = Date.now();
+    const { eventList } = await client.pullEvent({}, { timeoutMs: PULL_TIMEOUT_MS, retry: { maxAttempts: 1 } });
+    totals.polls++;
+    totals.pulled += eventList.length;
+    const confirm: string[] = [];
+    for (const { msgHandle, eventContent } of eventList) {
+      try {
+        await handleVodEvent(eventContent, 'pull-event', logger);
+        confirm.push(msgHandle);
+      } catch (err) {
+        logger.error('event not handled; left unconfirmed so VOD delivers it again', { eventType: eventContent.eventType, error: (err as Error).message });
+      }
+    }
+    if (confirm.length) {
+      await client.confirmEvent({ msgHandle: confirm });
+      totals.confirmed += confirm.length;
+    }
+    // A server that answers an empty queue at once must not turn this loop into a busy spin.
+    if (!eventList.length && Date.now() - started < 1000) await sleep(1000);
+  }
+  return totals;
+}
+
+export const handler = middy(async (_event: unknown, context: Context) => {
+  const totals = await drainEvents(context);
+  logger.info('event pull finished', totals);
+  return totals;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,30 @@
+// vod-webhook: POST /vod/callback/{token} — VOD's HTTP callback ("普通回调"). The secret path
+// token is compared in constant time; the body is parsed against every documented event type;
+// the claim is confirmed with a signed GetTaskInfo (callbacks carry no signature); duplicates are
+// absorbed by the per-task marker. VOD waits 5 s at most, so the answer is quick and small.
+import { logger } from '../lib/aws/log';
+import { readSecret } from '../lib/aws/secrets';
+import { config, requireSecret } from '../lib/config';
+import { matchesAny } from '../lib/http/api-key';
+import { httpError } from '../lib/http/errors';
+import { httpHandler, json } from '../lib/http/handler';
+import { handleVodEvent } from '../lib/jobs';
+import { safeParseVodEvent } from '../lib/vod/client';
+
+requireSecret(config().callbackToken);
+
+export const handler = httpHandler(
+  async (event, context) => {
+    const token = event.pathParameters?.token ?? '';
+    if (!matchesAny(token, [await readSecret(config().callbackToken)])) throw httpError(404, 'not_found', 'no such callback');
+    const raw = typeof event.body === 'string' && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const parsed = safeParseVodEvent(raw ?? '');
+    if (!parsed.success) {
+      // 400 lets VOD's two retries happen; the issues name the fields for the operator.
+      throw httpError(400, 'invalid_event', `${parsed.eventType ?? 'event'}: ${parsed.issues.join('; ')}`);
+    }
+    const result = await handleVodEvent(parsed.event, 'callback', logger);
+    return json(200, { ok: true, result, requestId: context.awsRequestId });
+  },
+  { auth: false },
+);

@@ -1,0 +1,193 @@
+// The whole runtime configuration, parsed once from the environment by one zod schema.
+// A missing or malformed variable fails the cold start with a message naming it, instead of
+// surfacing later as an undefined URL deep inside a handler.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+// Lambda env values are strings; an empty string means "not set".
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const str = () => z.string().trim().min(1);
+const url = () => z.url({ protocol: /^https?$/ });
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const intList = () =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d+$/, 'expected comma-separated non-negative integers').transform(Number)));
+const strList = () =>
+  z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+const queueName = () => z.string().regex(/^[\w-]{1,80}$/, 'expected an SQS queue name');
+const queueVars = <P extends string>(prefix: P) =>
+  ({ [`${prefix}_QUEUE_URL`]: opt(url()), [`${prefix}_QUEUE`]: opt(queueName()) }) as unknown as Record<`${P}_QUEUE_URL` | `${P}_QUEUE`, z.ZodType<string | undefined>>;
+
+const schema = z.object({
+  JOBS_TABLE: str(),
+  UPLOAD_BUCKET: str(),
+  // Each queue by URL, or by name (resolved once with GetQueueUrl): serverless.yml passes names,
+  // so `serverless invoke local` needs no CloudFormation lookup.
+  ...queueVars('UPLOAD'),
+  ...queueVars('PROCESS'),
+  ...queueVars('POLL'),
+  ...queueVars('RESULT'),
+  ...queueVars('CLASSIFY'),
+  ...queueVars('EVENTS'),
+
+  // Either the plain value (local stack) or the SSM parameter name read at runtime (AWS).
+  VOD_SECRET_ID: opt(str()),
+  VOD_SECRET_KEY: opt(str()),
+  VOD_SECRET_ID_PARAM: opt(str()),
+  VOD_SECRET_KEY_PARAM: opt(str()),
+  VOD_REGION: z.string().default('gz'),
+  VOD_ENDPOINT: url().default('https://vod.api.qcloud.com/v2/index.php'),
+  VOD_UPLOAD_ENDPOINT: url().default('https://vod2.qcloud.com/v2/index.php'),
+  VOD_SIGNATURE_METHOD: z.enum(['HmacSHA1', 'HmacSHA256']).default('HmacSHA256'),
+  VOD_TIMEOUT_MS: int(500, 60_000).default(10_000),
+  VOD_DEFINITIONS: intList().default([20, 210]),
+  VOD_COVER_DEFINITION: opt(int(0, 1_000_000)).default(10),
+  VOD_COVER_PERCENT: int(0, 100).default(50),
+  VOD_SNAPSHOT_DEFINITION: opt(int(0, 1_000_000)),
+  VOD_SNAPSHOT_OFFSETS_MS: opt(intList()),
+  VOD_CLASS_ID: opt(int(0, 2 ** 31)),
+  VOD_PROCEDURE: opt(str()),
+
+  UPLOAD_MODE: z.enum(['pull', 'push']).default('pull'),
+  // VOD may queue a pull for a while; the presigned GET must outlive that (S3 caps it at 7 days).
+  PULL_URL_TTL_S: int(300, 604_800).default(43_200),
+  VIDEO_EXTENSIONS: strList().default(['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mxf', '3gp']),
+  MAX_SOURCE_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
+
+  POLL_BASE_DELAY_S: int(0, 900).default(5),
+  POLL_MAX_DELAY_S: int(1, 900).default(300),
+  JOB_DEADLINE_S: int(1, 7 * 86_400).default(6 * 3600),
+  MAX_ATTEMPTS: int(1, 20).default(3),
+  RETRY_BASE_DELAY_S: int(0, 900).default(30),
+  RETRY_MAX_DELAY_S: int(0, 86_400).default(900),
+  JOB_TTL_DAYS: int(1, 3650).default(30),
+
+  CALLBACK_TOKEN: opt(str()),
+  CALLBACK_TOKEN_PARAM: opt(str()),
+  API_KEYS: opt(strList()),
+  API_KEYS_PARAM: opt(str()),
+  EVENT_SOURCE: str().default('/vodflow'),
+  EVENT_SUBSCRIBERS: opt(strList().pipe(z.array(url()))),
+  EVENT_SIGNING_SECRET: opt(str()),
+  EVENT_SIGNING_SECRET_PARAM: opt(str()),
+  EVENT_DELIVERY_TIMEOUT_MS: int(100, 30_000).default(5_000),
+
+  UPLOAD_URL_TTL_S: int(60, 604_800).default(900),
+  UPLOAD_MAX_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
+  UPLOAD_SIGNATURE_TTL_S: int(60, 7_776_000).default(3600),
+  CORS_ORIGINS: strList().default(['*']),
+  PULL_EVENTS_RESERVE_MS: int(1_000, 60_000).default(12_000),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.output<typeof schema>) {
+  return {
+    jobsTable: env.JOBS_TABLE,
+    uploadBucket: env.UPLOAD_BUCKET,
+    queues: {
+      upload: queueRef(env, 'UPLOAD'),
+      process: queueRef(env, 'PROCESS'),
+      poll: queueRef(env, 'POLL'),
+      result: queueRef(env, 'RESULT'),
+      classify: queueRef(env, 'CLASSIFY'),
+      events: queueRef(env, 'EVENTS'),
+    },
+    vod: {
+      secretId: { value: env.VOD_SECRET_ID, param: env.VOD_SECRET_ID_PARAM, name: 'VOD_SECRET_ID' },
+      secretKey: { value: env.VOD_SECRET_KEY, param: env.VOD_SECRET_KEY_PARAM, name: 'VOD_SECRET_KEY' },
+      region: env.VOD_REGION,
+      endpoint: env.VOD_ENDPOINT,
+      uploadEndpoint: env.VOD_UPLOAD_ENDPOINT,
+      signatureMethod: env.VOD_SIGNATURE_METHOD,
+      timeoutMs: env.VOD_TIMEOUT_MS,
+      definitions: env.VOD_DEFINITIONS,
+      cover: env.VOD_COVER_DEFINITION === undefined ? undefined : { definition: env.VOD_COVER_DEFINITION, percent: env.VOD_COVER_PERCENT },
+      snapshots:
+        env.VOD_SNAPSHOT_DEFINITION === undefined || !env.VOD_SNAPSHOT_OFFSETS_MS?.length
+          ? undefined
+          : { definition: env.VOD_SNAPSHOT_DEFINITION, timeOffsetsMs: env.VOD_SNAPSHOT_OFFSETS_MS },
+      classId: env.VOD_CLASS_ID,
+      procedure: env.VOD_PROCEDURE,
+    },
+    ingest: {
+      videoExtensions: env.VIDEO_EXTENSIONS.map((e) => e.toLowerCase().replace(/^\./, '')),
+      maxSourceBytes: env.MAX_SOURCE_BYTES,
+    },
+    upload: { mode: env.UPLOAD_MODE, pullUrlTtlS: env.PULL_URL_TTL_S },
+    poll: { baseDelayS: env.POLL_BASE_DELAY_S, maxDelayS: env.POLL_MAX_DELAY_S, deadlineS: env.JOB_DEADLINE_S },
+    retry: { maxAttempts: env.MAX_ATTEMPTS, baseDelayS: env.RETRY_BASE_DELAY_S, maxDelayS: env.RETRY_MAX_DELAY_S },
+    jobTtlDays: env.JOB_TTL_DAYS,
+    callbackToken: { value: env.CALLBACK_TOKEN, param: env.CALLBACK_TOKEN_PARAM, name: 'CALLBACK_TOKEN' },
+    apiKeys: { value: env.API_KEYS?.join(','), param: env.API_KEYS_PARAM, name: 'API_KEYS' },
+    events: {
+      source: env.EVENT_SOURCE,
+      subscribers: env.EVENT_SUBSCRIBERS ?? [],
+      signingSecret: { value: env.EVENT_SIGNING_SECRET, param: env.EVENT_SIGNING_SECRET_PARAM, name: 'EVENT_SIGNING_SECRET' },
+      deliveryTimeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS,
+    },
+    http: {
+      uploadUrlTtlS: env.UPLOAD_URL_TTL_S,
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      uploadSignatureTtlS: env.UPLOAD_SIGNATURE_TTL_S,
+      corsOrigins: env.CORS_ORIGINS,
+    },
+    pullEventsReserveMs: env.PULL_EVENTS_RESERVE_MS,
+  };
+}
+
+/** A queue URL, or `name:<queue name>` to be resolved at runtime (lib/aws/queues). */
+function queueRef(env: Record<string, unknown>, prefix: string): string {
+  const url = env[`${prefix}_QUEUE_URL`] as string | undefined;
+  const name = env[`${prefix}_QUEUE`] as string | undefined;
+  if (url) return url;
+  if (name) return `name:${name}`;
+  throw new ConfigError(`Invalid configuration — ${prefix}_QUEUE: set ${prefix}_QUEUE (a queue name) or ${prefix}_QUEUE_URL`);
+}
+
+/** A secret given either inline (`NAME`) or as an SSM parameter name (`NAME_PARAM`). */
+export interface SecretSetting {
+  value: string | undefined;
+  param: string | undefined;
+  name: string;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration — ${lines.join('; ')}`);
+  }
+  const config = toConfig(parsed.data);
+  requireSecret(config.vod.secretId);
+  requireSecret(config.vod.secretKey);
+  if (config.events.subscribers.length) requireSecret(config.events.signingSecret);
+  return config;
+}
+
+/** Fails naming both variables when neither the value nor its SSM parameter name is set. */
+export function requireSecret(setting: SecretSetting): SecretSetting {
+  if (setting.value === undefined && setting.param === undefined) {
+    throw new ConfigError(`Invalid configuration — ${setting.name}: set ${setting.name} or ${setting.name}_PARAM (an SSM parameter name)`);
+  }
+  return setting;
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration (parsed on first use; handlers call it at module load). */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases; production never calls this. */
+export function resetConfig(): void {
+  cached = undefined;
+}

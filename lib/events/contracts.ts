@@ -1,0 +1,60 @@
+// Downstream events, version 1: CloudEvents 1.0 (structured JSON) sent to the events queue and,
+// signed with Standard Webhooks headers, to optional HTTP subscribers. Exactly one terminal
+// event per job; its `id` is derived from the job and the terminal state, so a redelivered copy
+// carries the same id and consumers can drop it.
+import { z } from 'zod';
+import { jobErrorSchema, outputsSchema } from '../jobs/types';
+
+export const EVENT_TYPES = { ready: 'vodflow.video.ready', failed: 'vodflow.video.failed' } as const;
+export const DATA_SCHEMA_VERSION = 1;
+
+const sourceRef = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  etag: z.string().optional(),
+  versionId: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+
+const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({
+    specversion: z.literal('1.0'),
+    id: z.string().min(1).describe('Deterministic per job and terminal state: duplicates share it'),
+    source: z.string().min(1).describe('URI-reference of the emitting vodflow deployment'),
+    type: z.literal(type),
+    subject: z.string().min(1).describe('The jobId'),
+    time: z.iso.datetime({ offset: true }),
+    datacontenttype: z.literal('application/json'),
+    dataschema: z.string().describe('Names the data schema and its version'),
+    data,
+  });
+
+export const videoReadyDataV1 = z.object({
+  jobId: z.string(),
+  source: sourceRef.optional(),
+  attempts: z.number().int().min(1),
+  fileId: outputsSchema.shape.fileId,
+  playSet: outputsSchema.shape.playSet.describe('One playable URL per transcoding definition'),
+  coverUrl: outputsSchema.shape.coverUrl,
+  snapshots: outputsSchema.shape.snapshots,
+  duration: outputsSchema.shape.duration.describe('Seconds'),
+});
+
+export const videoFailedDataV1 = z.object({
+  jobId: z.string(),
+  source: sourceRef.optional(),
+  attempts: z.number().int().min(1),
+  fileId: z.string().optional(),
+  vodTaskId: z.string().optional(),
+  error: jobErrorSchema.describe('The VOD code explained: where it happened, why, whether a retry helps, what to do'),
+});
+
+export const videoReadyEventV1 = envelope(EVENT_TYPES.ready, videoReadyDataV1);
+export const videoFailedEventV1 = envelope(EVENT_TYPES.failed, videoFailedDataV1);
+export const downstreamEvent = z.discriminatedUnion('type', [videoReadyEventV1, videoFailedEventV1]);
+
+export type VideoReadyEvent = z.infer<typeof videoReadyEventV1>;
+export type VideoFailedEvent = z.infer<typeof videoFailedEventV1>;
+export type DownstreamEvent = z.infer<typeof downstreamEvent>;
+
+export const dataSchemaOf = (type: DownstreamEvent['type']): string => `urn:vodflow:schema:${type}:v${DATA_SCHEMA_VERSION}`;

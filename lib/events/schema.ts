@@ -1,0 +1,33 @@
+// JSON Schema of the downstream events, generated from the zod contracts (the single source).
+// Regenerate the committed files with:  npx tsx lib/events/schema.ts
+// test/lib/events/schema.test.ts fails when they drift from the zod schemas.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { videoFailedEventV1, videoReadyEventV1 } from './contracts';
+
+export const REGENERATE_COMMAND = 'npx tsx lib/events/schema.ts';
+
+const documents = {
+  'vodflow.video.ready.v1.schema.json': { schema: videoReadyEventV1, title: 'vodflow.video.ready (v1)' },
+  'vodflow.video.failed.v1.schema.json': { schema: videoFailedEventV1, title: 'vodflow.video.failed (v1)' },
+};
+
+/** File name → file content (pretty JSON with a trailing newline). */
+export function generateEventSchemas(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(documents).map(([file, { schema, title }]) => {
+      const json = { title, ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' }) };
+      return [file, `${JSON.stringify(json, null, 2)}\n`];
+    }),
+  );
+}
+
+export const eventsDir = fileURLToPath(new URL('../../events/', import.meta.url));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const [file, text] of Object.entries(generateEventSchemas())) {
+    writeFileSync(`${eventsDir}${file}`, text);
+    process.stdout.write(`wrote events/${file}\n`);
+  }
+}

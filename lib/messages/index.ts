@@ -1,0 +1,6 @@
+export * from './internal';
+export * from './queue';
+export * from './s3-event';
+export * from './outcome';
+export * from './consumer';
+export * from './backoff';

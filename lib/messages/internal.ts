@@ -1,0 +1,103 @@
+// Queue message contracts between the handlers, version 1. Every message names its job and the
+// attempt it belongs to, so a message from a superseded attempt is recognised and dropped.
+// A breaking change adds a v2 schema beside these and keeps reading v1 until queues drain.
+import { z } from 'zod';
+
+const base = {
+  v: z.literal(1),
+  jobId: z.string().min(1),
+  attempt: z.number().int().min(1),
+};
+const taskKind = z.enum(['pull', 'procedure']);
+
+/** upload-queue → initiate-upload */
+export const initiateUploadV1 = z.object({ ...base, type: z.literal('initiate-upload') });
+
+/** process-queue → start-processing; `redoVodTaskId` asks for RedoTask instead of a new ProcessFile. */
+export const startProcessingV1 = z.object({
+  ...base,
+  type: z.literal('start-processing'),
+  fileId: z.string().min(1),
+  redoVodTaskId: z.string().min(1).optional(),
+});
+
+/** poll-queue → poll-status; one link of a polling chain. */
+export const pollStatusV1 = z.object({
+  ...base,
+  type: z.literal('poll-status'),
+  vodTaskId: z.string().min(1),
+  task: taskKind,
+  /** Position in the chain (0 = first poll); the step marker of each link. */
+  seq: z.number().int().min(0),
+  /** When polling this task began (ms); the overall deadline counts from here. */
+  startedAt: z.number().int(),
+  /** Not before this time (ms): SQS delays cap at 900 s, so longer waits hop through the queue. */
+  dueAt: z.number().int().optional(),
+});
+
+/** What a finished VOD task produced, normalised from GetTaskInfo or an event body. */
+export const taskOutcomeV1 = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    fileId: z.string().optional(),
+    coverUrl: z.string().optional(),
+    snapshots: z.array(z.object({ timeOffset: z.number(), url: z.string() })).default([]),
+    duration: z.number().optional(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    code: z.number().int(),
+    message: z.string(),
+    /** The failed sub-task (Transcode, CoverBySnapshot, PullFile…), when VOD names one. */
+    subTask: z.string().optional(),
+  }),
+]);
+export type TaskOutcome = z.infer<typeof taskOutcomeV1>;
+
+/** result-queue → publish-result; produced by poll-status, vod-webhook and pull-events alike. */
+export const taskFinishedV1 = z.object({
+  ...base,
+  type: z.literal('task-finished'),
+  vodTaskId: z.string().min(1),
+  task: taskKind,
+  via: z.enum(['poll', 'callback', 'pull-event']),
+  outcome: taskOutcomeV1,
+});
+
+/** Where a failure happened in the pipeline (not VOD's stage: that comes from classify). */
+export const failureOrigin = z.enum([
+  'pull', //      MultiPullVodFile refused, or the pull task failed      → initiate the upload again
+  'push', //      the chunked upload failed                               → initiate the upload again
+  'process', //   ProcessFile / RedoTask refused                          → start processing again
+  'procedure', // the procedure task failed                               → RedoTask
+  'poll', //      GetTaskInfo refused (e.g. the task is gone)             → no retry path
+  'deadline', //  VOD did not finish within JOB_DEADLINE_S                → no retry path
+]);
+
+/** classify-queue → classify-error */
+export const classifyFailureV1 = z.object({
+  ...base,
+  type: z.literal('classify-failure'),
+  origin: failureOrigin,
+  code: z.number().int(),
+  message: z.string(),
+  vodTaskId: z.string().optional(),
+  subTask: z.string().optional(),
+  /** The data-upload host's canRetry flag, when the code came from there. */
+  canRetry: z.number().int().optional(),
+});
+
+export type InitiateUpload = z.infer<typeof initiateUploadV1>;
+export type StartProcessing = z.infer<typeof startProcessingV1>;
+export type PollStatus = z.infer<typeof pollStatusV1>;
+export type TaskFinished = z.infer<typeof taskFinishedV1>;
+export type ClassifyFailure = z.infer<typeof classifyFailureV1>;
+
+export const internalMessage = z.discriminatedUnion('type', [
+  initiateUploadV1,
+  startProcessingV1,
+  pollStatusV1,
+  taskFinishedV1,
+  classifyFailureV1,
+]);
+export type InternalMessage = z.infer<typeof internalMessage>;

@@ -1,0 +1,106 @@
+// VOD's two notification modes: HTTP callbacks into vod-webhook (token, zod, signed fetch-back,
+// dedupe) and reliable mode through pull-events (PullEvent … ConfirmEvent). Polling is slowed to
+// a minute here, so a job that finishes in seconds finished through the notification.
+import '../support/quiet';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJob, jobIdFor } from '../../lib/jobs';
+import { putObject } from '../support/s3-notify';
+import { runUntil, lambdaContext } from '../support/stack';
+import { startHttpApi, type HttpLambda } from '../support/http-api';
+import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
+
+let h: Harness;
+let api: Awaited<ReturnType<typeof startHttpApi>>;
+let drainEvents: (ctx: { getRemainingTimeInMillis(): number }) => Promise<{ pulled: number; confirmed: number }>;
+
+beforeAll(async () => {
+  h = await startHarness({ pullEventHoldMs: 200, callbackRetryDelayMs: 100 });
+  h.env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000' });
+  const webhook = (await import('../../functions/vod-webhook')).handler as unknown as HttpLambda;
+  drainEvents = (await import('../../functions/pull-events')).drainEvents;
+  api = await startHttpApi([{ method: 'POST', path: '/vod/callback/{token}', handler: webhook }]);
+});
+afterAll(async () => {
+  await api?.close();
+  await h?.close();
+});
+
+const jobIdOf = async (key: string) => {
+  const head = await h.stack.s3.send(new HeadObjectCommand({ Bucket: h.stack.bucket, Key: key }));
+  return jobIdFor({ bucket: h.stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });
+};
+const post = (path: string, body: unknown) =>
+  fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('vod-webhook (HTTP callback mode)', () => {
+  it('finishes a job from callbacks, confirmed by GetTaskInfo, and absorbs a duplicate callback', async () => {
+    h.emu.setCallback(`${api.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');
+    const before = h.emu.stats();
+    await putObject(h.stack, 'cb/clip.mp4', h.goodClip);
+    const jobId = await jobIdOf('cb/clip.mp4');
+    await h.settle(jobId, 30_000);
+    const job = (await getJob(jobId))!;
+    expect(job.status).toBe('SUCCEEDED');
+    const after = h.emu.stats();
+    expect(after.callbacksDelivered - before.callbacksDelivered).toBeGreaterThanOrEqual(2); // pull + procedure
+    // Every callback was checked against the signed API before it was trusted.
+    expect((after.actions.GetTaskInfo ?? 0) - (before.actions.GetTaskInfo ?? 0)).toBeGreaterThanOrEqual(2);
+
+    // VOD retries callbacks: the same news again changes nothing.
+    const replay = await post(`/vod/callback/${CALLBACK_TOKEN}`, {
+      version: '4.0',
+      eventType: 'ProcedureStateChanged',
+      data: { vodTaskId: job.vodTaskId, status: 'FINISH', errCode: 0, message: '', fileId: job.fileId, processTaskList: [] },
+    });
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as { result: string }).result).toBe('duplicate');
+    await runUntil(h.stack, h.handlers, async () => false, { timeoutMs: 800 }).catch(() => undefined);
+    expect(await h.events()).toHaveLength(1);
+    h.emu.setCallback(undefined, 'none');
+  });
+
+  it('rejects a wrong token, names the bad fields, acknowledges unknown types and tasks', async () => {
+    expect((await post('/vod/callback/wrong-token', { version: '4.0', eventType: 'NewFileUpload', data: { fileId: '1' } })).status).toBe(404);
+
+    const bad = await post(`/vod/callback/${CALLBACK_TOKEN}`, { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/status/);
+
+    const notJson = await post(`/vod/callback/${CALLBACK_TOKEN}`, '{nope');
+    expect(notJson.status).toBe(400);
+
+    const unknownType = await post(`/vod/callback/${CALLBACK_TOKEN}`, { version: '4.0', eventType: 'PornCheckComplete', data: {} });
+    expect(unknownType.status).toBe(200);
+    expect(((await unknownType.json()) as { result: string }).result).toBe('ignored-type');
+
+    const foreign = await post(`/vod/callback/${CALLBACK_TOKEN}`, {
+      version: '4.0',
+      eventType: 'ProcedureStateChanged',
+      data: { vodTaskId: '1250000000-Procedure-00000000000000000000000000000000', status: 'FINISH', message: '', processTaskList: [] },
+    });
+    expect(((await foreign.json()) as { result: string }).result).toBe('unknown-task');
+  });
+});
+
+describe('pull-events (reliable callback mode)', () => {
+  it('turns pulled events into the job result and confirms them', async () => {
+    h.emu.setCallback(undefined, 'reliable');
+    await putObject(h.stack, 'reliable/clip.mp4', h.goodClip);
+    const jobId = await jobIdOf('reliable/clip.mp4');
+    let confirmed = 0;
+    await runUntil(
+      h.stack,
+      h.handlers,
+      async () => {
+        confirmed += (await drainEvents(lambdaContext('pull-events', 1500))).confirmed;
+        const job = await getJob(jobId);
+        return job?.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
+      },
+      { timeoutMs: 40_000 },
+    );
+    expect(confirmed).toBeGreaterThanOrEqual(2);
+    expect(await h.events()).toHaveLength(1);
+    h.emu.setCallback(undefined, 'none');
+  });
+});

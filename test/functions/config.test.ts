@@ -1,0 +1,53 @@
+// A missing or malformed variable fails at start (module load) naming the variable.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, parseConfig, resetConfig } from '../../lib/config';
+
+const base = {
+  JOBS_TABLE: 't',
+  UPLOAD_BUCKET: 'b',
+  UPLOAD_QUEUE_URL: 'http://q/1',
+  PROCESS_QUEUE: 'vodflow-dev-process',
+  POLL_QUEUE_URL: 'http://q/3',
+  RESULT_QUEUE_URL: 'http://q/4',
+  CLASSIFY_QUEUE_URL: 'http://q/5',
+  EVENTS_QUEUE_URL: 'http://q/6',
+  VOD_SECRET_ID: 'id',
+  VOD_SECRET_KEY_PARAM: '/vodflow/dev/vod-secret-key',
+};
+
+describe('config', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetConfig();
+  });
+
+  it('parses defaults and lists', () => {
+    const c = parseConfig({ ...base, VOD_DEFINITIONS: '20, 30,210' });
+    expect(c.vod.definitions).toEqual([20, 30, 210]);
+    expect(c.upload.mode).toBe('pull');
+    expect(c.queues.process).toBe('name:vodflow-dev-process');
+    expect(c.queues.upload).toBe('http://q/1');
+    expect(c.vod.secretKey).toMatchObject({ value: undefined, param: '/vodflow/dev/vod-secret-key' });
+  });
+
+  it.each([
+    [{ JOBS_TABLE: undefined }, /JOBS_TABLE/],
+    [{ POLL_QUEUE_URL: 'not a url' }, /POLL_QUEUE_URL/],
+    [{ RESULT_QUEUE_URL: undefined }, /RESULT_QUEUE \(a queue name\) or RESULT_QUEUE_URL/],
+    [{ VOD_DEFINITIONS: '20,abc' }, /VOD_DEFINITIONS/],
+    [{ UPLOAD_MODE: 'carrier-pigeon' }, /UPLOAD_MODE/],
+    [{ VOD_SECRET_ID: undefined }, /VOD_SECRET_ID or VOD_SECRET_ID_PARAM/],
+    [{ EVENT_SUBSCRIBERS: 'https://example.test/hook' }, /EVENT_SIGNING_SECRET/],
+  ])('names the bad variable %#', (patch, pattern) => {
+    const env = { ...base, ...patch } as Record<string, string | undefined>;
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(pattern);
+  });
+
+  it('makes a handler module fail to load', async () => {
+    for (const [k, v] of Object.entries(base)) vi.stubEnv(k, v);
+    vi.stubEnv('JOBS_TABLE', '');
+    resetConfig();
+    await expect(import('../../functions/get-job')).rejects.toThrow(/JOBS_TABLE/);
+  });
+});

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { eventIdOf, failedEvent, readyEvent } from '../../../lib/events/build';
+import { downstreamEvent } from '../../../lib/events/contracts';
+import { signedHeaders } from '../../../lib/events/emit';
+import { eventsDir, generateEventSchemas, REGENERATE_COMMAND } from '../../../lib/events/schema';
+import { jobSchema } from '../../../lib/jobs/types';
+
+const job = jobSchema.parse({
+  jobId: 's3-abcdefghijklmnopqrstuvwxyz',
+  status: 'PROCESSING',
+  attempt: 2,
+  createdAt: '2026-11-21T20:00:00.000Z',
+  updatedAt: '2026-11-21T20:00:00.000Z',
+  ttl: 1,
+  source: { bucket: 'b', key: 'k.mp4', etag: 'e', size: 10 },
+  fileId: '123',
+  vodTaskId: 'task-1',
+});
+const outputs = { fileId: '123', playSet: [{ definition: 10, url: 'http://x/f0.f10.mp4' }], snapshots: [] };
+const error = { code: -43001, stage: 'probe', step: 'probe-source', cause: 'corrupt-file', retryable: false, message: '文件损坏', message_en: 'corrupt', action: 'Re-encode', attempts: 2 };
+
+describe('downstream events', () => {
+  it('are CloudEvents 1.0 with an id fixed by job and terminal state', () => {
+    const a = readyEvent(job, outputs, '/vodflow/test', new Date(0));
+    const b = readyEvent(job, outputs, '/vodflow/test', new Date(5000));
+    expect(a.id).toBe(b.id);
+    expect(a.id).toBe(eventIdOf(job.jobId, 'ready'));
+    expect(a).toMatchObject({ specversion: '1.0', type: 'vodflow.video.ready', subject: job.jobId, datacontenttype: 'application/json' });
+    const f = failedEvent(job, error, '/vodflow/test');
+    expect(f.id).not.toBe(a.id);
+    expect(f).toMatchObject({ type: 'vodflow.video.failed', data: { error: { code: -43001, retryable: false }, attempts: 2, vodTaskId: 'task-1' } });
+  });
+
+  it('reject an event without its data', () => {
+    const a = readyEvent(job, outputs, '/x');
+    expect(downstreamEvent.safeParse({ ...a, data: undefined }).success).toBe(false);
+    expect(downstreamEvent.safeParse({ ...a, specversion: '0.3' }).success).toBe(false);
+  });
+
+  it('are signed with Standard Webhooks headers that verify with the same secret only', () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+    const event = readyEvent(job, outputs, '/x');
+    const body = JSON.stringify(event);
+    const headers = signedHeaders(secret, event, body);
+    expect(headers['webhook-id']).toBe(event.id);
+    expect(new Webhook(secret).verify(body, headers)).toMatchObject({ id: event.id });
+    expect(() => new Webhook(secret).verify(body.replace('ready', 'reedy'), headers)).toThrow();
+  });
+});
+
+describe('events/ JSON Schema', () => {
+  it('the committed files equal the ones generated from zod', () => {
+    for (const [file, text] of Object.entries(generateEventSchemas())) {
+      let committed = '';
+      try {
+        committed = readFileSync(`${eventsDir}${file}`, 'utf8');
+      } catch {
+        committed = '(missing)';
+      }
+      expect(committed, `events/${file} is stale: run ${REGENERATE_COMMAND}`).toBe(text);
+    }
+  });
+});
