@@ -179,12 +179,17 @@ export function requireSecret(setting: SecretSetting): SecretSetting {
   return setting;
 }
 
-let cached: Config | undefined;
+const KEYS = Object.keys(schema.shape);
+let cached: { env: string; config: Config } | undefined;
 
-/** The process-wide configuration (parsed on first use; handlers call it at module load). */
+/**
+ * The process-wide configuration, parsed on first use (handlers call it at module load) and again
+ * only if a variable it reads has changed — as when one process hosts a local stack after another.
+ */
 export function config(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
+  const env = KEYS.map((key) => process.env[key] ?? '').join('\0');
+  if (cached?.env !== env) cached = { env, config: parseConfig(process.env) };
+  return cached.config;
 }
 
 /** Tests change the environment between cases; production never calls this. */

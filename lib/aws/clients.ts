@@ -6,10 +6,21 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-const memo = <T>(make: () => T) => {
-  let value: T | undefined;
-  const get = () => (value ??= make());
-  get.reset = () => void (value = undefined);
+// What a client is built from: a client is rebuilt when one of these changes (a process that
+// hosts one local stack after another), and reused otherwise.
+const SETTINGS = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SSM'];
+
+const memo = <T extends { destroy(): void }>(make: () => T) => {
+  let built: { settings: string; value: T } | undefined;
+  const get = (): T => {
+    const settings = SETTINGS.map((name) => process.env[name] ?? '').join('\0');
+    if (built?.settings !== settings) {
+      built?.value.destroy();
+      built = { settings, value: make() };
+    }
+    return built.value;
+  };
+  get.reset = () => void (built = undefined);
   return get;
 };
 

@@ -1,5 +1,5 @@
-// `vodflow process` end to end on the real local stack: a good clip and a broken one in one run.
-// One stack per file: handler modules (and their cached config) live once per process.
+// `vodflow process` end to end on the real local stack, twice in one process: a good clip and a
+// broken one with HTTP callbacks, then --json with polling only.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,5 +63,20 @@ describe('vodflow process', () => {
       await engine.close();
     }
     expect(existsSync(join(outDir, 'good', 'f0.f210.m3u8'))).toBe(true);
+  }, 120_000);
+
+  it('--json prints one CloudEvent per file on stdout and nothing else', async () => {
+    const out = capture();
+    const { exitCode, results } = await runProcess(
+      { files: [good], json: true, callbackMode: 'poll', keep: false, quiet: true, timeoutS: 120 },
+      out.stream,
+      capture().stream,
+    );
+    expect(results[0]?.error).toBeUndefined();
+    expect(exitCode).toBe(0);
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const event = JSON.parse(lines[0]!);
+    expect(event).toMatchObject({ specversion: '1.0', type: 'vodflow.video.ready' });
   }, 120_000);
 });
