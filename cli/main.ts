@@ -1,20 +1,26 @@
 // Entry of the `vodflow` command. Each subcommand lives in cli/commands/<name>.ts and exports
-// `register(program)`; the list below is the whole CLI.
+// `register(program)`; the table below is the whole CLI. Only the module of the subcommand being
+// run is loaded (the others pull in the local stack, the AWS SDK and ffmpeg plumbing); `--help`
+// and unknown commands load them all.
 import { Command } from 'commander';
+
+const commands: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  process: () => import('./commands/process'),
+  dev: () => import('./commands/dev'),
+  emulator: () => import('./commands/emulator'),
+  api: () => import('./commands/api'),
+  explain: () => import('./commands/explain'),
+  jobs: () => import('./commands/jobs'),
+  sample: () => import('./commands/sample'),
+};
 
 const program = new Command('vodflow')
   .description('S3 → Tencent Cloud VOD (API v2) → video.ready / video.failed, with a local VOD v2 emulator')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [
-  () => import('./commands/explain'),
-  () => import('./commands/api'),
-  () => import('./commands/emulator'),
-  () => import('./commands/sample'),
-  () => import('./commands/process'),
-];
-
-for (const load of commands) (await load()).register(program);
+const requested = process.argv[2];
+const only = requested !== undefined && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
+for (const load of only) (await load()).register(program);
 
 await program.parseAsync(process.argv);
