@@ -14,6 +14,8 @@ config();
 
 /** vodflow's own code for "VOD did not finish in time" (VOD never sends negative 1). */
 export const DEADLINE_CODE = -1;
+/** vodflow's own code for "the job stopped moving" (found by sweep-jobs). */
+export const STALLED_CODE = -2;
 
 export function explain(msg: ClassifyFailure): JobError {
   const detail = msg.subTask ? `${msg.subTask}: ${msg.message}` : msg.message;
@@ -27,6 +29,20 @@ export function explain(msg: ClassifyFailure): JobError {
       message: '任务未在期限内完成',
       message_en: 'VOD did not finish the task before the job deadline',
       action: 'Check the task with `vodflow api GetTaskInfo vodTaskId=…`; for long videos raise JOB_DEADLINE_S, then submit the video again.',
+      detail,
+      attempts: msg.attempt,
+    };
+  }
+  if (msg.origin === 'stalled') {
+    return {
+      code: STALLED_CODE,
+      stage: 'pipeline',
+      step: null,
+      cause: 'stalled',
+      retryable: false,
+      message: '任务长时间没有进展',
+      message_en: 'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished',
+      action: 'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
       detail,
       attempts: msg.attempt,
     };

@@ -67,6 +67,9 @@ const schema = z.object({
   RETRY_BASE_DELAY_S: int(0, 900).default(30),
   RETRY_MAX_DELAY_S: int(0, 86_400).default(900),
   JOB_TTL_DAYS: int(1, 3650).default(30),
+  // A job untouched this long has lost its way (a message parked in a DLQ, a step failing over
+  // and over): sweep-jobs fails it, so every job ends in a terminal state and event.
+  STALE_JOB_S: int(600, 30 * 86_400).default(86_400),
 
   CALLBACK_TOKEN: opt(str()),
   CALLBACK_TOKEN_PARAM: opt(str()),
@@ -124,6 +127,7 @@ function toConfig(env: z.output<typeof schema>) {
     poll: { baseDelayS: env.POLL_BASE_DELAY_S, maxDelayS: env.POLL_MAX_DELAY_S, deadlineS: env.JOB_DEADLINE_S },
     retry: { maxAttempts: env.MAX_ATTEMPTS, baseDelayS: env.RETRY_BASE_DELAY_S, maxDelayS: env.RETRY_MAX_DELAY_S },
     jobTtlDays: env.JOB_TTL_DAYS,
+    staleJobS: env.STALE_JOB_S,
     callbackToken: { value: env.CALLBACK_TOKEN, param: env.CALLBACK_TOKEN_PARAM, name: 'CALLBACK_TOKEN' },
     apiKeys: { value: env.API_KEYS?.join(','), param: env.API_KEYS_PARAM, name: 'API_KEYS' },
     events: {

@@ -72,6 +72,7 @@ export const failureOrigin = z.enum([
   'procedure', // the procedure task failed                               → RedoTask
   'poll', //      GetTaskInfo refused (e.g. the task is gone)             → no retry path
   'deadline', //  VOD did not finish within JOB_DEADLINE_S                → no retry path
+  'stalled', //   the job did not move for STALE_JOB_S (sweep-jobs)       → no retry path
 ]);
 
 /** classify-queue → classify-error */

@@ -12,10 +12,10 @@ const sls = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
   functions: Record<string, { handler: string; role: string; timeout?: number; events: Array<Record<string, Record<string, unknown>>> }>;
 };
 const resources = stackResources();
-const FUNCTIONS = ['ingest', 'initiate-upload', 'start-processing', 'poll-status', 'publish-result', 'classify-error', 'vod-webhook', 'pull-events', 'create-upload', 'get-job', 'sign-upload'];
+const FUNCTIONS = ['ingest', 'initiate-upload', 'start-processing', 'poll-status', 'publish-result', 'classify-error', 'vod-webhook', 'pull-events', 'create-upload', 'get-job', 'sign-upload', 'sweep-jobs'];
 
 describe('serverless.yml', () => {
-  it('declares the eleven functions, each with its own handler file and role', () => {
+  it('declares the twelve functions, each with its own handler file and role', () => {
     expect(Object.keys(sls.functions).sort()).toEqual([...FUNCTIONS].sort());
     const roles = new Set<string>();
     for (const [name, fn] of Object.entries(sls.functions)) {

@@ -1,0 +1,43 @@
+// sweep-jobs: the backstop behind "every job ends in exactly one terminal event". A job can stop
+// moving without any handler deciding its fate — a message that failed maxReceiveCount times sits
+// in a DLQ, or a step kept crashing. Hourly, every job untouched for STALE_JOB_S is handed to
+// classify-error as `stalled`, which fails it (conditional write, one video.failed) like any other
+// failure. A redrive after that finds a terminal job and changes nothing.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { logger } from '../lib/aws/log';
+import { config } from '../lib/config';
+import { sendToClassify } from '../lib/jobs';
+import { staleJobs } from '../lib/jobs/stale';
+
+config();
+
+/** Stop sweeping while this much time is left; the next run picks up the rest. */
+const RESERVE_MS = 10_000;
+
+export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): Promise<{ stalled: number; complete: boolean }> {
+  const { staleJobS } = config();
+  const before = new Date(now - staleJobS * 1000).toISOString();
+  let stalled = 0;
+  for await (const job of staleJobs(before)) {
+    if (context.getRemainingTimeInMillis() < RESERVE_MS) return { stalled, complete: false };
+    await sendToClassify({
+      jobId: job.jobId,
+      attempt: job.attempt,
+      origin: 'stalled',
+      code: -2,
+      message: `no progress since ${job.updatedAt} (status ${job.status}, STALE_JOB_S=${staleJobS})`,
+      vodTaskId: job.vodTaskId,
+    });
+    logger.warn('stalled job handed to classification', { jobId: job.jobId, status: job.status, updatedAt: job.updatedAt, attempt: job.attempt });
+    stalled++;
+  }
+  return { stalled, complete: true };
+}
+
+export const handler = middy(async (_event: unknown, context: Context) => {
+  const result = await sweep(context);
+  logger.info('sweep finished', result);
+  return result;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

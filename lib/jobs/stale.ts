@@ -1,0 +1,24 @@
+// Jobs that stopped moving: not terminal, and not updated since `before`. A Scan is enough for a
+// table whose items expire after JOB_TTL_DAYS and that is swept hourly; a GSI on status would be
+// the next step at a much larger scale.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/clients';
+import { config } from '../config';
+import { Expr } from './expr';
+import { jobSchema, type Job } from './types';
+
+/** Job states that can stall; AWAITING_UPLOAD is a reservation that simply expires. */
+const MOVING = ['QUEUED', 'UPLOADING', 'PROCESSING'];
+
+export async function* staleJobs(before: string): AsyncGenerator<Job> {
+  const e = new Expr();
+  const filter = [`${e.name('kind')} = ${e.value('job')}`, e.in('status', MOVING), `${e.name('updatedAt')} < ${e.value(before)}`].join(' AND ');
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new ScanCommand({ TableName: config().jobsTable, FilterExpression: filter, ExclusiveStartKey: start, ...e.attributes }),
+    );
+    for (const item of page.Items ?? []) yield jobSchema.parse(item);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
