@@ -8,46 +8,15 @@ import { failedEvent } from '../lib/events/build';
 import { deliverPending } from '../lib/events/outbox';
 import { currentJob, getJob, leaseFor, runStep, transition, TERMINAL, type Job, type JobError } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, readMessage, sqsHandler, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { classify } from '../lib/vod/errors';
+import { classify, DEADLINE_CODE, STALLED_CODE } from '../lib/vod/errors';
 
 config();
 
-/** vodflow's own code for "VOD did not finish in time" (VOD never sends negative 1). */
-export const DEADLINE_CODE = -1;
-/** vodflow's own code for "the job stopped moving" (found by sweep-jobs). */
-export const STALLED_CODE = -2;
-
 export function explain(msg: ClassifyFailure): JobError {
   const detail = msg.subTask ? `${msg.subTask}: ${msg.message}` : msg.message;
-  if (msg.origin === 'deadline') {
-    return {
-      code: DEADLINE_CODE,
-      stage: 'task',
-      step: null,
-      cause: 'deadline-exceeded',
-      retryable: false,
-      message: '任务未在期限内完成',
-      message_en: 'VOD did not finish the task before the job deadline',
-      action: 'Check the task with `vodflow api GetTaskInfo vodTaskId=…`; for long videos raise JOB_DEADLINE_S, then submit the video again.',
-      detail,
-      attempts: msg.attempt,
-    };
-  }
-  if (msg.origin === 'stalled') {
-    return {
-      code: STALLED_CODE,
-      stage: 'pipeline',
-      step: null,
-      cause: 'stalled',
-      retryable: false,
-      message: '任务长时间没有进展',
-      message_en: 'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished',
-      action: 'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
-      detail,
-      attempts: msg.attempt,
-    };
-  }
-  const c = classify(msg.code, { canRetry: msg.canRetry });
+  // vodflow gave up (deadline, stalled job): its own codes, explained by the same table.
+  const code = msg.origin === 'deadline' ? DEADLINE_CODE : msg.origin === 'stalled' ? STALLED_CODE : msg.code;
+  const c = classify(code, { canRetry: msg.canRetry });
   // Failures with no retry path in the pipeline stay final whatever the code says.
   const retryable = c.retryable && msg.origin !== 'poll';
   return { code: c.code, stage: c.stage, step: c.step, cause: c.cause, retryable, message: c.message, message_en: c.message_en, action: c.action, detail, attempts: msg.attempt };

@@ -10,6 +10,7 @@ import { logger } from '../lib/aws/log';
 import { config } from '../lib/config';
 import { sendToClassify } from '../lib/jobs';
 import { staleJobs } from '../lib/jobs/stale';
+import { STALLED_CODE } from '../lib/vod/errors';
 
 config();
 
@@ -26,7 +27,7 @@ export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, 
       jobId: job.jobId,
       attempt: job.attempt,
       origin: 'stalled',
-      code: -2,
+      code: STALLED_CODE,
       message: `no progress since ${job.updatedAt} (status ${job.status}, STALE_JOB_S=${staleJobS})`,
       vodTaskId: job.vodTaskId,
     });

@@ -5,10 +5,11 @@ import { ACTION_CODES, COMMON_API_CODES, UPLOAD_HOST_CODES } from './api';
 import { INFERRED_PROCESSING, PROCESSING_CODES, rangeOf } from './processing';
 import { canRetryFlag, categoryOfStep, isRetryableCategory } from './rule';
 import type { Classification, ErrorEntry } from './types';
+import { VODFLOW_CODES } from './vodflow';
 
 /** Every known code, one entry each. */
 export const ERROR_TABLE: ReadonlyMap<number, ErrorEntry> = new Map(
-  [...PROCESSING_CODES, ...INFERRED_PROCESSING, ...COMMON_API_CODES, ...UPLOAD_HOST_CODES, ...ACTION_CODES].map(
+  [...PROCESSING_CODES, ...INFERRED_PROCESSING, ...COMMON_API_CODES, ...UPLOAD_HOST_CODES, ...ACTION_CODES, ...VODFLOW_CODES].map(
     (entry) => [entry.code, entry] as const,
   ),
 );

@@ -23,3 +23,4 @@ export {
 } from './processing';
 export { COMMON_API_CODES, UPLOAD_HOST_CODES, ACTION_CODES } from './api';
 export { SEED_TEXT } from './seed-text';
+export { VODFLOW_CODES, DEADLINE_CODE, STALLED_CODE } from './vodflow';

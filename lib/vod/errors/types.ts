@@ -2,7 +2,7 @@
 // retry class it belongs to (category, see rule.ts).
 
 /** Where in VOD the code arises. Processing stages come from the seed's range prefixes. */
-export type Stage = 'probe' | 'snapshot' | 'transcode' | 'source' | 'api' | 'auth' | 'upload' | 'task';
+export type Stage = 'probe' | 'snapshot' | 'transcode' | 'source' | 'api' | 'auth' | 'upload' | 'task' | 'pipeline';
 
 /** The command that failed, for processing codes (one per seed range). */
 export type Step =
@@ -33,15 +33,16 @@ export type Category =
   | 'not-found' //        missing file, task, class, resource: permanent
   | 'account' //          account banned, billing, qualification: permanent
   | 'partial' //          batch partly done: do not resend the batch as a whole
+  | 'gave-up' //          vodflow stopped waiting (deadline, stalled job): permanent for this job
   | 'success' //          code 0
   | 'unknown'; //         not in the table: retry within the caller's attempt limit
 
 /**
  * Where an entry's words come from: the seed table, the API reference (§3, §4 of
  * vod-v2-api.md), an inference (meaning undocumented), a structural decode of an unlisted code
- * (its range is known, its suffix is not), or nothing.
+ * (its range is known, its suffix is not), vodflow's own codes (never sent by VOD), or nothing.
  */
-export type Basis = 'seed' | 'reference' | 'inferred' | 'decoded' | 'none';
+export type Basis = 'seed' | 'reference' | 'inferred' | 'decoded' | 'vodflow' | 'none';
 
 /** One row of the table. */
 export interface ErrorEntry {

@@ -9,6 +9,7 @@ import {
   RETRY_RULE,
   SEED_TEXT,
   UPLOAD_HOST_CODES,
+  VODFLOW_CODES,
   classify,
   knownCodes,
   parseCode,
@@ -72,7 +73,7 @@ describe('classify: the whole table', () => {
   it('knows every listed code and returns its entry', () => {
     expect(knownCodes()).toHaveLength(ERROR_TABLE.size);
     expect(ERROR_TABLE.size).toBe(
-      PROCESSING_CODES.length + 1 + COMMON_API_CODES.length + UPLOAD_HOST_CODES.length + ACTION_CODES.length,
+      PROCESSING_CODES.length + 1 + COMMON_API_CODES.length + UPLOAD_HOST_CODES.length + ACTION_CODES.length + VODFLOW_CODES.length,
     );
     for (const code of knownCodes()) {
       const c = classify(code);
@@ -182,9 +183,14 @@ describe('classify: unknown codes', () => {
   });
 
   it('falls back to unknown, retryable within the caller limit, for anything else', () => {
-    for (const code of [-1, -99999, 7000, 123456789, -46205]) {
+    for (const code of [-3, -99999, 7000, 123456789, -46205]) {
       expect(classify(code), `${code}`).toMatchObject({ code, known: false, stage: null, step: null, cause: null, retryable: true, category: 'unknown', basis: 'none' });
     }
+  });
+
+  it("explains vodflow's own codes (-1 deadline, -2 stalled) as final for the job", () => {
+    expect(classify(-1)).toMatchObject({ known: true, cause: 'deadline-exceeded', retryable: false, basis: 'vodflow' });
+    expect(classify(-2)).toMatchObject({ known: true, stage: 'pipeline', cause: 'stalled', retryable: false, basis: 'vodflow' });
   });
 
   it('accepts numbers and numeric strings, rejects the rest without throwing', () => {

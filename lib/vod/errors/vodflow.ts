@@ -1,0 +1,31 @@
+// vodflow's own codes: failures that no VOD response carries, because vodflow itself stopped
+// waiting. Negative like VOD's processing codes, but far from every documented range.
+import type { ErrorEntry } from './types';
+
+export const DEADLINE_CODE = -1;
+export const STALLED_CODE = -2;
+
+export const VODFLOW_CODES: readonly ErrorEntry[] = [
+  {
+    code: DEADLINE_CODE,
+    stage: 'task',
+    step: null,
+    cause: 'deadline-exceeded',
+    category: 'gave-up',
+    message: '任务未在期限内完成',
+    message_en: 'VOD did not finish the task before the job deadline (JOB_DEADLINE_S)',
+    action: 'Check the task with `vodflow api GetTaskInfo vodTaskId=…`; for long videos raise JOB_DEADLINE_S, then submit the video again.',
+    basis: 'vodflow',
+  },
+  {
+    code: STALLED_CODE,
+    stage: 'pipeline',
+    step: null,
+    cause: 'stalled',
+    category: 'gave-up',
+    message: '任务长时间没有进展',
+    message_en: 'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished (STALE_JOB_S)',
+    action: 'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
+    basis: 'vodflow',
+  },
+];
