@@ -64,3 +64,28 @@ export function machine() {
     platform: `${os.platform()} ${os.release()}`,
   };
 }
+
+/** Like `interleaved`, for contenders that take a while (processes, stacks): rotating order, medians. */
+export async function interleavedAsync(contenders: Record<string, () => Promise<number>>, rounds: number): Promise<{ medians: Record<string, number>; samples: Record<string, number[]> }> {
+  const names = Object.keys(contenders);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      samples[name]!.push(await contenders[name]!());
+    }
+  }
+  return { medians: Object.fromEntries(names.map((n) => [n, median(samples[n]!)])), samples };
+}
+
+/** Wall time of `fn` in milliseconds. */
+export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Rounds a figure to a sensible number of significant digits for the report. */
+export const round = (x: number, digits = 3): number => (x === 0 || !Number.isFinite(x) ? x : +x.toPrecision(digits));
+
+export const MiB = 1024 * 1024;

@@ -39,15 +39,44 @@ function byBytes(a: string, b: string): number {
  * `Signature` itself is left out.
  */
 export function canonicalParams(params: FlatParams, rename: (name: string) => string = signedName): string {
-  const names = Object.keys(params);
-  // Plain code-unit order is byte order unless a name holds a surrogate or U+E000…U+FFFF.
-  if (names.some((name) => WIDE.test(name))) names.sort(byBytes);
-  else names.sort();
+  const { order, signed } = layoutOf(params);
   let out = '';
-  for (const name of names) {
-    if (name !== 'Signature') out += `${out ? '&' : ''}${rename(name)}=${params[name]}`;
+  for (let i = 0; i < order.length; i++) {
+    out += `${i ? '&' : ''}${rename === signedName ? signed[i] : rename(order[i]!)}=${params[order[i]!]}`;
   }
   return out;
+}
+
+/** The names of one parameter set in signing order (Signature left out), as signed and as sent. */
+interface Layout {
+  keys: string[];
+  order: string[];
+  signed: string[];
+  encoded: string[];
+}
+
+// A client sends the same names call after call (one shape per action), so the sort and the
+// name encoding are paid once per shape: a few recent layouts are kept, matched by their keys.
+const layouts: Layout[] = [];
+const MAX_LAYOUTS = 16;
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function layoutOf(params: FlatParams): Layout {
+  const keys = Object.keys(params);
+  for (const layout of layouts) if (sameKeys(layout.keys, keys)) return layout;
+  const order = keys.filter((name) => name !== 'Signature');
+  // Plain code-unit order is byte order unless a name holds a surrogate or U+E000…U+FFFF.
+  if (order.some((name) => WIDE.test(name))) order.sort(byBytes);
+  else order.sort();
+  const layout = { keys, order, signed: order.map(signedName), encoded: order.map(encodeValue) };
+  if (layouts.length >= MAX_LAYOUTS) layouts.pop();
+  layouts.unshift(layout);
+  return layout;
 }
 
 export function stringToSign(method: string, host: string, path: string, params: FlatParams): string {
@@ -84,6 +113,27 @@ export interface SignInput {
 
 export function sign({ method, host, path, params, secretKey }: SignInput): string {
   return hmacBase64(stringToSign(method, host, path, params), secretKey, signatureMethodOf(params));
+}
+
+/**
+ * Sign and encode in one pass over the sorted names: the wire form (`name=value&…`, RFC 3986,
+ * `Signature` last) is built beside the string to sign, so no second walk or copy of the params.
+ */
+export function signEncoded({ method, host, path, params, secretKey }: SignInput): { signature: string; encoded: string } {
+  const { order, signed, encoded: names } = layoutOf(params);
+  let source = `${method.toUpperCase()}${host}${path}?`;
+  let encoded = '';
+  for (let i = 0; i < order.length; i++) {
+    const value = params[order[i]!]!;
+    if (i) {
+      source += '&';
+      encoded += '&';
+    }
+    source += `${signed[i]}=${value}`;
+    encoded += `${names[i]}=${encodeValue(value)}`;
+  }
+  const signature = hmacBase64(source, secretKey, signatureMethodOf(params));
+  return { signature, encoded: `${encoded}${encoded ? '&' : ''}Signature=${encodeValue(signature)}` };
 }
 
 /**
@@ -144,14 +194,8 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   };
   if (input.signatureMethod) params.SignatureMethod = input.signatureMethod;
   if (input.credentials.token) params.Token = input.credentials.token;
-  params.Signature = sign({
-    method,
-    host: url.host,
-    path: url.pathname,
-    params,
-    secretKey: input.credentials.secretKey,
-  });
-  const encoded = encodeParams(params);
+  const { signature, encoded } = signEncoded({ method, host: url.host, path: url.pathname, params, secretKey: input.credentials.secretKey });
+  params.Signature = signature;
   const base = `${url.origin}${url.pathname}`;
   if (method === 'GET' || input.paramsInQuery) {
     return { url: `${base}?${encoded}`, method, headers: {}, params };

@@ -1,0 +1,19 @@
+// Child of bench/upload.ts: one chunked upload (lib/vod/upload.ts uploadStream) to the emulator,
+// in its own process so that its peak RSS (maxRSS) is the uploader's and nothing else's.
+import { DEV_ACCOUNT } from '../emulator';
+import { createVodClient } from '../lib/vod/client';
+import { uploadStream } from '../lib/vod/upload';
+import { toParent } from './proc';
+
+const parent = toParent();
+parent.on(async (message) => {
+  if (message === 'close') process.exit(0);
+  const { endpoint, file, chunkSize } = message as { endpoint: string; file: string; chunkSize: number };
+  const client = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint, uploadEndpoint: endpoint, timeoutMs: 60_000 });
+  const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
+  const start = performance.now();
+  const result = await uploadStream({ client, source: file, fileName: 'bench-upload.mp4', chunkSize });
+  const ms = performance.now() - start;
+  parent.send({ ms, size: result.size, instant: result.instant, parts: result.uploadedParts, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS });
+});
+parent.send({ ready: true });
