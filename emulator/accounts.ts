@@ -1,6 +1,6 @@
 // Who may call the emulator. The development account uses the documented example credentials
 // (reference §2.2), so anyone reading the API docs can sign requests by hand.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account, CallbackMode } from './types';
 
 export const DEV_ACCOUNT = {

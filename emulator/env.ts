@@ -1,6 +1,6 @@
 // Emulator settings from the environment (used by `vodflow emulator`, `vodflow dev`, and any
 // startEmulator call that does not pass env: false). A bad value fails at start, naming the variable.
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountSchema, callbackModeSchema } from './accounts';
 import { faultOptionsSchema, type FaultOptions } from './faults';
 import type { Account, CallbackMode } from './types';

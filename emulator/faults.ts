@@ -1,7 +1,7 @@
 // Fault injection for tests of clients and pipelines: a seeded PRNG decides, per API call, whether
 // to answer 6000, answer HTTP 503, drop the connection (before or after running the action) or
 // delay; and task steps can be made to fail with a chosen code a chosen number of times.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const fraction = z.number().min(0).max(1);
 

@@ -48,7 +48,7 @@ async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: Record
   const won = await transition(job.jobId, { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() } });
   if (!won) return ctx.logger.info('another delivery already decided this job; not emitting');
   ctx.logger.error('job failed', { code: error.code, stage: error.stage, step: error.step, cause: error.cause, retryable: error.retryable, attempts: error.attempts });
-  await deliverPending(won, ctx.logger);
+  await deliverPending(won, ctx.logger, leaseFor(ctx.remainingMs()));
 }
 
 export const handler = sqsHandler(
@@ -57,7 +57,7 @@ export const handler = sqsHandler(
   async (msg, ctx) => {
     const existing = await getJob(msg.jobId);
     if (existing && TERMINAL.has(existing.status) && existing.event) {
-      await deliverPending(existing, ctx.logger);
+      await deliverPending(existing, ctx.logger, leaseFor(ctx.remainingMs()));
       return;
     }
     if (!(await currentJob(msg, ctx.logger))) return;

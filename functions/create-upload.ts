@@ -4,8 +4,8 @@
 import { extname } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { z } from 'zod';
-import { s3 } from '../lib/aws/clients';
+import * as z from 'zod';
+import { s3 } from '../lib/aws/s3';
 import { config } from '../lib/config';
 import { parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';

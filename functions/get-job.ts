@@ -1,6 +1,6 @@
 // get-job: GET /jobs/{id} — where a video is: status, attempts, progress, outputs or the
 // explained error.
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../lib/config';
 import { httpError, parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';

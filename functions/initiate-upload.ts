@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
-import { s3 } from '../lib/aws/clients';
+import { s3 } from '../lib/aws/s3';
 import { vodClient } from '../lib/aws/vod';
 import { config } from '../lib/config';
 import { classifyOrRethrow, currentJob, getJob, indexTask, leaseFor, patchJob, runStep, transition, type Job } from '../lib/jobs';

@@ -45,7 +45,7 @@ async function succeed(job: Job, msg: TaskFinished, outcome: Success, ctx: Recor
   });
   if (!won) return ctx.logger.info('another delivery already finished this job; not emitting', { vodTaskId: msg.vodTaskId });
   ctx.logger.info('job succeeded', { fileId, definitions: outputs.playSet.map((p) => p.definition) });
-  await deliverPending(won, ctx.logger);
+  await deliverPending(won, ctx.logger, leaseFor(ctx.remainingMs()));
 }
 
 async function pulled(job: Job, msg: TaskFinished, outcome: Success, ctx: RecordContext): Promise<void> {
@@ -63,7 +63,7 @@ export const handler = sqsHandler(
     const existing = await getJob(msg.jobId);
     // A terminal job whose event did not reach every destination yet: finish the delivery.
     if (existing && TERMINAL.has(existing.status) && existing.event) {
-      await deliverPending(existing, ctx.logger);
+      await deliverPending(existing, ctx.logger, leaseFor(ctx.remainingMs()));
       return;
     }
     if (!(await currentJob(msg, ctx.logger))) return;

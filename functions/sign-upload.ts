@@ -1,6 +1,6 @@
 // sign-upload: POST /upload-signatures — a client upload signature (reference §5.1) so a browser
 // uploads straight to VOD: bounded validity, class, task flow, one-time use by default.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readSecret } from '../lib/aws/secrets';
 import { config } from '../lib/config';
 import { parseInput } from '../lib/http/errors';

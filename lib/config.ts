@@ -1,7 +1,7 @@
 // The whole runtime configuration, parsed once from the environment by one zod schema.
 // A missing or malformed variable fails the cold start with a message naming it, instead of
 // surfacing later as an undefined URL deep inside a handler.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local';
 import { devBanner } from '../dev/banner';
 import { loadOrCreateSecrets } from '../dev/secrets';

@@ -4,7 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_DEV_DIR = path.join('.vodflow', 'dev');
 export const STATE_FILE = 'dev.json';

@@ -2,7 +2,7 @@
 // index by time, so this is a paginated Scan of the job items (TASK# lookup items are filtered
 // out) with a bound on how many items it reads; sorting happens here.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_STATUSES, type JobStatus } from '../../lib/jobs/types';
 import { ellipsize, renderTable, shortTime } from './format';
 import type { JobsTarget } from './target';

@@ -1,7 +1,7 @@
 // Following jobs the way a user would: GET /jobs/{id} for status and progress, GetTaskInfo for
 // the state of each definition, and the downstream events queue for the one terminal event.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { downstreamEvent, type DownstreamEvent } from '../../lib/events/contracts';
 import type { VodClient } from '../../lib/vod/client';
 

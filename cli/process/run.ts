@@ -61,8 +61,8 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
       POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
       ...(options.definitions ? { VOD_DEFINITIONS: options.definitions.join(',') } : {}),
     },
-    // Reliable mode: drain PullEvent often instead of once a minute.
-    scheduleTimeScale: options.callbackMode === 'reliable' ? 20 : undefined,
+    // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
+    scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
   const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { basename, extname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const createdSchema = z.object({
   jobId: z.string(),

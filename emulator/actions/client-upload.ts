@@ -34,16 +34,19 @@ interface Authorised {
 
 const keyOf = (signature: string) => Buffer.from(signature, 'base64').subarray(0, 20).toString('hex');
 
-/** One-time use is claimed by InitUploadEx; the same signature then carries its own session. */
-function oneTimeStore(ctx: EmulatorContext, opening: boolean): OneTimeStore {
+/**
+ * One-time use is claimed by InitUploadEx; the same signature then carries its own session: its
+ * parts, its finish, and a repeated InitUploadEx for the same file (a resume) — never a second file.
+ */
+function oneTimeStore(ctx: EmulatorContext, opening: { fileSha: string | undefined } | false): OneTimeStore {
   return {
     claim(key, expireTime) {
       const { oneTime, uploads } = ctx.store.state;
       const nowS = Date.now() / 1000;
       for (const [k, exp] of Object.entries(oneTime)) if (exp < nowS) delete oneTime[k];
-      const bound = Object.values(uploads).some((s) => s.signatureKey === key);
-      if (!opening) return bound;
-      if (oneTime[key] !== undefined) return bound; // resuming the upload it opened
+      const sessions = Object.values(uploads).filter((s) => s.signatureKey === key);
+      if (!opening) return sessions.length > 0;
+      if (oneTime[key] !== undefined) return sessions.some((s) => s.fileSha === opening.fileSha);
       oneTime[key] = expireTime;
       ctx.store.save();
       return true;
@@ -52,12 +55,13 @@ function oneTimeStore(ctx: EmulatorContext, opening: boolean): OneTimeStore {
 }
 
 function authorise(call: ClientUploadCall, opening: boolean): Authorised {
+  const resuming = opening ? { fileSha: call.params.fileSha?.toLowerCase() } : false;
   const args = new Args(call.params, PROTOCOL_ERROR, { canRetry: 0 });
   const signature = args.str('signature', { max: 4096 });
   if (!signature) throw uploadError(SIGNATURE_ERROR, 'missing parameter signature (client upload signature)');
   const check = verifyUploadSignature(signature, {
     secretKeyOf: call.ctx.accounts.secretKeyOf,
-    oneTimeStore: oneTimeStore(call.ctx, opening),
+    oneTimeStore: oneTimeStore(call.ctx, resuming),
   });
   if (!check.ok) throw uploadError(SIGNATURE_ERROR, `signature rejected (${check.rule}): ${check.message}`);
   const account = call.ctx.accounts.get(check.params.secretId);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifyStderr, codeOf, excerpt, MediaFailure, MediaSystemError, SOURCE_CODE, SUFFIX, type ToolStep } from './codes';
 import type { MediaContext } from './context';
 import type { MediaInfo, StreamInfo } from './types';

@@ -1,8 +1,17 @@
 // Secrets are read at runtime from SSM Parameter Store (decrypted, cached per container), so
 // `serverless package` needs no AWS access; the local stack passes plain values instead.
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+// @aws-sdk/client-ssm is loaded on the first read from SSM only: functions given plain values,
+// and every cold start before its first secret, skip its load time (esbuild's CommonJS output
+// turns the dynamic import into a require at call time).
 import { requireSecret, type SecretSetting } from '../config';
-import { ssm } from './clients';
+import { memo } from './memo';
+
+type SsmSdk = typeof import('@aws-sdk/client-ssm');
+
+let sdk: SsmSdk | undefined;
+const loadSdk = async (): Promise<SsmSdk> => (sdk ??= await import('@aws-sdk/client-ssm'));
+// Built only after loadSdk() resolved; rebuilt like every client when the AWS settings change.
+const ssm = memo(() => new (sdk as SsmSdk).SSMClient({}));
 
 const TTL_MS = 5 * 60_000;
 const cache = new Map<string, { value: string; until: number }>();
@@ -13,6 +22,7 @@ export async function readSecret(setting: SecretSetting): Promise<string> {
   const name = setting.param as string;
   const hit = cache.get(name);
   if (hit && hit.until > Date.now()) return hit.value;
+  const { GetParameterCommand } = await loadSdk();
   const out = await ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   const value = out.Parameter?.Value;
   if (!value) throw new Error(`SSM parameter ${name} (for ${setting.name}) is empty or missing`);

@@ -2,7 +2,7 @@
 // signed with Standard Webhooks headers, to optional HTTP subscribers. Exactly one terminal
 // event per job; its `id` is derived from the job and the terminal state, so a redelivered copy
 // carries the same id and consumers can drop it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobErrorSchema, outputsSchema } from '../jobs/types';
 
 export const EVENT_TYPES = { ready: 'vodflow.video.ready', failed: 'vodflow.video.failed' } as const;

@@ -1,10 +1,14 @@
 // The terminal event is written into the job by the same conditional write that makes the job
-// terminal (the outbox); delivery happens afterwards, one destination at a time, each recorded.
-// A crash between the write and a delivery leaves the event pending, and the redelivered
-// message finishes the delivery — never a second, different event.
+// terminal (the outbox); delivery happens afterwards, one destination at a time, each a step
+// claimed with a lease: two deliveries racing for one job (a poll and a callback both reported the
+// task) send it once. A crash between the write and a delivery leaves the event pending, and the
+// redelivered message finishes the delivery — never a second, different event. (A crash between
+// the send and its record can still repeat the same event: consumers drop repeats by `id`.)
+import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { readSecret } from '../aws/secrets';
 import { config } from '../config';
+import { runStep } from '../jobs/steps';
 import { markEventDelivered } from '../jobs/store';
 import type { Job } from '../jobs/types';
 import { downstreamEvent } from './contracts';
@@ -15,20 +19,34 @@ export function pendingDestinations(job: Job): string[] {
   return [QUEUE_DESTINATION, ...config().events.subscribers].filter((d) => !delivered.has(d));
 }
 
-/** Delivers the job's outbox event where it is still missing; throws if any delivery failed. */
-export async function deliverPending(job: Job, logger: Logger): Promise<number> {
+/** A destination as a step name: the queue, or a short hash of a subscriber URL (no dots). */
+const stepOf = (destination: string): string =>
+  `event#${destination === QUEUE_DESTINATION ? 'queue' : createHash('sha256').update(destination).digest('hex').slice(0, 16)}`;
+
+/**
+ * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
+ * `leaseMs` covers the caller's remaining time: a delivery in progress elsewhere is left to it.
+ */
+export async function deliverPending(job: Job, logger: Logger, leaseMs: number): Promise<number> {
   if (!job.event) return 0;
   const event = downstreamEvent.parse(job.event);
   const cfg = config();
   const failures: string[] = [];
   let delivered = 0;
   for (const destination of pendingDestinations(job)) {
+    const where = destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin;
     try {
-      if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
-      else await sendToSubscriber(destination, await readSecret(cfg.events.signingSecret), event, cfg.events.deliveryTimeoutMs);
-      await markEventDelivered(job.jobId, destination);
+      const step = await runStep(job.jobId, stepOf(destination), leaseMs, async () => {
+        if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
+        else await sendToSubscriber(destination, await readSecret(cfg.events.signingSecret), event, cfg.events.deliveryTimeoutMs);
+        await markEventDelivered(job.jobId, destination);
+      });
+      if (!step.ran) {
+        logger.info('downstream event already delivered or being delivered by another invocation', { eventId: event.id, destination: where, step: step.claim });
+        continue;
+      }
       delivered++;
-      logger.info('downstream event delivered', { eventId: event.id, type: event.type, destination: destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin });
+      logger.info('downstream event delivered', { eventId: event.id, type: event.type, destination: where });
     } catch (err) {
       failures.push((err as Error).message);
     }

@@ -3,7 +3,7 @@
 // test/lib/events/schema.test.ts fails when they drift from the zod schemas.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { videoFailedEventV1, videoReadyEventV1 } from './contracts';
 
 export const REGENERATE_COMMAND = 'npx tsx lib/events/schema.ts';

@@ -2,7 +2,7 @@
 // events that name only the task; plus a per-task "finished was reported" marker so the three
 // sources of "task finished" (poll, callback, PullEvent) rarely enqueue it twice.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamo } from '../aws/clients';
 import { config } from '../config';
 

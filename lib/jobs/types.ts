@@ -1,5 +1,5 @@
 // The job record as stored in the jobs table, and the state machine it follows.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const JOB_STATUSES = ['AWAITING_UPLOAD', 'QUEUED', 'UPLOADING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { S3StoreT, SqsStoreT } from './fauxqs-stores';
 
 const messageSchema = z.object({
@@ -105,8 +105,10 @@ export class FauxqsPersistence {
     const snapshot: Snapshot = { version: 1, queues: [], buckets: [] };
     for (const queue of this.sqs.listQueues()) {
       const inspected = queue.inspectMessages();
-      // In-flight messages come back visible, as after a visibility timeout: nobody holds their receipt handles any more.
-      const all = [...inspected.ready, ...inspected.delayed, ...inspected.inflight.map((entry) => entry.message)];
+      // In-flight messages come back when their visibility timeout ends, as on SQS: earlier, a
+      // redelivery would meet the dead invocation's step lease and be dropped as a duplicate.
+      const inflight = inspected.inflight.map((entry) => ({ ...entry.message, delayUntil: entry.visibilityDeadline }));
+      const all = [...inspected.ready, ...inspected.delayed, ...inflight];
       const attributes = Object.fromEntries(Object.entries(queue.attributes).filter(([key]) => !COMPUTED.test(key)));
       snapshot.queues.push({ name: queue.name, arn: queue.arn, attributes, tags: Object.fromEntries(queue.tags), messages: all.map((m) => ({ ...m })) });
     }

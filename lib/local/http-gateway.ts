@@ -36,7 +36,11 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const body = await readBody(req);
-    if (body === null) return send(res, gatewayError(413, 'Request Entity Too Large'), options.cors, req);
+    if (body === null) {
+      // The rest of the body was never read: this connection cannot carry another request.
+      res.setHeader('connection', 'close');
+      return send(res, gatewayError(413, 'Request Entity Too Large'), options.cors, req);
+    }
     if (method === 'OPTIONS' && options.cors && req.headers['access-control-request-method']) {
       return send(res, { statusCode: 204, headers: preflightHeaders(options.cors), cookies: [], body: Buffer.alloc(0) }, options.cors, req);
     }

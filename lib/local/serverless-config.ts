@@ -2,7 +2,7 @@
 // serverless.yml is the one source of wiring: nothing here knows vodflow's functions or queues.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Intrinsics, type RawResource } from './cfn-intrinsics';
 import { normaliseFunction } from './serverless-functions';
 import { stackModel, type CorsSpec, type StackModel } from './serverless-model';

@@ -1,6 +1,6 @@
 // Normalises `functions:`: handler path, limits, environment (provider + function) and the event
 // sources the local runtime drives (sqs, httpApi, schedule). Other event types are errors.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Intrinsics } from './cfn-intrinsics';
 import type { FunctionSpec, HttpRouteSpec, QueueSpec, ScheduleSpec, SqsEventSpec, Value } from './serverless-model';
 

@@ -1,6 +1,6 @@
 // The normalised model of serverless.yml that the local stack runs: only what matters on one
 // machine, every reference already resolved to a logical id, every default filled in.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A string value, possibly holding parts only known at run time: a queue URL (it contains the

@@ -54,7 +54,10 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
   let dynamo: Server;
   try {
     if (persistence) {
-      const restored = await persistence.restore((name) => `${fauxqsUrl}/000000000000/${name}`);
+      // The URLs fauxqs itself gives a new queue (sqs.<region>.localhost:<port>), so a restarted
+      // stack hands out the same URLs as a fresh one on that port.
+      const port = (app.server.address() as AddressInfo).port;
+      const restored = await persistence.restore((name) => stores.sqsStore.buildQueueUrl(name, String(port), `127.0.0.1:${port}`, options.region));
       if (restored.queues || restored.objects) console.error(`[local] restored ${restored.queues} queues, ${restored.messages} messages, ${restored.objects} objects`);
     }
     dynamo = await startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);

@@ -4,7 +4,7 @@
 // fauxqs on receive) moves them to the dead-letter queue — exactly as in AWS.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionInvoker } from './invoker';
 import type { SqsEventSpec } from './serverless-model';
 

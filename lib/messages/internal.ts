@@ -1,7 +1,7 @@
 // Queue message contracts between the handlers, version 1. Every message names its job and the
 // attempt it belongs to, so a message from a superseded attempt is recognised and dropped.
 // A breaking change adds a v2 schema beside these and keeps reading v1 until queues drain.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const base = {
   v: z.literal(1),

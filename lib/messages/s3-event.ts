@@ -1,7 +1,7 @@
 // The S3 event notification as delivered to SQS (event version 2.x), and the one-off
 // `s3:TestEvent` S3 sends when the notification is configured. Keys arrive URL-encoded with
 // `+` for spaces.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const s3EventRecord = z.looseObject({
   eventVersion: z.string(),

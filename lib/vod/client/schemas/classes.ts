@@ -1,5 +1,5 @@
 // Classes (categories), reference §4.4.
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeFields, list, num, str } from './common';
 
 export const describeClassParams = z.strictObject({});

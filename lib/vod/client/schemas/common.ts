@@ -1,7 +1,7 @@
 // Building blocks for the response schemas. The v2 API is loose about types (1.0-era actions send
 // numbers as strings, ids as numbers, reference §8), so each block accepts the documented variants
 // and yields one normalised type. Objects are loose: fields the API adds later pass through.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 

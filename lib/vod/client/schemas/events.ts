@@ -1,6 +1,6 @@
 // The nine event bodies VOD sends (HTTP callback body = PullEvent's eventContent), reference §4.7.4.
 // GetTaskInfo reuses the `data` schemas: its `data` is the matching event's `data` (§4.6).
-import { z } from 'zod';
+import * as z from 'zod';
 import { metaData, playItem, streamInfo } from './media';
 import { eventVersion, idString, list, num, optNum, str, taskStatus } from './common';
 

@@ -1,5 +1,5 @@
 // Media information and management, reference §4.2–§4.3.
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeFields, idString, list, num, optNum, str } from './common';
 
 export const streamInfo = z.looseObject({

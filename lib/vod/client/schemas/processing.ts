@@ -1,5 +1,5 @@
 // Processing actions, reference §4.5. Each starts an asynchronous task and answers its vodTaskId.
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeFields, flag, idString } from './common';
 
 const definition = z.number().int().nonnegative();

@@ -1,6 +1,6 @@
 // Tasks, reference §4.6. Task `type` is normalised to lower case (`Procedure` → `procedure`,
 // `clipVideo` → `clip`) and status FINISHED to FINISH, so callers compare against one spelling.
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeFields, list, optNum, str, taskStatus } from './common';
 import {
   clipCompleteData,

@@ -1,6 +1,6 @@
 // Upload: pull from a URL (general API) and the chunked server upload on the data-upload host,
 // reference §4.1.2, §4.1.6, §3.4.
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeFields, flag, idString, list, num, optNum, str, uploadEnvelopeFields } from './common';
 
 /** Documented range of InitUpload's `dataSize` (bytes per chunk). */
