@@ -2,6 +2,7 @@
 // to answer 6000, answer HTTP 503, drop the connection (before or after running the action) or
 // delay; and task steps can be made to fail with a chosen code a chosen number of times.
 import * as z from 'zod';
+import { mulberry32 } from './prng';
 
 const fraction = z.number().min(0).max(1);
 
@@ -31,18 +32,6 @@ export const faultOptionsSchema = z.object({
 export type FaultOptions = z.input<typeof faultOptionsSchema>;
 export type CallFault = 'error6000' | 'http503' | 'drop' | 'dropAfter';
 
-/** mulberry32: tiny, fast and reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Faults {
   private options: z.output<typeof faultOptionsSchema> = {};
   private random: () => number = Math.random;
@@ -55,7 +44,7 @@ export class Faults {
 
   set(options: FaultOptions): void {
     this.options = faultOptionsSchema.parse(options);
-    this.random = this.options.seed === undefined ? Math.random : prng(this.options.seed);
+    this.random = this.options.seed === undefined ? Math.random : mulberry32(this.options.seed);
     const steps = this.options.failStep === undefined ? [] : [this.options.failStep].flat();
     this.stepFailures = steps.map((s) => ({ taskType: s.taskType, code: s.code, remaining: s.times ?? Infinity }));
   }

@@ -1,7 +1,7 @@
 // Server upload on the data-upload API (reference §4.1.2): InitUpload, UploadPart (body = chunk),
 // FinishUpload. Parameter problems answer -10003, body problems -10006, each with canRetry.
 import { ApiError } from '../protocol';
-import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePart } from '../uploads/session';
+import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
 import { render } from '../urls';
 import { urlOf } from '../tasks/common';
 import { classExists } from './classes';
@@ -58,11 +58,11 @@ export const initUpload: ActionHandler = (call: ActionCall) => {
   return withCanRetry(result);
 };
 
-export const uploadPart: ActionHandler = (call) => {
+export const uploadPart: ActionHandler = async (call) => {
   const { args, ctx, account } = call;
   const session = sessionOf(ctx, account.appId, fileShaArg(args));
   if (session.sourceType !== 'ServerUpload') throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use UploadPartEx');
-  writePart(ctx, session, partArgs(args), call.body);
+  await writePartAsync(ctx, session, partArgs(args), call.body);
   return withCanRetry({});
 };
 

@@ -6,6 +6,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { resolveBinaries } from './binaries';
 import { runProcess } from './run';
+import { mulberry32 } from '../prng';
 
 export interface ClipSpec {
   path: string;
@@ -57,18 +58,6 @@ export async function makeClip(spec: ClipSpec): Promise<string> {
     await rm(tmp, { force: true });
   }
   return spec.path;
-}
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface Atom {

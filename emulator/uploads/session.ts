@@ -2,8 +2,14 @@
 // (InitUpload/UploadPart/FinishUpload) and the client upload (…Ex, signature-based).
 // A session is keyed by (appId, fileSha); parts are written in place into one file, so an
 // interrupted upload resumes with listParts (code 1), and a known file finishes at once (code 2).
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, openSync, closeSync, writeSync, renameSync, rmSync, existsSync } from 'node:fs';
+//
+// Part bookkeeping is an append-only journal next to the data (one JSON line per part, written
+// after the part's bytes), not a state.json rewrite per part, whose cost grows with the part
+// count and bounded large uploads. The journal is merged into the session when a restarted
+// emulator first touches it, so resume still works across restarts.
+import { createHash, type Hash } from 'node:crypto';
+import { appendFileSync, closeSync, constants as fsConstants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorContext } from '../context';
 import { newFileId, newVodTaskId } from '../ids';
@@ -19,6 +25,79 @@ export const BODY_ERROR = -10006;
 
 export const sessionKey = (appId: number, fileSha: string) => `${appId}:${fileSha}`;
 const dataPath = (ctx: EmulatorContext, s: UploadSession) => join(ctx.store.uploadRoot, `${s.appId}-${s.fileSha}.bin`);
+const journalPath = (ctx: EmulatorContext, s: UploadSession) => join(ctx.store.uploadRoot, `${s.appId}-${s.fileSha}.parts`);
+/** Read-write, created if missing, never truncated: parts of one file may be written concurrently. */
+const DATA_FLAGS = fsConstants.O_RDWR | fsConstants.O_CREAT;
+
+/**
+ * What this process knows of a session beyond its stored record; rebuilt after a restart. The
+ * running SHA-1 covers the data file's bytes [0, hashed): parts are hashed as they complete in
+ * order (one that came early is read back from the page cache when its turn comes), so
+ * FinishUpload needs no pass over the whole file. A rewrite of a hashed part drops it.
+ */
+interface Live {
+  sha1?: Hash;
+  hashed: number;
+  writes: Set<Promise<void>>;
+}
+const lives = new WeakMap<UploadSession, Live>();
+
+type PartRecord = UploadSession['parts'][string];
+
+/** The first touch in this process also merges the parts journaled since state.json was written. */
+function liveOf(ctx: EmulatorContext, s: UploadSession, fresh = false): Live {
+  let live = lives.get(s);
+  if (live) return live;
+  lives.set(s, (live = { sha1: createHash('sha1'), hashed: 0, writes: new Set() }));
+  const path = journalPath(ctx, s);
+  // A new session starts with no parts, whatever an abandoned one with the same key left behind.
+  if (fresh) rmSync(path, { force: true });
+  else if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      let rec: PartRecord;
+      try {
+        rec = JSON.parse(line) as PartRecord;
+      } catch {
+        continue; // the torn last line of a crash, or the empty one after the final newline
+      }
+      if (Number.isInteger(rec.offset) && Number.isInteger(rec.dataSize) && typeof rec.dataMd5 === 'string') s.parts[String(rec.offset)] = rec;
+    }
+  }
+  return live;
+}
+
+function readPart(fd: number, part: PartRecord): Buffer {
+  const buf = Buffer.allocUnsafe(part.dataSize);
+  for (let n = 0; n < buf.length; ) {
+    const got = readSync(fd, buf, n, buf.length - n, part.offset + n);
+    if (got === 0) throw new Error(`the data file ends inside the part at ${part.offset}`);
+    n += got;
+  }
+  return buf;
+}
+
+/**
+ * After `rec` (whose bytes are `body`) is written and listed: hash every part now in order.
+ * `same`: it replaced a part with the same MD5 (a retried part whose answer was lost).
+ */
+function advanceSha1(ctx: EmulatorContext, s: UploadSession, live: Live, rec: PartRecord, body: Buffer, same: boolean): void {
+  if (!live.sha1) return;
+  if (rec.offset < live.hashed) {
+    if (!same) live.sha1 = undefined;
+    return;
+  }
+  let fd: number | undefined;
+  try {
+    for (let part = s.parts[String(live.hashed)]; part && live.hashed < s.fileSize; part = s.parts[String(live.hashed)]) {
+      live.sha1.update(part.offset === rec.offset ? body : readPart((fd ??= openSync(dataPath(ctx, s), 'r')), part));
+      live.hashed += part.dataSize;
+    }
+  } catch {
+    live.sha1 = undefined; // FinishUpload hashes the whole file instead
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export function existingFile(ctx: EmulatorContext, appId: number, fileSha: string): VodFile | undefined {
   return Object.values(ctx.store.state.files).find((f) => f.appId === appId && f.sha1 === fileSha && f.status === 'normal');
@@ -37,12 +116,15 @@ export function initSession(ctx: EmulatorContext, fields: Omit<UploadSession, 'k
   const key = sessionKey(fields.appId, fields.fileSha);
   const { uploads } = ctx.store.state;
   const current = uploads[key];
+  if (current) liveOf(ctx, current);
   if (current && current.fileSize === fields.fileSize && Object.keys(current.parts).length) {
     // The session's dataSize wins from now on (reference §4.1.2).
     const listParts = Object.values(current.parts).sort((a, b) => a.offset - b.offset);
     return { code: 1, dataSize: current.dataSize, listParts };
   }
-  uploads[key] = { ...fields, key, parts: {}, createTime: now() };
+  const session: UploadSession = { ...fields, key, parts: {}, createTime: now() };
+  liveOf(ctx, session, true);
+  uploads[key] = session;
   ctx.store.save();
   return { code: 0 };
 }
@@ -50,10 +132,14 @@ export function initSession(ctx: EmulatorContext, fields: Omit<UploadSession, 'k
 export function sessionOf(ctx: EmulatorContext, appId: number, fileSha: string): UploadSession {
   const s = ctx.store.state.uploads[sessionKey(appId, fileSha)];
   if (!s) throw uploadError(PROTOCOL_ERROR, `no upload in progress for fileSha ${fileSha}: call InitUpload first`);
+  liveOf(ctx, s);
   return s;
 }
 
-export function writePart(ctx: EmulatorContext, s: UploadSession, part: { offset: number; dataSize: number; dataMd5: string }, body: Buffer): void {
+type PartArgs = { offset: number; dataSize: number; dataMd5: string };
+
+/** Checks a part against the session and its body; the record to journal once it is written. */
+function checkPart(s: UploadSession, part: PartArgs, body: Buffer): PartRecord {
   const { offset, dataSize, dataMd5 } = part;
   if (offset % s.dataSize !== 0) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is not a multiple of dataSize ${s.dataSize}`);
   if (offset >= s.fileSize) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is beyond fileSize ${s.fileSize}`);
@@ -62,21 +148,65 @@ export function writePart(ctx: EmulatorContext, s: UploadSession, part: { offset
   if (body.length !== dataSize) throw uploadError(BODY_ERROR, `the body has ${body.length} bytes, dataSize says ${dataSize}`, true);
   const md5 = createHash('md5').update(body).digest('hex');
   if (md5 !== dataMd5.toLowerCase()) throw uploadError(BODY_ERROR, `the body's MD5 ${md5} differs from dataMd5`, true);
+  return { offset, dataSize, dataMd5: md5 };
+}
+
+/** After the bytes are in the data file: journal the part (restart-safe), list it, hash on. */
+function recordPart(ctx: EmulatorContext, s: UploadSession, rec: PartRecord, body: Buffer): void {
+  // A write that outlived its session (finished, or replaced by a new InitUpload) lists nothing.
+  if (ctx.store.state.uploads[s.key] !== s) return;
+  appendFileSync(journalPath(ctx, s), `${JSON.stringify(rec)}\n`);
+  const before = s.parts[String(rec.offset)];
+  s.parts[String(rec.offset)] = rec;
+  advanceSha1(ctx, s, liveOf(ctx, s), rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
+}
+
+/** Synchronous variant (UploadPartEx): blocks the event loop for the write. */
+export function writePart(ctx: EmulatorContext, s: UploadSession, part: PartArgs, body: Buffer): void {
+  const rec = checkPart(s, part, body);
   mkdirSync(ctx.store.uploadRoot, { recursive: true });
-  const path = dataPath(ctx, s);
-  const fd = openSync(path, existsSync(path) ? 'r+' : 'w');
+  const fd = openSync(dataPath(ctx, s), DATA_FLAGS);
   try {
-    writeSync(fd, body, 0, body.length, offset);
+    writeSync(fd, body, 0, body.length, rec.offset);
   } finally {
     closeSync(fd);
   }
-  s.parts[String(offset)] = { offset, dataSize, dataMd5: md5 };
-  ctx.store.save();
+  recordPart(ctx, s, rec, body);
+}
+
+/**
+ * A positional write off the event loop: while the kernel takes the bytes (new page-cache pages
+ * are written at about disk speed), other parts are received and MD5-checked.
+ */
+export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, part: PartArgs, body: Buffer): Promise<void> {
+  const rec = checkPart(s, part, body);
+  const { writes } = liveOf(ctx, s);
+  const write = (async () => {
+    mkdirSync(ctx.store.uploadRoot, { recursive: true });
+    const handle = await open(dataPath(ctx, s), DATA_FLAGS);
+    try {
+      await handle.write(body, 0, body.length, rec.offset);
+    } finally {
+      await handle.close();
+    }
+  })();
+  writes.add(write);
+  try {
+    await write;
+  } finally {
+    writes.delete(write);
+  }
+  recordPart(ctx, s, rec, body);
+}
+
+/** FinishUpload must not hash (or move) the file while a part is still being written into it. */
+async function writesSettled(ctx: EmulatorContext, s: UploadSession): Promise<void> {
+  await Promise.allSettled([...liveOf(ctx, s).writes]);
 }
 
 async function sha1Of(path: string): Promise<string> {
   const hash = createHash('sha1');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -96,16 +226,20 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
   if (finishing.has(s.key)) throw uploadError(PROTOCOL_ERROR, 'FinishUpload is already running for this file', true);
   finishing.add(s.key);
   try {
+    await writesSettled(ctx, s);
     const missing: number[] = [];
     for (let offset = 0; offset < s.fileSize; offset += s.dataSize) if (!s.parts[String(offset)]) missing.push(offset);
     if (missing.length) throw uploadError(PROTOCOL_ERROR, `parts missing at offsets ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
     const path = dataPath(ctx, s);
-    const sha1 = await sha1Of(path);
+    const live = liveOf(ctx, s);
+    const sha1 = live.sha1 && live.hashed === s.fileSize ? live.sha1.digest('hex') : await sha1Of(path);
+    live.sha1 = undefined;
     if (sha1 !== s.fileSha) {
       // The assembled bytes are not the announced file: start over.
       delete ctx.store.state.uploads[s.key];
       ctx.store.save();
       rmSync(path, { force: true });
+      rmSync(journalPath(ctx, s), { force: true });
       throw uploadError(BODY_ERROR, `the assembled file's SHA-1 ${sha1} differs from fileSha ${s.fileSha}; upload again`);
     }
     const { state } = ctx.store;
@@ -124,6 +258,7 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
       tags: s.tags,
     });
     renameSync(path, join(dirOf(ctx, file), file.sourceName));
+    rmSync(journalPath(ctx, s), { force: true });
     state.files[fileId] = file;
     delete state.uploads[s.key];
     ctx.store.save();

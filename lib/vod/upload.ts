@@ -1,29 +1,28 @@
 // Chunked server upload to VOD (InitUpload → UploadPart… → FinishUpload, reference §4.1.2).
 //
 // InitUpload needs the SHA-1 of the whole file before any byte is sent, so the source is read
-// twice: pass 1 hashes, pass 2 uploads. Memory stays bounded by one chunk in both passes:
+// twice (lib/vod/upload-source.ts): pass 1 hashes, pass 2 uploads. Memory stays bounded by the
+// chunk size (times the parts in flight) in both passes:
 // - a file path or a re-openable source `() => Readable` is simply opened twice;
 // - a one-shot Readable is spooled to a temporary file during pass 1 (deleted afterwards);
 // - a caller that already knows the SHA-1 (and size) passes `sha1` and skips pass 1.
-// Pass 2 hashes again and refuses to finish if the bytes changed between the passes.
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// Pass 2 (lib/vod/upload-parts.ts) keeps `concurrency` parts in flight, so the upload is not
+// bound by one round trip per part; it hashes again and refuses to finish if the bytes changed.
+import { extname } from 'node:path';
 import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, VodResponseError, type VodClient } from './client';
+import { pumpParts } from './upload-parts';
+import { prepare, VodUploadError, type ChunkReader, type UploadSource } from './upload-source';
+
+export { VodUploadError, type UploadSource } from './upload-source';
 
 export const DEFAULT_CHUNK_SIZE = MAX_CHUNK_SIZE;
 /** A server-chosen dataSize (resume) above this is refused, to keep memory bounded. */
 const MAX_SERVER_CHUNK_SIZE = 16 * MAX_CHUNK_SIZE;
-
-/** A file path, a one-shot stream, or a function that opens the same bytes again on each call. */
-export type UploadSource = string | Readable | (() => Readable | Promise<Readable>);
+export const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 16;
 
 export interface UploadProgress {
-  /** Bytes now on the server (parts sent or already present). */
+  /** Bytes now on the server (parts acknowledged or already present); never decreases. */
   sentBytes: number;
   totalBytes: number;
 }
@@ -47,7 +46,13 @@ export interface UploadStreamOptions {
   isWatermark?: boolean;
   /** Attempts per part: network faults, HTTP 5xx and canRetry=1 answers are retried; default 5. */
   partAttempts?: number;
+  /**
+   * UploadPart calls in flight, 1 … 16; default 4. Memory for chunks is at most
+   * (concurrency + 1) × chunk size.
+   */
+  concurrency?: number;
   onProgress?: (progress: UploadProgress) => void;
+  /** Stops hashing, reading and every part in flight; the upload then rejects with VodUploadError. */
   signal?: AbortSignal;
   /** Where a one-shot stream is spooled; default os.tmpdir(). */
   tmpDir?: string;
@@ -65,56 +70,18 @@ export interface UploadResult {
   uploadedParts: number;
 }
 
-/** The source is unusable: empty, or its bytes differ between the two passes. */
-export class VodUploadError extends Error {
-  override readonly name = 'VodUploadError';
-}
-
-interface Measured {
-  sha1: string;
-  size: number;
-}
-
-async function hashStream(stream: AsyncIterable<unknown>): Promise<Measured> {
-  const hash = createHash('sha1');
-  let size = 0;
-  for await (const piece of stream) {
-    const buf = toBuffer(piece);
-    hash.update(buf);
-    size += buf.length;
-  }
-  return { sha1: hash.digest('hex'), size };
-}
-
-const toBuffer = (piece: unknown): Buffer =>
-  Buffer.isBuffer(piece) ? piece : typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece as Uint8Array);
-
-/** Cut a stream into chunks of exactly `size` bytes (the last may be shorter). */
-async function* chunksOf(stream: AsyncIterable<unknown>, size: number): AsyncGenerator<Buffer> {
-  let buf = Buffer.allocUnsafe(size);
-  let filled = 0;
-  for await (const piece of stream) {
-    let rest = toBuffer(piece);
-    while (rest.length > 0) {
-      const n = Math.min(size - filled, rest.length);
-      rest.copy(buf, filled, 0, n);
-      filled += n;
-      rest = rest.subarray(n);
-      if (filled === size) {
-        yield buf;
-        buf = Buffer.allocUnsafe(size);
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0) yield buf.subarray(0, filled);
-}
-
 const validChunkSize = (chunkSize: number): number => {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunkSize must be an integer in [${MIN_CHUNK_SIZE}, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
   }
   return chunkSize;
+};
+
+const validConcurrency = (concurrency: number): number => {
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new RangeError(`concurrency must be an integer in [1, ${MAX_CONCURRENCY}], got ${concurrency}`);
+  }
+  return concurrency;
 };
 
 const fileTypeOf = (fileName: string): string => {
@@ -123,59 +90,14 @@ const fileTypeOf = (fileName: string): string => {
   return ext;
 };
 
-/** Pass 1: the SHA-1 and size, plus a way to open the same bytes for pass 2. */
-async function prepare(
-  options: UploadStreamOptions,
-  cleanup: Array<() => Promise<void>>,
-): Promise<Measured & { open: () => Promise<AsyncIterable<unknown>> }> {
-  const { source } = options;
-  if (typeof source === 'string') {
-    const open = async () => createReadStream(source);
-    if (options.sha1) return { sha1: options.sha1.toLowerCase(), size: options.size ?? (await stat(source)).size, open };
-    return { ...(await hashStream(await open())), open };
-  }
-  if (typeof source === 'function') {
-    const open = async () => source();
-    if (options.sha1 && options.size !== undefined) return { sha1: options.sha1.toLowerCase(), size: options.size, open };
-    return { ...(await hashStream(await open())), open };
-  }
-  if (options.sha1) {
-    if (options.size === undefined) throw new VodUploadError('size is required with sha1 for a one-shot stream');
-    let used = false;
-    const open = async () => {
-      if (used) throw new VodUploadError('a one-shot stream cannot be read twice');
-      used = true;
-      return source;
-    };
-    return { sha1: options.sha1.toLowerCase(), size: options.size, open };
-  }
-  // One-shot stream, hash unknown: spool it while hashing; pass 2 reads the spool.
-  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'vodflow-upload-'));
-  cleanup.push(() => rm(dir, { recursive: true, force: true }));
-  const spool = join(dir, 'source');
-  const hash = createHash('sha1');
-  let size = 0;
-  await pipeline(
-    source,
-    async function* (chunks: AsyncIterable<unknown>) {
-      for await (const piece of chunks) {
-        const buf = toBuffer(piece);
-        hash.update(buf);
-        size += buf.length;
-        yield buf;
-      }
-    },
-    createWriteStream(spool),
-  );
-  return { sha1: hash.digest('hex'), size, open: async () => createReadStream(spool) };
-}
-
 export async function uploadStream(options: UploadStreamOptions): Promise<UploadResult> {
   const { client, signal, onProgress } = options;
   const chunkSize = validChunkSize(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const concurrency = validConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
   const fileType = options.fileType ?? fileTypeOf(options.fileName);
-  const partCall = { signal, retry: { maxAttempts: options.partAttempts ?? 5 } };
+  const partAttempts = options.partAttempts ?? 5;
   const cleanup: Array<() => Promise<void>> = [];
+  let reader: ChunkReader | undefined;
   try {
     const { sha1: fileSha, size, open } = await prepare(options, cleanup);
     if (options.size !== undefined && options.size !== size) {
@@ -208,34 +130,30 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
     if (!Number.isInteger(dataSize) || dataSize <= 0 || dataSize > MAX_SERVER_CHUNK_SIZE) {
       throw new VodResponseError('InitUpload', `unusable dataSize ${dataSize}`);
     }
-    const present = new Map(init.code === 1 ? init.listParts.map((p) => [p.offset, p] as const) : []);
-
-    const verify = createHash('sha1');
-    let offset = 0;
-    let skippedParts = 0;
-    let uploadedParts = 0;
-    for await (const chunk of chunksOf(await open(), dataSize)) {
-      verify.update(chunk);
-      if (offset + chunk.length > size) throw new VodUploadError(`source grew beyond ${size} bytes between the passes`);
-      const dataMd5 = createHash('md5').update(chunk).digest('hex');
-      const part = present.get(offset);
-      // A part counts as present only if size and MD5 match; without dataMd5 it is resent.
-      if (part && part.dataSize === chunk.length && part.dataMd5?.toLowerCase() === dataMd5) {
-        skippedParts++;
-      } else {
-        await client.uploadPart({ fileSha, offset, data: chunk, dataMd5 }, partCall);
-        uploadedParts++;
-      }
-      offset += chunk.length;
-      onProgress?.({ sentBytes: offset, totalBytes: size });
-    }
-    if (offset !== size || verify.digest('hex') !== fileSha) {
+    reader = await open();
+    const pass2 = await pumpParts({
+      reader,
+      dataSize,
+      size,
+      concurrency,
+      present: new Map(init.code === 1 ? init.listParts.map((p) => [p.offset, p] as const) : []),
+      sendPart: (part, partSignal) => client.uploadPart({ fileSha, ...part }, { signal: partSignal, retry: { maxAttempts: partAttempts } }),
+      onAcknowledged: onProgress && ((sentBytes) => onProgress({ sentBytes, totalBytes: size })),
+      signal,
+    });
+    if (pass2.bytes !== size || pass2.sha1 !== fileSha) {
       throw new VodUploadError('source changed between the hashing pass and the upload pass');
     }
 
     const finish = await client.finishUpload({ fileSha }, { signal });
+    const { skippedParts, uploadedParts } = pass2;
     return { fileId: finish.fileId, url: finish.url, fileSha, size, instant: false, skippedParts, uploadedParts };
+  } catch (error) {
+    // Whatever was running when the caller aborted (a hash, a read, a part) fails in its own way.
+    if (signal?.aborted) throw new VodUploadError('upload aborted by the caller', { cause: signal.reason });
+    throw error;
   } finally {
+    await reader?.close().catch(() => undefined);
     // A one-shot stream left unread (instant upload, early failure) is ours to release.
     if (typeof options.source === 'object' && !options.source.readableEnded) options.source.destroy();
     for (const step of cleanup) await step().catch(() => undefined);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeParams, sign, signRequest } from '../../lib/vod/signer';
 import { DEV_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
-import { prng } from '../../emulator/faults';
+import { mulberry32 as prng } from '../../emulator/prng';
 import { api, startFileServer, uploadFile } from './helpers';
 
 const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10002, -10003, -10006]);

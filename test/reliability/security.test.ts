@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ACCOUNT } from '../../emulator';
 import { issueUploadSignature } from '../../lib/vod/upload-signature';
-import { prng } from '../../emulator/faults';
+import { mulberry32 as prng } from '../../emulator/prng';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';

@@ -4,7 +4,7 @@
 // it is not about (a SSRF pull URL is checked, not merely refused for a bad signature).
 import { encodeParams, sign } from '../../../lib/vod/signer';
 import { DEV_ACCOUNT } from '../../../emulator';
-import { prng } from '../../../emulator/faults';
+import { mulberry32 as prng } from '../../../emulator/prng';
 
 export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10002, -10003, -10006]);
 

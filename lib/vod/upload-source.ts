@@ -1,0 +1,199 @@
+// The two passes over an upload source (lib/vod/upload.ts): pass 1 measures the SHA-1 and size,
+// pass 2 reads the same bytes again as chunks into buffers owned by the caller, so the part pump
+// can recycle a fixed set of buffers instead of allocating one per part.
+//
+// A file is read with positional reads straight into those buffers (no stream, no copy); pass 1
+// keeps one read in flight while it hashes the previous block, so it runs at the slower of disk
+// and SHA-1 speed rather than at their sum.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** A file path, a one-shot stream, or a function that opens the same bytes again on each call. */
+export type UploadSource = string | Readable | (() => Readable | Promise<Readable>);
+
+/** The source is unusable (empty, changed between the passes, one-shot read twice) or the upload was aborted. */
+export class VodUploadError extends Error {
+  override readonly name = 'VodUploadError';
+}
+
+export interface Measured {
+  sha1: string;
+  size: number;
+}
+
+/** Fills caller-owned buffers with the source's next bytes, in order. */
+export interface ChunkReader {
+  /** Bytes written at the start of `buf`; fewer than buf.length only at the end of the source. */
+  fill(buf: Buffer): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface Prepared extends Measured {
+  /** Opens the source for pass 2. */
+  open(): Promise<ChunkReader>;
+}
+
+/** Pass 1 reads in blocks of this size (two buffers: one being hashed, one being read). */
+const HASH_BLOCK = 1024 * 1024;
+
+const toBuffer = (piece: unknown): Buffer =>
+  Buffer.isBuffer(piece) ? piece : typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece as Uint8Array);
+
+async function hashFile(path: string, signal?: AbortSignal): Promise<Measured> {
+  const hash = createHash('sha1');
+  const handle = await open(path, 'r');
+  const blocks = [Buffer.allocUnsafe(HASH_BLOCK), Buffer.allocUnsafe(HASH_BLOCK)] as const;
+  let size = 0;
+  let which = 0;
+  let pending = handle.read(blocks[0], 0, HASH_BLOCK, 0);
+  try {
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const block = blocks[which]!;
+      size += bytesRead;
+      which ^= 1;
+      // Read the next block while this one is hashed.
+      pending = handle.read(blocks[which]!, 0, HASH_BLOCK, size);
+      hash.update(block.subarray(0, bytesRead));
+      signal?.throwIfAborted();
+    }
+  } finally {
+    await pending.catch(() => undefined);
+    await handle.close();
+  }
+  return { sha1: hash.digest('hex'), size };
+}
+
+async function hashStream(stream: AsyncIterable<unknown>, signal?: AbortSignal): Promise<Measured> {
+  const hash = createHash('sha1');
+  let size = 0;
+  for await (const piece of stream) {
+    const buf = toBuffer(piece);
+    hash.update(buf);
+    size += buf.length;
+    signal?.throwIfAborted();
+  }
+  return { sha1: hash.digest('hex'), size };
+}
+
+/** Positional reads into the caller's buffer. */
+async function fileReader(path: string): Promise<ChunkReader> {
+  const handle: FileHandle = await open(path, 'r');
+  let position = 0;
+  return {
+    async fill(buf) {
+      let filled = 0;
+      while (filled < buf.length) {
+        const { bytesRead } = await handle.read(buf, filled, buf.length - filled, position);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        position += bytesRead;
+      }
+      return filled;
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Copies a stream's pieces into the caller's buffer, keeping what does not fit for the next fill. */
+function streamReader(stream: Readable, signal?: AbortSignal): ChunkReader {
+  // Aborting destroys the stream, so a read waiting on a stalled source fails at once.
+  if (signal) addAbortSignal(signal, stream);
+  const pieces = stream[Symbol.asyncIterator]();
+  let rest: Buffer = Buffer.alloc(0);
+  let ended = false;
+  return {
+    async fill(buf) {
+      let filled = 0;
+      while (filled < buf.length) {
+        if (rest.length === 0) {
+          if (ended) break;
+          const next = await pieces.next();
+          if (next.done) {
+            ended = true;
+            break;
+          }
+          rest = toBuffer(next.value);
+          continue;
+        }
+        const n = rest.copy(buf, filled);
+        filled += n;
+        rest = rest.subarray(n);
+      }
+      return filled;
+    },
+    async close() {
+      rest = Buffer.alloc(0);
+      if (!stream.destroyed) stream.destroy();
+    },
+  };
+}
+
+export interface PrepareInput {
+  source: UploadSource;
+  sha1?: string;
+  size?: number;
+  tmpDir?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Pass 1: the SHA-1 and size, plus a way to read the same bytes for pass 2. A one-shot stream
+ * without a known SHA-1 is spooled to a temporary file (its removal is pushed onto `cleanup`).
+ */
+export async function prepare(input: PrepareInput, cleanup: Array<() => Promise<void>>): Promise<Prepared> {
+  const { source, signal } = input;
+  const known = input.sha1?.toLowerCase();
+  if (typeof source === 'string') {
+    const open = () => fileReader(source);
+    if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open };
+    return { ...(await hashFile(source, signal)), open };
+  }
+  if (typeof source === 'function') {
+    const open = async () => streamReader(await source(), signal);
+    if (known && input.size !== undefined) return { sha1: known, size: input.size, open };
+    const stream = await source();
+    if (signal) addAbortSignal(signal, stream);
+    try {
+      return { ...(await hashStream(stream, signal)), open };
+    } finally {
+      if (!stream.destroyed) stream.destroy();
+    }
+  }
+  if (known) {
+    if (input.size === undefined) throw new VodUploadError('size is required with sha1 for a one-shot stream');
+    let used = false;
+    const open = async () => {
+      if (used) throw new VodUploadError('a one-shot stream cannot be read twice');
+      used = true;
+      return streamReader(source, signal);
+    };
+    return { sha1: known, size: input.size, open };
+  }
+  // One-shot stream, hash unknown: spool it while hashing; pass 2 reads the spool.
+  const dir = await mkdtemp(join(input.tmpDir ?? tmpdir(), 'vodflow-upload-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const spool = join(dir, 'source');
+  const hash = createHash('sha1');
+  let size = 0;
+  await pipeline(
+    source,
+    async function* (chunks: AsyncIterable<unknown>) {
+      for await (const piece of chunks) {
+        const buf = toBuffer(piece);
+        hash.update(buf);
+        size += buf.length;
+        yield buf;
+      }
+    },
+    createWriteStream(spool),
+    { signal },
+  );
+  return { sha1: hash.digest('hex'), size, open: () => fileReader(spool) };
+}
