@@ -5,8 +5,8 @@
 // that wins emits video.failed.
 import { config } from '../lib/config';
 import { failedEvent } from '../lib/events/build';
-import { deliverPending } from '../lib/events/outbox';
-import { currentJob, getJob, leaseFor, runStep, transition, TERMINAL, type Job, type JobError } from '../lib/jobs';
+import { deliverPending, finishTerminal } from '../lib/events/outbox';
+import { currentJob, getJob, leaseFor, runStep, transition, type Job, type JobError } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, readMessage, sqsHandler, type ClassifyFailure, type RecordContext } from '../lib/messages';
 import { classify, DEADLINE_CODE, STALLED_CODE } from '../lib/vod/errors';
 
@@ -55,11 +55,8 @@ export const handler = sqsHandler(
   (body) => readMessage(body, 'classify-failure'),
   (m) => m.jobId,
   async (msg, ctx) => {
-    const existing = await getJob(msg.jobId);
-    if (existing && TERMINAL.has(existing.status) && existing.event) {
-      await deliverPending(existing, ctx.logger, leaseFor(ctx.remainingMs()));
-      return;
-    }
+    // A terminal job whose event did not reach every destination yet: finish the delivery.
+    if (await finishTerminal(msg.jobId, ctx)) return;
     if (!(await currentJob(msg, ctx.logger))) return;
     const step = await runStep(msg.jobId, `classify#${msg.attempt}`, leaseFor(ctx.remainingMs()), async () => {
       const job = (await getJob(msg.jobId))!;

@@ -4,8 +4,8 @@
 import { vodClient } from '../lib/aws/vod';
 import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
-import { deliverPending } from '../lib/events/outbox';
-import { currentJob, getJob, leaseFor, runStep, sendToClassify, transition, TERMINAL, type Job, type JobOutputs } from '../lib/jobs';
+import { deliverPending, finishTerminal } from '../lib/events/outbox';
+import { currentJob, getJob, leaseFor, runStep, sendToClassify, transition, type Job, type JobOutputs } from '../lib/jobs';
 import { enqueue, readMessage, sqsHandler, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
 
 config();
@@ -60,12 +60,8 @@ export const handler = sqsHandler(
   (body) => readMessage(body, 'task-finished'),
   (m) => m.jobId,
   async (msg, ctx) => {
-    const existing = await getJob(msg.jobId);
     // A terminal job whose event did not reach every destination yet: finish the delivery.
-    if (existing && TERMINAL.has(existing.status) && existing.event) {
-      await deliverPending(existing, ctx.logger, leaseFor(ctx.remainingMs()));
-      return;
-    }
+    if (await finishTerminal(msg.jobId, ctx)) return;
     if (!(await currentJob(msg, ctx.logger))) return;
     const step = await runStep(msg.jobId, `result#${msg.task}#${msg.attempt}`, leaseFor(ctx.remainingMs()), async () => {
       const job = (await getJob(msg.jobId))!;

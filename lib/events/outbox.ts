@@ -8,8 +8,10 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { readSecret } from '../aws/secrets';
 import { config } from '../config';
+import { leaseFor } from '../jobs/current';
 import { runStep } from '../jobs/steps';
-import { markEventDelivered } from '../jobs/store';
+import { getJob, markEventDelivered } from '../jobs/store';
+import { TERMINAL } from '../jobs/types';
 import type { Job } from '../jobs/types';
 import { downstreamEvent } from './contracts';
 import { QUEUE_DESTINATION, sendToQueue, sendToSubscriber } from './emit';
@@ -53,4 +55,15 @@ export async function deliverPending(job: Job, logger: Logger, leaseMs: number):
   }
   if (failures.length) throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
   return delivered;
+}
+
+/**
+ * A message for a job that is already terminal can only help finish its outbox delivery. True
+ * when that is the case (the caller stops there), false for a job still in progress.
+ */
+export async function finishTerminal(jobId: string, ctx: { logger: Logger; remainingMs(): number }): Promise<boolean> {
+  const job = await getJob(jobId);
+  if (!job || !TERMINAL.has(job.status) || !job.event) return false;
+  await deliverPending(job, ctx.logger, leaseFor(ctx.remainingMs()));
+  return true;
 }
