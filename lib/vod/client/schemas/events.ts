@@ -1,7 +1,7 @@
 // The nine event bodies VOD sends (HTTP callback body = PullEvent's eventContent), reference §4.7.4.
 // GetTaskInfo reuses the `data` schemas: its `data` is the matching event's `data` (§4.6).
 import * as z from 'zod';
-import { metaData, playItem, streamInfo } from './media';
+import { metaData, playItem } from './media';
 import { eventVersion, idString, list, num, optNum, str, taskStatus } from './common';
 
 /** `data.status` and `data.message`: 0 is success; failures carry a processing code (−4xxxx). */
@@ -96,18 +96,10 @@ export const processTask = z.looseObject({
   errCode: optNum,
   message: str,
   input: z.looseObject({}).optional(),
-  output: z
-    .looseObject({
+  // A Transcode output is the output file's metaData plus its URL; snapshot tasks add image URLs.
+  output: metaData
+    .extend({
       url: z.string().optional(),
-      size: optNum,
-      container: z.string().optional(),
-      bitrate: optNum,
-      height: optNum,
-      width: optNum,
-      md5: z.string().optional(),
-      duration: optNum,
-      videoStreamList: list(streamInfo),
-      audioStreamList: list(streamInfo),
       imageUrls: list(z.string()),
       imageUrl: z.string().optional(),
       image_url: z.string().optional(),
