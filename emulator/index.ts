@@ -219,7 +219,7 @@ function pruneExpired(ctx: EmulatorContext): void {
   for (const [key, s] of Object.entries(state.uploads)) {
     if (s.createTime < now - 7 * 86400) {
       delete state.uploads[key];
-      rmSync(join(ctx.store.uploadRoot, `${s.appId}-${s.fileSha}.bin`), { force: true });
+      for (const ext of ['bin', 'parts']) rmSync(join(ctx.store.uploadRoot, `${s.appId}-${s.fileSha}.${ext}`), { force: true });
     }
   }
   ctx.store.save();

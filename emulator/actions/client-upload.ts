@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../context';
 import type { FlatParams } from '../../lib/vod/params';
 import { urlOf } from '../tasks/common';
 import type { Account, NotifyMode } from '../types';
-import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePart } from '../uploads/session';
+import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
 import { parseProcedure, ProcedureError } from '../uploads/procedure-string';
 import { render } from '../urls';
 import { Args } from './args';
@@ -106,10 +106,10 @@ export function initUploadEx(call: ClientUploadCall): ActionResult {
   return { canRetry: 0, ...result };
 }
 
-export function uploadPartEx(call: ClientUploadCall): ActionResult {
+export async function uploadPartEx(call: ClientUploadCall): Promise<ActionResult> {
   const { account, args } = authorise(call, false);
   const session = sessionOf(call.ctx, account.appId, fileShaArg(args));
-  writePart(call.ctx, session, partArgs(args), call.body);
+  await writePartAsync(call.ctx, session, partArgs(args), call.body);
   return { canRetry: 0 };
 }
 

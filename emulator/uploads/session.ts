@@ -8,7 +8,7 @@
 // count and bounded large uploads. The journal is merged into the session when a restarted
 // emulator first touches it, so resume still works across restarts.
 import { createHash, type Hash } from 'node:crypto';
-import { appendFileSync, closeSync, constants as fsConstants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, constants as fsConstants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorContext } from '../context';
@@ -159,19 +159,6 @@ function recordPart(ctx: EmulatorContext, s: UploadSession, rec: PartRecord, bod
   const before = s.parts[String(rec.offset)];
   s.parts[String(rec.offset)] = rec;
   advanceSha1(ctx, s, liveOf(ctx, s), rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
-}
-
-/** Synchronous variant (UploadPartEx): blocks the event loop for the write. */
-export function writePart(ctx: EmulatorContext, s: UploadSession, part: PartArgs, body: Buffer): void {
-  const rec = checkPart(s, part, body);
-  mkdirSync(ctx.store.uploadRoot, { recursive: true });
-  const fd = openSync(dataPath(ctx, s), DATA_FLAGS);
-  try {
-    writeSync(fd, body, 0, body.length, rec.offset);
-  } finally {
-    closeSync(fd);
-  }
-  recordPart(ctx, s, rec, body);
 }
 
 /**
