@@ -49,6 +49,7 @@ export class FauxqsPersistence {
   private written = new Map<string, string>(); // object file → etag+mtime already on disk
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(dir: string, private readonly sqs: SqsStoreT, private readonly s3: S3StoreT) {
     this.index = path.join(dir, 'state.json');
@@ -80,7 +81,7 @@ export class FauxqsPersistence {
     return { queues: snapshot.queues.length, messages, objects };
   }
 
-  /** Coalesces bursts of mutations into one save shortly after. */
+  /** Coalesces a burst of object writes into one save shortly after. */
   schedule(delayMs = 300): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
@@ -90,14 +91,21 @@ export class FauxqsPersistence {
     this.timer.unref();
   }
 
-  /** Writes the snapshot now (serialised with any save in progress). */
+  /**
+   * Writes the snapshot (serialised with any save in progress). Callers that arrive while a write
+   * is queued but not started share it: it will include their change — a group commit.
+   */
   save(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.saving = this.saving.catch(() => undefined).then(() => this.write());
-    return this.saving;
+    if (this.queued) return this.queued;
+    const run = this.saving
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.write();
+      });
+    this.queued = run;
+    this.saving = run;
+    return run;
   }
 
   private async write(): Promise<void> {

@@ -39,10 +39,21 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
     ? new FauxqsPersistence(path.join(options.dataDir, 'sqs-s3'), stores.sqsStore, stores.s3Store)
     : undefined;
   const app = buildApp({ logger: false, defaultRegion: options.region, stores });
+  // SQS is durable once it answers: a change reaches the data dir before the response does (a
+  // SendMessage acknowledged, then the process killed, must not lose the message). SQS speaks the
+  // JSON protocol (POST with X-Amz-Target); S3 routes write their headers themselves, so object
+  // changes are saved just after their response instead.
+  const isSqs = (request: FastifyRequest) => request.headers['x-amz-target'] !== undefined;
+  if (persistence) {
+    app.addHook('onSend', async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+      if (isSqs(request)) await persistence.save();
+      return payload;
+    });
+  }
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     try {
       options.onFauxqsResponse?.(request, reply);
-      if (persistence && request.method !== 'GET' && request.method !== 'HEAD') persistence.schedule();
+      if (persistence && !isSqs(request) && request.method !== 'GET' && request.method !== 'HEAD') persistence.schedule();
     } catch (error) {
       console.error(`[local] fauxqs response hook failed: ${(error as Error).message}`);
     }
