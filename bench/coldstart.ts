@@ -81,7 +81,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
         { name: 'serverless package (all functions)', value: round(packageS), unit: 's' },
       ],
       notes: [
-        'Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x; @aws-sdk/* left out (the runtime provides SDK v3), everything else (middy, zod, powertools) inside.',
+        'Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x; @aws-sdk/* left out (the runtime provides SDK v3), everything else (middy, zod, powertools) inside.', 'Import time is bounded by the SDK clients a function needs from its first request (SQS + DynamoDB ≈ 75–90 ms, S3 + presigner ≈ 30 ms more) and by zod schemas built at load (the config ≈ 25 ms, by design: bad configuration fails the cold start; the VOD response schemas ≈ 40 ms, pulled in through the lib/jobs barrel).',
         `Import time = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each, interleaved, after one warm-up spawn. It includes loading the external @aws-sdk/* clients from node_modules (NODE_PATH), as Lambda loads them from the runtime, and the handler's module-level work (config parse).`,
         ...rows,
       ],
