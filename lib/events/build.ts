@@ -8,30 +8,24 @@ export const eventIdOf = (jobId: string, outcome: 'ready' | 'failed'): string =>
 const sourceOf = (job: Job) =>
   job.source ? { bucket: job.source.bucket, key: job.source.key, etag: job.source.etag, versionId: job.source.versionId, size: job.source.size } : undefined;
 
-export function readyEvent(job: Job, outputs: JobOutputs, eventSource: string, time = new Date()): DownstreamEvent {
+/** The CloudEvents envelope shared by both outcomes; the data says what happened. */
+function terminalEvent(job: Job, outcome: 'ready' | 'failed', data: Record<string, unknown>, eventSource: string, time: Date): DownstreamEvent {
+  const type = EVENT_TYPES[outcome];
   return downstreamEvent.parse({
     specversion: '1.0',
-    id: eventIdOf(job.jobId, 'ready'),
+    id: eventIdOf(job.jobId, outcome),
     source: eventSource,
-    type: EVENT_TYPES.ready,
+    type,
     subject: job.jobId,
     time: time.toISOString(),
     datacontenttype: 'application/json',
-    dataschema: dataSchemaOf(EVENT_TYPES.ready),
-    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, ...outputs },
+    dataschema: dataSchemaOf(type),
+    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, ...data },
   });
 }
 
-export function failedEvent(job: Job, error: JobError, eventSource: string, time = new Date()): DownstreamEvent {
-  return downstreamEvent.parse({
-    specversion: '1.0',
-    id: eventIdOf(job.jobId, 'failed'),
-    source: eventSource,
-    type: EVENT_TYPES.failed,
-    subject: job.jobId,
-    time: time.toISOString(),
-    datacontenttype: 'application/json',
-    dataschema: dataSchemaOf(EVENT_TYPES.failed),
-    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, fileId: job.fileId, vodTaskId: job.vodTaskId, error },
-  });
-}
+export const readyEvent = (job: Job, outputs: JobOutputs, eventSource: string, time = new Date()): DownstreamEvent =>
+  terminalEvent(job, 'ready', outputs, eventSource, time);
+
+export const failedEvent = (job: Job, error: JobError, eventSource: string, time = new Date()): DownstreamEvent =>
+  terminalEvent(job, 'failed', { fileId: job.fileId, vodTaskId: job.vodTaskId, error }, eventSource, time);
