@@ -119,6 +119,9 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
     await events.stop();
   }
   const exitCode = results.every((r) => r.event?.type === 'vodflow.video.ready') ? 0 : 1;
+  if (!options.keep && results.some((r) => r.event?.type === 'vodflow.video.ready')) {
+    note(`vodflow: the play URLs are served only while the stack runs (add --keep to open them)${options.outDir ? `; the files are copied under ${options.outDir}` : ''}.`);
+  }
   if (options.keep) {
     note(`vodflow: the stack stays up (Ctrl-C to stop): HTTP API ${stack.endpoints.httpApi}, VOD emulator ${stack.endpoints.emulator}`);
     return { exitCode, results, stack };
