@@ -2,9 +2,8 @@
 // dedupe) and reliable mode through pull-events (PullEvent … ConfirmEvent). Polling is slowed to
 // a minute here, so a job that finishes in seconds finished through the notification.
 import '../support/quiet';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob, jobIdFor } from '../../lib/jobs';
+import { getJob } from '../../lib/jobs';
 import { putObject } from '../support/s3-notify';
 import { runUntil, lambdaContext } from '../support/stack';
 import { startHttpApi, type HttpLambda } from '../support/http-api';
@@ -26,10 +25,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const jobIdOf = async (key: string) => {
-  const head = await h.stack.s3.send(new HeadObjectCommand({ Bucket: h.stack.bucket, Key: key }));
-  return jobIdFor({ bucket: h.stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });
-};
+const jobIdOf = (key: string) => h.jobIdOf(key);
 const post = (path: string, body: unknown) =>
   fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 

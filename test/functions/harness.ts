@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_ACCOUNT, startEmulator } from '../../emulator';
 import { makeBroken, makeClip } from '../../emulator/media/fixtures';
-import { getJob } from '../../lib/jobs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { getJob, jobIdFor } from '../../lib/jobs';
 import { drainQueue, runUntil, startStack, type SqsLambda, type Stack } from '../support/stack';
 
 export const API_KEY = 'test-api-key-0123456789';
@@ -24,6 +25,8 @@ export interface Harness {
   /** Pumps every SQS handler until the job is terminal and its event delivered. */
   settle(jobId: string, timeoutMs?: number): Promise<void>;
   events(): Promise<Array<{ id: string; type: string; subject: string; data: Record<string, unknown> }>>;
+  /** The job id ingest derives for an object already in the bucket (bucket + key + etag). */
+  jobIdOf(key: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,10 @@ export async function startHarness(emulatorOptions: Parameters<typeof startEmula
     env,
     settle,
     events: async () => (await drainQueue(stack, 'events')) as never,
+    async jobIdOf(key) {
+      const head = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
+      return jobIdFor({ bucket: stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });
+    },
     async close() {
       await Promise.all([stack.close(), emu.close()]);
       rmSync(dir, { recursive: true, force: true });

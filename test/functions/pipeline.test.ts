@@ -2,11 +2,10 @@
 import '../support/quiet';
 // fauxqs, dynalite and the VOD emulator (real ffmpeg).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob, jobIdFor } from '../../lib/jobs';
+import { getJob } from '../../lib/jobs';
 import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contracts';
 import { notifyObject, putObject } from '../support/s3-notify';
 import { startHarness, type Harness } from './harness';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,10 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const jobIdOf = async (key: string) => {
-  const head = await h.stack.s3.send(new HeadObjectCommand({ Bucket: h.stack.bucket, Key: key }));
-  return jobIdFor({ bucket: h.stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });
-};
+const jobIdOf = (key: string) => h.jobIdOf(key);
 
 describe('pipeline (pull mode, polling)', () => {
   it('turns a good clip into exactly one video.ready with working URLs', async () => {

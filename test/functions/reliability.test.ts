@@ -1,10 +1,9 @@
 // At-least-once delivery everywhere: duplicated S3 notifications and SQS redeliveries cause no
 // duplicate VOD work and no duplicate events; a transient VOD failure is retried and finishes.
 import '../support/quiet';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { videoReadyEventV1 } from '../../lib/events/contracts';
-import { getJob, jobIdFor } from '../../lib/jobs';
+import { getJob } from '../../lib/jobs';
 import { notifyObject, putObject } from '../support/s3-notify';
 import { runUntil, type SqsLambda } from '../support/stack';
 import { startHarness, type Harness } from './harness';
@@ -15,10 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const jobIdOf = async (key: string) => {
-  const head = await h.stack.s3.send(new HeadObjectCommand({ Bucket: h.stack.bucket, Key: key }));
-  return jobIdFor({ bucket: h.stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });
-};
+const jobIdOf = (key: string) => h.jobIdOf(key);
 const actions = () => h.emu.stats().actions;
 const delta = (before: Record<string, number>, name: string) => (actions()[name] ?? 0) - (before[name] ?? 0);
 
