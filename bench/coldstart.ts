@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerlessConfig } from '../lib/local';
+import { loadServerlessConfig } from '../local';
 import { median, round, type Figure, type Section } from './measure';
 import { REPO_ROOT } from './proc';
 

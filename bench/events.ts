@@ -1,7 +1,7 @@
 // Reading the downstream events queue the way a consumer would, keeping SQS's SentTimestamp: the
 // moment the event reached the queue, whatever the delay of this reader.
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalStack } from '../lib/local';
+import type { LocalStack } from '../local';
 
 export interface SeenEvent {
   id: string;

@@ -3,7 +3,7 @@
 // 2-s clips, against the same media work run directly (bench/media.ts). Rounds interleaved.
 import { Writable } from 'node:stream';
 import { runProcess } from '../cli/process/run';
-import { startLocalStack } from '../lib/local';
+import { startLocalStack } from '../local';
 import { forgetStackState } from './fresh';
 import { directMediaMs, clip } from './media';
 import { interleavedAsync, round, type Section } from './measure';

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalStack } from '../lib/local';
+import { startLocalStack } from '../local';
 import { forgetStackState } from './fresh';
 import { deadLetters, drainEvents, until, type SeenEvent } from './events';
 import { clip, directMediaMs } from './media';

@@ -9,7 +9,7 @@
 // video.failed on the events queue — one hop longer than the success path.
 import { Agent, request } from 'node:http';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalStack } from '../lib/local';
+import { startLocalStack } from '../local';
 import { createVodClient } from '../lib/vod/client';
 import { uploadStream } from '../lib/vod/upload';
 import { DEV_ACCOUNT } from '../emulator';

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import * as z from 'zod';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local';
 import { devBanner } from '../dev/banner';
 import { loadOrCreateSecrets } from '../dev/secrets';
 import { DEFAULT_DEV_DIR, DevStateError, isAlive, readDevState, removeDevState, statePathOf, writeDevState, type DevState } from '../dev/state';

@@ -1,6 +1,6 @@
 // Secrets of the local stack (API key, webhook token, event signing secret), kept in the data
 // dir so that a restart with the same --data does not break clients, curl scripts or event
-// subscribers configured against the previous run. Formats match lib/local/stack's own.
+// subscribers configured against the previous run. Formats match local/stack's own.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

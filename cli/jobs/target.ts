@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadServerlessConfig } from '../../lib/local/serverless-config';
+import { loadServerlessConfig } from '../../local/serverless/config';
 import { DEFAULT_DEV_DIR, isAlive, readDevState, statePathOf, type DevState } from '../dev/state';
 
 export interface TargetQueue {

@@ -4,7 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEV_ACCOUNT } from '../../emulator';
 import type { DownstreamEvent } from '../../lib/events/contracts';
-import { startLocalStack, type LocalStack } from '../../lib/local';
+import { startLocalStack, type LocalStack } from '../../local';
 import { createVodClient } from '../../lib/vod/client';
 import { createDisplay, type FileState } from './display';
 import { fetchJob, fetchSubTasks, watchEvents } from './follow';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServerlessConfig } from '../../lib/local';
+import { loadServerlessConfig } from '../../local';
 import { startSsmServer, type SsmServer } from '../lib/aws/ssm-server';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

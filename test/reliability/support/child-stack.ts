@@ -3,7 +3,7 @@
 // stdout is the handlers' logs. Run: node --import tsx test/reliability/support/child-stack.ts
 // with REL_CHILD = JSON {configFile, dataDir, ports?, env}.
 import * as z from 'zod';
-import { startLocalStack } from '../../../lib/local';
+import { startLocalStack } from '../../../local';
 
 const input = z
   .object({

@@ -1,7 +1,7 @@
 // Starting and killing the child-process stack (support/child-stack.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LocalStack } from '../../../lib/local';
+import type { LocalStack } from '../../../local';
 
 export interface ChildInfo {
   pid: number;

@@ -2,7 +2,7 @@
 // stack through the standard AWS endpoint variables (`--aws` with serverless.yml's names).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { LocalStack } from '../../../lib/local';
+import type { LocalStack } from '../../../local';
 import { REPO_ROOT } from './config-variant';
 
 export function vodflow(args: string[], local: LocalStack): Promise<{ code: number; stdout: string; stderr: string }> {

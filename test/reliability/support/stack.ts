@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { StartEmulatorOptions } from '../../../emulator';
 import { makeClip } from '../../../emulator/media/fixtures';
-import type { LocalStack, LocalStackOptions } from '../../../lib/local';
+import type { LocalStack, LocalStackOptions } from '../../../local';
 import { captureOutput, type Capture } from './capture';
 import { writeConfigVariant, type TimeLimits } from './config-variant';
 import { collectEvents, submitClip } from './user';
@@ -102,7 +102,7 @@ export async function startRelStack(options: RelStackOptions = {}): Promise<RelS
   const configFile = writeConfigVariant(work, options.limits ?? { functionTimeoutS: 10, visibilityTimeoutS: 16 });
   const clipFile = await makeClip({ path: path.join(work, 'clip.mp4'), seconds: 1, width: 160, height: 120 });
   const proxy = await startVodProxy();
-  const { startLocalStack } = await import('../../../lib/local');
+  const { startLocalStack } = await import('../../../local');
   const vodEndpoint = `${proxy.url}/v2/index.php`;
   const local = await startLocalStack({
     configFile,

@@ -1,9 +1,9 @@
 import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEventKey } from '../../../lib/local/s3-event';
-import type { LocalStack } from '../../../lib/local/stack';
-import { startFixtureStack } from './helpers';
+import { encodeEventKey } from '../../../local/aws/s3-event';
+import type { LocalStack } from '../../../local/stack';
+import { startFixtureStack } from '../helpers';
 
 let stack: LocalStack;
 let s3: S3Client;

@@ -4,16 +4,16 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { RunningEmulator, StartEmulatorOptions } from '../../emulator';
-import { createLocalClients } from './aws-clients';
-import { applyEnvironment, describeConflicts, EnvironmentError, planEnvironment, type EnvConflict } from './environment';
-import type { InvocationResult } from './invoker';
-import { provision } from './provision';
-import { startRuntime, type Runtime } from './runtime';
-import { createS3Bridge, type S3Bridge } from './s3-bridge';
-import { loadServerlessConfig } from './serverless-config';
-import type { StackModel } from './serverless-model';
-import { startServices } from './services';
+import type { RunningEmulator, StartEmulatorOptions } from '../emulator';
+import { createLocalClients } from './aws/clients';
+import { applyEnvironment, describeConflicts, EnvironmentError, planEnvironment, type EnvConflict } from './runtime/environment';
+import type { InvocationResult } from './runtime/invoker';
+import { provision } from './aws/provision';
+import { startRuntime, type Runtime } from './runtime/index';
+import { createS3Bridge, type S3Bridge } from './aws/s3-bridge';
+import { loadServerlessConfig } from './serverless/config';
+import type { StackModel } from './serverless/model';
+import { startServices } from './aws/services';
 
 export type CallbackMode = 'http' | 'reliable' | 'poll';
 export type LogLevel = 'silent' | 'error' | 'info';
@@ -74,7 +74,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const level = options.logLevel ?? 'error';
@@ -113,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let emulator: RunningEmulator | undefined;
     const vodEnv: Record<string, string> = {};
     if (options.emulator !== false) {
-      const { startEmulator, DEV_ACCOUNT } = await import('../../emulator');
+      const { startEmulator, DEV_ACCOUNT } = await import('../emulator');
       emulator = await startEmulator({
         allowPrivatePullHosts: true,
         log: level === 'silent' ? false : undefined,

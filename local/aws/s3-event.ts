@@ -1,5 +1,5 @@
 // The S3 event notification record, as S3 itself sends it to SQS (event structure version 2.1).
-import type { NotificationSpec } from './serverless-model';
+import type { NotificationSpec } from '../serverless/model';
 
 export type ObjectCreatedKind = 'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload';
 

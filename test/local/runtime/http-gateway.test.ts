@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../../lib/local/stack';
-import { recorded, startFixtureStack } from './helpers';
+import type { LocalStack } from '../../../local/stack';
+import { recorded, startFixtureStack } from '../helpers';
 
 let stack: LocalStack;
 beforeAll(async () => {

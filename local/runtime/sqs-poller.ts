@@ -6,7 +6,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import type { FunctionInvoker } from './invoker';
-import type { SqsEventSpec } from './serverless-model';
+import type { SqsEventSpec } from '../serverless/model';
 
 export interface SqsPollerOptions {
   sqs: SQSClient;

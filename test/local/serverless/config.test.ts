@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadServerlessConfig, parseServerlessConfig } from '../../../lib/local/serverless-config';
-import { renderValue } from '../../../lib/local/serverless-model';
-import { parseScheduleExpression } from '../../../lib/local/schedule-expression';
-import { redriveOrder } from '../../../lib/local/provision';
+import { loadServerlessConfig, parseServerlessConfig } from '../../../local/serverless/config';
+import { renderValue } from '../../../local/serverless/model';
+import { parseScheduleExpression } from '../../../local/runtime/schedule-expression';
+import { redriveOrder } from '../../../local/aws/provision';
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const load = (opts: Parameters<typeof loadServerlessConfig>[1] = {}) => loadServerlessConfig(path.join(fixtures, 'stack.yml'), { env: {}, ...opts });
 
 describe('serverless-config: variables and intrinsics', () => {

@@ -1,9 +1,9 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../../lib/local/stack';
-import { recorder } from './fixtures/handlers/recorder';
-import { recorded, recordedContexts, startFixtureStack, waitFor } from './helpers';
+import type { LocalStack } from '../../../local/stack';
+import { recorder } from '../fixtures/handlers/recorder';
+import { recorded, recordedContexts, startFixtureStack, waitFor } from '../helpers';
 
 let stack: LocalStack;
 let sqs: SQSClient;

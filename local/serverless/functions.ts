@@ -1,8 +1,8 @@
 // Normalises `functions:`: handler path, limits, environment (provider + function) and the event
 // sources the local runtime drives (sqs, httpApi, schedule). Other event types are errors.
 import * as z from 'zod';
-import type { Intrinsics } from './cfn-intrinsics';
-import type { FunctionSpec, HttpRouteSpec, QueueSpec, ScheduleSpec, SqsEventSpec, Value } from './serverless-model';
+import type { Intrinsics } from './intrinsics';
+import type { FunctionSpec, HttpRouteSpec, QueueSpec, ScheduleSpec, SqsEventSpec, Value } from './model';
 
 export class FunctionError extends Error {}
 

@@ -1,7 +1,7 @@
 // Shared by the local-stack tests: the fixture stack and a bounded wait.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../lib/local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { recorder } from './fixtures/handlers/recorder';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));

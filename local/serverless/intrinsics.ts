@@ -1,8 +1,8 @@
 // Evaluates the CloudFormation intrinsics serverless.yml uses to wire resources together (Ref,
 // Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split) against locally known names. Queue URLs
 // contain the local SQS port, so they stay symbolic (`{ queueUrl }`) until run time.
-import type { Value, ValuePart } from './serverless-model';
-import { Unresolved } from './serverless-variables';
+import type { Value, ValuePart } from './model';
+import { Unresolved } from './variables';
 
 export class IntrinsicError extends Error {}
 

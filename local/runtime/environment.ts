@@ -1,7 +1,7 @@
 // Handlers run in one process, so they share one process.env. This module renders every
 // function's environment (provider + function values, queue URLs, local overrides), checks that
 // no two functions need different values for the same name, and applies the result once.
-import { renderValue, type StackModel } from './serverless-model';
+import { renderValue, type StackModel } from '../serverless/model';
 
 export interface EnvConflict {
   name: string;

@@ -4,8 +4,8 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { LocalClients } from './aws-clients';
-import type { QueueSpec, StackModel, TableSpec } from './serverless-model';
+import type { LocalClients } from './clients';
+import type { QueueSpec, StackModel, TableSpec } from '../serverless/model';
 
 export interface Provisioned {
   /** logical id → queue URL / ARN / name */

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { Intrinsics, type RawResource } from './cfn-intrinsics';
-import { normaliseFunction } from './serverless-functions';
-import { stackModel, type CorsSpec, type StackModel } from './serverless-model';
-import { normaliseResources } from './serverless-resources';
-import { getPath, resolveVariables, Unresolved, type VariableContext } from './serverless-variables';
+import { Intrinsics, type RawResource } from './intrinsics';
+import { normaliseFunction } from './functions';
+import { stackModel, type CorsSpec, type StackModel } from './model';
+import { normaliseResources } from './resources';
+import { getPath, resolveVariables, Unresolved, type VariableContext } from './variables';
 import { parseYaml } from './yaml-tags';
 
 /** fauxqs builds every ARN and queue URL with this account, so `${aws:accountId}` must match it. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpRouteSpec } from './serverless-model';
+import type { HttpRouteSpec } from '../serverless/model';
 
 export interface RouteMatch<T> {
   route: HttpRouteSpec;

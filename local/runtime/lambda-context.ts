@@ -1,7 +1,7 @@
 // The Lambda `context` object, as the Node.js runtime builds it for one invocation.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { FunctionSpec } from './serverless-model';
+import type { FunctionSpec } from '../serverless/model';
 
 export interface ContextOptions {
   region: string;

@@ -2,8 +2,8 @@
 // tables, S3 buckets with queue notifications). Resource types that only matter in AWS (IAM,
 // queue policies, alarms, ...) are listed as ignored; anything that changes local behaviour and
 // cannot be honoured is an error.
-import { Intrinsics, IntrinsicError, type RawResource } from './cfn-intrinsics';
-import type { BucketSpec, NotificationSpec, QueueSpec, TableSpec } from './serverless-model';
+import { Intrinsics, IntrinsicError, type RawResource } from './intrinsics';
+import type { BucketSpec, NotificationSpec, QueueSpec, TableSpec } from './model';
 
 export class ResourceError extends Error {}
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { buildApp } from 'fauxqs';
 import type { FastifyRequest, FastifyReply } from 'fastify';
-import { FauxqsPersistence } from './fauxqs-persistence';
+import { FauxqsPersistence } from './persistence';
 import { createFauxqsStores, type S3StoreT, type SqsStoreT } from './fauxqs-stores';
 
 /** Any non-empty pair works with both stand-ins; fixed so tools outside the stack can reuse it. */

@@ -7,7 +7,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../../lib/local/stack';
+import { startLocalStack, type LocalStack } from '../../local/stack';
 import { FIXTURES, recorded, startFixtureStack, waitFor } from './helpers';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vodflow-local-'));

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../../lib/local/stack';
+import type { LocalStack } from '../../local/stack';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ready = existsSync(path.join(ROOT, 'serverless.yml')) && existsSync(path.join(ROOT, 'functions'));
 if (!ready) console.warn('[local] integration test skipped: serverless.yml or functions/ is missing');
 
@@ -18,7 +18,7 @@ describe.skipIf(!ready)('local stack over the real serverless.yml', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'vodflow-local-it-'));
 
   beforeAll(async () => {
-    const { startLocalStack } = await import('../../../lib/local/stack');
+    const { startLocalStack } = await import('../../local/stack');
     stack = await startLocalStack({ logLevel: 'error', emulator: { mediaConcurrency: 1 } });
     sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
   });
@@ -36,7 +36,7 @@ describe.skipIf(!ready)('local stack over the real serverless.yml', () => {
   });
 
   it('turns POST /uploads + PUT into one vodflow.video.ready event', async () => {
-    const { makeClip } = await import('../../../emulator/media/fixtures');
+    const { makeClip } = await import('../../emulator/media/fixtures');
     const file = await makeClip({ path: path.join(work, 'clip.mp4'), seconds: 1, width: 160, height: 120 });
     const bytes = readFileSync(file);
     const created = await fetch(`${stack.endpoints.httpApi}/uploads`, {

@@ -4,9 +4,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startHttpGateway, type HttpGateway } from './http-gateway';
 import { FunctionInvoker, type InvocationResult } from './invoker';
-import type { Provisioned } from './provision';
+import type { Provisioned } from '../aws/provision';
 import { Scheduler } from './scheduler';
-import type { StackModel } from './serverless-model';
+import type { StackModel } from '../serverless/model';
 import { SqsPoller } from './sqs-poller';
 
 export interface RuntimeOptions {

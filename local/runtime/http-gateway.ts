@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildHttpEvent, gatewayError, mapHttpResult, RouteTable, type HttpResponse } from './http-event';
 import type { FunctionInvoker } from './invoker';
-import type { CorsSpec } from './serverless-model';
+import type { CorsSpec } from '../serverless/model';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { FunctionInvoker, InvocationResult } from './invoker';
 import { parseScheduleExpression, type Schedule } from './schedule-expression';
-import type { ScheduleSpec } from './serverless-model';
+import type { ScheduleSpec } from '../serverless/model';
 
 export interface SchedulerOptions {
   region: string;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { createLambdaContext } from './lambda-context';
-import type { FunctionSpec } from './serverless-model';
+import type { FunctionSpec } from '../serverless/model';
 
 export type Handler = (event: unknown, context: Context, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 

@@ -6,7 +6,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { S3StoreT } from './fauxqs-stores';
 import { matchesNotification, s3EventMessage, s3TestEventMessage, type ObjectCreated, type ObjectCreatedKind } from './s3-event';
-import type { BucketSpec } from './serverless-model';
+import type { BucketSpec } from '../serverless/model';
 
 export interface S3BridgeOptions {
   buckets: BucketSpec[];
