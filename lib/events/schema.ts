@@ -23,11 +23,11 @@ export function generateEventSchemas(): Record<string, string> {
   );
 }
 
-export const eventsDir = fileURLToPath(new URL('../../events/', import.meta.url));
+export const eventsDir = fileURLToPath(new URL('../../events/schemas/', import.meta.url));
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [file, text] of Object.entries(generateEventSchemas())) {
     writeFileSync(`${eventsDir}${file}`, text);
-    process.stdout.write(`wrote events/${file}\n`);
+    process.stdout.write(`wrote events/schemas/${file}\n`);
   }
 }

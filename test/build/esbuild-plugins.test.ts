@@ -73,7 +73,7 @@ interface Run {
 }
 
 function run(bundlePath: string, body: unknown, env: Record<string, string>): Promise<Run> {
-  const event = JSON.parse(readFileSync(join(root, 'events/sign-upload.json'), 'utf8')) as { headers: Record<string, string>; body: string };
+  const event = JSON.parse(readFileSync(join(root, 'events/samples/sign-upload.json'), 'utf8')) as { headers: Record<string, string>; body: string };
   event.headers['x-api-key'] = 'key-1';
   event.body = JSON.stringify(body);
   return new Promise((resolve) => {

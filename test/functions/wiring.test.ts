@@ -55,8 +55,8 @@ describe('serverless.yml', () => {
     expect(routes.sort()).toEqual(documented.sort());
   });
 
-  it('has a sample trigger payload in events/ for every function', () => {
-    const samples = readdirSync(new URL('events/', root));
+  it('has a sample trigger payload in events/samples/ for every function', () => {
+    const samples = readdirSync(new URL('events/samples/', root));
     for (const name of FUNCTIONS) expect(samples.some((f) => f.startsWith(`${name}.`)), name).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { delayPlan, fullJitterS, internalMessage, MAX_DELAY_S, procedureOutcome, pullOutcome, readMessage, s3Notification, decodeS3Key } from '../../../lib/messages';
 
-const eventsDir = new URL('../../../events/', import.meta.url);
+const eventsDir = new URL('../../../events/samples/', import.meta.url);
 
 describe('internal messages', () => {
   it('validate each type and reject a wrong or malformed one', () => {
