@@ -59,7 +59,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     // and one PROCESSING job owning each task, written with the same store calls the handlers use.
     const prepStart = performance.now();
     // Imported once the stack's environment is in place (the jobs store reads it).
-    const { createJob, indexTask, transition } = await import('../lib/jobs');
+    const { createJob, indexTask, transition } = (await import('../lib/jobs')).jobs();
     const { fileId } = await uploadStream({ client: vod, source: await clip(1, 160, 120), fileName: 'webhook-bench.mp4' });
     stack.emulator!.setFaults({ failStep: { taskType: 'Probe', code: -43001 } });
     const jobs: Array<{ jobId: string; vodTaskId: string; body: string }> = new Array(total);

@@ -9,7 +9,7 @@ import { s3 } from '../lib/aws/s3';
 import { config } from '../lib/config';
 import { parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
-import { newUploadJobId, reserveUpload, uploadKey } from '../lib/jobs';
+import { daysCovering, jobs, newUploadJobId, uploadKey } from '../lib/jobs';
 
 config();
 
@@ -34,8 +34,8 @@ export const handler = httpHandler(
     const input = parseInput(body(), event.body, 'body');
     const jobId = newUploadJobId();
     const key = uploadKey(jobId, input.filename);
-    const ttlDays = Math.ceil(cfg.http.uploadUrlTtlS / 86_400) + 1;
-    await reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, ttlDays);
+    // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).
+    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS));
     const url = await getSignedUrl(
       s3(),
       new PutObjectCommand({ Bucket: cfg.uploadBucket, Key: key, ContentType: input.contentType, ContentLength: input.size }),

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { config } from '../lib/config';
 import { httpError, parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
-import { getJob, jobIdSchema, type Job } from '../lib/jobs';
+import { jobIdSchema, jobs, type Job } from '../lib/jobs';
 
 config();
 
@@ -20,12 +20,12 @@ export const jobView = (job: Job) => ({
   vodTaskId: job.vodTaskId,
   outputs: job.outputs,
   error: job.error,
-  eventId: (job.event as { id?: string } | undefined)?.id,
+  eventId: job.event?.id,
 });
 
 export const handler = httpHandler(async (event) => {
   const { id } = parseInput(z.object({ id: jobIdSchema }), event.pathParameters ?? {}, 'path');
-  const job = await getJob(id);
+  const job = await jobs().getJob(id);
   if (!job) throw httpError(404, 'not_found', `no job ${id}`);
   return json(200, jobView(job), { 'cache-control': 'no-store' });
 });

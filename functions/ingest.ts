@@ -1,8 +1,9 @@
 // ingest: S3 ObjectCreated → a job (deduplicated on bucket+key+etag+versionId) → upload-queue.
 import { extname } from 'node:path';
 import { config } from '../lib/config';
-import { createJob, jobIdFor, leaseFor, runStep, type JobSource } from '../lib/jobs';
+import { jobIdFor, jobs, type JobSource } from '../lib/jobs';
 import { decodeS3Key, enqueue, s3Notification, sqsHandler, type RecordContext, type S3EventRecord, type S3Notification } from '../lib/messages';
+import { leaseFor, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -39,8 +40,8 @@ async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void>
   const jobId = jobIdFor(source);
   const log = ctx.logger.createChild({ persistentKeys: { jobId } });
   log.setCorrelationId(jobId);
-  const created = await createJob(jobId, source, cfg.upload.mode);
-  const step = await runStep(jobId, 'ingest', leaseFor(ctx.remainingMs()), () =>
+  const created = await jobs().createJob(jobId, source, cfg.upload.mode);
+  const step = await jobs().runStep(jobId, STEPS.ingest().name, leaseFor(ctx.remainingMs()), () =>
     enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId, attempt: 1 }),
   );
   if (step.ran) log.info('job queued', { bucket: source.bucket, key: source.key, size: source.size, mode: cfg.upload.mode, created });

@@ -8,8 +8,9 @@ import type { Readable } from 'node:stream';
 import { s3 } from '../lib/aws/s3';
 import { vodClient } from '../lib/aws/vod';
 import { config } from '../lib/config';
-import { classifyOrRethrow, currentJob, getJob, indexTask, leaseFor, patchJob, runStep, transition, type Job } from '../lib/jobs';
-import { enqueue, readMessage, sqsHandler, type InitiateUpload, type RecordContext } from '../lib/messages';
+import { jobs, type Job } from '../lib/jobs';
+import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
+import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, startPolling, STEPS } from '../lib/pipeline';
 import { uploadStream } from '../lib/vod/upload';
 
 config();
@@ -27,16 +28,12 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const item = res.data[0];
     if (!item) throw new Error('MultiPullVodFile answered without a task');
     pullTaskId = item.vod_task_id;
-    await indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
-    const moved = await transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.file_id, progress: 10 } });
+    await jobs().indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
+    const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.file_id, progress: PROGRESS.pullStarted } });
     if (!moved) throw new Error('job changed while its pull was being started');
     ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.file_id, urlTtlS: cfg.upload.pullUrlTtlS });
   }
-  await enqueue(
-    cfg.queues.poll,
-    { v: 1, type: 'poll-status', jobId: job.jobId, attempt: msg.attempt, vodTaskId: pullTaskId, task: 'pull', seq: 0, startedAt: Date.now() },
-    cfg.poll.baseDelayS,
-  );
+  await startPolling(job.jobId, msg.attempt, 'pull', pullTaskId);
 }
 
 async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<void> {
@@ -44,7 +41,7 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
   const source = job.source!;
   let fileId = job.fileId;
   if (!fileId) {
-    if (!(await transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { progress: 5 } }))) {
+    if (!(await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { progress: PROGRESS.pushStarted } }))) {
       throw new Error('job changed while its upload was being started');
     }
     const open = async () =>
@@ -57,36 +54,32 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
       fileName: basename(source.key),
       classId: cfg.vod.classId,
       onProgress: ({ sentBytes, totalBytes }) => {
-        const pct = Math.floor((sentBytes / Math.max(1, totalBytes)) * 35) + 5;
+        const pct = pushProgress(sentBytes, totalBytes);
         if (pct - lastPct >= 5) {
           lastPct = pct;
-          void patchJob(job.jobId, msg.attempt, { progress: pct }).catch(() => undefined);
+          void jobs().patchJob(job.jobId, msg.attempt, { progress: pct }).catch(() => undefined);
         }
       },
     });
     fileId = result.fileId;
-    await transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { fileId, progress: 40 } });
+    await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { fileId, progress: PROGRESS.uploaded } });
     ctx.logger.info('upload finished', { fileId, bytes: result.size, resumedParts: result.skippedParts, instant: result.instant });
   }
   await enqueue(cfg.queues.process, { v: 1, type: 'start-processing', jobId: job.jobId, attempt: msg.attempt, fileId });
 }
 
-export const handler = sqsHandler(
-  (body) => readMessage(body, 'initiate-upload'),
-  (m) => m.jobId,
-  async (msg, ctx) => {
-    if (!(await currentJob(msg, ctx.logger))) return;
-    const step = await runStep(msg.jobId, `upload#${msg.attempt}`, leaseFor(ctx.remainingMs()), async () => {
-      // Re-read after the claim: a previous holder may have stored its VOD ids before dying.
-      const job = (await getJob(msg.jobId))!;
-      const mode = job.mode ?? config().upload.mode;
-      try {
-        await (mode === 'push' ? push(job, msg, ctx) : pull(job, msg, ctx));
-      } catch (err) {
-        await classifyOrRethrow(err, { jobId: msg.jobId, attempt: msg.attempt, origin: mode });
-        ctx.logger.warn('VOD refused the upload; sent to classification', { error: (err as Error).message });
-      }
-    });
-    if (!step.ran) ctx.logger.info('duplicate delivery; upload already handled', { step: step.claim });
+export const handler = jobStep({
+  type: 'initiate-upload',
+  step: (msg) => STEPS.upload(msg.attempt),
+  duplicateOf: 'upload',
+  // The job as the claim found it: a previous holder may have stored its VOD ids before dying.
+  run: async ({ msg, job, ctx }) => {
+    const mode = job.mode ?? config().upload.mode;
+    try {
+      await (mode === 'push' ? push(job, msg, ctx) : pull(job, msg, ctx));
+    } catch (err) {
+      await classifyOrRethrow(err, { jobId: msg.jobId, attempt: msg.attempt, origin: mode });
+      ctx.logger.warn('VOD refused the upload; sent to classification', { error: (err as Error).message });
+    }
   },
-);
+});

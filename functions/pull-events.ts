@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { logger } from '../lib/aws/log';
 import { vodClient } from '../lib/aws/vod';
 import { config } from '../lib/config';
-import { handleVodEvent } from '../lib/jobs';
+import { handleVodEvent } from '../lib/pipeline';
 
 config();
 

@@ -2,8 +2,9 @@
 // when classify-error retries a failed procedure), then the first poll.
 import { vodClient } from '../lib/aws/vod';
 import { config } from '../lib/config';
-import { classifyOrRethrow, currentJob, getJob, indexTask, leaseFor, runStep, transition } from '../lib/jobs';
-import { enqueue, readMessage, sqsHandler, type StartProcessing } from '../lib/messages';
+import { jobs } from '../lib/jobs';
+import type { StartProcessing } from '../lib/messages';
+import { classifyOrRethrow, jobStep, PROGRESS, startPolling, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -28,38 +29,29 @@ async function start(msg: StartProcessing): Promise<string> {
   return (await client.processFile(processFileParams(msg.fileId))).vodTaskId;
 }
 
-export const handler = sqsHandler(
-  (body) => readMessage(body, 'start-processing'),
-  (m) => m.jobId,
-  async (msg, ctx) => {
-    if (!(await currentJob(msg, ctx.logger))) return;
-    const cfg = config();
-    const step = await runStep(msg.jobId, `process#${msg.attempt}`, leaseFor(ctx.remainingMs()), async () => {
-      const job = (await getJob(msg.jobId))!;
-      let vodTaskId = job.processAttempt === msg.attempt ? job.vodTaskId : undefined;
-      if (!vodTaskId) {
-        try {
-          vodTaskId = await start(msg);
-        } catch (err) {
-          await classifyOrRethrow(err, { jobId: msg.jobId, attempt: msg.attempt, origin: 'process', vodTaskId: msg.redoVodTaskId });
-          ctx.logger.warn('VOD refused to start processing; sent to classification', { error: (err as Error).message });
-          return;
-        }
-        await indexTask(vodTaskId, { jobId: msg.jobId, attempt: msg.attempt, task: 'procedure' });
-        const moved = await transition(msg.jobId, {
-          to: 'PROCESSING',
-          attempt: msg.attempt,
-          set: { vodTaskId, fileId: msg.fileId, processAttempt: msg.attempt, progress: 50 },
-        });
-        if (!moved) throw new Error('job changed while its processing was being started');
-        ctx.logger.info(msg.redoVodTaskId ? 'procedure redone' : 'procedure started', { vodTaskId, fileId: msg.fileId, definitions: cfg.vod.definitions });
+export const handler = jobStep({
+  type: 'start-processing',
+  step: (msg) => STEPS.process(msg.attempt),
+  duplicateOf: 'processing',
+  run: async ({ msg, job, ctx }) => {
+    let vodTaskId = job.processAttempt === msg.attempt ? job.vodTaskId : undefined;
+    if (!vodTaskId) {
+      try {
+        vodTaskId = await start(msg);
+      } catch (err) {
+        await classifyOrRethrow(err, { jobId: msg.jobId, attempt: msg.attempt, origin: 'process', vodTaskId: msg.redoVodTaskId });
+        ctx.logger.warn('VOD refused to start processing; sent to classification', { error: (err as Error).message });
+        return;
       }
-      await enqueue(
-        cfg.queues.poll,
-        { v: 1, type: 'poll-status', jobId: msg.jobId, attempt: msg.attempt, vodTaskId, task: 'procedure', seq: 0, startedAt: Date.now() },
-        cfg.poll.baseDelayS,
-      );
-    });
-    if (!step.ran) ctx.logger.info('duplicate delivery; processing already handled', { step: step.claim });
+      await jobs().indexTask(vodTaskId, { jobId: msg.jobId, attempt: msg.attempt, task: 'procedure' });
+      const moved = await jobs().transition(msg.jobId, {
+        to: 'PROCESSING',
+        attempt: msg.attempt,
+        set: { vodTaskId, fileId: msg.fileId, processAttempt: msg.attempt, progress: PROGRESS.processingStarted },
+      });
+      if (!moved) throw new Error('job changed while its processing was being started');
+      ctx.logger.info(msg.redoVodTaskId ? 'procedure redone' : 'procedure started', { vodTaskId, fileId: msg.fileId, definitions: config().vod.definitions });
+    }
+    await startPolling(msg.jobId, msg.attempt, 'procedure', vodTaskId);
   },
-);
+});

@@ -8,9 +8,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/aws/log';
 import { config } from '../lib/config';
-import { sendToClassify } from '../lib/jobs';
-import { staleJobs } from '../lib/jobs/stale';
-import { STALLED_CODE } from '../lib/vod/errors';
+import { jobs } from '../lib/jobs';
+import { sendToClassify } from '../lib/pipeline';
 
 config();
 
@@ -21,13 +20,12 @@ export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, 
   const { staleJobS } = config();
   const before = new Date(now - staleJobS * 1000).toISOString();
   let stalled = 0;
-  for await (const job of staleJobs(before)) {
+  for await (const job of jobs().staleJobs(before)) {
     if (context.getRemainingTimeInMillis() < RESERVE_MS) return { stalled, complete: false };
     await sendToClassify({
       jobId: job.jobId,
       attempt: job.attempt,
       origin: 'stalled',
-      code: STALLED_CODE,
       message: `no progress since ${job.updatedAt} (status ${job.status}, STALE_JOB_S=${staleJobS})`,
       vodTaskId: job.vodTaskId,
     });

@@ -8,7 +8,7 @@ import { config, requireSecret } from '../lib/config';
 import { matchesAny } from '../lib/http/api-key';
 import { httpError } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
-import { handleVodEvent } from '../lib/jobs';
+import { handleVodEvent } from '../lib/pipeline';
 import { safeParseVodEvent } from '../lib/vod/client';
 
 requireSecret(config().callbackToken);

@@ -1,9 +1,7 @@
 // `vodflow jobs list`: the jobs in the tracking table, newest update first. The table has no
-// index by time, so this is a paginated Scan of the job items (TASK# lookup items are filtered
-// out) with a bound on how many items it reads; sorting happens here.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { JOB_STATUSES, type JobStatus } from '../../lib/jobs/types';
+// index by time, so this is the job store's paginated Scan with a bound on how many items it
+// reads; sorting happens here.
+import { createJobStore, JOB_STATUSES, type JobStatus } from '../../lib/jobs';
 import { ellipsize, renderTable, shortTime } from './format';
 import type { JobsTarget } from './target';
 
@@ -16,7 +14,7 @@ export interface ListOptions {
 
 export interface JobRow {
   jobId: string;
-  status: string;
+  status: JobStatus;
   attempts: number;
   createdAt?: string;
   updatedAt?: string;
@@ -44,68 +42,33 @@ export function parseStatus(value: string): JobStatus | undefined {
   return (JOB_STATUSES as readonly string[]).includes(upper) ? (upper as JobStatus) : undefined;
 }
 
-const rowItem = z.object({
-  jobId: z.string(),
-  status: z.string(),
-  attempt: z.number().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  source: z.object({ bucket: z.string().optional(), key: z.string().optional() }).optional(),
-  fileId: z.string().optional(),
-  error: z.object({ code: z.number().optional() }).optional(),
-  progress: z.number().optional(),
-});
-
 export async function listJobs(target: JobsTarget, options: ListOptions): Promise<JobList> {
-  const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
-  const names: Record<string, string> = { '#kind': 'kind', '#jobId': 'jobId', '#status': 'status', '#attempt': 'attempt', '#createdAt': 'createdAt', '#updatedAt': 'updatedAt', '#source': 'source', '#fileId': 'fileId', '#error': 'error', '#progress': 'progress' };
-  const values: Record<string, unknown> = { ':job': 'job' };
-  let filter = '#kind = :job';
-  if (options.status) {
-    filter += ' AND #status = :status';
-    values[':status'] = options.status;
-  }
+  const store = createJobStore({ dynamo: target.dynamo, table: target.table });
   const rows: JobRow[] = [];
   let unreadable = 0;
-  let seen = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await target.dynamo.send(
-      new ScanCommand({
-        TableName: target.table,
-        FilterExpression: filter,
-        ProjectionExpression: '#jobId, #status, #attempt, #createdAt, #updatedAt, #source, #fileId, #error, #progress',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      seen += 1;
-      const parsed = rowItem.safeParse(item);
-      if (!parsed.success) {
-        unreadable += 1;
-        continue;
-      }
-      const j = parsed.data;
-      rows.push({
-        jobId: j.jobId,
-        status: j.status,
-        attempts: j.attempt ?? 1,
-        createdAt: j.createdAt,
-        updatedAt: j.updatedAt,
-        source: j.source?.key,
-        fileId: j.fileId,
-        errorCode: j.error?.code,
-        progress: j.progress,
-      });
+  const scan = store.scanJobs({ statuses: options.status ? [options.status] : undefined, maxItems: options.maxScan ?? DEFAULT_MAX_SCAN });
+  let next = await scan.next();
+  for (; !next.done; next = await scan.next()) {
+    const { job } = next.value;
+    if (!job) {
+      unreadable += 1;
+      continue;
     }
-    start = page.LastEvaluatedKey;
-  } while (start && seen < maxScan);
-
+    rows.push({
+      jobId: job.jobId,
+      status: job.status,
+      attempts: job.attempt,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+      source: job.source?.key,
+      fileId: job.fileId,
+      errorCode: job.error?.code,
+      progress: job.progress,
+    });
+  }
   // ISO-8601 UTC timestamps sort as strings; ties by id keep the output stable.
   rows.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') || a.jobId.localeCompare(b.jobId));
-  return { rows: rows.slice(0, options.limit), matched: rows.length, truncated: start !== undefined, unreadable };
+  return { rows: rows.slice(0, options.limit), matched: rows.length, truncated: next.value.truncated, unreadable };
 }
 
 export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'> = {}): string {

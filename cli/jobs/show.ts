@@ -1,8 +1,7 @@
 // `vodflow jobs show ID`: one job in full — where it is, what VOD made of it, and for a failed
 // job why it failed (the stored error already holds classify()'s stage/step/cause/retryable
 // and the action to take). A VOD task id works too: its TASK# item names the job.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { jobSchema, type Job, type JobError } from '../../lib/jobs/types';
+import { createJobStore, jobSchema, taskKey, type Job, type JobError } from '../../lib/jobs';
 import { humanBytes, shortTime } from './format';
 import type { JobsTarget } from './target';
 
@@ -12,19 +11,15 @@ export type FoundJob =
   | { found: true; job?: undefined; raw: Record<string, unknown>; problem: string; viaTask?: string }
   | { found: false };
 
-async function item(target: JobsTarget, jobId: string): Promise<Record<string, unknown> | undefined> {
-  const out = await target.dynamo.send(new GetCommand({ TableName: target.table, Key: { jobId }, ConsistentRead: true }));
-  return out.Item;
-}
-
 export async function findJob(target: JobsTarget, id: string): Promise<FoundJob> {
-  let raw = await item(target, id);
+  const store = createJobStore({ dynamo: target.dynamo, table: target.table });
+  let raw = await store.getItem(id);
   let viaTask: string | undefined;
   if (!raw || raw.kind === 'task') {
-    const task = raw ?? (await item(target, `TASK#${id}`));
+    const task = raw ?? (await store.getItem(taskKey(id).jobId));
     if (task?.kind !== 'task' || typeof task.ownerJobId !== 'string') return { found: false };
     viaTask = id.replace(/^TASK#/, '');
-    raw = await item(target, task.ownerJobId);
+    raw = await store.getItem(task.ownerJobId);
     if (!raw) return { found: false };
   }
   const parsed = jobSchema.safeParse(raw);
@@ -35,7 +30,7 @@ export async function findJob(target: JobsTarget, id: string): Promise<FoundJob>
 
 const field = (label: string, value: string | number | undefined | null) => (value === undefined || value === null || value === '' ? [] : [`  ${`${label}:`.padEnd(12)}${value}`]);
 
-function explainError(title: string, e: JobError & { at?: unknown }): string[] {
+function explainError(title: string, e: JobError & { at?: string }): string[] {
   const where = [e.stage, e.step, e.cause].map((v) => v ?? '-').join(' / ');
   return [
     title,
@@ -45,21 +40,20 @@ function explainError(title: string, e: JobError & { at?: unknown }): string[] {
     ...field('meaning', e.message_en),
     ...field('(zh)', e.message),
     ...field('VOD said', e.detail),
-    ...field('at', typeof e.at === 'string' ? shortTime(e.at) : undefined),
+    ...field('at', e.at && shortTime(e.at)),
     ...field('what to do', e.action),
   ];
 }
 
 /** The human view; every section appears only when the job has it. */
 export function renderJob(job: Job, viaTask?: string): string {
-  const extra = job as Job & { finishedAt?: string; lastError?: JobError & { at?: string } };
-  const event = job.event as { id?: string; type?: string } | undefined;
+  const { event } = job;
   const src = job.source;
   const lines = [`job ${job.jobId}  ${job.status}  (attempt ${job.attempt})${viaTask ? `  — found through VOD task ${viaTask}` : ''}`];
   lines.push(
     ...field('created', shortTime(job.createdAt)),
     ...field('updated', shortTime(job.updatedAt)),
-    ...field('finished', extra.finishedAt && shortTime(extra.finishedAt)),
+    ...field('finished', job.finishedAt && shortTime(job.finishedAt)),
     ...field('source', src && `s3://${src.bucket}/${src.key}${[humanBytes(src.size), src.contentType].filter(Boolean).length ? ` (${[humanBytes(src.size), src.contentType].filter(Boolean).join(', ')})` : ''}`),
     ...field('etag', src?.etag?.replaceAll('"', '')),
     ...field('mode', job.mode),
@@ -67,11 +61,11 @@ export function renderJob(job: Job, viaTask?: string): string {
     ...field('fileId', job.fileId),
     ...field('pull task', job.pullTaskId),
     ...field('vodTaskId', job.vodTaskId),
-    ...field('event', event?.id && `${event.type ?? 'event'} ${event.id}${job.eventDeliveredTo?.length ? ` → ${job.eventDeliveredTo.join(', ')}` : ' (not delivered yet)'}`),
+    ...field('event', event && `${event.type} ${event.id}${job.eventDeliveredTo?.length ? ` → ${job.eventDeliveredTo.join(', ')}` : ' (not delivered yet)'}`),
   );
   if (job.error) lines.push('', ...explainError(job.status === 'FAILED' ? 'why it failed' : 'error', job.error));
   else if (job.status === 'FAILED') lines.push('', 'why it failed: no error was recorded with this job');
-  if (extra.lastError && job.status !== 'FAILED') lines.push('', ...explainError(`last error (retried as attempt ${job.attempt})`, extra.lastError));
+  if (job.lastError && job.status !== 'FAILED') lines.push('', ...explainError(`last error (retried as attempt ${job.attempt})`, job.lastError));
   const out = job.outputs;
   if (out) {
     lines.push('', 'outputs');

@@ -3,7 +3,7 @@
 // event per job; its `id` is derived from the job and the terminal state, so a redelivered copy
 // carries the same id and consumers can drop it.
 import * as z from 'zod';
-import { jobErrorSchema, outputsSchema } from '../jobs/types';
+import { jobErrorSchema, outputsSchema } from '../jobs/schema';
 
 export const EVENT_TYPES = { ready: 'vodflow.video.ready', failed: 'vodflow.video.failed' } as const;
 export const DATA_SCHEMA_VERSION = 1;

@@ -1,9 +1,12 @@
+// lib/jobs: persistence of jobs, step markers and the task index — nothing about what the
+// pipeline does with them (that is lib/pipeline).
 export * from './types';
 export * from './ids';
-export * from './store';
-export * from './steps';
-export * from './tasks';
-export * from './report';
-export * from './current';
-export * from './fail';
-export * from './vod-events';
+export { createJobStore, jobs, type JobStore, type JobStoreOptions } from './store';
+export { taskKey } from './tasks';
+export type { JobFields, TransitionInput } from './records';
+export type { StepClaim, StepResult } from './steps';
+export type { TaskOwner } from './tasks';
+export type { ScannedJob, ScanFilter } from './scan';
+export { MOVING_STATUSES } from './scan';
+export { daysCovering, isConditionFailure } from './table';

@@ -1,134 +1,58 @@
-// The jobs table: one item per job (keyed by jobId) plus one `TASK#<vodTaskId>` item per VOD
-// task, so a callback that only knows the task finds its job. Every status change is a
-// conditional write: under at-least-once delivery the second writer loses instead of
-// overwriting, and only the winner goes on to emit anything.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// The one reader and writer of the jobs table. `createJobStore({ dynamo, table })` binds every
+// operation to a client and a table, so the handlers (through `jobs()`, built from config), the
+// CLI (through its resolved target) and the tests use the same code on the same records.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients';
 import { config } from '../config';
-import { Expr } from './expr';
-import { fromStatesOf, jobSchema, type Job, type JobSource, type JobStatus } from './types';
+import * as records from './records';
+import * as scan from './scan';
+import * as steps from './steps';
+import type { JobTable } from './table';
+import * as tasks from './tasks';
+import type { Job, JobSource, UploadMode } from './types';
 
-const table = () => config().jobsTable;
-const nowIso = () => new Date().toISOString();
-const ttlAfterDays = (days: number) => Math.floor(Date.now() / 1000) + days * 86_400;
+export interface JobStoreOptions {
+  dynamo: DynamoDBDocumentClient;
+  table: string;
+  /** How long job and task items live (DynamoDB TTL). */
+  jobTtlDays?: number;
+}
 
-export const isConditionFailure = (err: unknown): boolean =>
-  err instanceof ConditionalCheckFailedException || (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+export function createJobStore(options: JobStoreOptions) {
+  const t: JobTable = { dynamo: options.dynamo, table: options.table };
+  const ttlDays = options.jobTtlDays ?? 30;
+  return {
+    table: options.table,
+    getJob: (jobId: string) => records.getJob(t, jobId),
+    getItem: (key: string) => records.getItem(t, key),
+    reserveUpload: (jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, reservationTtlDays: number) =>
+      records.reserveUpload(t, jobId, source, reservationTtlDays),
+    createJob: (jobId: string, source: JobSource, mode: UploadMode) => records.createJob(t, jobId, source, mode, ttlDays),
+    transition: (jobId: string, input: records.TransitionInput) => records.transition(t, jobId, input),
+    patchJob: (jobId: string, attempt: number, set: records.JobFields) => records.patchJob(t, jobId, attempt, set),
+    markEventDelivered: (jobId: string, destination: string) => records.markEventDelivered(t, jobId, destination),
+    claimStep: (jobId: string, step: string, leaseMs: number) => steps.claimStep(t, jobId, step, leaseMs),
+    completeStep: (jobId: string, step: string, supersedes?: readonly string[]) => steps.completeStep(t, jobId, step, supersedes),
+    runStep: <T>(jobId: string, step: string, leaseMs: number, work: (job: Job) => Promise<T>, supersedes?: readonly string[]) =>
+      steps.runStep(t, jobId, step, leaseMs, work, supersedes),
+    indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),
+    taskOwner: (vodTaskId: string) => tasks.taskOwner(t, vodTaskId),
+    markTaskReported: (vodTaskId: string) => tasks.markTaskReported(t, vodTaskId),
+    scanJobs: (filter?: scan.ScanFilter) => scan.scanJobs(t, filter),
+    staleJobs: (before: string) => scan.staleJobs(t, before),
+  };
+}
 
-/** Runs a conditional write; a failed condition is an answer (`undefined`), not an error. */
-async function conditional<T>(write: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
+export type JobStore = ReturnType<typeof createJobStore>;
+
+let memo: { client: DynamoDBDocumentClient; table: string; ttlDays: number; store: JobStore } | undefined;
+
+/** The handlers' store: the configured table through the shared client (rebuilt when either changes). */
+export function jobs(): JobStore {
+  const client = dynamo();
+  const { jobsTable, jobTtlDays } = config();
+  if (memo?.client !== client || memo.table !== jobsTable || memo.ttlDays !== jobTtlDays) {
+    memo = { client, table: jobsTable, ttlDays: jobTtlDays, store: createJobStore({ dynamo: client, table: jobsTable, jobTtlDays }) };
   }
-}
-
-export async function getJob(jobId: string): Promise<Job | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { jobId }, ConsistentRead: true }));
-  if (!out.Item || out.Item.kind !== 'job') return undefined;
-  return jobSchema.parse(out.Item);
-}
-
-const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknown>, ttlDays: number) => ({
-  jobId,
-  kind: 'job',
-  status,
-  attempt: 1,
-  createdAt: nowIso(),
-  updatedAt: nowIso(),
-  ttl: ttlAfterDays(ttlDays),
-  progress: 0,
-  leases: {},
-  done: {},
-  ...extra,
-});
-
-/** POST /uploads: the job exists (AWAITING_UPLOAD) before its object does. */
-export async function reserveUpload(jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, ttlDays: number): Promise<boolean> {
-  const item = freshJob(jobId, 'AWAITING_UPLOAD', { source }, ttlDays);
-  const put = () =>
-    dynamo().send(new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
-  return (await conditional(put)) !== undefined;
-}
-
-/**
- * Ingest: create the job, or adopt the reservation made by POST /uploads. `false` means the job
- * already existed past that point (a repeated notification), so the caller does nothing new.
- */
-export async function createJob(jobId: string, source: JobSource, mode: 'pull' | 'push'): Promise<boolean> {
-  const { jobTtlDays } = config();
-  const put = () =>
-    dynamo().send(
-      new PutCommand({
-        TableName: table(),
-        Item: freshJob(jobId, 'QUEUED', { source, mode }, jobTtlDays),
-        ConditionExpression: 'attribute_not_exists(jobId)',
-      }),
-    );
-  if (await conditional(put)) return true;
-  const e = new Expr();
-  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(jobTtlDays) });
-  const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
-  const adopt = () =>
-    dynamo().send(
-      new UpdateCommand({ TableName: table(), Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
-    );
-  return (await conditional(adopt)) !== undefined;
-}
-
-export interface TransitionInput {
-  to: JobStatus;
-  /** The attempt the caller acted on; a job that has moved on to another attempt is left alone. */
-  attempt: number;
-  set?: Record<string, unknown>;
-  remove?: string[];
-  /** Extra condition on the current task, e.g. `{ vodTaskId }`. */
-  expect?: Record<string, string>;
-}
-
-/** A conditional state change; `undefined` when the job is not in a state that allows it. */
-export async function transition(jobId: string, input: TransitionInput): Promise<Job | undefined> {
-  const e = new Expr();
-  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso() }, input.remove);
-  const conditions = [
-    e.in('status', fromStatesOf(input.to)),
-    `${e.name('attempt')} = ${e.value(input.attempt)}`,
-    ...Object.entries(input.expect ?? {}).map(([k, v]) => `${e.name(k)} = ${e.value(v)}`),
-  ];
-  const out = await conditional(() =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { jobId },
-        UpdateExpression: update,
-        ConditionExpression: conditions.join(' AND '),
-        ReturnValues: 'ALL_NEW',
-        ...e.attributes,
-      }),
-    ),
-  );
-  return out?.Attributes ? jobSchema.parse(out.Attributes) : undefined;
-}
-
-/** Fields that change without a state change (progress); only while the attempt is current. */
-export async function patchJob(jobId: string, attempt: number, set: Record<string, unknown>): Promise<boolean> {
-  const e = new Expr();
-  const update = e.update({ ...set, updatedAt: nowIso() });
-  const condition = `${e.name('attempt')} = ${e.value(attempt)} AND NOT ${e.in('status', ['SUCCEEDED', 'FAILED'])}`;
-  const out = await conditional(() =>
-    dynamo().send(
-      new UpdateCommand({ TableName: table(), Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
-    ),
-  );
-  return out !== undefined;
-}
-
-/** Records one more destination that has the terminal event (outbox bookkeeping). */
-export async function markEventDelivered(jobId: string, destination: string): Promise<void> {
-  const e = new Expr();
-  const update = e.update({}, [], { eventDeliveredTo: new Set([destination]) });
-  await dynamo().send(new UpdateCommand({ TableName: table(), Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+  return memo.store;
 }

@@ -3,34 +3,31 @@
 // sources of "task finished" (poll, callback, PullEvent) rarely enqueue it twice.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { dynamo } from '../aws/clients';
-import { config } from '../config';
-
-export type TaskKind = 'pull' | 'procedure';
+import { conditional, ttlAfterDays, type JobTable } from './table';
+import { taskKindSchema, type TaskKind } from './types';
 
 const taskItem = z.object({
   jobId: z.string(),
   ownerJobId: z.string(),
   attempt: z.number().int(),
-  task: z.enum(['pull', 'procedure']),
+  task: taskKindSchema,
   reported: z.boolean().optional(),
 });
 export type TaskOwner = { jobId: string; attempt: number; task: TaskKind; reported: boolean };
 
-const key = (vodTaskId: string) => ({ jobId: `TASK#${vodTaskId}` });
+export const taskKey = (vodTaskId: string) => ({ jobId: `TASK#${vodTaskId}` });
 
-export async function indexTask(vodTaskId: string, owner: { jobId: string; attempt: number; task: TaskKind }): Promise<void> {
-  const ttl = Math.floor(Date.now() / 1000) + config().jobTtlDays * 86_400;
-  await dynamo().send(
+export async function indexTask(t: JobTable, vodTaskId: string, owner: Omit<TaskOwner, 'reported'>, ttlDays: number): Promise<void> {
+  await t.dynamo.send(
     new PutCommand({
-      TableName: config().jobsTable,
-      Item: { ...key(vodTaskId), kind: 'task', ownerJobId: owner.jobId, attempt: owner.attempt, task: owner.task, ttl },
+      TableName: t.table,
+      Item: { ...taskKey(vodTaskId), kind: 'task', ownerJobId: owner.jobId, attempt: owner.attempt, task: owner.task, ttl: ttlAfterDays(ttlDays) },
     }),
   );
 }
 
-export async function taskOwner(vodTaskId: string): Promise<TaskOwner | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: config().jobsTable, Key: key(vodTaskId), ConsistentRead: true }));
+export async function taskOwner(t: JobTable, vodTaskId: string): Promise<TaskOwner | undefined> {
+  const out = await t.dynamo.send(new GetCommand({ TableName: t.table, Key: taskKey(vodTaskId), ConsistentRead: true }));
   const parsed = taskItem.safeParse(out.Item);
   if (!parsed.success) return undefined;
   const { ownerJobId, attempt, task, reported } = parsed.data;
@@ -38,17 +35,17 @@ export async function taskOwner(vodTaskId: string): Promise<TaskOwner | undefine
 }
 
 /** Set after the "task finished" message is durably enqueued. */
-export async function markTaskReported(vodTaskId: string): Promise<void> {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: config().jobsTable,
-      Key: key(vodTaskId),
-      UpdateExpression: 'SET #r = :t',
-      ConditionExpression: 'attribute_exists(jobId)',
-      ExpressionAttributeNames: { '#r': 'reported' },
-      ExpressionAttributeValues: { ':t': true },
-    }),
-  ).catch((err: unknown) => {
-    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-  });
+export async function markTaskReported(t: JobTable, vodTaskId: string): Promise<void> {
+  await conditional(() =>
+    t.dynamo.send(
+      new UpdateCommand({
+        TableName: t.table,
+        Key: taskKey(vodTaskId),
+        UpdateExpression: 'SET #r = :t',
+        ConditionExpression: 'attribute_exists(jobId)',
+        ExpressionAttributeNames: { '#r': 'reported' },
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    ),
+  );
 }

@@ -1,13 +1,19 @@
 // The job record as stored in the jobs table, and the state machine it follows.
 import * as z from 'zod';
+import { downstreamEvent } from '../events/contracts';
+import { jobErrorSchema, outputsSchema, sourceSchema, UPLOAD_MODES } from './schema';
+
+export * from './schema';
 
 export const JOB_STATUSES = ['AWAITING_UPLOAD', 'QUEUED', 'UPLOADING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL: ReadonlySet<JobStatus> = new Set<JobStatus>(['SUCCEEDED', 'FAILED']);
+export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED'] as const satisfies readonly JobStatus[];
+export const TERMINAL: ReadonlySet<JobStatus> = new Set<JobStatus>(TERMINAL_STATUSES);
+export const isTerminal = (status: JobStatus): boolean => TERMINAL.has(status);
 
 /**
  * Allowed moves. Retries go back to UPLOADING/PROCESSING with attempt+1; nothing leaves a
- * terminal state. Every write in store.ts checks its `from` set in a DynamoDB condition.
+ * terminal state. Every write in records.ts checks its `from` set in a DynamoDB condition.
  */
 export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   AWAITING_UPLOAD: ['QUEUED'],
@@ -24,48 +30,8 @@ export const fromStatesOf = (to: JobStatus): JobStatus[] =>
 
 export const jobIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{7,80}$/, 'not a job id');
 
-export const sourceSchema = z.object({
-  bucket: z.string(),
-  key: z.string(),
-  etag: z.string().optional(),
-  versionId: z.string().optional(),
-  size: z.number().int().nonnegative().optional(),
-  contentType: z.string().optional(),
-});
-export type JobSource = z.infer<typeof sourceSchema>;
-
-export const playItemSchema = z.object({
-  definition: z.number().int(),
-  url: z.string(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  bitrate: z.number().optional(),
-});
-
-export const outputsSchema = z.object({
-  fileId: z.string(),
-  playSet: z.array(playItemSchema),
-  coverUrl: z.string().optional(),
-  snapshots: z.array(z.object({ timeOffset: z.number(), url: z.string() })),
-  duration: z.number().optional(),
-});
-export type JobOutputs = z.infer<typeof outputsSchema>;
-
-/** Why a job failed, in words a user can act on (codes explained by lib/vod/errors). */
-export const jobErrorSchema = z.object({
-  code: z.number().int(),
-  stage: z.string().nullable(),
-  step: z.string().nullable(),
-  cause: z.string().nullable(),
-  retryable: z.boolean(),
-  message: z.string(),
-  message_en: z.string(),
-  action: z.string(),
-  /** VOD's own words for this failure, if any (task message or API message). */
-  detail: z.string().optional(),
-  attempts: z.number().int().min(1),
-});
-export type JobError = z.infer<typeof jobErrorSchema>;
+/** The error of the attempt before a retry, with when it happened. */
+export const lastErrorSchema = jobErrorSchema.extend({ at: z.string() });
 
 export const jobSchema = z.looseObject({
   jobId: z.string(),
@@ -75,7 +41,7 @@ export const jobSchema = z.looseObject({
   updatedAt: z.string(),
   ttl: z.number().int(),
   source: sourceSchema.optional(),
-  mode: z.enum(['pull', 'push']).optional(),
+  mode: z.enum(UPLOAD_MODES).optional(),
   fileId: z.string().optional(),
   pullTaskId: z.string().optional(),
   vodTaskId: z.string().optional(),
@@ -84,11 +50,13 @@ export const jobSchema = z.looseObject({
   progress: z.number().min(0).max(100).optional(),
   outputs: outputsSchema.optional(),
   error: jobErrorSchema.optional(),
+  lastError: lastErrorSchema.optional(),
+  finishedAt: z.string().optional(),
   /** Step markers (lease expiry ms / done) that make every handler safe under redelivery. */
   leases: z.record(z.string(), z.number()).default({}),
   done: z.record(z.string(), z.boolean()).default({}),
   /** Outbox: the terminal CloudEvent and the destinations that already have it. */
-  event: z.record(z.string(), z.unknown()).optional(),
+  event: downstreamEvent.optional(),
   eventDeliveredTo: z.preprocess((v) => (v instanceof Set ? [...v] : v), z.array(z.string())).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;

@@ -1,6 +1,5 @@
 export * from './internal';
 export * from './queue';
 export * from './s3-event';
-export * from './outcome';
 export * from './consumer';
 export * from './backoff';

@@ -2,13 +2,14 @@
 // attempt it belongs to, so a message from a superseded attempt is recognised and dropped.
 // A breaking change adds a v2 schema beside these and keeps reading v1 until queues drain.
 import * as z from 'zod';
+import { snapshotSchema, taskKindSchema } from '../jobs/schema';
 
 const base = {
   v: z.literal(1),
   jobId: z.string().min(1),
   attempt: z.number().int().min(1),
 };
-const taskKind = z.enum(['pull', 'procedure']);
+const taskKind = taskKindSchema;
 
 /** upload-queue → initiate-upload */
 export const initiateUploadV1 = z.object({ ...base, type: z.literal('initiate-upload') });
@@ -41,7 +42,7 @@ export const taskOutcomeV1 = z.discriminatedUnion('ok', [
     ok: z.literal(true),
     fileId: z.string().optional(),
     coverUrl: z.string().optional(),
-    snapshots: z.array(z.object({ timeOffset: z.number(), url: z.string() })).default([]),
+    snapshots: z.array(snapshotSchema).default([]),
     duration: z.number().optional(),
   }),
   z.object({
@@ -75,18 +76,24 @@ export const failureOrigin = z.enum([
   'stalled', //   the job did not move for STALE_JOB_S (sweep-jobs)       → no retry path
 ]);
 
+export type FailureOrigin = z.infer<typeof failureOrigin>;
+
+/** Origins where vodflow itself gave up: their code is vodflow's own (lib/pipeline/failures), never sent. */
+export const PIPELINE_ORIGINS: ReadonlySet<FailureOrigin> = new Set(['deadline', 'stalled']);
+
 /** classify-queue → classify-error */
 export const classifyFailureV1 = z.object({
   ...base,
   type: z.literal('classify-failure'),
   origin: failureOrigin,
-  code: z.number().int(),
+  /** VOD's code; absent when vodflow gave up (the origin names the reason). */
+  code: z.number().int().optional(),
   message: z.string(),
   vodTaskId: z.string().optional(),
   subTask: z.string().optional(),
   /** The data-upload host's canRetry flag, when the code came from there. */
   canRetry: z.number().int().optional(),
-});
+}).refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' });
 
 export type InitiateUpload = z.infer<typeof initiateUploadV1>;
 export type StartProcessing = z.infer<typeof startProcessingV1>;

@@ -66,7 +66,7 @@ beforeAll(async () => {
   sqs = new SQSClient({ region: dev.state.region, endpoint: dev.state.endpoints.sqs, credentials: dev.state.credentials });
 
   // The stack put its table and endpoints in process.env, so the real job store writes there.
-  const { createJob, transition, indexTask } = await import('../../lib/jobs');
+  const { createJob, transition, indexTask } = (await import('../../lib/jobs')).jobs();
   await createJob(ids.failed, source('broken'), 'pull');
   await tick();
   await transition(ids.failed, { to: 'UPLOADING', attempt: 1 });

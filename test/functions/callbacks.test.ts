@@ -3,7 +3,7 @@
 // a minute here, so a job that finishes in seconds finished through the notification.
 import '../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob } from '../../lib/jobs';
+import { jobs } from '../../lib/jobs';
 import { putObject } from '../support/s3-notify';
 import { runUntil, lambdaContext } from '../support/stack';
 import { startHttpApi, type HttpLambda } from '../support/http-api';
@@ -36,7 +36,7 @@ describe('vod-webhook (HTTP callback mode)', () => {
     await putObject(h.stack, 'cb/clip.mp4', h.goodClip);
     const jobId = await jobIdOf('cb/clip.mp4');
     await h.settle(jobId, 30_000);
-    const job = (await getJob(jobId))!;
+    const job = (await jobs().getJob(jobId))!;
     expect(job.status).toBe('SUCCEEDED');
     const after = h.emu.stats();
     expect(after.callbacksDelivered - before.callbacksDelivered).toBeGreaterThanOrEqual(2); // pull + procedure
@@ -90,7 +90,7 @@ describe('pull-events (reliable callback mode)', () => {
       h.handlers,
       async () => {
         confirmed += (await drainEvents(lambdaContext('pull-events', 1500))).confirmed;
-        const job = await getJob(jobId);
+        const job = await jobs().getJob(jobId);
         return job?.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
       },
       { timeoutMs: 40_000 },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEV_ACCOUNT, startEmulator } from '../../emulator';
 import { makeBroken, makeClip } from '../../emulator/media/fixtures';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { getJob, jobIdFor } from '../../lib/jobs';
+import { jobIdFor, jobs } from '../../lib/jobs';
 import { drainQueue, runUntil, startStack, type SqsLambda, type Stack } from '../support/stack';
 
 export const API_KEY = 'test-api-key-0123456789';
@@ -71,7 +71,7 @@ export async function startHarness(emulatorOptions: Parameters<typeof startEmula
       stack,
       handlers,
       async () => {
-        const job = await getJob(jobId);
+        const job = await jobs().getJob(jobId);
         return !!job && (job.status === 'SUCCEEDED' || job.status === 'FAILED') && (job.eventDeliveredTo ?? []).includes('sqs');
       },
       { timeoutMs },

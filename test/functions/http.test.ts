@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ACCOUNT } from '../../emulator';
-import { getJob } from '../../lib/jobs';
+import { jobs } from '../../lib/jobs';
 import { verifyUploadSignature } from '../../lib/vod/upload-signature';
 import { notifyObject } from '../support/s3-notify';
 import { startHttpApi, type HttpLambda } from '../support/http-api';
@@ -110,7 +110,7 @@ describe('push mode and HTTP subscribers', () => {
       await h.settle(jobId);
       // The failed subscriber delivery is retried through the message's redelivery.
       const { runUntil } = await import('../support/stack');
-      await runUntil(h.stack, h.handlers, async () => ((await getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl));
+      await runUntil(h.stack, h.handlers, async () => ((await jobs().getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl));
       const after = h.emu.stats().actions;
       expect((after.InitUpload ?? 0) - (before.InitUpload ?? 0)).toBe(1);
       expect((after.MultiPullVodFile ?? 0) - (before.MultiPullVodFile ?? 0)).toBe(0);

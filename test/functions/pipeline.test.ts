@@ -2,7 +2,7 @@
 import '../support/quiet';
 // fauxqs, dynalite and the VOD emulator (real ffmpeg).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob } from '../../lib/jobs';
+import { jobs } from '../../lib/jobs';
 import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contracts';
 import { notifyObject, putObject } from '../support/s3-notify';
 import { startHarness, type Harness } from './harness';
@@ -20,7 +20,7 @@ describe('pipeline (pull mode, polling)', () => {
     await putObject(h.stack, 'in/good clip.mp4', h.goodClip);
     const jobId = await jobIdOf('in/good clip.mp4');
     await h.settle(jobId);
-    const job = (await getJob(jobId))!;
+    const job = (await jobs().getJob(jobId))!;
     expect(job.status).toBe('SUCCEEDED');
     const events = await h.events();
     expect(events).toHaveLength(1);
@@ -50,6 +50,6 @@ describe('pipeline (pull mode, polling)', () => {
     expect(event.data.error.stage).toBeTruthy();
     expect(event.data.error.message_en).toBeTruthy();
     expect(event.data.error.action).toBeTruthy();
-    expect((await getJob(jobId))!.error?.code).toBe(event.data.error.code);
+    expect((await jobs().getJob(jobId))!.error?.code).toBe(event.data.error.code);
   });
 });

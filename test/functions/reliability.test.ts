@@ -3,7 +3,7 @@
 import '../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { videoReadyEventV1 } from '../../lib/events/contracts';
-import { getJob } from '../../lib/jobs';
+import { jobs } from '../../lib/jobs';
 import { notifyObject, putObject } from '../support/s3-notify';
 import { runUntil, type SqsLambda } from '../support/stack';
 import { startHarness, type Harness } from './harness';
@@ -32,7 +32,7 @@ describe('duplicates', () => {
     const jobId = await jobIdOf('dup/clip.mp4');
     const doubled = Object.fromEntries(Object.entries(h.handlers).map(([k, fn]) => [k, twice(fn)]));
     await runUntil(h.stack, doubled, async () => {
-      const job = await getJob(jobId);
+      const job = await jobs().getJob(jobId);
       return job?.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
     });
     // Let any straggling duplicates run through too.
@@ -52,7 +52,7 @@ describe('transient VOD errors', () => {
       await putObject(h.stack, 'flaky/clip.mp4', h.goodClip);
       const jobId = await jobIdOf('flaky/clip.mp4');
       await h.settle(jobId);
-      const job = (await getJob(jobId))!;
+      const job = (await jobs().getJob(jobId))!;
       expect(job.status).toBe('SUCCEEDED');
       expect(job.attempt).toBe(2);
       expect(delta(before, 'RedoTask')).toBe(1);
@@ -70,7 +70,7 @@ describe('transient VOD errors', () => {
       await putObject(h.stack, 'faulty/clip.mp4', h.goodClip);
       const jobId = await jobIdOf('faulty/clip.mp4');
       await h.settle(jobId);
-      expect((await getJob(jobId))!.status).toBe('SUCCEEDED');
+      expect((await jobs().getJob(jobId))!.status).toBe('SUCCEEDED');
       expect((h.emu.stats().faultsInjected.error6000 ?? 0) + (h.emu.stats().faultsInjected.http503 ?? 0)).toBeGreaterThan(0);
       expect(await h.events()).toHaveLength(1);
     } finally {

@@ -2,7 +2,7 @@
 import '../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../../lib/config';
-import { createJob, getJob } from '../../lib/jobs';
+import { jobs } from '../../lib/jobs';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -19,14 +19,14 @@ const source = (key: string) => ({ bucket: h.stack.bucket, key, etag: 'e', size:
 
 describe('sweep-jobs', () => {
   it('fails a job that stopped moving, once, with an explanation, and leaves live jobs alone', async () => {
-    await createJob('s3-stalled0001', source('stuck.mp4'), 'pull'); // QUEUED, and no message will ever come
+    await jobs().createJob('s3-stalled0001', source('stuck.mp4'), 'pull'); // QUEUED, and no message will ever come
     const later = Date.now() + config().staleJobS * 1000 + 1_000;
 
     expect(await sweep(context)).toEqual({ stalled: 0, complete: true }); // nothing is stale yet
     expect(await sweep(context, later)).toEqual({ stalled: 1, complete: true });
     await h.settle('s3-stalled0001');
 
-    const job = (await getJob('s3-stalled0001'))!;
+    const job = (await jobs().getJob('s3-stalled0001'))!;
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatchObject({ code: -2, cause: 'stalled', retryable: false });
     expect(job.error?.action).toMatch(/vodflow jobs show/);
@@ -38,7 +38,7 @@ describe('sweep-jobs', () => {
   });
 
   it('stops early when the invocation runs out of time', async () => {
-    await createJob('s3-stalled0002', source('stuck2.mp4'), 'pull');
+    await jobs().createJob('s3-stalled0002', source('stuck2.mp4'), 'pull');
     const later = Date.now() + config().staleJobS * 1000 + 1_000;
     expect(await sweep({ getRemainingTimeInMillis: () => 1_000 }, later)).toEqual({ stalled: 0, complete: false });
   });

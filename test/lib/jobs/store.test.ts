@@ -1,15 +1,27 @@
 // The job store against dynalite: the state machine holds under racing writers.
 import '../../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimStep, completeStep, createJob, fromStatesOf, getJob, indexTask, jobIdFor, markTaskReported, newUploadJobId, reserveUpload, runStep, taskOwner, transition, uploadKey } from '../../../lib/jobs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createJobStore, fromStatesOf, jobIdFor, newUploadJobId, uploadKey, type JobStore } from '../../../lib/jobs';
 import { startStack, type Stack } from '../../support/stack';
 
 let stack: Stack;
+let store: JobStore;
+let client: DynamoDBDocumentClient;
 beforeAll(async () => {
   stack = await startStack();
-  stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key' });
+  // The store is injected: its own client and table, no environment.
+  client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  store = createJobStore({ dynamo: client, table: stack.table });
 });
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  client?.destroy();
+  await stack?.close();
+});
 
 const source = (key: string) => ({ bucket: 'b', key, etag: 'etag1', size: 10 });
 
@@ -27,79 +39,79 @@ describe('job ids', () => {
 
 describe('job store', () => {
   it('creates a job once; a repeated create is a no-op', async () => {
-    expect(await createJob('j-create-0001', source('a.mp4'), 'pull')).toBe(true);
-    expect(await createJob('j-create-0001', source('a.mp4'), 'pull')).toBe(false);
-    expect((await getJob('j-create-0001'))!).toMatchObject({ status: 'QUEUED', attempt: 1, mode: 'pull' });
+    expect(await store.createJob('j-create-0001', source('a.mp4'), 'pull')).toBe(true);
+    expect(await store.createJob('j-create-0001', source('a.mp4'), 'pull')).toBe(false);
+    expect((await store.getJob('j-create-0001'))!).toMatchObject({ status: 'QUEUED', attempt: 1, mode: 'pull' });
   });
 
   it('adopts an upload reservation exactly once', async () => {
     const id = newUploadJobId();
-    expect(await reserveUpload(id, { bucket: 'b', key: uploadKey(id, 'x.mp4') }, 1)).toBe(true);
-    expect((await getJob(id))!.status).toBe('AWAITING_UPLOAD');
-    expect(await createJob(id, source(uploadKey(id, 'x.mp4')), 'push')).toBe(true);
-    expect(await createJob(id, source(uploadKey(id, 'x.mp4')), 'push')).toBe(false);
-    expect((await getJob(id))!).toMatchObject({ status: 'QUEUED', mode: 'push' });
+    expect(await store.reserveUpload(id, { bucket: 'b', key: uploadKey(id, 'x.mp4') }, 1)).toBe(true);
+    expect((await store.getJob(id))!.status).toBe('AWAITING_UPLOAD');
+    expect(await store.createJob(id, source(uploadKey(id, 'x.mp4')), 'push')).toBe(true);
+    expect(await store.createJob(id, source(uploadKey(id, 'x.mp4')), 'push')).toBe(false);
+    expect((await store.getJob(id))!).toMatchObject({ status: 'QUEUED', mode: 'push' });
   });
 
   it('lets only one of two racing terminal writes win, and never leaves a terminal state', async () => {
-    await createJob('j-race-000001', source('r.mp4'), 'pull');
-    await transition('j-race-000001', { to: 'UPLOADING', attempt: 1 });
-    await transition('j-race-000001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't1' } });
+    await store.createJob('j-race-000001', source('r.mp4'), 'pull');
+    await store.transition('j-race-000001', { to: 'UPLOADING', attempt: 1 });
+    await store.transition('j-race-000001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't1' } });
     const results = await Promise.all([
-      transition('j-race-000001', { to: 'SUCCEEDED', attempt: 1, expect: { vodTaskId: 't1' } }),
-      transition('j-race-000001', { to: 'SUCCEEDED', attempt: 1, expect: { vodTaskId: 't1' } }),
-      transition('j-race-000001', { to: 'FAILED', attempt: 1 }),
+      store.transition('j-race-000001', { to: 'SUCCEEDED', attempt: 1, expect: { vodTaskId: 't1' } }),
+      store.transition('j-race-000001', { to: 'SUCCEEDED', attempt: 1, expect: { vodTaskId: 't1' } }),
+      store.transition('j-race-000001', { to: 'FAILED', attempt: 1 }),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await transition('j-race-000001', { to: 'PROCESSING', attempt: 1 })).toBeUndefined();
+    expect(await store.transition('j-race-000001', { to: 'PROCESSING', attempt: 1 })).toBeUndefined();
     expect(fromStatesOf('SUCCEEDED')).toEqual(['PROCESSING']);
   });
 
   it('ignores writes for a superseded attempt or another task', async () => {
-    await createJob('j-attempt-001', source('s.mp4'), 'pull');
-    expect(await transition('j-attempt-001', { to: 'PROCESSING', attempt: 1 })).toBeUndefined(); // QUEUED cannot skip UPLOADING
-    await transition('j-attempt-001', { to: 'UPLOADING', attempt: 1 });
-    await transition('j-attempt-001', { to: 'PROCESSING', attempt: 1, set: { attempt: 2, vodTaskId: 't2' } });
-    expect(await transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 1 })).toBeUndefined();
-    expect(await transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 'other' } })).toBeUndefined();
-    expect(await transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 't2' } })).toMatchObject({ status: 'SUCCEEDED' });
+    await store.createJob('j-attempt-001', source('s.mp4'), 'pull');
+    expect(await store.transition('j-attempt-001', { to: 'PROCESSING', attempt: 1 })).toBeUndefined(); // QUEUED cannot skip UPLOADING
+    await store.transition('j-attempt-001', { to: 'UPLOADING', attempt: 1 });
+    await store.transition('j-attempt-001', { to: 'PROCESSING', attempt: 1, set: { attempt: 2, vodTaskId: 't2' } });
+    expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 1 })).toBeUndefined();
+    expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 'other' } })).toBeUndefined();
+    expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 't2' } })).toMatchObject({ status: 'SUCCEEDED' });
   });
 });
 
 describe('step markers', () => {
   it('claim → busy for a second claimer → done after completion; an expired lease can be taken over', async () => {
-    await createJob('j-steps-00001', source('t.mp4'), 'pull');
-    expect(await claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('claimed');
-    expect(await claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('busy');
-    await completeStep('j-steps-00001', 'upload#1');
-    expect(await claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('done');
-    expect(await claimStep('j-steps-00001', 'other', -1)).toBe('claimed'); // lease already expired
-    expect(await claimStep('j-steps-00001', 'other', 60_000)).toBe('claimed');
-    expect(await claimStep('j-missing-0001', 'x', 1000)).toBe('missing');
+    await store.createJob('j-steps-00001', source('t.mp4'), 'pull');
+    expect(await store.claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('claimed');
+    expect(await store.claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('busy');
+    await store.completeStep('j-steps-00001', 'upload#1');
+    expect(await store.claimStep('j-steps-00001', 'upload#1', 60_000)).toBe('done');
+    expect(await store.claimStep('j-steps-00001', 'other', -1)).toBe('claimed'); // lease already expired
+    expect(await store.claimStep('j-steps-00001', 'other', 60_000)).toBe('claimed');
+    expect(await store.claimStep('j-missing-0001', 'x', 1000)).toBe('missing');
   });
 
   it('runStep runs the work once under concurrency and releases the lease on failure', async () => {
-    await createJob('j-steps-00002', source('u.mp4'), 'pull');
+    await store.createJob('j-steps-00002', source('u.mp4'), 'pull');
     let runs = 0;
     const work = async () => {
       runs++;
       await new Promise((r) => setTimeout(r, 50));
     };
-    const results = await Promise.all([1, 2, 3].map(() => runStep('j-steps-00002', 's', 60_000, work)));
+    const results = await Promise.all([1, 2, 3].map(() => store.runStep('j-steps-00002', 's', 60_000, work)));
     expect(runs).toBe(1);
     expect(results.filter((r) => r.ran)).toHaveLength(1);
-    await expect(runStep('j-steps-00002', 'fails', 60_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect((await runStep('j-steps-00002', 'fails', 60_000, async () => 7))).toEqual({ ran: true, value: 7 });
+    await expect(store.runStep('j-steps-00002', 'fails', 60_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect((await store.runStep('j-steps-00002', 'fails', 60_000, async () => 7))).toEqual({ ran: true, value: 7 });
   });
 });
 
 describe('task index', () => {
   it('maps a VOD task to its job and attempt, with a reported marker', async () => {
-    await indexTask('Procedure-abc', { jobId: 'j1', attempt: 2, task: 'procedure' });
-    expect(await taskOwner('Procedure-abc')).toEqual({ jobId: 'j1', attempt: 2, task: 'procedure', reported: false });
-    await markTaskReported('Procedure-abc');
-    expect((await taskOwner('Procedure-abc'))!.reported).toBe(true);
-    expect(await taskOwner('nope')).toBeUndefined();
-    expect(await getJob('TASK#Procedure-abc')).toBeUndefined();
+    await store.indexTask('Procedure-abc', { jobId: 'j1', attempt: 2, task: 'procedure' });
+    expect(await store.taskOwner('Procedure-abc')).toEqual({ jobId: 'j1', attempt: 2, task: 'procedure', reported: false });
+    await store.markTaskReported('Procedure-abc');
+    expect((await store.taskOwner('Procedure-abc'))!.reported).toBe(true);
+    expect(await store.taskOwner('nope')).toBeUndefined();
+    expect(await store.getJob('TASK#Procedure-abc')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { delayPlan, fullJitterS, internalMessage, MAX_DELAY_S, procedureOutcome, pullOutcome, readMessage, s3Notification, decodeS3Key } from '../../../lib/messages';
+import { delayPlan, fullJitterS, internalMessage, MAX_DELAY_S, readMessage, s3Notification, decodeS3Key } from '../../../lib/messages';
 
 const eventsDir = new URL('../../../events/samples/', import.meta.url);
 
@@ -40,25 +40,6 @@ describe('backoff', () => {
   });
 });
 
-describe('task outcomes', () => {
-  const ok = { taskType: 'Transcode', status: 'SUCCESS', errCode: 0, message: '' };
-  it('prefer the specific processing code over the generic sub-task code', () => {
-    const out = procedureOutcome({
-      status: 'FINISH', errCode: 30009, message: 'source', processTaskList: [ok, { taskType: 'Transcode', status: 'FAIL', errCode: -43001, message: 'corrupt' }],
-    });
-    expect(out).toEqual({ ok: false, code: -43001, message: 'corrupt', subTask: 'Transcode' });
-  });
-  it('collect cover and snapshots of a success', () => {
-    const out = procedureOutcome({
-      status: 'FINISH', errCode: 0, message: '', fileId: 'f', metaData: { duration: 2 },
-      processTaskList: [ok, { taskType: 'CoverBySnapshot', status: 'SUCCESS', message: '', output: { imageUrl: 'c.jpg' } },
-        { taskType: 'SnapshotByTimeOffset', status: 'SUCCESS', message: '', output: { imgInfo: [{ timeOffset: 1000, url: 's.jpg' }] } }],
-    });
-    expect(out).toEqual({ ok: true, fileId: 'f', coverUrl: 'c.jpg', snapshots: [{ timeOffset: 1000, url: 's.jpg' }], duration: 2 });
-  });
-  it('read a pull result', () => {
-    expect(pullOutcome({ status: 0, message: '', fileId: '9' })).toMatchObject({ ok: true, fileId: '9' });
-    expect(pullOutcome({ status: 10001, message: 'fetch failed', fileId: '9' })).toMatchObject({ ok: false, code: 10001 });
-  });
+describe('S3 keys', () => {
   it('decodes S3 keys', () => expect(decodeS3Key('a+b%2Fc%2B.mp4')).toBe('a b/c+.mp4'));
 });

@@ -1,36 +1,25 @@
 // "What did this finished task produce?" from GetTaskInfo or an event body, normalised into the
 // TaskOutcome carried by the task-finished message. Procedure failures prefer the specific
 // processing code (e.g. -43001 from the seed table) over the generic 30009/30010 sub-task codes.
-import type { TaskInfo } from '../vod/client';
-import type { TaskOutcome } from './internal';
+import type * as z from 'zod';
+import type { TaskOutcome } from '../messages/internal';
+import type { procedureStateChangedData, pullCompleteData, TaskInfo } from '../vod/client';
+
+type ProcedureData = z.output<typeof procedureStateChangedData>;
+type PullData = z.output<typeof pullCompleteData>;
+type ProcedureTaskInfo = Extract<TaskInfo, { type: 'procedure' }>;
+type PullTaskInfo = Extract<TaskInfo, { type: 'pull' }>;
+type Failure = Extract<TaskOutcome, { ok: false }>;
+
+// The response schema refuses a known task type whose data does not match its schema, so the
+// type names the shape.
+const isProcedure = (info: TaskInfo): info is ProcedureTaskInfo => info.type === 'procedure';
+const isPull = (info: TaskInfo): info is PullTaskInfo => info.type === 'pull';
 
 const GENERIC_SUBTASK_CODES = new Set([30009, 30010]);
 
-interface ProcessTask {
-  taskType: string;
-  status: string;
-  errCode?: number;
-  message: string;
-  output?: { imageUrl?: string; imageUrls?: string[]; imgInfo?: Array<{ timeOffset: number; url: string }> } | undefined;
-}
-
-interface ProcedureData {
-  status?: string;
-  errCode?: number;
-  message: string;
-  fileId?: string;
-  metaData?: { duration?: number } | undefined;
-  processTaskList: ProcessTask[];
-}
-
-interface PullData {
-  status?: number;
-  message: string;
-  fileId?: string;
-}
-
-function pickFailure(candidates: Array<{ code?: number; message: string; subTask?: string }>): TaskOutcome | undefined {
-  const failing = candidates.filter((c): c is { code: number; message: string; subTask?: string } => typeof c.code === 'number' && c.code !== 0);
+function pickFailure(candidates: Array<{ code?: number; message: string; subTask?: string }>): Failure | undefined {
+  const failing = candidates.flatMap((c) => (typeof c.code === 'number' && c.code !== 0 ? [{ ...c, code: c.code }] : []));
   const best = failing.find((c) => !GENERIC_SUBTASK_CODES.has(c.code)) ?? failing[0];
   return best && { ok: false, code: best.code, message: best.message, subTask: best.subTask };
 }
@@ -60,15 +49,15 @@ export function pullOutcome(data: PullData): TaskOutcome {
 /** `undefined` while the task is still waiting or running. */
 export function outcomeOfTask(info: TaskInfo): TaskOutcome | undefined {
   if (info.status !== 'FINISH') return undefined;
-  if (info.type === 'procedure' && info.data) return procedureOutcome(info.data as ProcedureData);
-  if (info.type === 'pull' && info.data) return pullOutcome(info.data as PullData);
+  if (isProcedure(info) && info.data) return procedureOutcome(info.data);
+  if (isPull(info) && info.data) return pullOutcome(info.data);
   return { ok: false, code: 30010, message: `task of type ${info.type} finished without the data vodflow expects` };
 }
 
 /** Share of finished sub-tasks of a running procedure, for job progress. */
-export function procedureProgress(info: TaskInfo): number | undefined {
-  if (info.type !== 'procedure' || !info.data) return undefined;
-  const list = (info.data as ProcedureData).processTaskList;
+export function procedureShare(info: TaskInfo): number | undefined {
+  if (!isProcedure(info) || !info.data) return undefined;
+  const list = info.data.processTaskList;
   if (!list.length) return undefined;
   return list.filter((t) => t.status !== 'PROCESSING').length / list.length;
 }

@@ -3,8 +3,8 @@
 // marker keeps the later sources quiet; publish-result's step marker drops any copy that slips by.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { config } from '../config';
+import { jobs, type TaskOwner } from '../jobs';
 import { enqueue, type TaskFinished, type TaskOutcome } from '../messages';
-import { markTaskReported, taskOwner, type TaskOwner } from './tasks';
 
 export type ReportResult = 'reported' | 'duplicate' | 'unknown-task';
 
@@ -15,7 +15,7 @@ export async function reportTaskFinished(
   logger: Logger,
   knownOwner?: TaskOwner,
 ): Promise<ReportResult> {
-  const owner = knownOwner ?? (await taskOwner(vodTaskId));
+  const owner = knownOwner ?? (await jobs().taskOwner(vodTaskId));
   if (!owner) return 'unknown-task';
   if (owner.reported) {
     logger.info('task finish already reported; ignoring this copy', { vodTaskId, via });
@@ -31,7 +31,7 @@ export async function reportTaskFinished(
     via,
     outcome,
   });
-  await markTaskReported(vodTaskId);
+  await jobs().markTaskReported(vodTaskId);
   logger.info('task finished', { vodTaskId, task: owner.task, via, ok: outcome.ok, ...(outcome.ok ? {} : { code: outcome.code }) });
   return 'reported';
 }

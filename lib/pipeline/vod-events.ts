@@ -4,25 +4,25 @@
 // trusted; PullEvent content comes from a signed API answer and is used as is.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { vodClient } from '../aws/vod';
-import { outcomeOfTask, procedureOutcome, pullOutcome, type TaskFinished, type TaskOutcome } from '../messages';
-import type { AnyVodEvent } from '../vod/client';
+import { jobs } from '../jobs';
+import type { TaskFinished, TaskOutcome } from '../messages';
+import { isKnownVodEvent, type AnyVodEvent } from '../vod/client';
+import { outcomeOfTask, procedureOutcome, pullOutcome } from './outcome';
 import { reportTaskFinished, type ReportResult } from './report';
-import { taskOwner } from './tasks';
 
 export type EventHandling = ReportResult | 'ignored-type' | 'no-task-id' | 'not-finished';
 
 export async function handleVodEvent(event: AnyVodEvent, via: TaskFinished['via'], logger: Logger): Promise<EventHandling> {
-  if (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged') {
+  if (!isKnownVodEvent(event) || (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged')) {
     logger.info('VOD event of a type vodflow does not act on; acknowledged', { eventType: event.eventType });
     return 'ignored-type';
   }
-  const data = event.data as { vodTaskId?: string; status?: unknown };
-  const vodTaskId = data.vodTaskId;
+  const vodTaskId = event.data.vodTaskId;
   if (!vodTaskId) {
     logger.warn('VOD event without vodTaskId; acknowledged', { eventType: event.eventType });
     return 'no-task-id';
   }
-  const owner = await taskOwner(vodTaskId);
+  const owner = await jobs().taskOwner(vodTaskId);
   if (!owner) {
     logger.info('VOD event for a task vodflow did not start; acknowledged', { eventType: event.eventType, vodTaskId });
     return 'unknown-task';
@@ -34,13 +34,9 @@ export async function handleVodEvent(event: AnyVodEvent, via: TaskFinished['via'
     return 'duplicate';
   }
   let outcome: TaskOutcome | undefined;
-  if (via === 'callback') {
-    outcome = outcomeOfTask(await (await vodClient()).getTaskInfo({ vodTaskId }));
-  } else if (event.eventType === 'PullComplete') {
-    outcome = pullOutcome(event.data as Parameters<typeof pullOutcome>[0]);
-  } else if (data.status === 'FINISH') {
-    outcome = procedureOutcome(event.data as Parameters<typeof procedureOutcome>[0]);
-  }
+  if (via === 'callback') outcome = outcomeOfTask(await (await vodClient()).getTaskInfo({ vodTaskId }));
+  else if (event.eventType === 'PullComplete') outcome = pullOutcome(event.data);
+  else if (event.data.status === 'FINISH') outcome = procedureOutcome(event.data);
   if (!outcome) {
     log.info('event does not (yet) mean the task finished; polling continues', { eventType: event.eventType, via });
     return 'not-finished';

@@ -8,13 +8,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { readSecret } from '../aws/secrets';
 import { config } from '../config';
-import { leaseFor } from '../jobs/current';
-import { runStep } from '../jobs/steps';
-import { getJob, markEventDelivered } from '../jobs/store';
-import { TERMINAL } from '../jobs/types';
-import type { Job } from '../jobs/types';
-import { downstreamEvent } from './contracts';
-import { QUEUE_DESTINATION, sendToQueue, sendToSubscriber } from './emit';
+import { QUEUE_DESTINATION, sendToQueue, sendToSubscriber } from '../events/emit';
+import { jobs, type Job } from '../jobs';
+import { STEPS } from './steps';
 
 export function pendingDestinations(job: Job): string[] {
   const delivered = new Set(job.eventDeliveredTo ?? []);
@@ -22,26 +18,26 @@ export function pendingDestinations(job: Job): string[] {
 }
 
 /** A destination as a step name: the queue, or a short hash of a subscriber URL (no dots). */
-const stepOf = (destination: string): string =>
-  `event#${destination === QUEUE_DESTINATION ? 'queue' : createHash('sha256').update(destination).digest('hex').slice(0, 16)}`;
+const stepOf = (destination: string) =>
+  STEPS.event(destination === QUEUE_DESTINATION ? 'queue' : createHash('sha256').update(destination).digest('hex').slice(0, 16));
 
 /**
  * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
  * `leaseMs` covers the caller's remaining time: a delivery in progress elsewhere is left to it.
  */
 export async function deliverPending(job: Job, logger: Logger, leaseMs: number): Promise<number> {
-  if (!job.event) return 0;
-  const event = downstreamEvent.parse(job.event);
+  const { event } = job;
+  if (!event) return 0;
   const cfg = config();
   const failures: string[] = [];
   let delivered = 0;
   for (const destination of pendingDestinations(job)) {
     const where = destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin;
     try {
-      const step = await runStep(job.jobId, stepOf(destination), leaseMs, async () => {
+      const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async () => {
         if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
         else await sendToSubscriber(destination, await readSecret(cfg.events.signingSecret), event, cfg.events.deliveryTimeoutMs);
-        await markEventDelivered(job.jobId, destination);
+        await jobs().markEventDelivered(job.jobId, destination);
       });
       if (!step.ran) {
         logger.info('downstream event already delivered or being delivered by another invocation', { eventId: event.id, destination: where, step: step.claim });
@@ -55,15 +51,4 @@ export async function deliverPending(job: Job, logger: Logger, leaseMs: number):
   }
   if (failures.length) throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
   return delivered;
-}
-
-/**
- * A message for a job that is already terminal can only help finish its outbox delivery. True
- * when that is the case (the caller stops there), false for a job still in progress.
- */
-export async function finishTerminal(jobId: string, ctx: { logger: Logger; remainingMs(): number }): Promise<boolean> {
-  const job = await getJob(jobId);
-  if (!job || !TERMINAL.has(job.status) || !job.event) return false;
-  await deliverPending(job, ctx.logger, leaseFor(ctx.remainingMs()));
-  return true;
 }

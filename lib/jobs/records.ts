@@ -1,0 +1,114 @@
+// Job items (keyed by jobId). Every status change is a conditional write: under at-least-once
+// delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Expr } from './expr';
+import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
+import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
+
+/** A job item as read (consistent); `undefined` for no item or a TASK# lookup item. */
+export async function getJob(t: JobTable, jobId: string): Promise<Job | undefined> {
+  const item = await getItem(t, jobId);
+  if (!item || item.kind !== 'job') return undefined;
+  return jobSchema.parse(item);
+}
+
+/** Any item by key, unparsed (the CLI shows a damaged record as it is). */
+export async function getItem(t: JobTable, jobId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await t.dynamo.send(new GetCommand({ TableName: t.table, Key: { jobId }, ConsistentRead: true }));
+  return out.Item;
+}
+
+const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknown>, ttlDays: number) => ({
+  jobId,
+  kind: 'job',
+  status,
+  attempt: 1,
+  createdAt: nowIso(),
+  updatedAt: nowIso(),
+  ttl: ttlAfterDays(ttlDays),
+  progress: 0,
+  leases: {},
+  done: {},
+  ...extra,
+});
+
+/** POST /uploads: the job exists (AWAITING_UPLOAD) before its object does. */
+export async function reserveUpload(t: JobTable, jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, ttlDays: number): Promise<boolean> {
+  const item = freshJob(jobId, 'AWAITING_UPLOAD', { source }, ttlDays);
+  const put = () => t.dynamo.send(new PutCommand({ TableName: t.table, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
+  return (await conditional(put)) !== undefined;
+}
+
+/**
+ * Ingest: create the job, or adopt the reservation made by POST /uploads. `false` means the job
+ * already existed past that point (a repeated notification), so the caller does nothing new.
+ */
+export async function createJob(t: JobTable, jobId: string, source: JobSource, mode: UploadMode, ttlDays: number): Promise<boolean> {
+  const put = () =>
+    t.dynamo.send(
+      new PutCommand({ TableName: t.table, Item: freshJob(jobId, 'QUEUED', { source, mode }, ttlDays), ConditionExpression: 'attribute_not_exists(jobId)' }),
+    );
+  if (await conditional(put)) return true;
+  const e = new Expr();
+  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays) });
+  const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
+  const adopt = () =>
+    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }));
+  return (await conditional(adopt)) !== undefined;
+}
+
+/** The fields a write may set: the record's own, never the bookkeeping maps. */
+export type JobFields = Partial<Omit<Job, 'jobId' | 'status' | 'createdAt' | 'updatedAt' | 'leases' | 'done' | 'eventDeliveredTo'>>;
+type RemovableField = 'fileId' | 'pullTaskId' | 'vodTaskId' | 'processAttempt' | 'lastError';
+
+export interface TransitionInput {
+  to: JobStatus;
+  /** The attempt the caller acted on; a job that has moved on to another attempt is left alone. */
+  attempt: number;
+  set?: JobFields;
+  remove?: RemovableField[];
+  /** Extra condition on the current task, e.g. `{ vodTaskId }`. */
+  expect?: Partial<Pick<Job, 'vodTaskId' | 'pullTaskId'>>;
+}
+
+/** A conditional state change; `undefined` when the job is not in a state that allows it. */
+export async function transition(t: JobTable, jobId: string, input: TransitionInput): Promise<Job | undefined> {
+  const e = new Expr();
+  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso() }, input.remove);
+  const conditions = [
+    e.in('status', fromStatesOf(input.to)),
+    `${e.name('attempt')} = ${e.value(input.attempt)}`,
+    ...Object.entries(input.expect ?? {}).map(([k, v]) => `${e.name(k)} = ${e.value(v)}`),
+  ];
+  const out = await conditional(() =>
+    t.dynamo.send(
+      new UpdateCommand({
+        TableName: t.table,
+        Key: { jobId },
+        UpdateExpression: update,
+        ConditionExpression: conditions.join(' AND '),
+        ReturnValues: 'ALL_NEW',
+        ...e.attributes,
+      }),
+    ),
+  );
+  return out?.Attributes ? jobSchema.parse(out.Attributes) : undefined;
+}
+
+/** Fields that change without a state change (progress); only while the attempt is current. */
+export async function patchJob(t: JobTable, jobId: string, attempt: number, set: JobFields): Promise<boolean> {
+  const e = new Expr();
+  const update = e.update({ ...set, updatedAt: nowIso() });
+  const condition = `${e.name('attempt')} = ${e.value(attempt)} AND NOT ${e.in('status', TERMINAL_STATUSES)}`;
+  const out = await conditional(() =>
+    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes })),
+  );
+  return out !== undefined;
+}
+
+/** Records one more destination that has the terminal event (outbox bookkeeping). */
+export async function markEventDelivered(t: JobTable, jobId: string, destination: string): Promise<void> {
+  const e = new Expr();
+  const update = e.update({}, [], { eventDeliveredTo: new Set([destination]) });
+  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+}

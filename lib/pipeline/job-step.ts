@@ -1,0 +1,67 @@
+// The skeleton of every SQS job handler. One message = one step of one attempt of one job:
+//   read the job once → a finished job only gets its outbox delivery finished → a message from a
+//   superseded attempt is dropped → the step is claimed (the claim answers the job as it is now,
+//   a previous holder's writes included) → `run` → the step is marked done. A delivery that finds
+//   the step done or leased is a duplicate and is dropped with a log line.
+import { isTerminal, jobs, type Job } from '../jobs';
+import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
+import { deliverPending } from './outbox';
+import type { StepName } from './steps';
+
+/** Steps lease for the rest of this invocation (plus a margin): never past the visibility timeout. */
+export const leaseFor = (remainingMs: number): number => Math.max(5_000, remainingMs + 5_000);
+
+type MessageOf<T extends InternalMessage['type']> = Extract<InternalMessage, { type: T }>;
+
+export interface StepInput<M> {
+  msg: M;
+  /** The job right after the claim. */
+  job: Job;
+  ctx: RecordContext;
+}
+
+export interface JobStepSpec<T extends InternalMessage['type']> {
+  type: T;
+  step: (msg: MessageOf<T>) => StepName;
+  run: (input: StepInput<MessageOf<T>>) => Promise<void>;
+  /** What the duplicate log line calls a dropped copy (default: the message type). */
+  duplicateOf?: string;
+}
+
+export type Admission = { admit: true } | { admit: false; terminal: boolean; reason: string };
+
+/** Whether a message still concerns its job: it exists, is not finished, and is on this attempt. */
+export function admission(job: Job | undefined, msg: { attempt: number }): Admission {
+  if (!job) return { admit: false, terminal: false, reason: 'message for a job that does not exist; dropped' };
+  if (isTerminal(job.status)) return { admit: false, terminal: true, reason: 'job already finished; message dropped' };
+  if (job.attempt !== msg.attempt) return { admit: false, terminal: false, reason: 'message from a superseded attempt; dropped' };
+  return { admit: true };
+}
+
+/** Handles one message of `spec.type` as one step (see the header); exported for tests. */
+export async function handleStep<T extends InternalMessage['type']>(spec: JobStepSpec<T>, msg: MessageOf<T>, ctx: RecordContext): Promise<void> {
+  const job = await jobs().getJob(msg.jobId);
+  const admitted = admission(job, msg);
+  if (!admitted.admit) {
+    // A terminal job whose event did not reach every destination yet: finish the delivery.
+    if (job?.event && admitted.terminal) {
+      await deliverPending(job, ctx.logger, leaseFor(ctx.remainingMs()));
+      return;
+    }
+    const log = job ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
+    log(admitted.reason, { type: msg.type, status: job?.status, messageAttempt: msg.attempt, jobAttempt: job?.attempt });
+    return;
+  }
+  const step = spec.step(msg);
+  const result = await jobs().runStep(msg.jobId, step.name, leaseFor(ctx.remainingMs()), (claimed) => spec.run({ msg, job: claimed, ctx }), step.supersedes);
+  if (!result.ran) ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
+}
+
+/** The SQS handler of one job step: parse and validate the message, then `handleStep`. */
+export function jobStep<T extends InternalMessage['type']>(spec: JobStepSpec<T>) {
+  return sqsHandler(
+    (body) => readMessage(body, spec.type),
+    (m) => m.jobId,
+    (msg, ctx) => handleStep(spec, msg, ctx),
+  );
+}

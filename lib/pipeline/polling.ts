@@ -1,0 +1,32 @@
+// Polling a VOD task: a chain of poll-status messages, each link delayed with exponential backoff
+// and full jitter, started by whoever started the task.
+import { config } from '../config';
+import type { TaskKind } from '../jobs';
+import { delayPlan, enqueue, fullJitterS, type PollStatus } from '../messages';
+
+/** The first link of a task's polling chain, after POLL_BASE_DELAY_S. */
+export async function startPolling(jobId: string, attempt: number, task: TaskKind, vodTaskId: string): Promise<void> {
+  const cfg = config();
+  await enqueue(cfg.queues.poll, { v: 1, type: 'poll-status', jobId, attempt, vodTaskId, task, seq: 0, startedAt: Date.now() }, cfg.poll.baseDelayS);
+}
+
+const next = (msg: PollStatus, dueAt: number | undefined): PollStatus => ({ ...msg, seq: msg.seq + 1, dueAt });
+
+/** The next link after a poll that found the task still running. Returns the delay in seconds. */
+export async function pollAgain(msg: PollStatus): Promise<number> {
+  const cfg = config();
+  const plan = delayPlan(fullJitterS(msg.seq + 1, cfg.poll.baseDelayS, cfg.poll.maxDelayS, Math.min(1, cfg.poll.baseDelayS)));
+  await enqueue(cfg.queues.poll, next(msg, plan.dueAt), plan.delaySeconds);
+  return plan.delaySeconds;
+}
+
+/**
+ * A wait longer than SQS's 900 s cap hops through the queue until it is due. True when this
+ * link was such a hop (and was sent on); the poll itself happens in a later link.
+ */
+export async function hopUntilDue(msg: PollStatus, now = Date.now()): Promise<boolean> {
+  if (!msg.dueAt || msg.dueAt <= now + 1000) return false;
+  const plan = delayPlan((msg.dueAt - now) / 1000, now);
+  await enqueue(config().queues.poll, next(msg, plan.dueAt ? msg.dueAt : undefined), plan.delaySeconds);
+  return true;
+}

@@ -1,0 +1,119 @@
+// jobStep's decisions against the real job store (dynalite) and events queue (fauxqs): what runs,
+// what is dropped, and that the work sees the job as the claim left it.
+import '../../support/quiet';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readyEvent } from '../../../lib/events/build';
+import { jobs, type Job } from '../../../lib/jobs';
+import type { InitiateUpload } from '../../../lib/messages';
+import { jobStep, STEPS } from '../../../lib/pipeline';
+import { drainQueue, lambdaContext, startStack, type Stack } from '../../support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+  stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined });
+});
+afterAll(async () => stack?.close());
+
+const source = (key: string) => ({ bucket: 'b', key, etag: 'e1', size: 10 });
+const ran: Array<{ jobId: string; job: Job }> = [];
+let holdMs = 0;
+const handler = jobStep({
+  type: 'initiate-upload',
+  step: (msg) => STEPS.upload(msg.attempt),
+  run: async ({ msg, job }) => {
+    ran.push({ jobId: msg.jobId, job });
+    if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
+  },
+});
+
+const deliver = async (msg: InitiateUpload) => {
+  const event: SQSEvent = {
+    Records: [
+      {
+        messageId: `m-${Math.random()}`,
+        receiptHandle: 'r',
+        body: JSON.stringify(msg),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 't', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:vodflow-test-upload',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+  return handler(event, lambdaContext('upload'));
+};
+const runsOf = (jobId: string) => ran.filter((r) => r.jobId === jobId).length;
+const upload = (jobId: string, attempt = 1): InitiateUpload => ({ v: 1, type: 'initiate-upload', jobId, attempt });
+
+describe('jobStep', () => {
+  it('runs the step once for the current attempt and drops the duplicate', async () => {
+    await jobs().createJob('j-step-run-0001', source('a.mp4'), 'pull');
+    await deliver(upload('j-step-run-0001'));
+    await deliver(upload('j-step-run-0001'));
+    expect(runsOf('j-step-run-0001')).toBe(1);
+    expect((await jobs().getJob('j-step-run-0001'))!.done).toEqual({ 'upload#1': true });
+  });
+
+  it('hands the work the job as the claim found it (with the lease just taken)', async () => {
+    await jobs().createJob('j-step-read-001', source('b.mp4'), 'pull');
+    await deliver(upload('j-step-read-001'));
+    const seen = ran.find((r) => r.jobId === 'j-step-read-001')!.job;
+    expect(seen.leases['upload#1']).toBeGreaterThan(Date.now());
+    expect(seen.status).toBe('QUEUED');
+  });
+
+  it('drops a message from a superseded attempt without claiming its step', async () => {
+    await jobs().createJob('j-step-old-0001', source('c.mp4'), 'pull');
+    await jobs().transition('j-step-old-0001', { to: 'UPLOADING', attempt: 1, set: { attempt: 2 } });
+    await deliver(upload('j-step-old-0001', 1));
+    expect(runsOf('j-step-old-0001')).toBe(0);
+    expect((await jobs().getJob('j-step-old-0001'))!.leases).toEqual({});
+  });
+
+  it('drops a message for a job that does not exist', async () => {
+    const res = await deliver(upload('j-step-none-001'));
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(runsOf('j-step-none-001')).toBe(0);
+  });
+
+  it('loses the claim while another invocation holds the lease', async () => {
+    await jobs().createJob('j-step-busy-001', source('d.mp4'), 'pull');
+    holdMs = 300;
+    const first = deliver(upload('j-step-busy-001'));
+    await new Promise((r) => setTimeout(r, 100));
+    holdMs = 0;
+    await deliver(upload('j-step-busy-001')); // claim lost: the first still holds the lease
+    expect(runsOf('j-step-busy-001')).toBe(1);
+    await first;
+    expect((await jobs().getJob('j-step-busy-001'))!.done['upload#1']).toBe(true);
+  });
+
+  it('for a terminal job runs nothing but finishes the outbox delivery of its event', async () => {
+    const jobId = 'j-step-term-001';
+    await jobs().createJob(jobId, source('e.mp4'), 'pull');
+    await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1 });
+    await jobs().transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't' } });
+    const job = (await jobs().getJob(jobId))!;
+    const event = readyEvent(job, { fileId: 'f', playSet: [], snapshots: [] }, '/test');
+    await jobs().transition(jobId, { to: 'SUCCEEDED', attempt: 1, set: { event } }); // the crash: written, never delivered
+    await drainQueue(stack, 'events');
+    await deliver(upload(jobId));
+    await deliver(upload(jobId));
+    expect(runsOf(jobId)).toBe(0);
+    expect((await drainQueue(stack, 'events')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
+    expect((await jobs().getJob(jobId))!.eventDeliveredTo).toEqual(['sqs']);
+  });
+
+  it('a poll link supersedes the previous link’s marker', async () => {
+    await jobs().createJob('j-step-poll-001', source('f.mp4'), 'pull');
+    const store = jobs();
+    await store.runStep('j-step-poll-001', STEPS.poll('pull', 1, 0).name, 10_000, async () => undefined, STEPS.poll('pull', 1, 0).supersedes);
+    const second = STEPS.poll('pull', 1, 1);
+    await store.runStep('j-step-poll-001', second.name, 10_000, async () => undefined, second.supersedes);
+    expect((await store.getJob('j-step-poll-001'))!.done).toEqual({ 'poll#pull#1#1': true });
+  });
+});
