@@ -9,6 +9,8 @@ const base = {
   attempt: z.number().int().min(1),
 };
 const taskKind = z.enum(['pull', 'procedure']);
+/** A VOD failure code: API 2.0 numbers (-43001, 4000) or API 3.0 dotted strings (SourceFileError.ContentMalformed). */
+export const vodCode = z.union([z.number().int(), z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,127}$/)]);
 
 /** upload-queue → initiate-upload */
 export const initiateUploadV1 = z.object({ ...base, type: z.literal('initiate-upload') });
@@ -46,7 +48,7 @@ export const taskOutcomeV1 = z.discriminatedUnion('ok', [
   }),
   z.object({
     ok: z.literal(false),
-    code: z.number().int(),
+    code: vodCode,
     message: z.string(),
     /** The failed sub-task (Transcode, CoverBySnapshot, PullFile…), when VOD names one. */
     subTask: z.string().optional(),
@@ -80,7 +82,7 @@ export const classifyFailureV1 = z.object({
   ...base,
   type: z.literal('classify-failure'),
   origin: failureOrigin,
-  code: z.number().int(),
+  code: vodCode,
   message: z.string(),
   vodTaskId: z.string().optional(),
   subTask: z.string().optional(),
