@@ -6,11 +6,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { s3 } from '../lib/aws/s3';
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { classifyOrRethrow, currentJob, getJob, indexTask, leaseFor, patchJob, runStep, transition, type Job } from '../lib/jobs';
 import { enqueue, readMessage, sqsHandler, type InitiateUpload, type RecordContext } from '../lib/messages';
-import { uploadStream } from '../lib/vod/upload';
 
 config();
 
@@ -22,15 +21,12 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }), {
       expiresIn: cfg.upload.pullUrlTtlS,
     });
-    const client = await vodClient();
-    const res = await client.multiPullVodFile({ pullset: [{ url, fileName: basename(source.key), classId: cfg.vod.classId }] });
-    const item = res.data[0];
-    if (!item) throw new Error('MultiPullVodFile answered without a task');
-    pullTaskId = item.vod_task_id;
+    const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId });
+    pullTaskId = item.vodTaskId;
     await indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
-    const moved = await transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.file_id, progress: 10 } });
+    const moved = await transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.fileId, progress: 10 } });
     if (!moved) throw new Error('job changed while its pull was being started');
-    ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.file_id, urlTtlS: cfg.upload.pullUrlTtlS });
+    ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.fileId, urlTtlS: cfg.upload.pullUrlTtlS });
   }
   await enqueue(
     cfg.queues.poll,
@@ -50,9 +46,8 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const open = async () =>
       (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }))).Body as Readable;
     let lastPct = 0;
-    const result = await uploadStream({
-      client: await vodClient(),
-      source: open,
+    const result = await (await vodProvider()).pushUpload({
+      open,
       size: source.size,
       fileName: basename(source.key),
       classId: cfg.vod.classId,

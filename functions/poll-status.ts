@@ -2,10 +2,10 @@
 // with exponential backoff and full jitter; finished → one task-finished message; past the
 // overall deadline → a failure with that reason.
 import { VodApiError } from '../lib/vod/client';
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { currentJob, leaseFor, patchJob, reportTaskFinished, runStep, sendToClassify, taskOwner } from '../lib/jobs';
-import { delayPlan, enqueue, fullJitterS, outcomeOfTask, procedureProgress, readMessage, sqsHandler, type PollStatus } from '../lib/messages';
+import { delayPlan, enqueue, fullJitterS, readMessage, sqsHandler, type PollStatus } from '../lib/messages';
 
 config();
 
@@ -36,14 +36,14 @@ export const handler = sqsHandler(
       }
       let info;
       try {
-        info = await (await vodClient()).getTaskInfo({ vodTaskId: msg.vodTaskId });
+        info = await (await vodProvider()).readTask(msg.vodTaskId);
       } catch (err) {
         // Retryable answers (throttling, internal errors) come back through SQS; others are final.
         if (!(err instanceof VodApiError) || err.retryable) throw err;
         await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: 'poll', code: err.code, message: err.apiMessage || err.message, vodTaskId: msg.vodTaskId });
         return;
       }
-      const outcome = outcomeOfTask(info);
+      const { outcome } = info;
       if (outcome) {
         await reportTaskFinished(msg.vodTaskId, outcome, 'poll', ctx.logger, owner);
         return;
@@ -60,7 +60,7 @@ export const handler = sqsHandler(
         });
         return;
       }
-      const share = procedureProgress(info);
+      const share = info.progress;
       if (share !== undefined) await patchJob(msg.jobId, msg.attempt, { progress: 50 + Math.floor(share * 45) });
       const plan = delayPlan(fullJitterS(msg.seq + 1, cfg.poll.baseDelayS, cfg.poll.maxDelayS, Math.min(1, cfg.poll.baseDelayS)));
       await enqueue(cfg.queues.poll, next(msg, { dueAt: plan.dueAt }), plan.delaySeconds);

@@ -44,7 +44,8 @@ export interface ProcessingPlan {
 
 export interface PushInput {
   open: () => Promise<Readable>;
-  size: number;
+  /** Bytes, when known (v3 buffers a source of unknown size to learn it). */
+  size?: number;
   fileName: string;
   classId?: number;
   onProgress?: (p: { sentBytes: number; totalBytes: number }) => void;

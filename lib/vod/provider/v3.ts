@@ -42,9 +42,13 @@ export function createV3Provider(client: VodV3Client): VodProvider {
     },
     async pushUpload({ open, size, fileName, classId, onProgress }) {
       const mediaType = extname(fileName).slice(1) || 'mp4';
-      const r = await client.pushUpload({ body: await open(), size, mediaName: fileName, mediaType, classId });
-      onProgress?.({ sentBytes: size, totalBytes: size });
-      return { fileId: r.fileId, size };
+      const stream = await open();
+      // One PUT needs Content-Length; a source of unknown size is read into memory first.
+      const body = size === undefined ? Buffer.concat(await stream.toArray()) : stream;
+      const bytes = size ?? (body as Buffer).length;
+      const r = await client.pushUpload({ body, size: bytes, mediaName: fileName, mediaType, classId });
+      onProgress?.({ sentBytes: bytes, totalBytes: bytes });
+      return { fileId: r.fileId, size: bytes };
     },
     // 3.0 has no RedoTask: a retry is a new ProcessMedia (a new TaskId).
     async startProcessing(plan) {
