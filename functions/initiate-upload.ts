@@ -6,12 +6,11 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { s3 } from '../lib/aws/s3';
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { jobs, type Job } from '../lib/jobs';
 import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
 import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, startPolling, STEPS } from '../lib/pipeline';
-import { uploadStream } from '../lib/vod/upload';
 
 config();
 
@@ -23,15 +22,12 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }), {
       expiresIn: cfg.upload.pullUrlTtlS,
     });
-    const client = await vodClient();
-    const res = await client.multiPullVodFile({ pullset: [{ url, fileName: basename(source.key), classId: cfg.vod.classId }] });
-    const item = res.data[0];
-    if (!item) throw new Error('MultiPullVodFile answered without a task');
-    pullTaskId = item.vod_task_id;
+    const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId });
+    pullTaskId = item.vodTaskId;
     await jobs().indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
-    const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.file_id, progress: PROGRESS.pullStarted } });
+    const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.fileId, progress: PROGRESS.pullStarted } });
     if (!moved) throw new Error('job changed while its pull was being started');
-    ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.file_id, urlTtlS: cfg.upload.pullUrlTtlS });
+    ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.fileId, urlTtlS: cfg.upload.pullUrlTtlS });
   }
   await startPolling(job.jobId, msg.attempt, 'pull', pullTaskId);
 }
@@ -47,9 +43,8 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const open = async () =>
       (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }))).Body as Readable;
     let lastPct = 0;
-    const result = await uploadStream({
-      client: await vodClient(),
-      source: open,
+    const result = await (await vodProvider()).pushUpload({
+      open,
       size: source.size,
       fileName: basename(source.key),
       classId: cfg.vod.classId,

@@ -2,20 +2,10 @@
 // with exponential backoff and full jitter; finished → one task-finished message; past the
 // overall deadline → a failure with that reason.
 import { VodApiError } from '../lib/vod/client';
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { jobs } from '../lib/jobs';
-import {
-  hopUntilDue,
-  jobStep,
-  outcomeOfTask,
-  pollAgain,
-  procedureShare,
-  processingProgress,
-  reportTaskFinished,
-  sendToClassify,
-  STEPS,
-} from '../lib/pipeline';
+import { hopUntilDue, jobStep, pollAgain, reportTaskFinished, sendToClassify, STEPS, processingProgress } from '../lib/pipeline';
 
 config();
 
@@ -34,14 +24,14 @@ export const handler = jobStep({
 
     let info;
     try {
-      info = await (await vodClient()).getTaskInfo({ vodTaskId: msg.vodTaskId });
+      info = await (await vodProvider()).readTask(msg.vodTaskId);
     } catch (err) {
       // Retryable answers (throttling, internal errors) come back through SQS; others are final.
       if (!(err instanceof VodApiError) || err.retryable) throw err;
       await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: 'poll', code: err.code, message: err.apiMessage || err.message, vodTaskId: msg.vodTaskId });
       return;
     }
-    const outcome = outcomeOfTask(info);
+    const { outcome } = info;
     if (outcome) {
       await reportTaskFinished(msg.vodTaskId, outcome, 'poll', ctx.logger, owner);
       return;
@@ -52,8 +42,7 @@ export const handler = jobStep({
       await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: 'deadline', message, vodTaskId: msg.vodTaskId });
       return;
     }
-    const share = procedureShare(info);
-    if (share !== undefined) await jobs().patchJob(msg.jobId, msg.attempt, { progress: processingProgress(share) });
+    if (info.progress !== undefined) await jobs().patchJob(msg.jobId, msg.attempt, { progress: processingProgress(info.progress) });
     const inS = await pollAgain(msg);
     ctx.logger.debug('task still running', { vodTaskId: msg.vodTaskId, status: info.status, nextInS: inS });
   },

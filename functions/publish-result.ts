@@ -2,7 +2,7 @@
 // processing; a finished procedure yields play URLs per definition, cover and snapshots →
 // SUCCEEDED (conditional write; only the winner emits video.ready). A failed task of either kind
 // goes to classify-error.
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
 import { jobs, type Job, type JobOutputs, type TaskKind } from '../lib/jobs';
@@ -15,19 +15,12 @@ type Success = Extract<TaskOutcome, { ok: true }>;
 type OnFinished = (job: Job, msg: TaskFinished, outcome: Success, ctx: RecordContext) => Promise<void>;
 
 async function outputsOf(fileId: string, outcome: Success): Promise<JobOutputs> {
-  const client = await vodClient();
-  const { playSet } = await client.describeVodPlayUrls({ fileId });
-  let { coverUrl, duration } = outcome;
-  if (!coverUrl || duration === undefined) {
-    const info = await client.getVideoInfo({ fileId, infoFilter: ['basicInfo'] });
-    coverUrl ||= info.basicInfo?.coverUrl || undefined;
-    duration ??= info.basicInfo?.duration;
-  }
+  const file = await (await vodProvider()).readFile(fileId);
+  const coverUrl = outcome.coverUrl || file.coverUrl;
+  const duration = outcome.duration ?? file.duration;
   return {
     fileId,
-    playSet: playSet
-      .map((p) => ({ definition: p.definition, url: p.url, width: p.vwidth, height: p.vheight, bitrate: p.vbitrate }))
-      .sort((a, b) => a.definition - b.definition),
+    playSet: file.playSet.sort((a, b) => a.definition - b.definition),
     coverUrl,
     snapshots: outcome.snapshots,
     duration,

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/aws/log';
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { handleVodEvent } from '../lib/pipeline';
 
@@ -16,25 +16,25 @@ const PULL_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function drainEvents(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ pulled: number; confirmed: number; polls: number }> {
-  const client = await vodClient();
+  const provider = await vodProvider();
   const reserve = config().pullEventsReserveMs;
   const totals = { pulled: 0, confirmed: 0, polls: 0 };
   while (context.getRemainingTimeInMillis() > reserve) {
     const started = Date.now();
-    const { eventList } = await client.pullEvent({}, { timeoutMs: PULL_TIMEOUT_MS, retry: { maxAttempts: 1 } });
+    const eventList = await provider.pullEvents({ timeoutMs: PULL_TIMEOUT_MS });
     totals.polls++;
     totals.pulled += eventList.length;
     const confirm: string[] = [];
-    for (const { msgHandle, eventContent } of eventList) {
+    for (const { handle, event } of eventList) {
       try {
-        await handleVodEvent(eventContent, 'pull-event', logger);
-        confirm.push(msgHandle);
+        await handleVodEvent(event, 'pull-event', logger);
+        confirm.push(handle);
       } catch (err) {
-        logger.error('event not handled; left unconfirmed so VOD delivers it again', { eventType: eventContent.eventType, error: (err as Error).message });
+        logger.error('event not handled; left unconfirmed so VOD delivers it again', { eventType: event.eventType, error: (err as Error).message });
       }
     }
     if (confirm.length) {
-      await client.confirmEvent({ msgHandle: confirm });
+      await provider.confirmEvents(confirm);
       totals.confirmed += confirm.length;
     }
     // A server that answers an empty queue at once must not turn this loop into a busy spin.

@@ -1,6 +1,6 @@
 // start-processing: ProcessFile with the configured definitions, cover and snapshots (or RedoTask
 // when classify-error retries a failed procedure), then the first poll.
-import { vodClient } from '../lib/aws/vod';
+import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { jobs } from '../lib/jobs';
 import type { StartProcessing } from '../lib/messages';
@@ -8,25 +8,14 @@ import { classifyOrRethrow, jobStep, PROGRESS, startPolling, STEPS } from '../li
 
 config();
 
-/** ProcessFile params from configuration. notifyMode Finish: one callback when all is done. */
-export function processFileParams(fileId: string) {
+/** What to make of the file, from configuration (the provider turns it into ProcessFile / ProcessMedia). */
+export function processingPlan(fileId: string) {
   const { vod } = config();
-  return {
-    fileId,
-    transcode: { definition: vod.definitions },
-    ...(vod.cover ? { coverBySnapshot: { definition: vod.cover.definition, positionType: 'Percent' as const, position: vod.cover.percent } } : {}),
-    ...(vod.snapshots ? { snapshotByTimeOffset: { definition: vod.snapshots.definition, timeOffset: vod.snapshots.timeOffsetsMs } } : {}),
-    notifyMode: 'Finish' as const,
-  };
+  return { fileId, definitions: vod.definitions, cover: vod.cover, snapshots: vod.snapshots };
 }
 
 async function start(msg: StartProcessing): Promise<string> {
-  const client = await vodClient();
-  if (msg.redoVodTaskId) {
-    await client.redoTask({ vodTaskId: msg.redoVodTaskId });
-    return msg.redoVodTaskId;
-  }
-  return (await client.processFile(processFileParams(msg.fileId))).vodTaskId;
+  return (await (await vodProvider()).startProcessing(processingPlan(msg.fileId), msg.redoVodTaskId)).vodTaskId;
 }
 
 export const handler = jobStep({

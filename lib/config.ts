@@ -41,12 +41,22 @@ const schema = z.object({
   VOD_SECRET_KEY: opt(str()),
   VOD_SECRET_ID_PARAM: opt(str()),
   VOD_SECRET_KEY_PARAM: opt(str()),
+  // v2: the documented API 2.0 (offline at Tencent since 2022-11-30; the emulator's default);
+  // v3: API 3.0 (2018-07-17), what any live account needs.
+  VOD_API_VERSION: z.enum(['v2', 'v3']).default('v2'),
   VOD_REGION: z.string().default('gz'),
+  VOD_V3_ENDPOINT: url().default('https://vod.tencentcloudapi.com'),
+  VOD_V3_REGION: z.string().regex(/^[a-z]{2}-[a-z]+(-\d+)?$/, 'a region such as ap-guangzhou').default('ap-guangzhou'),
+  // "Accounts opened since 2023-12-25 must send the application id" (vod-v3-api.md §1.6).
+  VOD_SUB_APP_ID: opt(int(1, 2 ** 53 - 1)),
+  // COS base for v3 push uploads; only the local emulator needs it (its `/cos`).
+  VOD_STORAGE_ENDPOINT: opt(url()),
   VOD_ENDPOINT: url().default('https://vod.api.qcloud.com/v2/index.php'),
   VOD_UPLOAD_ENDPOINT: url().default('https://vod2.qcloud.com/v2/index.php'),
   VOD_SIGNATURE_METHOD: z.enum(['HmacSHA1', 'HmacSHA256']).default('HmacSHA256'),
   VOD_TIMEOUT_MS: int(500, 60_000).default(10_000),
-  VOD_DEFINITIONS: intList().default([20, 210]),
+  // Default per version: v2 [20, 210]; v3 the 3.0 presets [100020, 100210] (SD MP4, FLU HLS).
+  VOD_DEFINITIONS: opt(intList()),
   VOD_COVER_DEFINITION: opt(int(0, 1_000_000)).default(10),
   VOD_COVER_PERCENT: int(0, 100).default(50),
   VOD_SNAPSHOT_DEFINITION: opt(int(0, 1_000_000)),
@@ -105,12 +115,14 @@ function toConfig(env: z.output<typeof schema>) {
     vod: {
       secretId: { value: env.VOD_SECRET_ID, param: env.VOD_SECRET_ID_PARAM, name: 'VOD_SECRET_ID' },
       secretKey: { value: env.VOD_SECRET_KEY, param: env.VOD_SECRET_KEY_PARAM, name: 'VOD_SECRET_KEY' },
+      apiVersion: env.VOD_API_VERSION,
       region: env.VOD_REGION,
       endpoint: env.VOD_ENDPOINT,
+      v3: { endpoint: env.VOD_V3_ENDPOINT, region: env.VOD_V3_REGION, subAppId: env.VOD_SUB_APP_ID, storageEndpoint: env.VOD_STORAGE_ENDPOINT },
       uploadEndpoint: env.VOD_UPLOAD_ENDPOINT,
       signatureMethod: env.VOD_SIGNATURE_METHOD,
       timeoutMs: env.VOD_TIMEOUT_MS,
-      definitions: env.VOD_DEFINITIONS,
+      definitions: env.VOD_DEFINITIONS?.length ? env.VOD_DEFINITIONS : env.VOD_API_VERSION === 'v3' ? [100020, 100210] : [20, 210],
       cover: env.VOD_COVER_DEFINITION === undefined ? undefined : { definition: env.VOD_COVER_DEFINITION, percent: env.VOD_COVER_PERCENT },
       snapshots:
         env.VOD_SNAPSHOT_DEFINITION === undefined || !env.VOD_SNAPSHOT_OFFSETS_MS?.length

@@ -20,7 +20,7 @@ export interface JobRow {
   updatedAt?: string;
   source?: string;
   fileId?: string;
-  errorCode?: number;
+  errorCode?: number | string;
   progress?: number;
 }
 

@@ -42,7 +42,8 @@ export type JobOutputs = z.infer<typeof outputsSchema>;
 
 /** Why a job failed, in words a user can act on (codes explained by lib/vod/errors). */
 export const jobErrorSchema = z.object({
-  code: z.number().int(),
+  /** API 2.0 codes are numbers (-43001), API 3.0 codes dotted strings (SourceFileError.ContentMalformed). */
+  code: z.union([z.number().int(), z.string()]),
   stage: z.string().nullable(),
   step: z.string().nullable(),
   cause: z.string().nullable(),

@@ -10,6 +10,8 @@ const base = {
   attempt: z.number().int().min(1),
 };
 const taskKind = taskKindSchema;
+/** A VOD failure code: API 2.0 numbers (-43001, 4000) or API 3.0 dotted strings (SourceFileError.ContentMalformed). */
+export const vodCode = z.union([z.number().int(), z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,127}$/)]);
 
 /** upload-queue → initiate-upload */
 export const initiateUploadV1 = z.object({ ...base, type: z.literal('initiate-upload') });
@@ -47,7 +49,7 @@ export const taskOutcomeV1 = z.discriminatedUnion('ok', [
   }),
   z.object({
     ok: z.literal(false),
-    code: z.number().int(),
+    code: vodCode,
     message: z.string(),
     /** The failed sub-task (Transcode, CoverBySnapshot, PullFile…), when VOD names one. */
     subTask: z.string().optional(),
@@ -87,7 +89,7 @@ export const classifyFailureV1 = z.object({
   type: z.literal('classify-failure'),
   origin: failureOrigin,
   /** VOD's code; absent when vodflow gave up (the origin names the reason). */
-  code: z.number().int().optional(),
+  code: vodCode.optional(),
   message: z.string(),
   vodTaskId: z.string().optional(),
   subTask: z.string().optional(),

@@ -24,7 +24,7 @@ const OWN_CODES: ReadonlyMap<FailureOrigin, number> = new Map([
 ]);
 
 /** The code that explains a failure: vodflow's own by origin, else the one VOD answered. */
-export function codeOf(failure: Pick<ClassifyFailure, 'origin' | 'code'>): number {
+export function codeOf(failure: Pick<ClassifyFailure, 'origin' | 'code'>): number | string {
   const code = OWN_CODES.get(failure.origin) ?? failure.code;
   if (code === undefined) throw new Error(`a ${failure.origin} failure without a code`);
   return code;

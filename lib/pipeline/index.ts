@@ -5,7 +5,6 @@ export * from './steps';
 export * from './progress';
 export * from './job-step';
 export * from './polling';
-export * from './outcome';
 export * from './failures';
 export * from './report';
 export * from './vod-events';

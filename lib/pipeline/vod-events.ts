@@ -3,21 +3,20 @@
 // An HTTP callback is unsigned, so its claim is confirmed with a signed GetTaskInfo before it is
 // trusted; PullEvent content comes from a signed API answer and is used as is.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { vodClient } from '../aws/vod';
+import { vodProvider } from '../aws/vod-provider';
 import { jobs } from '../jobs';
 import type { TaskFinished, TaskOutcome } from '../messages';
-import { isKnownVodEvent, type AnyVodEvent } from '../vod/client';
-import { outcomeOfTask, procedureOutcome, pullOutcome } from './outcome';
+import type { EventView } from '../vod/provider';
 import { reportTaskFinished, type ReportResult } from './report';
 
 export type EventHandling = ReportResult | 'ignored-type' | 'no-task-id' | 'not-finished';
 
-export async function handleVodEvent(event: AnyVodEvent, via: TaskFinished['via'], logger: Logger): Promise<EventHandling> {
-  if (!isKnownVodEvent(event) || (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged')) {
+export async function handleVodEvent(event: EventView, via: TaskFinished['via'], logger: Logger): Promise<EventHandling> {
+  if (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged') {
     logger.info('VOD event of a type vodflow does not act on; acknowledged', { eventType: event.eventType });
     return 'ignored-type';
   }
-  const vodTaskId = event.data.vodTaskId;
+  const { vodTaskId } = event;
   if (!vodTaskId) {
     logger.warn('VOD event without vodTaskId; acknowledged', { eventType: event.eventType });
     return 'no-task-id';
@@ -34,9 +33,11 @@ export async function handleVodEvent(event: AnyVodEvent, via: TaskFinished['via'
     return 'duplicate';
   }
   let outcome: TaskOutcome | undefined;
-  if (via === 'callback') outcome = outcomeOfTask(await (await vodClient()).getTaskInfo({ vodTaskId }));
-  else if (event.eventType === 'PullComplete') outcome = pullOutcome(event.data);
-  else if (event.data.status === 'FINISH') outcome = procedureOutcome(event.data);
+  if (via === 'callback') {
+    outcome = (await (await vodProvider()).readTask(vodTaskId)).outcome;
+  } else {
+    outcome = event.outcome;
+  }
   if (!outcome) {
     log.info('event does not (yet) mean the task finished; polling continues', { eventType: event.eventType, via });
     return 'not-finished';

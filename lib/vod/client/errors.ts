@@ -2,19 +2,24 @@
 // request URL (it carries the Signature) and never the SecretKey.
 import { classify, type Classification } from '../errors';
 
-/** The service answered with a failure `code` (≠ 0; < 0 on the data-upload host). */
+/**
+ * The service answered with a failure code: API 2.0 `code` ≠ 0 (< 0 on the data-upload host), or
+ * API 3.0 `Response.Error.Code` (a dotted string such as `AuthFailure.SignatureFailure`).
+ */
 export class VodApiError extends Error {
   override readonly name = 'VodApiError';
   readonly classification: Classification;
   constructor(
     readonly action: string,
-    readonly code: number,
+    readonly code: number | string,
     readonly apiMessage: string,
     readonly options: {
       codeDesc?: string;
       /** Data-upload host only: 1 means "retrying can fix this". */
       canRetry?: number;
       attempts: number;
+      /** API 3.0: Response.RequestId, what Tencent support asks for. */
+      requestId?: string;
       /** The whole response envelope, for `vodflow api` and logs. */
       response: Record<string, unknown>;
     },

@@ -5,6 +5,7 @@ import { ACTION_CODES, COMMON_API_CODES, UPLOAD_HOST_CODES } from './api';
 import { INFERRED_PROCESSING, PROCESSING_CODES, rangeOf } from './processing';
 import { canRetryFlag, categoryOfStep, isRetryableCategory } from './rule';
 import type { Classification, ErrorEntry } from './types';
+import { lookupV3, V3_CODE } from './v3';
 import { VODFLOW_CODES } from './vodflow';
 
 /** Every known code, one entry each. */
@@ -103,6 +104,9 @@ function withCanRetry(entry: ErrorEntry, flag: boolean): { retryable: boolean; a
  * throws. `context.canRetry` (upload host only) decides retryability of negative codes.
  */
 export function classify(input: number | string, context?: ClassifyContext): Classification {
+  // A dotted PascalCase code, or a listed single word (InternalError), is API 3.0's.
+  const text = typeof input === 'string' ? input.trim() : '';
+  if (V3_CODE.test(text) && (text.includes('.') || lookupV3(text))) return classifyV3(text);
   const code = parseCode(input);
   const listed = code === undefined ? undefined : ERROR_TABLE.get(code);
   const entry = listed ?? (code === undefined ? NOT_A_CODE : decodeUnlisted(code));
@@ -119,6 +123,25 @@ export function classify(input: number | string, context?: ClassifyContext): Cla
     message: entry.message,
     message_en: entry.message_en,
     action,
+    category: entry.category,
+    basis: entry.basis,
+  };
+}
+
+/** API 3.0 dotted codes: the same entry shape and the same retry rule (category → retryable). */
+function classifyV3(code: string): Classification {
+  const found = lookupV3(code);
+  const entry = found?.entry ?? { ...unknownEntry(Number.NaN), code, message_en: 'Unknown VOD API 3.0 code' };
+  return {
+    code,
+    known: found?.exact ?? false,
+    stage: entry.stage,
+    step: entry.step,
+    cause: entry.cause,
+    retryable: isRetryableCategory(entry.category),
+    message: entry.message,
+    message_en: entry.message_en,
+    action: entry.action,
     category: entry.category,
     basis: entry.basis,
   };

@@ -61,7 +61,8 @@ export interface ErrorEntry {
 
 /** What `classify` returns: an entry plus whether it was known and whether to retry. */
 export interface Classification {
-  code: number;
+  /** API 2.0: a number; API 3.0: the dotted string (SourceFileError.ContentMalformed). */
+  code: number | string;
   known: boolean;
   stage: Stage | null;
   step: Step | null;

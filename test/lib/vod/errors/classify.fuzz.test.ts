@@ -1,7 +1,7 @@
 // classify is called on codes from the network (callbacks, API responses): it must never throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, ERROR_TABLE } from '../../../../lib/vod/errors';
+import { classify, ERROR_TABLE, V3_ERROR_TABLE } from '../../../../lib/vod/errors';
 
 const checkShape = (input: unknown, context?: unknown): void => {
   const c = classify(input as number | string, context as { canRetry?: unknown });
@@ -9,7 +9,7 @@ const checkShape = (input: unknown, context?: unknown): void => {
   expect(typeof c.retryable).toBe('boolean');
   expect(typeof c.action).toBe('string');
   expect(c.action.length).toBeGreaterThan(0);
-  if (c.known) expect(ERROR_TABLE.has(c.code)).toBe(true);
+  if (c.known) expect(typeof c.code === 'string' ? V3_ERROR_TABLE.has(c.code) : ERROR_TABLE.has(c.code)).toBe(true);
 };
 
 describe('classify never throws', () => {

@@ -1,7 +1,7 @@
 // What a finished task produced, from VOD's data as the response schemas deliver it.
 import { describe, expect, it } from 'vitest';
-import { procedureOutcome, pullOutcome } from '../../../lib/pipeline/outcome';
-import { procedureStateChangedData, pullCompleteData } from '../../../lib/vod/client';
+import { procedureOutcome, pullOutcome } from '../../../../lib/vod/provider/v2-outcome';
+import { procedureStateChangedData, pullCompleteData } from '../../../../lib/vod/client';
 
 const procedure = (data: unknown) => procedureOutcome(procedureStateChangedData.parse(data));
 const pull = (data: unknown) => pullOutcome(pullCompleteData.parse(data));

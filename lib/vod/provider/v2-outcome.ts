@@ -2,8 +2,8 @@
 // TaskOutcome carried by the task-finished message. Procedure failures prefer the specific
 // processing code (e.g. -43001 from the seed table) over the generic 30009/30010 sub-task codes.
 import type * as z from 'zod';
-import type { TaskOutcome } from '../messages/internal';
-import type { procedureStateChangedData, pullCompleteData, TaskInfo } from '../vod/client';
+import type { TaskOutcome } from '../../messages/internal';
+import type { procedureStateChangedData, pullCompleteData, TaskInfo } from '../client';
 
 type ProcedureData = z.output<typeof procedureStateChangedData>;
 type PullData = z.output<typeof pullCompleteData>;
