@@ -98,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: model.region,
       dataDir: options.dataDir && path.join(options.dataDir, 'aws'),
       ports: { fauxqs: options.ports?.fauxqs, dynamodb: options.ports?.dynamodb },
-      onFauxqsResponse: (request, reply) => bridge?.onResponse(request, reply),
+      beforeS3Answer: async (request, reply) => bridge?.beforeAnswer(request, reply),
     });
     cleanup.push(() => services.close());
     const clients = createLocalClients(services);

@@ -47,7 +47,6 @@ export class FauxqsPersistence {
   private readonly index: string;
   private readonly objectsDir: string;
   private written = new Map<string, string>(); // object file → etag+mtime already on disk
-  private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
 
@@ -79,16 +78,6 @@ export class FauxqsPersistence {
       }
     }
     return { queues: snapshot.queues.length, messages, objects };
-  }
-
-  /** Coalesces a burst of object writes into one save shortly after. */
-  schedule(delayMs = 300): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.save().catch((error: unknown) => console.error(`[local] saving SQS/S3 state failed: ${(error as Error).message}`));
-    }, delayMs);
-    this.timer.unref();
   }
 
   /**
