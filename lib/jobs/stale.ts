@@ -7,12 +7,18 @@ import { config } from '../config';
 import { Expr } from './expr';
 import { jobSchema, type Job } from './types';
 
-/** Job states that can stall; AWAITING_UPLOAD is a reservation that simply expires. */
+/** Job states that can stall. */
 const MOVING = ['QUEUED', 'UPLOADING', 'PROCESSING'];
 
-export async function* staleJobs(before: string): AsyncGenerator<Job> {
+/**
+ * Moving jobs untouched since `before`, and reservations (AWAITING_UPLOAD) made before
+ * `reservedBefore` — by then their upload URL has expired, so no upload can arrive any more.
+ */
+export async function* staleJobs(before: string, reservedBefore?: string): AsyncGenerator<Job> {
   const e = new Expr();
-  const filter = [`${e.name('kind')} = ${e.value('job')}`, e.in('status', MOVING), `${e.name('updatedAt')} < ${e.value(before)}`].join(' AND ');
+  const moving = `(${e.in('status', MOVING)} AND ${e.name('updatedAt')} < ${e.value(before)})`;
+  const expired = reservedBefore ? ` OR (${e.name('status')} = ${e.value('AWAITING_UPLOAD')} AND ${e.name('updatedAt')} < ${e.value(reservedBefore)})` : '';
+  const filter = `${e.name('kind')} = ${e.value('job')} AND (${moving}${expired})`;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(

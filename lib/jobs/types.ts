@@ -10,7 +10,7 @@ export const TERMINAL: ReadonlySet<JobStatus> = new Set<JobStatus>(['SUCCEEDED',
  * terminal state. Every write in store.ts checks its `from` set in a DynamoDB condition.
  */
 export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  AWAITING_UPLOAD: ['QUEUED'],
+  AWAITING_UPLOAD: ['QUEUED', 'FAILED'], // FAILED: no upload arrived before its URL expired
   QUEUED: ['UPLOADING', 'FAILED'],
   UPLOADING: ['UPLOADING', 'PROCESSING', 'FAILED'],
   PROCESSING: ['UPLOADING', 'PROCESSING', 'SUCCEEDED', 'FAILED'],
