@@ -115,7 +115,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.emulator !== false) {
       const { startEmulator, DEV_ACCOUNT } = await import('../emulator');
       emulator = await startEmulator({
-        allowPrivatePullHosts: true,
+        // Only loopback (where the local S3 lives) and public hosts: a dev VM's metadata service
+        // (169.254.169.254) or LAN must not be pullable and served back under public dev keys.
+        allowPrivatePullHosts: false,
         log: level === 'silent' ? false : undefined,
         ...(options.emulator ?? {}),
         port: options.ports?.emulator ?? 0,
