@@ -223,8 +223,9 @@ export function register(program: Command, io: DevIO = processIO): void {
     .addHelpText(
       'after',
       `
-Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are picked at start
-and printed, with export lines for other tools. <dir>/dev.json describes the running stack for
+Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are picked on the
+first start, printed with export lines for other tools, and kept in <dir>/ports.json for the next
+start (a port taken meanwhile is replaced, with a note). <dir>/dev.json describes the running stack for
 \`vodflow jobs\` and is removed on exit; <dir>/secrets.json keeps the API key and webhook token
 stable across restarts.`,
     )
