@@ -58,7 +58,14 @@ export class FauxqsPersistence {
   /** Recreates queues (with URLs on the new port), their messages, buckets and objects. */
   async restore(queueUrl: (name: string) => string): Promise<{ queues: number; messages: number; objects: number }> {
     if (!existsSync(this.index)) return { queues: 0, messages: 0, objects: 0 };
-    const snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
+    let snapshot: Snapshot;
+    try {
+      snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
+    } catch (error) {
+      // Never start empty over a user's queues and objects: say which file, and stop.
+      const reason = error instanceof z.ZodError ? `not a snapshot: ${error.issues[0]?.path.join('.')} ${error.issues[0]?.message}` : (error as Error).message;
+      throw Object.assign(new Error(`${this.index} is damaged (${reason}); the local SQS/S3 will not start over it and lose its messages and objects. Repair it, or move the ${path.dirname(this.index)} folder aside to start empty.`), { name: 'StateFileError' });
+    }
     let messages = 0;
     let objects = 0;
     for (const q of snapshot.queues) {
