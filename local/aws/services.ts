@@ -10,6 +10,7 @@ import { buildApp } from 'fauxqs';
 import type { FastifyRequest, FastifyReply } from 'fastify';
 import { FauxqsPersistence } from './persistence';
 import { createFauxqsStores, type S3StoreT, type SqsStoreT } from './fauxqs-stores';
+import { checkPresigned } from './s3-presigned';
 import { holdAnswer, refusePut, s3ErrorXml, undoPut } from './s3-conditions';
 
 /** Any non-empty pair works with both stand-ins; fixed so tools outside the stack can reuse it. */
@@ -57,6 +58,8 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
     });
   }
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const forged = await checkPresigned(request, LOCAL_CREDENTIALS);
+    if (forged) return reply.code(forged.status).header('content-type', 'application/xml').send(forged.xml);
     if (!isS3Write(request)) return undefined;
     const refusal = refusePut(request, stores.s3Store);
     if (refusal) return reply.code(refusal.status).header('content-type', 'application/xml').send(refusal.xml);
