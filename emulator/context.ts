@@ -19,6 +19,8 @@ export interface Limits {
   maxDataSize: number;
   /** MultiPullVodFile download cap. */
   maxPullBytes: number;
+  /** MultiPullVodFile: the whole download's time limit (default PULL_DEADLINE_MS, tasks/pull.ts). */
+  maxPullMs?: number;
 }
 
 export interface EmulatorSettings {

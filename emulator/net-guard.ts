@@ -12,8 +12,14 @@ for (const [net, prefix] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) privateV4.addSubnet(net, prefix, 'ipv4');
 
+// Besides unique-local, link-local and multicast: the transition prefixes that reach IPv4 or
+// private space through a relay (6to4 2002::/16 embeds any IPv4 address, Teredo 2001::/32,
+// NAT64 64:ff9b::/96 and 64:ff9b:1::/48), the deprecated site-local fec0::/10, discard 100::/64.
 const privateV6 = new BlockList();
-for (const [net, prefix] of [['::', 96], ['::ffff:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
+for (const [net, prefix] of [
+  ['::', 96], ['::ffff:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48],
+  ['2001::', 32], ['2002::', 16], ['2001:db8::', 32], ['100::', 64],
+] as const) {
   privateV6.addSubnet(net, prefix, 'ipv6');
 }
 

@@ -39,8 +39,27 @@ export interface DownloadResult {
   finalUrl: string;
 }
 
-/** GET into `dest`, following up to 3 redirects (each one checked again), capped at maxBytes. */
-export async function download(raw: string, dest: string, o: GuardOptions & { maxBytes: number; timeoutMs: number; signal?: AbortSignal }): Promise<DownloadResult> {
+/**
+ * GET into `dest`, following up to 3 redirects (each one checked again), capped at maxBytes and,
+ * over all hops and the whole body, at deadlineMs: a slow source cannot hold a task forever.
+ */
+export async function download(
+  raw: string,
+  dest: string,
+  o: GuardOptions & { maxBytes: number; timeoutMs: number; deadlineMs?: number; signal?: AbortSignal },
+): Promise<DownloadResult> {
+  if (o.deadlineMs === undefined) return downloadWithin(raw, dest, o);
+  const deadline = AbortSignal.timeout(o.deadlineMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
+  try {
+    return await downloadWithin(raw, dest, { ...o, signal });
+  } catch (err) {
+    if (deadline.aborted && !o.signal?.aborted) throw new OutboundError(`the download did not finish within ${Math.round(o.deadlineMs / 1000)} s (pull deadline)`);
+    throw err;
+  }
+}
+
+async function downloadWithin(raw: string, dest: string, o: GuardOptions & { maxBytes: number; timeoutMs: number; signal?: AbortSignal }): Promise<DownloadResult> {
   let current = raw;
   for (let hop = 0; hop <= 3; hop++) {
     const { response, url } = await send(current, { ...o, method: 'GET' });

@@ -1,6 +1,7 @@
 // Emulator state under the data dir: one JSON document per collection, written atomically
 // (tmp file + rename) so a crash leaves either the old or the new version, never half of one.
-// Writes are coalesced to one per event-loop turn; close() flushes synchronously.
+// Writes are coalesced to one per event-loop turn; close() flushes synchronously. A document that
+// cannot be read stops the start with a message naming it (StateFileError).
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassRecord, QueuedEvent, Task, UploadSession, VodFile } from './types';
@@ -40,16 +41,31 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(tmp, file);
 }
 
-function readJson<T>(file: string, fallback: () => T, onCorrupt: (err: unknown) => void): T {
+/** A state document that exists but cannot be read: the emulator refuses to start over it. */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+}
+
+const looksLike = (value: unknown, keys: string[]): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { version?: unknown }).version === 1 &&
+  keys.every((k) => (value as Record<string, unknown>)[k] === undefined || typeof (value as Record<string, unknown>)[k] === 'object');
+
+/**
+ * A damaged document (hand-edited, truncated by a full disk) is never replaced quietly: starting
+ * empty would fail every task in progress for good (70014) and 404 every finished job's media.
+ */
+function readJson<T>(file: string, fallback: () => T, keys: string[]): T {
   if (!existsSync(file)) return fallback();
+  let value: unknown;
   try {
-    return { ...fallback(), ...(JSON.parse(readFileSync(file, 'utf8')) as T) };
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    // A corrupt document is kept aside for inspection; the emulator starts empty rather than not at all.
-    onCorrupt(err);
-    renameSync(file, `${file}.corrupt-${Date.now()}`);
-    return fallback();
+    throw new StateFileError(`${file} is damaged (${(err as Error).message}); the emulator will not start over it and lose its files and tasks. Repair the file, or move it aside to start with an empty emulator.`);
   }
+  if (!looksLike(value, keys)) {
+    throw new StateFileError(`${file} is not an emulator state document (version 1 with ${keys.join(', ')}); repair it, or move it aside to start with an empty emulator.`);
+  }
+  return { ...fallback(), ...(value as T) };
 }
 
 export class Store {
@@ -71,9 +87,8 @@ export class Store {
     mkdirSync(this.uploadRoot, { recursive: true });
     this.stateFile = join(dataDir, 'state.json');
     this.eventsFile = join(dataDir, 'events.json');
-    const corrupt = (what: string) => (err: unknown) => log(`${what} was unreadable (${String(err)}); starting empty`);
-    this.state = readJson(this.stateFile, emptyState, corrupt('state.json'));
-    this.events = readJson(this.eventsFile, (): EventState => ({ version: 1, events: [] }), corrupt('events.json'));
+    this.state = readJson(this.stateFile, emptyState, ['files', 'deleted', 'tasks', 'classes', 'uploads', 'oneTime', 'seq']);
+    this.events = readJson(this.eventsFile, (): EventState => ({ version: 1, events: [] }), ['events']);
   }
 
   /** Mark state changed; written at the end of this event-loop turn. */

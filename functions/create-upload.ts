@@ -21,6 +21,7 @@ const body = () => {
       .min(1)
       .max(200)
       .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a plain file name (no slashes or control characters)')
+      .refine((f) => f.isWellFormed(), 'must be valid Unicode (no lone surrogate)')
       .refine((f) => f !== '.' && f !== '..', 'must be a plain file name')
       .refine((f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()), `must end in a video extension (${ingest.videoExtensions.join(', ')})`),
     contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
@@ -34,19 +35,23 @@ export const handler = httpHandler(
     const input = parseInput(body(), event.body, 'body');
     const jobId = newUploadJobId();
     const key = uploadKey(jobId, input.filename);
-    // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).
-    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS));
+
     const url = await getSignedUrl(
       s3(),
-      new PutObjectCommand({ Bucket: cfg.uploadBucket, Key: key, ContentType: input.contentType, ContentLength: input.size }),
+      // Create-only (S3 conditional write): a second PUT to this URL gets 412 instead of silently
+      // replacing bytes a job may already be processing; a new upload is a new POST /uploads.
+      new PutObjectCommand({ Bucket: cfg.uploadBucket, Key: key, ContentType: input.contentType, ContentLength: input.size, IfNoneMatch: '*' }),
       { expiresIn: cfg.http.uploadUrlTtlS },
     );
+    // Reserved only once the URL exists: a request that fails before leaves no orphan job.
+    // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).
+    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS));
     return json(201, {
       jobId,
       upload: {
         url,
         method: 'PUT',
-        headers: { 'content-type': input.contentType },
+        headers: { 'content-type': input.contentType, 'if-none-match': '*' },
         expiresAt: new Date(Date.now() + cfg.http.uploadUrlTtlS * 1000).toISOString(),
       },
       job: `/jobs/${jobId}`,

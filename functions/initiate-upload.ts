@@ -22,7 +22,10 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }), {
       expiresIn: cfg.upload.pullUrlTtlS,
     });
-    const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId });
+    // The URL names the key, not the bytes: VOD checks the pulled file against the job's etag (an
+    // MD5 for a single-part upload), so an overwrite fails the pull truthfully (10001, MD5 differs).
+    const fileMd5 = /^[0-9a-f]{32}$/i.test(source.etag ?? '') ? source.etag : undefined;
+    const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId, fileMd5 });
     pullTaskId = item.vodTaskId;
     await jobs().indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
     const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.fileId, progress: PROGRESS.pullStarted } });
@@ -41,7 +44,9 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
       throw new Error('job changed while its upload was being started');
     }
     const open = async () =>
-      (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }))).Body as Readable;
+      // If-Match pins the bytes this job was created for (an overwrite answers 412, not other bytes).
+      (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, IfMatch: source.etag ? `"${source.etag}"` : undefined })))
+        .Body as Readable;
     let lastPct = 0;
     const result = await (await vodProvider()).pushUpload({
       open,

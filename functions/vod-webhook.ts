@@ -13,6 +13,11 @@ import { vodProvider } from '../lib/aws/vod-provider';
 
 requireSecret(config().callbackToken);
 
+/** VOD task ids are tens of characters; a longer one is not VOD's (and exceeds a DynamoDB key). */
+const MAX_TASK_ID = 256;
+/** Caller-supplied text echoed in an answer (and its log line) is clipped. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text);
+
 export const handler = httpHandler(
   async (event, context) => {
     const token = event.pathParameters?.token ?? '';
@@ -21,7 +26,11 @@ export const handler = httpHandler(
     const parsed = (await vodProvider()).parseCallback(raw ?? '');
     if (!parsed.success) {
       // 400 lets VOD's two retries happen; the issues name the fields for the operator.
-      throw httpError(400, 'invalid_event', `${parsed.eventType ?? 'event'}: ${parsed.issues.join('; ')}`);
+      throw httpError(400, 'invalid_event', clip(`${clip(parsed.eventType ?? 'event', 64)}: ${parsed.issues.join('; ')}`, 1000));
+    }
+    const { vodTaskId } = parsed.event;
+    if (vodTaskId !== undefined && vodTaskId.length > MAX_TASK_ID) {
+      throw httpError(400, 'invalid_event', `vodTaskId: at most ${MAX_TASK_ID} characters (got ${vodTaskId.length})`);
     }
     const result = await handleVodEvent(parsed.event, 'callback', logger);
     return json(200, { ok: true, result, requestId: context.awsRequestId });

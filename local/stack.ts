@@ -14,6 +14,7 @@ import { createS3Bridge, type S3Bridge } from './aws/s3-bridge';
 import { loadServerlessConfig } from './serverless/config';
 import type { StackModel } from './serverless/model';
 import { startServices } from './aws/services';
+import { rememberedPorts, rememberPorts, reusablePorts } from './ports';
 
 export type CallbackMode = 'http' | 'reliable' | 'poll';
 export type LogLevel = 'silent' | 'error' | 'info';
@@ -93,12 +94,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`[local] cleanup: ${(error as Error).message}`));
   };
   try {
+    const remembered = options.dataDir ? rememberedPorts(options.dataDir) : { ports: {} };
+    if (remembered.note) notes.push(remembered.note);
+    const reuse = await reusablePorts(remembered.ports, options.ports ?? {});
+    notes.push(...reuse.notes);
+    const ports = reuse.ports;
     let bridge: S3Bridge | undefined;
     const services = await startServices({
       region: model.region,
       dataDir: options.dataDir && path.join(options.dataDir, 'aws'),
-      ports: { fauxqs: options.ports?.fauxqs, dynamodb: options.ports?.dynamodb },
-      onFauxqsResponse: (request, reply) => bridge?.onResponse(request, reply),
+      ports: { fauxqs: ports.fauxqs, dynamodb: ports.dynamodb },
+      beforeS3Answer: async (request, reply) => bridge?.beforeAnswer(request, reply),
     });
     cleanup.push(() => services.close());
     const clients = createLocalClients(services);
@@ -115,10 +121,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.emulator !== false) {
       const { startEmulator, DEV_ACCOUNT } = await import('../emulator');
       emulator = await startEmulator({
-        allowPrivatePullHosts: true,
+        // Only loopback (where the local S3 lives) and public hosts: a dev VM's metadata service
+        // (169.254.169.254) or LAN must not be pullable and served back under public dev keys.
+        allowPrivatePullHosts: false,
         log: level === 'silent' ? false : undefined,
         ...(options.emulator ?? {}),
-        port: options.ports?.emulator ?? 0,
+        port: ports.emulator ?? 0,
         dataDir: options.dataDir && path.join(options.dataDir, 'emulator'),
         callbackMode: 'none', // the webhook route exists only once the runtime is up
       });
@@ -157,13 +165,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       provisioned,
       sqs: clients.sqs,
       defaultConcurrency: options.defaultConcurrency,
-      httpPort: options.ports?.httpApi,
+      httpPort: ports.httpApi,
       schedules: options.schedules,
       scheduleTimeScale: options.scheduleTimeScale,
       log,
     });
     cleanup.push(() => runtime.close());
 
+    if (options.dataDir) {
+      const portOf = (url: string) => Number(new URL(url).port);
+      await rememberPorts(options.dataDir, {
+        fauxqs: portOf(services.endpoints.sqs),
+        dynamodb: portOf(services.endpoints.dynamodb),
+        httpApi: portOf(runtime.httpUrl),
+        ...(emulator ? { emulator: portOf(emulator.url) } : {}),
+      });
+    }
     const callbackUrl = webhookUrl(model, runtime.httpUrl, plan.values);
     if (emulator && options.callbackMode !== 'poll') {
       if (options.callbackMode === 'reliable') emulator.setCallback(undefined, 'reliable');

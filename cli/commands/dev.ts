@@ -9,7 +9,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import * as z from 'zod';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local';
 import { devBanner } from '../dev/banner';
-import { loadOrCreateSecrets } from '../dev/secrets';
+import { loadOrCreateSecrets, SecretsFileError } from '../dev/secrets';
 import { DEFAULT_DEV_DIR, DevStateError, isAlive, readDevState, removeDevState, statePathOf, writeDevState, type DevState } from '../dev/state';
 
 export const DEFAULT_DEV_PORT = 3000;
@@ -118,7 +118,9 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
   }
 
   await assertPortFree(flags.port);
-  const secrets = await loadOrCreateSecrets(dataDir);
+  const secrets = await loadOrCreateSecrets(dataDir, (message) => io.err(`${message}\n`)).catch((error: unknown) => {
+    throw error instanceof SecretsFileError ? new DevError(error.message) : error;
+  });
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -133,6 +135,8 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     });
   } catch (error) {
     if (isAddressInUse(error)) throw portTaken(flags.port);
+    // A damaged state file of the emulator or the SQS/S3 stand-in: its message names the file.
+    if ((error as Error | undefined)?.name === 'StateFileError') throw new DevError((error as Error).message);
     throw error;
   }
 
@@ -223,8 +227,9 @@ export function register(program: Command, io: DevIO = processIO): void {
     .addHelpText(
       'after',
       `
-Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are picked at start
-and printed, with export lines for other tools. <dir>/dev.json describes the running stack for
+Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are picked on the
+first start, printed with export lines for other tools, and kept in <dir>/ports.json for the next
+start (a port taken meanwhile is replaced, with a note). <dir>/dev.json describes the running stack for
 \`vodflow jobs\` and is removed on exit; <dir>/secrets.json keeps the API key and webhook token
 stable across restarts.`,
     )

@@ -12,6 +12,9 @@ import type { TaskExecutor, TaskRun } from './runner';
 /** The legacy pull failure status "源站拉取文件失败" (reference §4.7.6). */
 export const PULL_FAILED = 10001;
 
+/** A whole pull's time limit unless limits.maxPullMs says otherwise: slow sources fail, not block. */
+export const PULL_DEADLINE_MS = 10 * 60_000;
+
 function finish(run: TaskRun, data: Record<string, unknown>): void {
   run.task.data = data;
   run.save();
@@ -33,6 +36,7 @@ export const pullExecutor: TaskExecutor = {
         allowPrivate: ctx.settings.allowPrivatePullHosts,
         maxBytes: ctx.settings.limits.maxPullBytes,
         timeoutMs: 30_000,
+        deadlineMs: ctx.settings.limits.maxPullMs ?? PULL_DEADLINE_MS,
         signal: run.signal,
       });
     } catch (err) {

@@ -5,6 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { sqs } from '../aws/clients';
 import { queueUrl } from '../aws/queues';
+import { sqsJson } from '../messages/sqs-body';
 import type { DownstreamEvent } from './contracts';
 
 export const QUEUE_DESTINATION = 'sqs';
@@ -13,7 +14,8 @@ export async function sendToQueue(queue: string, event: DownstreamEvent): Promis
   await sqs().send(
     new SendMessageCommand({
       QueueUrl: await queueUrl(queue),
-      MessageBody: JSON.stringify(event),
+      // Object keys may hold characters SQS refuses: escaped, the body is the same JSON value.
+      MessageBody: sqsJson(event),
       MessageAttributes: {
         type: { DataType: 'String', StringValue: event.type },
         jobId: { DataType: 'String', StringValue: event.subject },

@@ -42,6 +42,16 @@ export const jsonErrors = (): MiddlewareObj => ({
   onError: async (request) => {
     const err = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
     if (!err?.statusCode || err.statusCode >= 500) return;
+    // The JSON body parser answers 415 for both; only a wrong content type is a media-type error.
+    if (err.statusCode === 415 && /malformed JSON/i.test(err.message)) {
+      err.statusCode = 400;
+      err.message = JSON.stringify({ error: 'invalid_request', message: 'body is not valid JSON', fields: [{ field: 'body', message: 'not valid JSON' }] });
+      return;
+    }
+    if (err.statusCode === 415 && !err.message.startsWith('{')) {
+      err.message = 'Unsupported Media Type: send the body as content-type application/json';
+      Object.assign(err, { headers: { ...(err as { headers?: Record<string, string> }).headers, accept: 'application/json' } });
+    }
     try {
       if (typeof JSON.parse(err.message) === 'object') return;
     } catch {

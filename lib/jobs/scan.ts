@@ -37,13 +37,20 @@ export async function* scanJobs(t: JobTable, filter: ScanFilter = {}): AsyncGene
   return { truncated: start !== undefined };
 }
 
-/** Job states that can stall; AWAITING_UPLOAD is a reservation that simply expires. */
+/** Job states that can stall. */
 export const MOVING_STATUSES = ['QUEUED', 'UPLOADING', 'PROCESSING'] as const satisfies readonly JobStatus[];
 
-/** Jobs that stopped moving: not terminal, and not updated since `before`. */
-export async function* staleJobs(t: JobTable, before: string): AsyncGenerator<Job> {
-  for await (const scanned of scanJobs(t, { statuses: MOVING_STATUSES, updatedBefore: before })) {
-    if (scanned.job) yield scanned.job;
-    else throw new Error(`job item ${String(scanned.jobId)} is not a valid job: ${scanned.problem}`);
+/**
+ * Moving jobs untouched since `before`, then reservations (AWAITING_UPLOAD) made before
+ * `reservedBefore` — by then their upload URL has expired, so no upload can arrive any more.
+ */
+export async function* staleJobs(t: JobTable, before: string, reservedBefore?: string): AsyncGenerator<Job> {
+  const scans: ScanFilter[] = [{ statuses: MOVING_STATUSES, updatedBefore: before }];
+  if (reservedBefore) scans.push({ statuses: ['AWAITING_UPLOAD'], updatedBefore: reservedBefore });
+  for (const filter of scans) {
+    for await (const scanned of scanJobs(t, filter)) {
+      if (scanned.job) yield scanned.job;
+      else throw new Error(`job item ${String(scanned.jobId)} is not a valid job: ${scanned.problem}`);
+    }
   }
 }

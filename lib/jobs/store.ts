@@ -39,7 +39,7 @@ export function createJobStore(options: JobStoreOptions) {
     taskOwner: (vodTaskId: string) => tasks.taskOwner(t, vodTaskId),
     markTaskReported: (vodTaskId: string) => tasks.markTaskReported(t, vodTaskId),
     scanJobs: (filter?: scan.ScanFilter) => scan.scanJobs(t, filter),
-    staleJobs: (before: string) => scan.staleJobs(t, before),
+    staleJobs: (before: string, reservedBefore?: string) => scan.staleJobs(t, before, reservedBefore),
   };
 }
 

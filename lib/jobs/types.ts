@@ -16,7 +16,7 @@ export const isTerminal = (status: JobStatus): boolean => TERMINAL.has(status);
  * terminal state. Every write in records.ts checks its `from` set in a DynamoDB condition.
  */
 export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  AWAITING_UPLOAD: ['QUEUED'],
+  AWAITING_UPLOAD: ['QUEUED', 'FAILED'], // FAILED: no upload arrived before its URL expired
   QUEUED: ['UPLOADING', 'FAILED'],
   UPLOADING: ['UPLOADING', 'PROCESSING', 'FAILED'],
   PROCESSING: ['UPLOADING', 'PROCESSING', 'SUCCEEDED', 'FAILED'],

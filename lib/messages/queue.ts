@@ -4,6 +4,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../aws/clients';
 import { queueUrl } from '../aws/queues';
 import { internalMessage, type InternalMessage } from './internal';
+import { sqsJson } from './sqs-body';
 
 /** SQS's per-message delay limit. */
 export const MAX_DELAY_S = 900;
@@ -13,7 +14,7 @@ export async function enqueue(queue: string, message: InternalMessage, delaySeco
   await sqs().send(
     new SendMessageCommand({
       QueueUrl: await queueUrl(queue),
-      MessageBody: JSON.stringify(body),
+      MessageBody: sqsJson(body),
       DelaySeconds: Math.max(0, Math.min(MAX_DELAY_S, Math.round(delaySeconds))),
       MessageAttributes: { jobId: { DataType: 'String', StringValue: body.jobId } },
     }),

@@ -47,7 +47,6 @@ export class FauxqsPersistence {
   private readonly index: string;
   private readonly objectsDir: string;
   private written = new Map<string, string>(); // object file → etag+mtime already on disk
-  private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
 
@@ -59,7 +58,14 @@ export class FauxqsPersistence {
   /** Recreates queues (with URLs on the new port), their messages, buckets and objects. */
   async restore(queueUrl: (name: string) => string): Promise<{ queues: number; messages: number; objects: number }> {
     if (!existsSync(this.index)) return { queues: 0, messages: 0, objects: 0 };
-    const snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
+    let snapshot: Snapshot;
+    try {
+      snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
+    } catch (error) {
+      // Never start empty over a user's queues and objects: say which file, and stop.
+      const reason = error instanceof z.ZodError ? `not a snapshot: ${error.issues[0]?.path.join('.')} ${error.issues[0]?.message}` : (error as Error).message;
+      throw Object.assign(new Error(`${this.index} is damaged (${reason}); the local SQS/S3 will not start over it and lose its messages and objects. Repair it, or move the ${path.dirname(this.index)} folder aside to start empty.`), { name: 'StateFileError' });
+    }
     let messages = 0;
     let objects = 0;
     for (const q of snapshot.queues) {
@@ -79,16 +85,6 @@ export class FauxqsPersistence {
       }
     }
     return { queues: snapshot.queues.length, messages, objects };
-  }
-
-  /** Coalesces a burst of object writes into one save shortly after. */
-  schedule(delayMs = 300): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.save().catch((error: unknown) => console.error(`[local] saving SQS/S3 state failed: ${(error as Error).message}`));
-    }, delayMs);
-    this.timer.unref();
   }
 
   /**

@@ -1,6 +1,7 @@
 // fauxqs accepts PutBucketNotificationConfiguration but delivers nothing, so the bridge watches
-// completed S3 requests (a Fastify onResponse hook) and sends S3-shaped ObjectCreated records to
-// the queues serverless.yml wires to each bucket, honouring event names and key filters.
+// successful S3 writes (before they are answered) and sends S3-shaped ObjectCreated records to
+// the queues serverless.yml wires to each bucket, honouring event names and key filters. The
+// answer waits for the SendMessage: an acknowledged upload always has its notification queued.
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,8 +19,8 @@ export interface S3BridgeOptions {
 }
 
 export interface S3Bridge {
-  /** Feed every completed fauxqs request here. */
-  onResponse(request: FastifyRequest, reply: FastifyReply): void;
+  /** Feed every successful S3 write here before it is answered; rejects if a notification was not queued. */
+  beforeAnswer(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** Like S3 when a notification configuration is applied: one s3:TestEvent per target queue. */
   sendTestEvents(bucketNames?: string[]): Promise<void>;
   /** Resolves when every notification triggered so far has been sent. */
@@ -33,43 +34,48 @@ export function createS3Bridge(options: S3BridgeOptions): S3Bridge {
   const log = options.log ?? ((message: string) => console.error(message));
   let delivered = 0;
 
-  const send = (queueLogicalId: string, body: string): void => {
+  const send = (queueLogicalId: string, body: string): Promise<void> => {
     const queueUrl = options.queueUrls[queueLogicalId];
     if (!queueUrl) {
       log(`[s3-bridge] no URL for queue ${queueLogicalId}; notification dropped`);
-      return;
+      return Promise.resolve();
     }
     const promise = options.sqs
       .send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))
       .then(() => {
         delivered++;
       })
-      .catch((error: unknown) => log(`[s3-bridge] sending to ${queueLogicalId} failed: ${(error as Error).message}`))
       .finally(() => pending.delete(promise));
     pending.add(promise);
+    return promise;
   };
 
   return {
-    onResponse(request, reply) {
+    async beforeAnswer(request, reply) {
       if (reply.statusCode !== 200) return;
       const created = objectCreated(request, options.s3Store);
       if (!created) return;
       const bucket = byName.get(created.bucket);
-      bucket?.notifications.forEach((notification, i) => {
-        if (!matchesNotification(notification, created.kind, created.key)) return;
-        send(notification.queueLogicalId, s3EventMessage(created, options.region, `${bucket.logicalId}-notification-${i + 1}`));
-      });
+      const sends = (bucket?.notifications ?? []).flatMap((notification, i) =>
+        matchesNotification(notification, created.kind, created.key) ? [send(notification.queueLogicalId, s3EventMessage(created, options.region, `${bucket!.logicalId}-notification-${i + 1}`))] : [],
+      );
+      const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
+      if (failed) throw new Error(`sending the ${created.kind} notification of ${created.bucket}/${created.key} failed: ${(failed.reason as Error).message}`);
     },
     async sendTestEvents(bucketNames) {
       for (const bucket of options.buckets) {
         if (bucketNames && !bucketNames.includes(bucket.name)) continue;
         const queues = new Set(bucket.notifications.map((n) => n.queueLogicalId));
-        for (const queue of queues) send(queue, s3TestEventMessage(bucket.name, randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()));
+        for (const queue of queues) {
+          send(queue, s3TestEventMessage(bucket.name, randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase())).catch((error: unknown) =>
+            log(`[s3-bridge] sending the test event to ${queue} failed: ${(error as Error).message}`),
+          );
+        }
       }
       await this.idle();
     },
     async idle() {
-      while (pending.size) await Promise.all([...pending]);
+      while (pending.size) await Promise.allSettled([...pending]);
     },
     get delivered() {
       return delivered;

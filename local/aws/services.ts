@@ -10,6 +10,8 @@ import { buildApp } from 'fauxqs';
 import type { FastifyRequest, FastifyReply } from 'fastify';
 import { FauxqsPersistence } from './persistence';
 import { createFauxqsStores, type S3StoreT, type SqsStoreT } from './fauxqs-stores';
+import { checkPresigned } from './s3-presigned';
+import { holdAnswer, refusePut, s3ErrorXml, undoPut } from './s3-conditions';
 
 /** Any non-empty pair works with both stand-ins; fixed so tools outside the stack can reuse it. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'vodflow-local', secretAccessKey: 'vodflow-local-secret' } as const;
@@ -18,8 +20,12 @@ export interface StartServicesOptions {
   region: string;
   dataDir?: string;
   ports?: { fauxqs?: number; dynamodb?: number };
-  /** Called after every completed fauxqs request (the S3 bridge listens here). */
-  onFauxqsResponse?: (request: FastifyRequest, reply: FastifyReply) => void;
+  /**
+   * Called before a successful S3 write is answered (the S3 bridge sends its notifications here):
+   * the answer waits for it, so an acknowledged upload has its notification queued. A throw turns
+   * the answer into 503 and the write is undone, so the client retries instead of losing it.
+   */
+  beforeS3Answer?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 export interface LocalServices {
@@ -39,25 +45,38 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
     ? new FauxqsPersistence(path.join(options.dataDir, 'sqs-s3'), stores.sqsStore, stores.s3Store)
     : undefined;
   const app = buildApp({ logger: false, defaultRegion: options.region, stores });
-  // SQS is durable once it answers: a change reaches the data dir before the response does (a
-  // SendMessage acknowledged, then the process killed, must not lose the message). SQS speaks the
-  // JSON protocol (POST with X-Amz-Target); S3 routes write their headers themselves, so object
-  // changes are saved just after their response instead.
+  // Durable once answered, like SQS and S3 themselves: a change reaches the data dir before the
+  // response does (a SendMessage or PutObject acknowledged, then the process killed, must not lose
+  // the message or the object). SQS speaks the JSON protocol (POST with X-Amz-Target); every other
+  // request is S3, whose writes also wait for their notification (a SendMessage, itself saved).
   const isSqs = (request: FastifyRequest) => request.headers['x-amz-target'] !== undefined;
+  const isS3Write = (request: FastifyRequest) => !isSqs(request) && request.method !== 'GET' && request.method !== 'HEAD';
   if (persistence) {
     app.addHook('onSend', async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
       if (isSqs(request)) await persistence.save();
       return payload;
     });
   }
-  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    try {
-      options.onFauxqsResponse?.(request, reply);
-      if (persistence && !isSqs(request) && request.method !== 'GET' && request.method !== 'HEAD') persistence.schedule();
-    } catch (error) {
-      console.error(`[local] fauxqs response hook failed: ${(error as Error).message}`);
-    }
-    done();
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const forged = await checkPresigned(request, LOCAL_CREDENTIALS);
+    if (forged) return reply.code(forged.status).header('content-type', 'application/xml').send(forged.xml);
+    if (!isS3Write(request)) return undefined;
+    const refusal = refusePut(request, stores.s3Store);
+    if (refusal) return reply.code(refusal.status).header('content-type', 'application/xml').send(refusal.xml);
+    holdAnswer(reply, async () => {
+      try {
+        await options.beforeS3Answer?.(request, reply);
+      } catch (error) {
+        console.error(`[local] S3 write not acknowledged, its notification failed: ${(error as Error).message}`);
+        undoPut(request, stores.s3Store);
+        await persistence?.save();
+        reply.code(503).header('content-type', 'application/xml');
+        return s3ErrorXml('ServiceUnavailable', 'The notification of this write could not be queued; please retry');
+      }
+      await persistence?.save();
+      return undefined;
+    });
+    return undefined;
   });
   await app.listen({ host: '127.0.0.1', port: options.ports?.fauxqs ?? 0 });
   const fauxqsUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -42,4 +42,24 @@ describe('sweep-jobs', () => {
     const later = Date.now() + config().staleJobS * 1000 + 1_000;
     expect(await sweep({ getRemainingTimeInMillis: () => 1_000 }, later)).toEqual({ stalled: 0, complete: false });
   });
+
+  it('fails a reservation whose upload never arrived, once its upload URL has expired', async () => {
+    // Before: AWAITING_UPLOAD was never swept (and DynamoDB TTL is not enforced locally), so a
+    // reservation whose PUT was lost stayed "awaiting upload" for good.
+    await sweep(context, Date.now() + config().staleJobS * 1000 + 1_000); // the previous test's job
+    await h.settle('s3-stalled0002');
+    await jobs().reserveUpload('up-sweepreservation0000000001', { bucket: h.stack.bucket, key: 'uploads/up-sweepreservation0000000001/lost.mp4', size: 10 }, 2);
+    const { staleJobS, http } = config();
+    const urlStillValid = Date.now() + http.uploadUrlTtlS * 1000;
+    expect(await sweep(context, urlStillValid)).toEqual({ stalled: 0, complete: true }); // an upload may still come
+    const expired = Date.now() + (http.uploadUrlTtlS + staleJobS) * 1000 + 1_000;
+    expect(await sweep(context, expired)).toEqual({ stalled: 1, complete: true });
+    await h.settle('up-sweepreservation0000000001');
+    const job = (await jobs().getJob('up-sweepreservation0000000001'))!;
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatchObject({ code: -2, cause: 'stalled', retryable: false });
+    expect(job.error?.detail).toMatch(/no upload arrived/);
+    const events = (await h.events()).filter((e) => e.subject === 'up-sweepreservation0000000001');
+    expect(events.map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
 });

@@ -54,7 +54,13 @@ export interface PushInput {
 export interface VodProvider {
   readonly version: VodApiVersion;
   /** VOD fetches the source from a URL (v2 MultiPullVodFile, v3 PullUpload). */
-  pullSource(input: { url: string; fileName: string; classId?: number }): Promise<{ vodTaskId: string; fileId?: string }>;
+  pullSource(input: {
+    url: string;
+    fileName: string;
+    classId?: number;
+    /** The bytes' MD5 (hex) when known: v2 MultiPullVodFile refuses a file that differs; 3.0's PullUpload takes no checksum. */
+    fileMd5?: string;
+  }): Promise<{ vodTaskId: string; fileId?: string }>;
   /** Push the bytes (v2 InitUpload/UploadPart/FinishUpload, v3 ApplyUpload + storage PUT + CommitUpload). */
   pushUpload(input: PushInput): Promise<{ fileId: string; size: number; skippedParts?: number; instant?: boolean }>;
   /** Transcode, cover, snapshots (v2 ProcessFile, v3 ProcessMedia); `redoVodTaskId` retries a failed one. */

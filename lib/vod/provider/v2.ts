@@ -31,8 +31,8 @@ export function eventViewV2(event: AnyVodEvent): EventView {
 export function createV2Provider(client: VodClient): VodProvider {
   return {
     version: 'v2',
-    async pullSource({ url, fileName, classId }) {
-      const res = await client.multiPullVodFile({ pullset: [{ url, fileName, classId }] });
+    async pullSource({ url, fileName, classId, fileMd5 }) {
+      const res = await client.multiPullVodFile({ pullset: [{ url, fileName, classId, fileMd5 }] });
       const item = res.data[0];
       if (!item) throw new Error('MultiPullVodFile answered without a task');
       return { vodTaskId: item.vod_task_id, fileId: item.file_id };
