@@ -32,7 +32,7 @@ describe('packaged template', () => {
   it('is rejected when it has the faults the validator and the rule pack exist for', () => {
     const broken = structuredClone(template);
     // The original fault: the framework's Fn::Join and a Fn::Sub merged into one output value.
-    (broken.Outputs.HttpApiUrl.Value as Record<string, unknown>)['Fn::Sub'] = 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}';
+    (broken.Outputs.HttpApiUrl!.Value as Record<string, unknown>)['Fn::Sub'] = 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}';
     delete broken.Resources.IngestLambdaFunction!.Properties.TracingConfig;
     broken.Resources.CreateUploadRole!.Properties.Policies[0].PolicyDocument.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' });
     delete broken.Resources.JobsTable!.DeletionPolicy;
