@@ -1,7 +1,8 @@
 // X-Ray annotation of the running invocation with the jobId, so `annotation.jobId = "…"` finds
 // every hop of a video in the X-Ray console. Lambda (Active tracing) owns the function's segment,
-// which cannot be annotated; so each job gets one annotated subsegment, sent to the X-Ray daemon over UDP as its documented protocol has it. Not Powertools Tracer:
-// aws-xray-sdk-core would add ~125 KB to every bundle (budget: 250 KB, test/build/template.test.ts).
+// which cannot be annotated; so each job gets one annotated subsegment, sent to the X-Ray daemon
+// over UDP as its documented protocol has it. Not Powertools Tracer: aws-xray-sdk-core would add
+// ~125 KB to every bundle (budget: 250 KB, test/build/template.test.ts).
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 
