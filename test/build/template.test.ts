@@ -80,6 +80,12 @@ describe('packaged template', () => {
     expect(template.Resources.UploadBucket!.Properties.CorsConfiguration.CorsRules[0].AllowedOrigins).toEqual(origins);
   });
 
+  it('puts the optional JWT authorizer on the two browser routes only', () => {
+    expect(template.Resources.JwtAuthorizer).toMatchObject({ Condition: 'HasJwtAuthorizer', Properties: { AuthorizerType: 'JWT', JwtConfiguration: { Issuer: { Ref: 'JwtIssuer' } } } });
+    const guarded = byType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.AuthorizerId).map(([, r]) => r.Properties.RouteKey).sort();
+    expect(guarded).toEqual(['POST /upload-signatures', 'POST /uploads']);
+  });
+
   it(`keeps every function bundle under ${BUNDLE_LIMIT_BYTES / 1024} KB`, async () => {
     const sizes = await bundleSizes(dir);
     expect(sizes.size).toBe(12);

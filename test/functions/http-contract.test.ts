@@ -60,11 +60,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function call(method: string, route: string, url: string, init: { body?: string; json?: unknown; key?: string | null; contentType?: string } = {}) {
+async function call(method: string, route: string, url: string, init: { body?: string; json?: unknown; key?: string | null; contentType?: string; headers?: Record<string, string> } = {}) {
   const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
   const contentType = init.contentType ?? (init.json !== undefined ? 'application/json' : undefined);
   const key = init.key === undefined ? API_KEY : init.key;
-  const res = await fetch(`${api.url}${url}`, { method: method.toUpperCase(), headers: { ...(key ? { 'x-api-key': key } : {}), ...(contentType ? { 'content-type': contentType } : {}) }, body });
+  const res = await fetch(`${api.url}${url}`, { method: method.toUpperCase(), headers: { ...(key ? { 'x-api-key': key } : {}), ...(contentType ? { 'content-type': contentType } : {}), ...init.headers }, body });
   const answer = { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
   await conforms(method, route, answer);
   return answer;
@@ -113,6 +113,16 @@ describe('HTTP API contract (openapi.yaml)', () => {
     for (const [path, ops] of Object.entries(openapi.paths)) {
       for (const method of Object.keys(ops)) await conforms(method, path, { status: 500, body: result.body, contentType });
     }
+  });
+
+  it('accepts a token the JWT authorizer verified in place of x-api-key, and nothing a client sends', async () => {
+    const sign = (await import('../../functions/sign-upload')).handler as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number }>;
+    const viaGateway = apiEvent('POST', '/upload-signatures', { routeKey: 'POST /upload-signatures' }) as unknown as { requestContext: Record<string, unknown> };
+    viaGateway.requestContext.authorizer = { jwt: { claims: { sub: 'browser-user', iss: 'https://issuer.example' }, scopes: null } };
+    expect((await sign(viaGateway, lambdaContext('sign-upload'))).statusCode).toBe(201);
+    // A bearer header alone is not a verified token: only API Gateway fills requestContext.
+    const forged = await call('post', '/upload-signatures', '/upload-signatures', { key: null, headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } });
+    expect(forged.status).toBe(401);
   });
 
   it('covers every documented route and status', () => {
