@@ -13,7 +13,8 @@ import { daysCovering, jobs, newUploadJobId, uploadKey } from '../lib/jobs';
 
 config();
 
-const body = () => {
+/** The request body (openapi.yaml `POST /uploads`; test/functions/http-contract.test.ts compares them). */
+export const uploadBody = () => {
   const { ingest, http } = config();
   return z.object({
     filename: z
@@ -26,13 +27,13 @@ const body = () => {
       .refine((f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()), `must end in a video extension (${ingest.videoExtensions.join(', ')})`),
     contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
     size: z.number().int().min(1).max(http.uploadMaxBytes, `must be at most ${http.uploadMaxBytes} bytes`),
-  });
+  }).strict(); // the contract says additionalProperties: false
 };
 
 export const handler = httpHandler(
   async (event) => {
     const cfg = config();
-    const input = parseInput(body(), event.body, 'body');
+    const input = parseInput(uploadBody(), event.body, 'body');
     const jobId = newUploadJobId();
     const key = uploadKey(jobId, input.filename);
 

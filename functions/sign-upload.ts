@@ -9,7 +9,8 @@ import { issueUploadSignature } from '../lib/vod/upload-signature';
 
 config();
 
-const body = () =>
+/** The optional request body (openapi.yaml `POST /upload-signatures`). */
+export const signatureBody = () =>
   z
     .object({
       validitySeconds: z.number().int().min(60).max(config().http.uploadSignatureTtlS).optional(),
@@ -23,7 +24,7 @@ const body = () =>
 export const handler = httpHandler(
   async (event) => {
     const cfg = config();
-    const input = parseInput(body(), event.body ?? {}, 'body');
+    const input = parseInput(signatureBody(), event.body ?? {}, 'body');
     const [secretId, secretKey] = await Promise.all([readSecret(cfg.vod.secretId), readSecret(cfg.vod.secretKey)]);
     const { signature, params } = issueUploadSignature({
       secretId,
@@ -42,5 +43,5 @@ export const handler = httpHandler(
       procedure: params.procedure,
     });
   },
-  { jsonBody: true },
+  { jsonBody: 'optional' },
 );

@@ -1,6 +1,7 @@
 // API-key check for the public HTTP endpoints: `x-api-key` must equal one of the configured keys
 // (API_KEYS, or the SSM parameter API_KEYS_PARAM holding a comma-separated list). Compared in
-// constant time over fixed-length digests, so neither the content nor the length leaks.
+// constant time over fixed-length digests, so neither the content nor the length leaks. A request
+// the gateway's JWT authorizer already verified needs no key.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import { readSecret } from '../aws/secrets';
@@ -22,8 +23,13 @@ export async function apiKeys(): Promise<string[]> {
   return raw.split(',').map((k) => k.trim()).filter(Boolean);
 }
 
-export const apiKeyAuth = (): MiddlewareObj<{ headers?: Record<string, string | undefined> }> => ({
+type AuthEvent = { headers?: Record<string, string | undefined>; requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
+
+export const apiKeyAuth = (): MiddlewareObj<AuthEvent> => ({
   before: async (request) => {
+    // A route behind the HTTP API's JWT authorizer (resources/auth.yml): API Gateway verified the
+    // token (issuer, audience, expiry, signature) and put its claims here; clients cannot set them.
+    if (request.event.requestContext?.authorizer?.jwt?.claims) return;
     const presented = request.event.headers?.['x-api-key'];
     if (!presented || !matchesAny(presented, await apiKeys())) {
       throw httpError(401, 'unauthorized', 'a valid x-api-key header is required');

@@ -7,7 +7,7 @@ import type { BucketSpec, NotificationSpec, QueueSpec, TableSpec } from './model
 
 export class ResourceError extends Error {}
 
-const IGNORED_TYPES = /^AWS::(IAM|SQS::QueuePolicy|S3::BucketPolicy|Logs|CloudWatch|SSM|KMS|Lambda::Permission|ApiGatewayV2::(Authorizer|Stage))/;
+const IGNORED_TYPES = /^AWS::(IAM|SNS|SQS::QueuePolicy|S3::BucketPolicy|Logs|CloudWatch|SSM|KMS|Lambda::Permission|ApiGatewayV2::(Authorizer|Stage))/;
 
 const QUEUE_ATTRIBUTES = ['VisibilityTimeout', 'DelaySeconds', 'MessageRetentionPeriod', 'MaximumMessageSize', 'ReceiveMessageWaitTimeSeconds', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'];
 const QUEUE_IGNORED = ['QueueName', 'RedrivePolicy', 'Tags', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled', 'RedriveAllowPolicy'];

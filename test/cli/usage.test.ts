@@ -1,0 +1,36 @@
+// The installed command itself (cli/bin.mjs in a child process): --version, and exit status 2 for
+// every command line it rejects, as the README documents.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const vodflow = (...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+  });
+
+describe('vodflow command line', () => {
+  it('prints its version', async () => {
+    const { code, stdout } = await vodflow('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('exits 2 on usage errors, with the reason on stderr', async () => {
+    const unknownCommand = await vodflow('nosuch');
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toMatch(/unknown command 'nosuch'/);
+    const unknownOption = await vodflow('explain', '--bogus');
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toMatch(/unknown option '--bogus'/);
+    expect((await vodflow()).code).toBe(2); // no command at all
+  }, 120_000);
+
+  it('still exits 0 for --help', async () => {
+    expect((await vodflow('explain', '--help')).code).toBe(0);
+  });
+});
