@@ -144,6 +144,8 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     throw new DevError(`cannot write ${statePath}: ${(error as Error).message}`);
   }
   io.out(devBanner(state, statePath));
+  // The key rides in the fragment: it never reaches a server log, and the page keeps it per tab.
+  if (stack.consoleUrl) io.out(`\nConsole: open ${stack.consoleUrl}#key=${encodeURIComponent(stack.secrets.apiKey)}\n`);
 
   let closing: Promise<void> | undefined;
   return {
