@@ -1,0 +1,48 @@
+// One rendition in a <video>: MP4 natively, HLS through hls.js (vendored from npm), or natively
+// where the browser plays HLS itself and hls.js cannot run.
+import { bytes, h } from './dom.js';
+
+const kbps = (bps) => (bps ? `${Math.round(bps / 1000)} kbps` : undefined);
+const seconds = (s) => (s === undefined || s === null || !Number.isFinite(s) ? undefined : `${s.toFixed(2)} s`);
+
+export function rendition(item, facts, label) {
+  const video = h('video', { controls: true, preload: 'metadata', muted: true, playsinline: true, 'data-definition': item.definition, 'aria-label': `Rendition ${item.definition}` });
+  const kind = facts?.kind ?? (item.url.includes('.m3u8') ? 'hls' : 'mp4');
+  const problem = h('p', { class: 'error small', hidden: true, role: 'alert' });
+  const fail = (text) => {
+    problem.hidden = false;
+    problem.textContent = text;
+  };
+  let hls;
+  if (kind === 'hls' && window.Hls?.isSupported()) {
+    hls = new window.Hls({ enableWorker: false });
+    hls.on(window.Hls.Events.ERROR, (_e, data) => data.fatal && fail(`hls.js: ${data.type} ${data.details}`));
+    hls.loadSource(item.url);
+    hls.attachMedia(video);
+  } else {
+    video.src = item.url;
+  }
+  video.addEventListener('error', () => fail(`the browser cannot play this: ${video.error?.message || `media error ${video.error?.code}`}`));
+
+  const duration = h('dd', {}, seconds(facts?.duration) ?? '…');
+  video.addEventListener('loadedmetadata', () => {
+    if (facts?.duration === undefined) duration.textContent = seconds(video.duration) ?? '–';
+  });
+  const facts_ = [
+    ['Definition', `${item.definition}${label ? ` (${label})` : ''}`],
+    ['Format', kind === 'hls' ? `HLS${facts?.segments ? `, ${facts.segments} segments` : ''}` : kind.toUpperCase()],
+    ['Frame', item.width && item.height ? `${item.width}×${item.height}` : '–'],
+    ['Bitrate', kbps(item.bitrate) ?? '–'],
+    ['Size', facts?.bytes === undefined ? (facts?.problem ?? '–') : bytes(facts.bytes)],
+  ];
+  return {
+    element: h(
+      'figure',
+      { class: 'rendition' },
+      video,
+      problem,
+      h('figcaption', {}, h('dl', { class: 'facts compact' }, facts_.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]), h('dt', {}, 'Duration'), duration), h('a', { href: item.url, class: 'small' }, 'open the file')),
+    ),
+    destroy: () => hls?.destroy(),
+  };
+}
