@@ -46,6 +46,7 @@ async function route() {
     else a.removeAttribute('aria-current');
   }
   main.replaceChildren();
+  announce('');
   try {
     if (job) leave = await renderJob(main, decodeURIComponent(job[1]), info);
     else if (section === 'ops') leave = await renderOps(main, info);

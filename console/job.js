@@ -6,7 +6,7 @@ import { announce, bytes, elapsed, fullTime, h, statusBadge, TERMINAL } from './
 import { rendition } from './player.js';
 
 const POLL_MS = 1500;
-const LABELS = new Map([[10, 'mobile mp4'], [20, 'SD mp4'], [30, 'HD mp4'], [40, 'FHD mp4'], [210, 'mobile HLS'], [220, 'SD HLS'], [230, 'HD HLS'], [240, 'FHD HLS']]);
+const LABELS = new Map([[0, 'original'], [10, 'mobile mp4'], [20, 'SD mp4'], [30, 'HD mp4'], [40, 'FHD mp4'], [210, 'mobile HLS'], [220, 'SD HLS'], [230, 'HD HLS'], [240, 'FHD HLS']]);
 
 const dl = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 
@@ -14,7 +14,7 @@ function timeline(job, observed) {
   const steps = [{ at: job.createdAt, what: 'created', detail: job.source ? 'upload reserved or object seen' : '' }];
   for (const o of observed) steps.push({ at: o.at, what: o.status, detail: o.attempt > 1 ? `attempt ${o.attempt}` : '' });
   if (job.lastError?.at) steps.push({ at: job.lastError.at, what: 'error, retried', detail: `code ${job.lastError.code}` });
-  if (job.finishedAt) steps.push({ at: job.finishedAt, what: `finished ${job.status}`, detail: '' });
+  if (job.finishedAt && !observed.some((o) => o.status === job.status)) steps.push({ at: job.finishedAt, what: `finished ${job.status}`, detail: '' });
   if (!observed.some((o) => o.status === job.status)) steps.push({ at: job.updatedAt, what: job.status, detail: 'last update' });
   steps.sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return h(
@@ -37,7 +37,7 @@ function explain(title, e, id) {
       ['Where (stage / step / cause)', where],
       ['Retry helps', `${e.retryable ? 'yes' : 'no'} (after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'})`],
       ['Meaning', e.message_en],
-      ['VOD’s words (zh)', e.message],
+      ['VOD’s words (zh)', e.message && h('span', { lang: 'zh-CN' }, e.message)],
       ['VOD / ffmpeg said', e.detail],
       ['What to do', e.action],
     ]),

@@ -19,7 +19,7 @@ function queuesTable(queues, onRedrive) {
     'table',
     { class: 'queues', id: 'queues-table' },
     h('caption', { class: 'visually-hidden' }, 'Queues and their dead-letter queues'),
-    h('thead', {}, h('tr', {}, ['Queue', 'Waiting', 'In flight', 'Delayed', 'Dead-letter queue', 'Parked', ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['Queue', 'Read by', 'Waiting', 'In flight', 'Delayed', 'Dead-letter queue', 'Parked', ''].map((c) => h('th', { scope: 'col' }, c)))),
     h(
       'tbody',
       {},
@@ -30,6 +30,7 @@ function queuesTable(queues, onRedrive) {
           'tr',
           { 'data-queue': q.short },
           h('th', { scope: 'row' }, q.short),
+          h('td', { class: 'small' }, q.consumers.length ? q.consumers.join(', ') : h('span', { class: 'muted' }, 'downstream (no function)')),
           h('td', { class: 'num' }, q.waiting),
           h('td', { class: 'num' }, q.inFlight),
           h('td', { class: 'num' }, q.delayed),

@@ -30,7 +30,7 @@ export function rendition(item, facts, label) {
   });
   const facts_ = [
     ['Definition', `${item.definition}${label ? ` (${label})` : ''}`],
-    ['Format', kind === 'hls' ? `HLS${facts?.segments ? `, ${facts.segments} segments` : ''}` : kind.toUpperCase()],
+    ['Format', kind === 'hls' ? `HLS${facts?.segments ? `, ${facts.segments} segment${facts.segments === 1 ? '' : 's'}` : ''}` : kind.toUpperCase()],
     ['Frame', item.width && item.height ? `${item.width}×${item.height}` : '–'],
     ['Bitrate', kbps(item.bitrate) ?? '–'],
     ['Size', facts?.bytes === undefined ? (facts?.problem ?? '–') : bytes(facts.bytes)],

@@ -20,6 +20,8 @@ export interface ConsoleStackParts {
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 
+const consumersOf = (model: StackModel, queue: string) => model.functions.filter((fn) => fn.sqs.some((e) => e.enabled && e.queueLogicalId === queue)).map((fn) => fn.key);
+
 /** undefined when the stack has no table (nothing to show). */
 export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefined {
   const { model, provisioned, env } = parts;
@@ -34,7 +36,7 @@ export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefi
     httpApi: parts.httpApi,
     endpoints: parts.endpoints,
     credentials: parts.credentials,
-    queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: q.name, url: provisioned.queueUrls[q.logicalId]!, deadLetter: q.redrive?.deadLetterLogicalId })),
+    queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: q.name, url: provisioned.queueUrls[q.logicalId]!, deadLetter: q.redrive?.deadLetterLogicalId, consumers: consumersOf(model, q.logicalId) })),
     apiKeys: list(env.API_KEYS),
     emulator: parts.emulator,
     buckets,

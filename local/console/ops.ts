@@ -18,6 +18,7 @@ export interface QueueView {
   deadLetterOf?: string;
   /** Set on a source queue: its DLQ's logical id. */
   deadLetter?: string;
+  consumers: string[];
 }
 
 export async function queueDepths(target: JobsTarget, queues: readonly ConsoleQueue[]): Promise<QueueView[]> {
@@ -36,6 +37,7 @@ export async function queueDepths(target: JobsTarget, queues: readonly ConsoleQu
         delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
         deadLetterOf: sourceOf.get(q.logicalId),
         deadLetter: q.deadLetter,
+        consumers: q.consumers ?? [],
       };
     }),
   );

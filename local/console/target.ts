@@ -10,6 +10,8 @@ export interface ConsoleQueue {
   name: string;
   url: string;
   deadLetter?: string;
+  /** Functions with an event source mapping on this queue (none: read downstream, or a DLQ). */
+  consumers?: string[];
 }
 
 export interface TargetSource {
