@@ -228,7 +228,8 @@ export function register(program: Command, io: DevIO = processIO): void {
 Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are picked at start
 and printed, with export lines for other tools. <dir>/dev.json describes the running stack for
 \`vodflow jobs\` and is removed on exit; <dir>/secrets.json keeps the API key and webhook token
-stable across restarts.`,
+stable across restarts. The banner ends with the web console's URL (/console/ on the HTTP API port,
+the API key in its #fragment): upload, watch jobs, play outputs, redrive, set emulator faults.`,
     )
     .action(async (flags: DevOptions) => {
       let dev: RunningDev;
