@@ -61,3 +61,15 @@ export function announce(text, kind = 'info') {
   el.textContent = text;
   el.dataset.kind = kind;
 }
+
+const TASK_MARKS = new Map([['FINISH', '✓'], ['SUCCESS', '✓'], ['PROCESSING', '…'], ['WAITING', '○'], ['FAIL', '✗'], ['FAILED', '✗']]);
+
+/** A VOD task's steps, e.g. "Transcode 20 ✓ · Transcode 210 …", each with its status in words too. */
+export function taskList(tasks, id) {
+  if (!tasks?.length) return null;
+  return h(
+    'ul',
+    { class: 'tasks', id, 'aria-label': 'VOD task steps' },
+    tasks.map((t) => h('li', { 'data-task-status': t.status, title: t.status }, `${t.label} `, h('span', { 'aria-hidden': 'true' }, TASK_MARKS.get(t.status) ?? '?'), h('span', { class: 'visually-hidden' }, ` ${t.status.toLowerCase()}`))),
+  );
+}

@@ -2,7 +2,7 @@
 // downstream CloudEvent as sent (and where), and for a failure the reason as `vodflow jobs show`
 // explains it, with a redrive when messages are parked.
 import { consoleApi } from './api.js';
-import { announce, bytes, elapsed, fullTime, h, statusBadge, TERMINAL } from './dom.js';
+import { announce, bytes, elapsed, fullTime, h, statusBadge, taskList, TERMINAL } from './dom.js';
 import { rendition } from './player.js';
 
 const POLL_MS = 1500;
@@ -132,7 +132,7 @@ export async function renderJob(main, id, _info) {
       return true;
     }
     const job = view.job;
-    const key = JSON.stringify([job.status, job.attempt, job.progress, job.updatedAt, job.eventDeliveredTo, view.observed.length, queues.map((q) => q.waiting + q.inFlight)]);
+    const key = JSON.stringify([job.status, job.attempt, job.progress, job.updatedAt, job.eventDeliveredTo, view.observed.length, view.tasks, queues.map((q) => q.waiting + q.inFlight)]);
     if (key !== lastKey) {
       lastKey = key;
       const src = job.source;
@@ -152,6 +152,7 @@ export async function renderJob(main, id, _info) {
           ['VOD task', job.vodTaskId],
           ['Found through VOD task', view.viaTask],
         ]),
+        view.tasks.length ? h('div', {}, h('h3', {}, 'VOD task steps'), taskList(view.tasks, 'job-tasks')) : null,
       );
       fill(slots.header, header);
       fill(slots.failure, await failure(view, queues));

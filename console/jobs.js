@@ -1,7 +1,7 @@
 // The jobs list: newest update first, live from the console's event stream (jobs from this page,
 // from `vodflow process` or from objects dropped straight into the bucket alike), with a status filter.
 import { stream } from './api.js';
-import { byId, elapsed, h, shortTime, statusBadge, TERMINAL } from './dom.js';
+import { elapsed, h, shortTime, statusBadge, taskList, TERMINAL } from './dom.js';
 import { uploadPanel } from './upload.js';
 
 const STATUSES = ['AWAITING_UPLOAD', 'QUEUED', 'UPLOADING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
@@ -16,7 +16,7 @@ function row(job) {
     h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(job.jobId)}` }, fileName(job.source)), h('br'), h('code', { class: 'muted small' }, job.jobId)),
     h('td', {}, statusBadge(job.status), job.errorCode !== undefined ? h('span', { class: 'muted small' }, ` code ${job.errorCode}`) : null),
     h('td', { class: 'num' }, job.attempts),
-    h('td', {}, progress === undefined ? '–' : h('progress', { max: 100, value: progress, 'aria-label': `Progress ${Math.round(progress)}%` }), progress === undefined ? null : h('span', { class: 'small' }, ` ${Math.round(progress)}%`)),
+    h('td', {}, progress === undefined ? '–' : h('progress', { max: 100, value: progress, 'aria-label': `Progress ${Math.round(progress)}%` }), progress === undefined ? null : h('span', { class: 'small' }, ` ${Math.round(progress)}%`), taskList(job.tasks)),
     h('td', {}, h('time', { datetime: job.updatedAt }, shortTime(job.updatedAt))),
     h('td', { class: 'num', 'data-elapsed': '' }, elapsed(job.createdAt, TERMINAL.has(job.status) ? job.updatedAt : undefined)),
   );
@@ -39,7 +39,7 @@ export async function renderJobs(main, _info, params) {
   const count = h('p', { class: 'muted small', id: 'jobs-count' });
 
   // Rows are updated in place (a focused link keeps its focus while the list moves).
-  const signature = (j) => `${j.status}|${j.attempts}|${j.progress}|${j.updatedAt}|${j.errorCode}`;
+  const signature = (j) => `${j.status}|${j.attempts}|${j.progress}|${j.updatedAt}|${j.errorCode}|${JSON.stringify(j.tasks ?? [])}`;
   const draw = () => {
     const shown = filter ? rows.filter((r) => r.status === filter) : rows;
     const existing = new Map([...body.children].map((tr) => [tr.dataset.job, tr]));

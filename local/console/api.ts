@@ -12,6 +12,7 @@ import { matchesAny } from '../../lib/http/api-key';
 import { JOB_STATUSES } from '../../lib/jobs/types';
 import { queueDepths, type ToolView } from './ops';
 import { renditionFacts } from './renditions';
+import type { SubTaskSource } from './subtasks';
 import type { ConsoleQueue } from './target';
 import { presignedTarget, relayUpload, type RelayOptions } from './upload-relay';
 import type { JobWatch } from './watch';
@@ -26,6 +27,9 @@ export interface ApiContext {
   subscribers: readonly string[];
   tools: () => Promise<ToolView[]>;
   info: Record<string, unknown>;
+  /** The fault options last set from the console. */
+  faults: { current: FaultOptions };
+  subTasks: SubTaskSource;
 }
 
 const MAX_JSON_BYTES = 64 * 1024;
@@ -88,6 +92,7 @@ async function showJob(ctx: ApiContext, id: string, res: ServerResponse): Promis
     observed: ctx.watch.timeline(job.jobId),
     destinations,
     renditions: job.outputs ? await renditionFacts(job.outputs, ctx.emulator?.url) : [],
+    tasks: job.vodTaskId ? await ctx.subTasks(job.vodTaskId) : [],
   });
 }
 
@@ -97,7 +102,6 @@ function faultsView(ctx: ApiContext, current: FaultOptions) {
 
 /** `rest` is the path after /console/api. */
 export function apiHandler(ctx: ApiContext) {
-  let faults: FaultOptions = {};
   return async (req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
     const key = req.headers['x-api-key'];
@@ -128,13 +132,13 @@ export function apiHandler(ctx: ApiContext) {
         }
       }
       case 'GET /faults':
-        return sendJson(res, 200, faultsView(ctx, faults));
+        return sendJson(res, 200, faultsView(ctx, ctx.faults.current));
       case 'PUT /faults': {
         if (!ctx.emulator) throw new ApiError(409, 'no_emulator', 'this stack runs without the VOD emulator: there are no faults to set');
         const options = parse(faultOptionsSchema, await readJson(req), 'body');
         ctx.emulator.setFaults(options);
-        faults = options;
-        return sendJson(res, 200, faultsView(ctx, faults));
+        ctx.faults.current = options;
+        return sendJson(res, 200, faultsView(ctx, options));
       }
       case 'PUT /upload': {
         const target = presignedTarget(query.get('to'), ctx.relay);

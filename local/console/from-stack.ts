@@ -42,6 +42,7 @@ export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefi
     buckets,
     s3Endpoint: parts.endpoints.s3,
     subscribers: list(env.EVENT_SUBSCRIBERS),
+    vod: parts.emulator && env.VOD_SECRET_ID && env.VOD_SECRET_KEY ? { endpoint: parts.emulator.endpoint, secretId: env.VOD_SECRET_ID, secretKey: env.VOD_SECRET_KEY, region: env.VOD_REGION } : undefined,
     ffmpegPath: parts.emulatorOptions?.ffmpegPath,
     ffprobePath: parts.emulatorOptions?.ffprobePath,
     info: {

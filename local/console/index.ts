@@ -6,6 +6,7 @@ import type { HttpMount } from '../runtime/http-gateway';
 import { ApiError, apiHandler, sendJson, type ApiContext } from './api';
 import { mediaTools } from './ops';
 import { serveStatic } from './static';
+import { subTaskSource, type VodAccess } from './subtasks';
 import { consoleTarget, type TargetSource } from './target';
 import { JobWatch } from './watch';
 
@@ -17,6 +18,8 @@ export interface ConsoleOptions extends TargetSource {
   subscribers: readonly string[];
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** How to ask VOD for a task's per-definition state (the emulator, with the stack's account). */
+  vod?: VodAccess;
   /** Shown on the page: what runs here (no secrets). */
   info: Record<string, unknown>;
   log: (message: string) => void;
@@ -33,7 +36,9 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 
 export function createConsole(options: ConsoleOptions): LocalConsole {
   const target = consoleTarget(options);
-  const watch = new JobWatch(target, options.log);
+  const faults = { current: {} };
+  const subTasks = subTaskSource(options.vod, () => faults.current);
+  const watch = new JobWatch(target, subTasks, options.log);
   const api = apiHandler({
     target,
     watch,
@@ -44,6 +49,8 @@ export function createConsole(options: ConsoleOptions): LocalConsole {
     subscribers: options.subscribers,
     tools: mediaTools(options),
     info: options.info,
+    faults,
+    subTasks,
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

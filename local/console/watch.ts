@@ -3,7 +3,10 @@
 // or attempt change seen is kept per job, so a job's page can show when it moved.
 import type { ServerResponse } from 'node:http';
 import { listJobs, type JobRow } from '../../cli/jobs/list';
+import { findJob } from '../../cli/jobs/show';
 import type { JobsTarget } from '../../cli/jobs/target';
+import type { SubTask } from '../../cli/process/follow';
+import type { SubTaskSource } from './subtasks';
 
 export interface Observed {
   status: string;
@@ -26,8 +29,21 @@ export class JobWatch {
 
   constructor(
     private readonly target: JobsTarget,
+    private readonly subTasks: SubTaskSource,
     private readonly log: (message: string) => void,
   ) {}
+
+  /** Per-definition states of the jobs VOD is processing now (a few at a time locally). */
+  private async withTasks(rows: JobRow[]): Promise<Array<JobRow & { tasks?: SubTask[] }>> {
+    return Promise.all(
+      rows.map(async (row) => {
+        if (row.status !== 'PROCESSING') return row;
+        const found = await findJob(this.target, row.jobId);
+        const vodTaskId = found.found ? found.job?.vodTaskId : undefined;
+        return vodTaskId ? { ...row, tasks: await this.subTasks(vodTaskId) } : row;
+      }),
+    );
+  }
 
   /** What the console saw this job do (empty if it was not watching). */
   timeline(jobId: string): Observed[] {
@@ -86,7 +102,7 @@ export class JobWatch {
   private async scan(): Promise<void> {
     try {
       const list = await this.list();
-      const frame = `event: jobs\ndata: ${JSON.stringify({ rows: list.rows, matched: list.matched, truncated: list.truncated })}\n\n`;
+      const frame = `event: jobs\ndata: ${JSON.stringify({ rows: await this.withTasks(list.rows), matched: list.matched, truncated: list.truncated })}\n\n`;
       if (frame === this.last) return;
       this.last = frame;
       for (const client of this.clients) client.write(frame);

@@ -181,6 +181,9 @@ browserTests('console in a headless browser', () => {
   it('plays every rendition of the good clip: MP4 natively, HLS through hls.js', async () => {
     await page.evaluate(() => [...document.querySelectorAll('#jobs-table a')].find((a) => a.textContent === 'good-clip.mp4')!.click());
     await page.waitForSelector('video[data-definition]');
+    // Each step of the VOD procedure, as GetTaskInfo reports it.
+    const steps = await page.$$eval('#job-tasks li', (lis) => lis.map((li) => `${li.textContent}`));
+    expect(steps).toEqual(expect.arrayContaining([expect.stringMatching(/^Transcode 20 ✓ success$/), expect.stringMatching(/^Transcode 210 ✓ success$/)]));
     const definitions = await page.$$eval('video[data-definition]', (vs) => vs.map((v) => Number(v.getAttribute('data-definition'))));
     expect(definitions.sort((a, b) => a - b)).toEqual([0, 20, 210]); // 0 is the original, as VOD lists it
     for (const d of definitions) {
