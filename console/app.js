@@ -47,6 +47,7 @@ async function route() {
   }
   main.replaceChildren();
   announce('');
+  document.title = `${job ? 'Job' : section === 'ops' ? 'Operator' : 'Jobs'} · vodflow console`;
   try {
     if (job) leave = await renderJob(main, decodeURIComponent(job[1]), info);
     else if (section === 'ops') leave = await renderOps(main, info);

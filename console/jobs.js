@@ -22,13 +22,14 @@ function row(job) {
   );
 }
 
-export async function renderJobs(main, _info, params) {
+export async function renderJobs(main, info, params) {
   let filter = STATUSES.includes(params.get('status')) ? params.get('status') : '';
   let rows = [];
   const select = h('select', { id: 'status-filter' }, h('option', { value: '' }, 'all'), STATUSES.map((s) => h('option', { value: s, selected: s === filter }, s.toLowerCase().replace('_', ' '))));
   const live = h('span', { class: 'live', id: 'live-state' }, 'connecting…');
   const body = h('tbody');
-  const empty = h('p', { class: 'muted', id: 'jobs-empty' }, 'No jobs yet: drop a video above, run `npx vodflow process clip.mp4`, or put an object in the bucket.');
+  const empty = h('p', { class: 'muted', id: 'jobs-empty' }, 'Loading the jobs…');
+  let loaded = false;
   const table = h(
     'table',
     { class: 'jobs', id: 'jobs-table' },
@@ -72,7 +73,7 @@ export async function renderJobs(main, _info, params) {
       { class: 'card', 'aria-labelledby': 'jobs-title' },
       h('div', { class: 'row' }, h('h2', { id: 'jobs-title' }, 'Jobs'), h('label', { for: 'status-filter' }, 'Status '), select, live),
       count,
-      table,
+      h('div', { class: 'table-wrap' }, table),
       empty,
     ),
   );
@@ -82,6 +83,8 @@ export async function renderJobs(main, _info, params) {
     (name, data) => {
       if (name === 'jobs') {
         rows = data.rows;
+        if (!loaded) empty.textContent = `No jobs yet: drop a video above, or put one straight into the bucket (with the export lines \`vodflow dev\` printed: aws s3 cp clip.mp4 s3://${info.bucket ?? '<bucket>'}/).`;
+        loaded = true;
         draw();
       } else if (name === 'problem') live.textContent = `scan failed: ${data.message}`;
     },

@@ -92,7 +92,7 @@ const injectedLine = (injected) => {
 };
 
 export async function renderOps(main, info) {
-  const queuesSlot = h('div');
+  const queuesSlot = h('div', { class: 'table-wrap' });
   const redriveResult = h('p', { role: 'status', id: 'redrive-result' });
   const faultsSlot = h('div');
   const injected = h('p', { class: 'muted', id: 'faults-injected' });
