@@ -21,6 +21,9 @@ interface Video extends El { readyState: number; currentTime: number; play(): Pr
 declare const document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> & ArrayLike<El> };
 declare const sessionStorage: { getItem(key: string): string | null };
 declare const location: { hash: string };
+declare const DataTransfer: new () => { items: { add(file: unknown): void } };
+declare const DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+
 
 let dir: string;
 let dev: RunningDev;
@@ -177,6 +180,21 @@ browserTests('console in a headless browser', () => {
     expect(await page.$$eval('#jobs-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('a')?.textContent))).toEqual(['broken-clip.mp4']);
     await page.select('#status-filter', '');
   }, 200_000);
+
+  it('takes a file dropped on the drop zone the same way', async () => {
+    const bytes = (await readFile(good)).toString('base64');
+    await page.evaluate((data) => {
+      const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped-clip.mp4', { type: 'video/mp4' });
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      const zone = document.querySelector('#drop-zone') as unknown as { dispatchEvent(e: unknown): void };
+      for (const type of ['dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes);
+    await page.waitForFunction(() => [...document.querySelectorAll('.upload')].some((li) => li.textContent?.includes('dropped-clip.mp4') && li.querySelector('.upload-state')?.textContent?.startsWith('uploaded')), { timeout: 30_000 });
+    let status: string | null = null;
+    for (const until = Date.now() + 60_000; Date.now() < until && status !== 'SUCCEEDED' && status !== 'FAILED'; await sleep(500)) status = await statusOf('dropped-clip.mp4');
+    expect(status).toBe('SUCCEEDED');
+  }, 90_000);
 
   it('plays every rendition of the good clip: MP4 natively, HLS through hls.js', async () => {
     await page.evaluate(() => [...document.querySelectorAll('#jobs-table a')].find((a) => a.textContent === 'good-clip.mp4')!.click());
