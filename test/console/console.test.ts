@@ -17,7 +17,7 @@ import { browserPath, launch, NO_BROWSER, shot, SHOTS } from './browser';
 // The page's globals, typed just enough for the callbacks puppeteer runs inside the browser
 // (the project's tsconfig has no DOM library).
 interface El { textContent: string | null; innerText: string; getAttribute(name: string): string | null; querySelector(s: string): El | null; click(): void }
-interface Video extends El { readyState: number; currentTime: number; play(): Promise<void>; pause(): void }
+interface Video extends El { src: string; readyState: number; currentTime: number; play(): Promise<void>; pause(): void }
 declare const document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> & ArrayLike<El> };
 declare const sessionStorage: { getItem(key: string): string | null };
 declare const location: { hash: string };
@@ -154,6 +154,8 @@ browserTests('console in a headless browser', () => {
     expect(page.url()).toBe(`${api()}/console/#/jobs`);
     expect(await page.evaluate(() => sessionStorage.getItem('vodflow.apiKey'))).toBe(dev.state.apiKey);
     await page.waitForSelector('#live-state[data-state="live"]');
+    // hls.js (600 KB) is fetched only once a job has an HLS rendition to show.
+    expect(await page.evaluate(() => typeof (globalThis as { Hls?: unknown }).Hls)).toBe('undefined');
     await shot(page, '1-empty');
 
     const input = await page.$('#file-input');
@@ -212,6 +214,9 @@ browserTests('console in a headless browser', () => {
       await page.waitForFunction((s, t0) => (document.querySelector(s) as Video).currentTime > t0 + 0.3, { timeout: 20_000 }, sel, start);
       await page.$eval(sel, (v) => (v as Video).pause());
     }
+    // MP4 straight from the emulator; HLS through hls.js, i.e. Media Source Extensions.
+    expect(await page.$eval('video[data-definition="20"]', (v) => (v as Video).src)).toMatch(/\/f0\.f20\.mp4$/);
+    expect(await page.$eval('video[data-definition="210"]', (v) => (v as Video).src)).toMatch(/^blob:/);
     // Sizes and durations per rendition, the cover, and the event as it was sent.
     const text = await page.$eval('#main', (m) => (m as El).innerText);
     expect(text).toMatch(/Size\s+\d+(\.\d)? KiB/);
