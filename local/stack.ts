@@ -61,7 +61,7 @@ export interface LocalStack {
   /** The environment every handler sees. */
   env: Readonly<Record<string, string>>;
   /** The local web console (page + its API) on the HTTP API's port, if the stack has a table. */
-  consoleUrl: string | undefined;
+  consoleUrl?: string;
   /** Where the emulator sends HTTP callbacks (webhook route + token), if any. */
   callbackUrl: string | undefined;
   /** Secrets generated for this run (API key for the HTTP API, webhook token, event signing secret). */
