@@ -11,6 +11,7 @@ import type { InvocationResult } from './runtime/invoker';
 import { provision } from './aws/provision';
 import { startRuntime, type Runtime } from './runtime/index';
 import { createS3Bridge, type S3Bridge } from './aws/s3-bridge';
+import { consoleForStack } from './console/from-stack';
 import { loadServerlessConfig } from './serverless/config';
 import type { StackModel } from './serverless/model';
 import { startServices } from './aws/services';
@@ -60,6 +61,8 @@ export interface LocalStack {
   tables: Record<string, string>;
   /** The environment every handler sees. */
   env: Readonly<Record<string, string>>;
+  /** The local web console (page + its API) on the HTTP API's port, if the stack has a table. */
+  consoleUrl?: string;
   /** Where the emulator sends HTTP callbacks (webhook route + token), if any. */
   callbackUrl: string | undefined;
   /** Secrets generated for this run (API key for the HTTP API, webhook token, event signing secret). */
@@ -187,6 +190,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       else if (callbackUrl) emulator.setCallback(callbackUrl, 'http');
       else notes.push('no webhook route with a {token} parameter found: VOD callbacks are off (polling only)');
     }
+    const localConsole = consoleForStack({
+      model, provisioned, httpApi: runtime.httpUrl, endpoints: services.endpoints, credentials: services.credentials, env: plan.values,
+      emulator, emulatorOptions: options.emulator || undefined, callbackMode: options.callbackMode ?? 'http', log,
+    });
+    if (localConsole) {
+      runtime.mountHttp(localConsole.mount);
+      cleanup.push(() => localConsole.close());
+    }
     info(`[local] ${model.service} (${model.stage}) up: http ${runtime.httpUrl}, sqs/s3 ${services.endpoints.sqs}, dynamodb ${services.endpoints.dynamodb}${emulator ? `, vod ${emulator.url}` : ''}`);
     for (const note of notes) info(`[local] note: ${note}`);
 
@@ -205,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       table: model.tables[0]?.name,
       tables: provisioned.tableNames,
       env: plan.values,
+      consoleUrl: localConsole?.url,
       callbackUrl: emulator && options.callbackMode !== 'poll' && options.callbackMode !== 'reliable' ? callbackUrl : undefined,
       secrets: { apiKey: plan.values.API_KEYS!.split(',')[0]!, callbackToken: plan.values.CALLBACK_TOKEN!, eventSigningSecret: plan.values.EVENT_SIGNING_SECRET! },
       envConflicts: plan.conflicts,

@@ -148,6 +148,8 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     throw new DevError(`cannot write ${statePath}: ${(error as Error).message}`);
   }
   io.out(devBanner(state, statePath));
+  // The key rides in the fragment: it never reaches a server log, and the page keeps it per tab.
+  if (stack.consoleUrl) io.out(`\nConsole: open ${stack.consoleUrl}#key=${encodeURIComponent(stack.secrets.apiKey)}\n`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -231,7 +233,8 @@ Everything binds to 127.0.0.1. The other ports (SQS/S3, DynamoDB, emulator) are 
 first start, printed with export lines for other tools, and kept in <dir>/ports.json for the next
 start (a port taken meanwhile is replaced, with a note). <dir>/dev.json describes the running stack for
 \`vodflow jobs\` and is removed on exit; <dir>/secrets.json keeps the API key and webhook token
-stable across restarts.`,
+stable across restarts. The banner ends with the web console's URL (/console/ on the HTTP API port,
+the API key in its #fragment): upload, watch jobs, play outputs, redrive, set emulator faults.`,
     )
     .action(async (flags: DevOptions) => {
       let dev: RunningDev;

@@ -15,8 +15,13 @@ export interface HttpGatewayOptions {
   log: (message: string) => void;
 }
 
+/** Takes a request before the routes (its body unread); true when it answers it itself. */
+export type HttpMount = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 export interface HttpGateway {
   url: string; // http://127.0.0.1:PORT
+  /** Serves extra paths (the local console) beside the API routes. */
+  mount(handler: HttpMount): void;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,9 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   const routes = new RouteTable<FunctionInvoker>();
   for (const invoker of options.invokers) for (const route of invoker.fn.http) routes.add(route, invoker);
 
+  const mounts: HttpMount[] = [];
   const server: Server = createServer((req, res) => {
+    if (mounts.some((mount) => mount(req, res))) return;
     handle(req, res).catch((error: unknown) => {
       options.log(`[http] ${req.method} ${req.url}: ${(error as Error).message}`);
       if (!res.headersSent) send(res, gatewayError(500, 'Internal Server Error'), null, req);
@@ -63,6 +70,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    mount: (handler) => void mounts.push(handler),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

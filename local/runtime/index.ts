@@ -2,7 +2,7 @@
 // API, schedules. Handlers are imported in-process (tsx/vitest make .ts importable), after the
 // caller has set the shared environment.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { startHttpGateway, type HttpGateway } from './http-gateway';
+import { startHttpGateway, type HttpGateway, type HttpMount } from './http-gateway';
 import { FunctionInvoker, type InvocationResult } from './invoker';
 import type { Provisioned } from '../aws/provision';
 import { Scheduler } from './scheduler';
@@ -32,6 +32,8 @@ export interface Runtime {
   /** Queue logical ids that have a consumer. */
   consumedQueues: string[];
   busy(): boolean;
+  /** Extra paths on the HTTP API's port (the local console). */
+  mountHttp(handler: HttpMount): void;
   /** Stops pollers and timers, waits for in-flight invocations up to `deadlineMs`, closes the HTTP server. */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return invoker.invoke(event);
     },
     triggerSchedule: (name) => scheduler.trigger(name),
+    mountHttp: (handler) => gateway.mount(handler),
     busy: () => scheduler.busy || pollers.some((p) => p.busy) || [...invokers.values()].some((inv) => inv.busy > 0),
     close: async (deadlineMs = 10_000) => {
       if (closed) return;
