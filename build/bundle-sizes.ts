@@ -2,7 +2,6 @@
 // Lambda cold starts grow with the code loaded, so every bundle stays under BUNDLE_LIMIT_BYTES.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-// @ts-expect-error yauzl ships no types
 import yauzl from 'yauzl';
 
 export const BUNDLE_LIMIT_BYTES = 250 * 1024;
