@@ -15,16 +15,16 @@ import { parseParamString, WireError } from './wire';
 export type ApiRoute = 'general' | 'upload';
 
 /** `/v2/interface.php` appears in the seed's example request. */
-export const API_PATHS: Record<string, ApiRoute> = {
-  '/v2/index.php': 'general',
-  '/v2/interface.php': 'general',
-  '/v3/index.php': 'upload',
-};
+export const API_PATHS: ReadonlyMap<string, ApiRoute> = new Map([
+  ['/v2/index.php', 'general'],
+  ['/v2/interface.php', 'general'],
+  ['/v3/index.php', 'upload'],
+]);
 
 const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
 
 export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats: Stats, req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
-  const route = API_PATHS[path]!;
+  const route = API_PATHS.get(path)!;
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') return sendPreflight(req, res);
   const { limits } = ctx.settings;
@@ -52,7 +52,7 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
     }
   }
   const queryAction = query.Action;
-  uploadHost = queryAction !== undefined && (queryAction in UPLOAD_ACTIONS || queryAction in CLIENT_UPLOAD_ACTIONS);
+  uploadHost = queryAction !== undefined && (UPLOAD_ACTIONS.has(queryAction) || CLIENT_UPLOAD_ACTIONS.has(queryAction));
   const body = await readBody(req, uploadHost ? limits.maxPartBytes : limits.maxBodyBytes);
   if (body.aborted) return;
   if (body.tooLarge) return fail(uploadHost ? -10006 : 4000, `the request body is larger than ${uploadHost ? limits.maxPartBytes : limits.maxBodyBytes} bytes`, {}, true);
@@ -102,13 +102,13 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
   });
   try {
     if (!action) throw new ApiError(4000, 'missing common parameter Action');
-    const client = CLIENT_UPLOAD_ACTIONS[action];
+    const client = CLIENT_UPLOAD_ACTIONS.get(action);
     let result: Record<string, unknown>;
     if (client) {
       result = await client({ ctx, params, body: body.bytes });
     } else {
       const account = authenticate({ method, host: req.headers.host, path, params, acceptMillis: uploadHost }, ctx.accounts, replay);
-      const handler: ActionHandler | undefined = UPLOAD_ACTIONS[action] ?? (route === 'general' ? GENERAL_ACTIONS[action] : undefined);
+      const handler: ActionHandler | undefined = UPLOAD_ACTIONS.get(action) ?? (route === 'general' ? GENERAL_ACTIONS.get(action) : undefined);
       if (!handler) throw new ApiError(6100, `action ${action} is not supported ${route === 'upload' ? 'on the data-upload API' : 'by this API'}`);
       if (uploadHost && method === 'GET' && action === 'UploadPart') throw new ApiError(-10003, 'UploadPart is POST only: the body is the part');
       const args = uploadHost ? new Args(params, -10003, { canRetry: 0 }) : new Args(params);

@@ -137,7 +137,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const accounts = new AccountBook(opts.accounts ?? [{ ...DEV_ACCOUNT }], { callbackUrl: opts.callbackUrl, callbackMode: opts.callbackMode });
   const faults = new Faults(opts.faults ?? {});
   const replay = new ReplayGuard(settings.timestampWindowSeconds);
-  const known = (a: string) => Object.hasOwn(GENERAL_ACTIONS, a) || Object.hasOwn(UPLOAD_ACTIONS, a) || Object.hasOwn(CLIENT_UPLOAD_ACTIONS, a);
+  const known = (a: string) => GENERAL_ACTIONS.has(a) || UPLOAD_ACTIONS.has(a) || CLIENT_UPLOAD_ACTIONS.has(a);
   const stats = new Stats(known);
   const engine = createMediaEngine({ concurrency: opts.mediaConcurrency ?? 2, taskTimeoutMs: opts.mediaTaskTimeoutMs, ffmpegPath: opts.ffmpegPath, ffprobePath: opts.ffprobePath });
   let baseUrl = '';

@@ -23,16 +23,26 @@ export interface EventState {
   events: QueuedEvent[];
 }
 
+// Every collection is keyed by ids that arrive in requests (fileId, vodTaskId, …): null-prototype
+// objects, so `fileId=constructor` or `vodTaskId=__proto__` finds nothing instead of a member.
+const table = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
+const COLLECTIONS = ['files', 'deleted', 'tasks', 'classes', 'uploads', 'oneTime'] as const;
+
 const emptyState = (): EmulatorState => ({
   version: 1,
-  files: {},
-  deleted: {},
-  tasks: {},
-  classes: {},
-  uploads: {},
-  oneTime: {},
+  files: table(),
+  deleted: table(),
+  tasks: table(),
+  classes: table(),
+  uploads: table(),
+  oneTime: table(),
   seq: { classId: 0 },
 });
+
+function withTables(state: EmulatorState): EmulatorState {
+  for (const name of COLLECTIONS) (state as unknown as Record<string, unknown>)[name] = table(state[name] as Record<string, unknown>);
+  return state;
+}
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -72,7 +82,7 @@ export class Store {
     this.stateFile = join(dataDir, 'state.json');
     this.eventsFile = join(dataDir, 'events.json');
     const corrupt = (what: string) => (err: unknown) => log(`${what} was unreadable (${String(err)}); starting empty`);
-    this.state = readJson(this.stateFile, emptyState, corrupt('state.json'));
+    this.state = withTables(readJson(this.stateFile, emptyState, corrupt('state.json')));
     this.events = readJson(this.eventsFile, (): EventState => ({ version: 1, events: [] }), corrupt('events.json'));
   }
 

@@ -120,8 +120,6 @@ export async function finishUploadEx(call: ClientUploadCall): Promise<ActionResu
   return { canRetry: 0, fileId: file.fileId, url: render(urlOf(file, file.sourceName), call.ctx.baseUrl()) };
 }
 
-export const CLIENT_UPLOAD_ACTIONS: Record<string, (call: ClientUploadCall) => ActionResult | Promise<ActionResult>> = {
-  InitUploadEx: initUploadEx,
-  UploadPartEx: uploadPartEx,
-  FinishUploadEx: finishUploadEx,
-};
+export const CLIENT_UPLOAD_ACTIONS: ReadonlyMap<string, (call: ClientUploadCall) => ActionResult | Promise<ActionResult>> = new Map(
+  Object.entries({ InitUploadEx: initUploadEx, UploadPartEx: uploadPartEx, FinishUploadEx: finishUploadEx }),
+);

@@ -11,8 +11,10 @@ import type { ActionHandler } from './types';
 
 export { CLIENT_UPLOAD_ACTIONS } from './client-upload';
 
+// Maps, not object literals: the action name is untrusted and read before authentication, so it
+// must never reach an inherited member (`constructor`, `toString`, `__proto__`).
 /** General server API (`/v2/index.php`, `/v2/interface.php`). */
-export const GENERAL_ACTIONS: Record<string, ActionHandler> = {
+export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Object.entries({
   DescribeClass: describeClass,
   GetClassInfo: describeClass,
   DescribeAllClass: describeAllClass,
@@ -36,11 +38,11 @@ export const GENERAL_ACTIONS: Record<string, ActionHandler> = {
   RedoTask: redoTask,
   PullEvent: pullEvent,
   ConfirmEvent: confirmEvent,
-};
+}));
 
 /** Data-upload API: params in the query string, the chunk as body (`/v2` and `/v3/index.php`). */
-export const UPLOAD_ACTIONS: Record<string, ActionHandler> = {
+export const UPLOAD_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Object.entries({
   InitUpload: initUpload,
   UploadPart: uploadPart,
   FinishUpload: finishUpload,
-};
+}));

@@ -5,6 +5,7 @@
 import { encodeParams, sign } from '../../../lib/vod/signer';
 import { DEV_ACCOUNT } from '../../../emulator';
 import { mulberry32 as prng } from '../../../emulator/prng';
+import { INHERITED_NAMES } from '../../support/inherited-names';
 
 export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10002, -10003, -10006]);
 
@@ -21,6 +22,7 @@ export const KINDS = [
   'traversal', // ../ in ids and names
   'ssrf', // pull URLs: other schemes, private and reserved addresses
   'garbage', // random bytes, wrong content types
+  'inherited', // constructor, toString, __proto__, … as Action, id or parameter name, on both hosts
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -108,6 +110,20 @@ export function hostileGenerator(baseUrl: string, seed: number) {
       }
       case 'ssrf':
         return { kind, ...send(signed(method, path, { ...common('MultiPullVodFile'), 'pullset.0.url': pick(SSRF), 'pullset.0.fileName': pick(['a.mp4', ...TRAVERSAL]) })), expectCode: 4000 };
+      case 'inherited': {
+        const name = pick(INHERITED_NAMES);
+        const where = pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']);
+        const sendTo = (p: Record<string, string>) => (method === 'GET' ? get(where, encodeParams(p)) : post(where, encodeParams(p)));
+        const which = Math.floor(rand() * 5);
+        // Signed: the name reaches the dispatch table and the lookups, past authentication.
+        if (which === 0) return { kind, ...sendTo(signed(method, where, common(name))), expectCode: 6100 };
+        // Unsigned: refused before anything is looked up by it.
+        if (which === 1) return { kind, ...sendTo(common(name)), expectCode: 4000 };
+        if (which === 2) return { kind, ...sendTo({ ...common('DescribeClass'), [name]: '1' }), expectCode: 4000 };
+        if (which === 3) return { kind, ...send(signed(method, path, { ...common('GetTaskInfo'), vodTaskId: name })), expectCode: 70014 };
+        const q = encodeParams(signed('POST', '/v3/index.php', { ...common('FinishUpload'), fileSha: name }));
+        return { kind, url: `${baseUrl}/v3/index.php?${q}`, init: { method: 'POST', body: new Uint8Array(1) }, expectCode: -10003 };
+      }
       case 'garbage': {
         const bytes = Uint8Array.from({ length: Math.floor(rand() * 4096) }, () => Math.floor(rand() * 256));
         return { kind, ...(rand() < 0.5 ? post(pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']), bytes, pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x'])) : get(path, Buffer.from(bytes).toString('latin1').replace(/[#\s]/g, ''))) };
