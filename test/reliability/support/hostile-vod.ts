@@ -7,7 +7,7 @@ import { DEV_ACCOUNT } from '../../../emulator';
 import { mulberry32 as prng } from '../../../emulator/prng';
 import { INHERITED_NAMES } from '../../support/inherited-names';
 
-export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10002, -10003, -10006]);
+export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006]);
 
 export const KINDS = [
   'forged', // signed with a key that is not the account's
@@ -63,9 +63,12 @@ export function hostileGenerator(baseUrl: string, seed: number) {
     const action = pick(ACTIONS);
     const method = rand() < 0.5 ? 'GET' : 'POST';
     const send = (p: Record<string, string>) => (method === 'GET' ? get(path, encodeParams(p)) : post(path, encodeParams(p)));
+    // A data-upload action with its params in the query is answered by the upload host's codes.
+    const upload = method === 'GET' && (action === 'InitUpload' || action === 'FinishUpload');
+    const SIG = upload ? -10002 : 4100;
     switch (kind) {
       case 'forged':
-        return { kind, ...send(signed(method, path, common(action), { key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k' })), expectCode: 4100 };
+        return { kind, ...send(signed(method, path, common(action), { key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k' })), expectCode: SIG };
       case 'tampered': {
         const p = signed(method, path, { ...common('GetTaskInfo'), vodTaskId: 'task-1' });
         return { kind, ...send({ ...p, vodTaskId: 'task-2' }), expectCode: 4100 };
@@ -78,14 +81,15 @@ export function hostileGenerator(baseUrl: string, seed: number) {
       }
       case 'stale': {
         const p = { ...common(action), Timestamp: String(now() + pick([-1, 1]) * (301 + Math.floor(rand() * 1e7))) };
-        return { kind, ...send(signed(method, path, p)), expectCode: 4500 };
+        return { kind, ...send(signed(method, path, p)), expectCode: upload ? -10001 : 4500 };
       }
       case 'wrong-host':
-        return { kind, ...send(signed(method, path, common(action), { host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']) })), expectCode: 4100 };
+        return { kind, ...send(signed(method, path, common(action), { host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']) })), expectCode: SIG };
       case 'missing': {
         const p = common(action);
-        delete p[pick(['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId'])];
-        return { kind, ...send(rand() < 0.5 ? signed(method, path, p) : p), expectCode: 4000 };
+        const left = pick(['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId']);
+        delete p[left];
+        return { kind, ...send(rand() < 0.5 ? signed(method, path, p) : p), expectCode: upload && left !== 'Action' ? -10001 : 4000 };
       }
       case 'duplicated': {
         const q = encodeParams(signed(method, path, common(action)));
