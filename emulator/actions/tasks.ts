@@ -21,7 +21,12 @@ export const getTaskInfo: ActionHandler = (call) => {
     finishTime: task.finishTime,
   };
   // `data` is absent while WAITING; procedures show their sub-tasks while PROCESSING.
-  if (task.data && (task.status === 'FINISH' || task.type === 'procedure')) out.data = render(task.data, call.ctx.baseUrl());
+  if (task.data && (task.status === 'FINISH' || task.type === 'procedure')) {
+    // Live procedure data also had dstUrl, userTaskId and userSubTaskId, strings (tcpicli
+    // vod/GetTaskInfo.go, generated from a live answer); their meaning is not documented, so empty.
+    const live = task.type === 'procedure' ? { dstUrl: '', userTaskId: '', userSubTaskId: '' } : {};
+    out.data = render({ ...live, ...task.data }, call.ctx.baseUrl());
+  }
   return out;
 };
 
