@@ -62,7 +62,11 @@ export interface StartEmulatorOptions {
   callbackRetries?: number;
   callbackRetryDelayMs?: number;
   taskConcurrency?: number;
-  /** Timestamp window for replay protection (default 300 s). */
+  /**
+   * Timestamp window for replay protection (default 7200 s): "Timestamp 与腾讯服务器相差不能超过 2 小时"
+   * in VOD's own copy of the error codes (reference §3.1); the later CAM-era page says 5 minutes
+   * (§3.2, §3.3: the live window is UNCONFIRMED). Set 300 to test the stricter reading.
+   */
   timestampWindowSeconds?: number;
   /** Default: warnings and errors on stderr. false = silent. */
   log?: Logger | false;
@@ -125,7 +129,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     limits: { ...DEFAULT_LIMITS, ...defined(opts.limits ?? {}) },
     allowPrivatePullHosts: opts.allowPrivatePullHosts ?? false,
     defaultDefinitions: opts.defaultDefinitions ?? [10, 20],
-    timestampWindowSeconds: opts.timestampWindowSeconds ?? 300,
+    timestampWindowSeconds: opts.timestampWindowSeconds ?? 7200,
     pullEventHoldMs: opts.pullEventHoldMs ?? 5000,
     eventRedeliveryMs: opts.eventRedeliveryMs ?? 30_000,
     callbackTimeoutMs: opts.callbackTimeoutMs ?? 5000,

@@ -7,9 +7,13 @@ const MAX_LEVELS = 4;
 const DEFAULT_CLASS = { id: 0, name: '其他' };
 
 const pad = (n: number) => String(n).padStart(2, '0');
+/**
+ * "YYYY-MM-DD HH:MM:SS" in Beijing time (UTC+8, no DST), whatever the machine's zone: the service
+ * ran there, and its date strings carry no zone (DescribeClass, DescribeVodInfo, reference §4.2, §4.4).
+ */
 export function dateTime(unix: number): string {
-  const d = new Date(unix * 1000);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const d = new Date((unix + 8 * 3600) * 1000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 type Caller = Pick<ActionCall, 'ctx' | 'account'>;

@@ -35,9 +35,10 @@ export const modifyVodInfo: ActionHandler = (call) => {
 };
 
 export const deleteVodFile: ActionHandler = async (call) => {
+  // Documented as required ("可填0", reference §4.3): parameters are checked before the lookup.
+  call.args.requiredStr('fileId', { max: 64 });
+  call.args.requiredInt('priority', { min: 0, max: 2 });
   const file = fileArg(call);
-  // Documented as required ("可填0"); a missing priority is read as 0.
-  call.args.int('priority', { min: 0, max: 2 });
   const { ctx } = call;
   const { state } = ctx.store;
   delete state.files[file.fileId];

@@ -34,6 +34,8 @@ const STATUSES = ['WAITING', 'PROCESSING', 'FINISH', 'FINISHED'] as const;
 
 export const getTaskList: ActionHandler = (call) => {
   const { args } = call;
+  // Required by the EN (live) doc and tcpicli (reference §4.6).
+  if (!args.has('status')) args.fail('missing parameter status (WAITING, PROCESSING or FINISH)');
   const wanted = args.oneOf('status', STATUSES);
   const status = wanted === 'FINISHED' ? 'FINISH' : wanted;
   const fileId = args.str('fileId', { max: 64 });

@@ -13,7 +13,7 @@ export const KINDS = [
   'forged', // signed with a key that is not the account's
   'tampered', // a parameter changed after signing
   'replayed', // a request sent again, nonce and all
-  'stale', // Timestamp outside ±300 s
+  'stale', // Timestamp outside ±7200 s (the emulator's default window)
   'wrong-host', // signed for another Host than the one it is sent to
   'missing', // a common parameter left out
   'duplicated', // a parameter given twice
@@ -80,7 +80,7 @@ export function hostileGenerator(baseUrl: string, seed: number) {
         return { kind, ...get(path, q), expectCode: 0 };
       }
       case 'stale': {
-        const p = { ...common(action), Timestamp: String(now() + pick([-1, 1]) * (301 + Math.floor(rand() * 1e7))) };
+        const p = { ...common(action), Timestamp: String(now() + pick([-1, 1]) * (7201 + Math.floor(rand() * 1e7))) };
         return { kind, ...send(signed(method, path, p)), expectCode: upload ? -10001 : 4500 };
       }
       case 'wrong-host':
