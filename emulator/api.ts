@@ -114,6 +114,8 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
     return sendJson(res, 503, { code: 6200, message: 'injected fault: service unavailable', codeDesc: 'ServiceUnavailable' });
   }
   if (decision.fault === 'error6000') return fail(6000, 'injected fault: internal error');
+  if (decision.fault === 'limitExceeded') return fail(4400, 'injected fault: quota exceeded', uploadHost ? { canRetry: 1 } : {});
+  if (decision.fault === 'expired') return fail(4200, 'injected fault: request expired');
 
   const abort = new AbortController();
   // Only a client that left before the answer aborts the action; aborting after every normal
@@ -131,6 +133,9 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
       const account = uploadHost ? uploadHostAuth(() => authenticate({ method, host: req.headers.host, path, params, acceptMillis: true }, ctx.accounts, replay)) : authenticate({ method, host: req.headers.host, path, params, acceptMillis: false }, ctx.accounts, replay);
       const handler: ActionHandler | undefined = UPLOAD_ACTIONS.get(action) ?? (route === 'general' ? GENERAL_ACTIONS.get(action) : undefined);
       if (!handler) throw new ApiError(6100, `action ${action} is not supported ${route === 'upload' ? 'on the data-upload API' : 'by this API'}`);
+      const quota = ctx.rateLimits.take(account.secretId, action);
+      // Retrying after the minute slides fixes it: canRetry 1 on the upload host.
+      if (quota !== undefined) throw new ApiError(4400, `${action} is limited to ${quota} calls per minute per SecretId: slow down and retry`, uploadHost ? { canRetry: 1 } : {});
       if (uploadHost && method === 'GET' && action === 'UploadPart') throw new ApiError(-10003, 'UploadPart is POST only: the body is the part');
       const args = uploadHost ? new Args(params, -10003, { canRetry: 0 }) : new Args(params);
       result = await handler({ ctx, account, args, body: body.bytes, signal: abort.signal });

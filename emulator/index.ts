@@ -13,6 +13,7 @@ import { EventBus } from './events/bus';
 import { EventQueue } from './events/queue';
 import { Faults, type FaultOptions } from './faults';
 import { createMediaEngine } from './media';
+import { RateLimiter, type RateLimitOptions } from './rate-limits';
 import { ReplayGuard } from './replay';
 import { createEmulatorServer } from './server';
 import { Stats } from './stats';
@@ -28,6 +29,7 @@ export { DEV_ACCOUNT } from './accounts';
 export { optionsFromEnv } from './env';
 export type { Account, CallbackMode } from './types';
 export type { FaultOptions } from './faults';
+export type { RateLimitOptions } from './rate-limits';
 export type { Limits, Logger } from './context';
 
 export interface StartEmulatorOptions {
@@ -45,6 +47,11 @@ export interface StartEmulatorOptions {
   /** Let MultiPullVodFile reach private addresses (loopback is always allowed). */
   allowPrivatePullHosts?: boolean;
   faults?: FaultOptions;
+  /**
+   * Per-action quotas (4400 past them): on by default at the documented values (100 calls/min,
+   * PullEvent/ConfirmEvent 1000, UploadPart 10000); false = off. Also VOD_EMULATOR_RATE_LIMITS.
+   */
+  rateLimits?: RateLimitOptions;
   mediaConcurrency?: number;
   mediaTaskTimeoutMs?: number;
   ffmpegPath?: string;
@@ -147,7 +154,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   let baseUrl = '';
   const queue = new EventQueue(store, () => settings.eventRedeliveryMs);
   const events = new EventBus(accounts, queue, settings, () => baseUrl, log);
-  const ctx: EmulatorContext = { settings, store, accounts, engine, faults, events, log, baseUrl: () => baseUrl, runner: undefined as never };
+  const rateLimits = new RateLimiter(opts.rateLimits ?? {});
+  const ctx: EmulatorContext = { settings, store, accounts, engine, faults, rateLimits, events, log, baseUrl: () => baseUrl, runner: undefined as never };
   ctx.runner = new TaskRunner(
     () => ctx,
     { procedure: procedureExecutor, transcode: transcodeExecutor, pull: pullExecutor, clip: clipExecutor, concat: concatExecutor, snapshotByTimeOffset: snapshotExecutor, imageSprite: imageSpriteExecutor },

@@ -1,4 +1,5 @@
 // Which actions exist, and on which API (reference §4.0, §1.1).
+import { createVodTags, deleteVodTags, describeVodPlayInfo, getTaskListByFileId, taskStatusStat } from './catalogue';
 import { confirmEvent, pullEvent } from './events';
 import { createClass, deleteClass, describeAllClass, describeClass, modifyClass } from './classes';
 import { deleteVodFile, modifyVodInfo } from './manage';
@@ -25,6 +26,9 @@ export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Objec
   GetVideoInfo: getVideoInfo,
   DescribeVodPlayUrls: describeVodPlayUrls,
   DescribeVodInfo: describeVodInfo,
+  DescribeVodPlayInfo: describeVodPlayInfo,
+  CreateVodTags: createVodTags,
+  DeleteVodTags: deleteVodTags,
   ModifyVodInfo: modifyVodInfo,
   DeleteVodFile: deleteVodFile,
   ConvertVodFile: convertVodFile,
@@ -36,6 +40,8 @@ export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Objec
   GetTaskInfo: getTaskInfo,
   GetTaskList: getTaskList,
   RedoTask: redoTask,
+  TaskStatusStat: taskStatusStat,
+  GetTaskListByFileId: getTaskListByFileId,
   PullEvent: pullEvent,
   ConfirmEvent: confirmEvent,
 }));

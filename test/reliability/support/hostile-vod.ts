@@ -7,7 +7,7 @@ import { DEV_ACCOUNT } from '../../../emulator';
 import { mulberry32 as prng } from '../../../emulator/prng';
 import { INHERITED_NAMES } from '../../support/inherited-names';
 
-export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006]);
+export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4400, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006]);
 
 export const KINDS = [
   'forged', // signed with a key that is not the account's
