@@ -3,6 +3,7 @@ import type { AccountBook } from './accounts';
 import type { EventBus } from './events/bus';
 import type { Faults } from './faults';
 import type { MediaEngine } from './media';
+import type { RateLimiter } from './rate-limits';
 import type { Store } from './store';
 import type { TaskRunner } from './tasks/runner';
 
@@ -46,6 +47,7 @@ export interface EmulatorContext {
   accounts: AccountBook;
   engine: MediaEngine;
   faults: Faults;
+  rateLimits: RateLimiter;
   events: EventBus;
   runner: TaskRunner;
   log: Logger;

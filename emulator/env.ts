@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { accountSchema, callbackModeSchema } from './accounts';
 import { faultOptionsSchema, type FaultOptions } from './faults';
+import { rateLimitOptionsSchema, type RateLimitOptions } from './rate-limits';
 import type { Account, CallbackMode } from './types';
 
 export interface EnvOptions {
@@ -15,6 +16,7 @@ export interface EnvOptions {
   pullEventHoldMs?: number;
   eventRedeliveryMs?: number;
   defaultDefinitions?: number[];
+  rateLimits?: RateLimitOptions;
 }
 
 function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, transform: (raw: string) => unknown = (r) => r): T | undefined {
@@ -49,11 +51,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EnvOptions {
   set('pullEventHoldMs', read(env, 'VOD_EMULATOR_PULL_EVENT_HOLD_MS', z.number().int().min(0).max(60_000), num));
   set('eventRedeliveryMs', read(env, 'VOD_EMULATOR_EVENT_REDELIVERY_MS', z.number().int().min(0), num));
   set('defaultDefinitions', read(env, 'VOD_EMULATOR_DEFINITIONS', z.array(z.number().int().positive()).min(1), (r) => r.split(',').map(Number)));
+  // off, or a JSON object ({"defaultPerMinute":600,"perMinute":{"GetTaskInfo":1200}}).
+  set('rateLimits', read(env, 'VOD_EMULATOR_RATE_LIMITS', rateLimitOptionsSchema, (r) => (r === 'off' || r === '0' || r === 'false' ? false : JSON.parse(r))));
 
   const faults: Record<string, unknown> = read(env, 'VOD_EMULATOR_FAULTS', faultOptionsSchema, json) ?? {};
   const seed = read(env, 'VOD_EMULATOR_FAULT_SEED', z.number().int(), num);
   if (seed !== undefined) faults.seed = seed;
-  for (const [name, key] of [['VOD_EMULATOR_FAULT_6000', 'error6000'], ['VOD_EMULATOR_FAULT_503', 'http503'], ['VOD_EMULATOR_FAULT_DROP', 'drop'], ['VOD_EMULATOR_FAULT_DROP_AFTER', 'dropAfter']] as const) {
+  for (const [name, key] of [['VOD_EMULATOR_FAULT_6000', 'error6000'], ['VOD_EMULATOR_FAULT_503', 'http503'], ['VOD_EMULATOR_FAULT_DROP', 'drop'], ['VOD_EMULATOR_FAULT_DROP_AFTER', 'dropAfter'], ['VOD_EMULATOR_FAULT_4400', 'limitExceeded'], ['VOD_EMULATOR_FAULT_4200', 'expired']] as const) {
     const p = read(env, name, fraction, num);
     if (p !== undefined) faults[key] = p;
   }

@@ -23,6 +23,10 @@ export const faultOptionsSchema = z.object({
   drop: fraction.optional(),
   /** socket.destroy() after the action ran: the effect happened, the answer is lost. */
   dropAfter: fraction.optional(),
+  /** Answer 4400 超过配额 (quota exceeded) without running the action. */
+  limitExceeded: fraction.optional(),
+  /** Answer 4200 请求过期 (request expired), the older tables' stale-request code. */
+  expired: fraction.optional(),
   delay: z.object({ fraction, ms: z.number().int().min(0).max(120_000) }).optional(),
   /** Only these actions are subject to the call faults (default: all). */
   actions: z.array(z.string()).optional(),
@@ -30,13 +34,13 @@ export const faultOptionsSchema = z.object({
 });
 
 export type FaultOptions = z.input<typeof faultOptionsSchema>;
-export type CallFault = 'error6000' | 'http503' | 'drop' | 'dropAfter';
+export type CallFault = 'error6000' | 'limitExceeded' | 'expired' | 'http503' | 'drop' | 'dropAfter';
 
 export class Faults {
   private options: z.output<typeof faultOptionsSchema> = {};
   private random: () => number = Math.random;
   private stepFailures: Array<{ taskType: string; code: number; remaining: number }> = [];
-  readonly injected: Record<CallFault | 'delay' | 'failStep', number> = { error6000: 0, http503: 0, drop: 0, dropAfter: 0, delay: 0, failStep: 0 };
+  readonly injected: Record<CallFault | 'delay' | 'failStep', number> = { error6000: 0, limitExceeded: 0, expired: 0, http503: 0, drop: 0, dropAfter: 0, delay: 0, failStep: 0 };
 
   constructor(options: FaultOptions = {}) {
     this.set(options);
@@ -63,7 +67,7 @@ export class Faults {
       delayMs = o.delay.ms;
       this.injected.delay++;
     }
-    for (const fault of ['error6000', 'http503', 'drop', 'dropAfter'] as const) {
+    for (const fault of ['error6000', 'http503', 'drop', 'dropAfter', 'limitExceeded', 'expired'] as const) {
       const p = o[fault];
       if (p && this.random() < p) {
         this.injected[fault]++;

@@ -13,6 +13,7 @@ import { EventBus } from './events/bus';
 import { EventQueue } from './events/queue';
 import { Faults, type FaultOptions } from './faults';
 import { createMediaEngine } from './media';
+import { RateLimiter, type RateLimitOptions } from './rate-limits';
 import { ReplayGuard } from './replay';
 import { createEmulatorServer } from './server';
 import { Stats } from './stats';
@@ -28,6 +29,7 @@ export { DEV_ACCOUNT } from './accounts';
 export { optionsFromEnv } from './env';
 export type { Account, CallbackMode } from './types';
 export type { FaultOptions } from './faults';
+export type { RateLimitOptions } from './rate-limits';
 export type { Limits, Logger } from './context';
 
 export interface StartEmulatorOptions {
@@ -45,6 +47,11 @@ export interface StartEmulatorOptions {
   /** Let MultiPullVodFile reach private addresses (loopback is always allowed). */
   allowPrivatePullHosts?: boolean;
   faults?: FaultOptions;
+  /**
+   * Per-action quotas (4400 past them): on by default at the documented values (100 calls/min,
+   * PullEvent/ConfirmEvent 1000, UploadPart 10000); false = off. Also VOD_EMULATOR_RATE_LIMITS.
+   */
+  rateLimits?: RateLimitOptions;
   mediaConcurrency?: number;
   mediaTaskTimeoutMs?: number;
   ffmpegPath?: string;
@@ -62,7 +69,11 @@ export interface StartEmulatorOptions {
   callbackRetries?: number;
   callbackRetryDelayMs?: number;
   taskConcurrency?: number;
-  /** Timestamp window for replay protection (default 300 s). */
+  /**
+   * Timestamp window for replay protection (default 7200 s): "Timestamp 与腾讯服务器相差不能超过 2 小时"
+   * in VOD's own copy of the error codes (reference §3.1); the later CAM-era page says 5 minutes
+   * (§3.2, §3.3: the live window is UNCONFIRMED). Set 300 to test the stricter reading.
+   */
   timestampWindowSeconds?: number;
   /** Default: warnings and errors on stderr. false = silent. */
   log?: Logger | false;
@@ -125,7 +136,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     limits: { ...DEFAULT_LIMITS, ...defined(opts.limits ?? {}) },
     allowPrivatePullHosts: opts.allowPrivatePullHosts ?? false,
     defaultDefinitions: opts.defaultDefinitions ?? [10, 20],
-    timestampWindowSeconds: opts.timestampWindowSeconds ?? 300,
+    timestampWindowSeconds: opts.timestampWindowSeconds ?? 7200,
     pullEventHoldMs: opts.pullEventHoldMs ?? 5000,
     eventRedeliveryMs: opts.eventRedeliveryMs ?? 30_000,
     callbackTimeoutMs: opts.callbackTimeoutMs ?? 5000,
@@ -137,13 +148,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const accounts = new AccountBook(opts.accounts ?? [{ ...DEV_ACCOUNT }], { callbackUrl: opts.callbackUrl, callbackMode: opts.callbackMode });
   const faults = new Faults(opts.faults ?? {});
   const replay = new ReplayGuard(settings.timestampWindowSeconds);
-  const known = (a: string) => Object.hasOwn(GENERAL_ACTIONS, a) || Object.hasOwn(UPLOAD_ACTIONS, a) || Object.hasOwn(CLIENT_UPLOAD_ACTIONS, a);
+  const known = (a: string) => GENERAL_ACTIONS.has(a) || UPLOAD_ACTIONS.has(a) || CLIENT_UPLOAD_ACTIONS.has(a);
   const stats = new Stats(known);
   const engine = createMediaEngine({ concurrency: opts.mediaConcurrency ?? 2, taskTimeoutMs: opts.mediaTaskTimeoutMs, ffmpegPath: opts.ffmpegPath, ffprobePath: opts.ffprobePath });
   let baseUrl = '';
   const queue = new EventQueue(store, () => settings.eventRedeliveryMs);
   const events = new EventBus(accounts, queue, settings, () => baseUrl, log);
-  const ctx: EmulatorContext = { settings, store, accounts, engine, faults, events, log, baseUrl: () => baseUrl, runner: undefined as never };
+  const rateLimits = new RateLimiter(opts.rateLimits ?? {});
+  const ctx: EmulatorContext = { settings, store, accounts, engine, faults, rateLimits, events, log, baseUrl: () => baseUrl, runner: undefined as never };
   ctx.runner = new TaskRunner(
     () => ctx,
     { procedure: procedureExecutor, transcode: transcodeExecutor, pull: pullExecutor, clip: clipExecutor, concat: concatExecutor, snapshotByTimeOffset: snapshotExecutor, imageSprite: imageSpriteExecutor },

@@ -17,18 +17,19 @@ export class ApiError extends Error {
   }
 }
 
-const CODE_DESC: Record<number, string> = {
-  0: 'Success',
-  4000: 'InvalidParameter',
-  4100: 'AuthFailure',
-  4104: 'SecretIdNotFound',
-  4400: 'LimitExceeded',
-  4500: 'ReplayAttack',
-  6000: 'InternalError',
-  6100: 'ActionNotSupported',
-};
+const CODE_DESC: ReadonlyMap<number, string> = new Map([
+  [0, 'Success'],
+  [4000, 'InvalidParameter'],
+  [4100, 'AuthFailure'],
+  [4104, 'SecretIdNotFound'],
+  [4200, 'RequestExpired'],
+  [4400, 'LimitExceeded'],
+  [4500, 'ReplayAttack'],
+  [6000, 'InternalError'],
+  [6100, 'ActionNotSupported'],
+]);
 
-export const codeDesc = (code: number): string => CODE_DESC[code] ?? (code < 0 ? 'UploadFailure' : 'FailedOperation');
+export const codeDesc = (code: number): string => CODE_DESC.get(code) ?? (code < 0 ? 'UploadFailure' : 'FailedOperation');
 
 export function envelope(code: number, message: string, body: Record<string, unknown> = {}): Record<string, unknown> {
   return { code, message, codeDesc: codeDesc(code), ...body };
@@ -55,10 +56,9 @@ export function authenticate(input: AuthInput, accounts: AccountBook, replay: Re
   if (params.Region!.length > 64) throw new ApiError(4000, 'Region is too long');
   if (!UINT.test(params.Timestamp!)) throw new ApiError(4000, 'Timestamp must be a UNIX time in seconds (unsigned integer)');
   if (!UINT.test(params.Nonce!)) throw new ApiError(4000, 'Nonce must be an unsigned integer');
-  const method = params.SignatureMethod;
-  if (method !== undefined && method !== 'HmacSHA1' && method !== 'HmacSHA256') {
-    throw new ApiError(4000, 'SignatureMethod must be HmacSHA1 or HmacSHA256');
-  }
+  // "只有指定此参数为HmacSHA256时，才使用HmacSHA256算法验证签名，其他情况均使用HmacSHA1验证签名"
+  // (reference §1.2): any other SignatureMethod, even a misspelling, is verified as HmacSHA1.
+  if ((params.SignatureMethod ?? '').length > 64) throw new ApiError(4000, 'SignatureMethod is too long');
   if (!input.host) throw new ApiError(4000, 'the Host header is required: the signature covers it');
   const account = accounts.get(params.SecretId!);
   if (!account) throw new ApiError(4100, 'Authentication failed. SecretId does not exist');

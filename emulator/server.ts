@@ -17,7 +17,7 @@ export function createEmulatorServer(ctx: EmulatorContext, replay: ReplayGuard, 
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const rawQuery = q < 0 ? '' : raw.slice(q + 1);
-    if (Object.hasOwn(API_PATHS, path)) return handleApi(ctx, replay, stats, req, res, path, rawQuery);
+    if (API_PATHS.has(path)) return handleApi(ctx, replay, stats, req, res, path, rawQuery);
     if (path.startsWith('/vod')) return serveMedia(ctx, req, res, path);
     req.resume();
     if (path === '/' || path === '/health') {

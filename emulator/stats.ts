@@ -2,8 +2,8 @@
 export class Stats {
   requests = 0;
   dropped = 0;
-  readonly codes: Record<string, number> = {};
-  readonly actions: Record<string, number> = {};
+  readonly codes: Record<string, number> = Object.create(null);
+  readonly actions: Record<string, number> = Object.create(null);
 
   constructor(private readonly known: (action: string) => boolean) {}
 

@@ -24,16 +24,26 @@ export interface EventState {
   events: QueuedEvent[];
 }
 
+// Every collection is keyed by ids that arrive in requests (fileId, vodTaskId, …): null-prototype
+// objects, so `fileId=constructor` or `vodTaskId=__proto__` finds nothing instead of a member.
+const table = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
+const COLLECTIONS = ['files', 'deleted', 'tasks', 'classes', 'uploads', 'oneTime'] as const;
+
 const emptyState = (): EmulatorState => ({
   version: 1,
-  files: {},
-  deleted: {},
-  tasks: {},
-  classes: {},
-  uploads: {},
-  oneTime: {},
+  files: table(),
+  deleted: table(),
+  tasks: table(),
+  classes: table(),
+  uploads: table(),
+  oneTime: table(),
   seq: { classId: 0 },
 });
+
+function withTables(state: EmulatorState): EmulatorState {
+  for (const name of COLLECTIONS) (state as unknown as Record<string, unknown>)[name] = table(state[name] as Record<string, unknown>);
+  return state;
+}
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -87,7 +97,7 @@ export class Store {
     mkdirSync(this.uploadRoot, { recursive: true });
     this.stateFile = join(dataDir, 'state.json');
     this.eventsFile = join(dataDir, 'events.json');
-    this.state = readJson(this.stateFile, emptyState, ['files', 'deleted', 'tasks', 'classes', 'uploads', 'oneTime', 'seq']);
+    this.state = withTables(readJson(this.stateFile, emptyState, ['files', 'deleted', 'tasks', 'classes', 'uploads', 'oneTime', 'seq']));
     this.events = readJson(this.eventsFile, (): EventState => ({ version: 1, events: [] }), ['events']);
   }
 

@@ -47,13 +47,14 @@ const COMMON_PARAMS = new Set(['Action', 'Region', 'Timestamp', 'Nonce', 'Secret
 class UsageError extends Error {}
 
 function parsePairs(pairs: readonly string[]): Record<string, string> {
-  const params: Record<string, string> = {};
+  // Null prototype: `constructor=1` is a parameter like any other, not "given twice".
+  const params: Record<string, string> = Object.create(null);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`expected name=value, got ${JSON.stringify(pair)}`);
     const name = pair.slice(0, eq);
     if (COMMON_PARAMS.has(name)) throw new UsageError(`${name} is set by vodflow api itself (see --region, --signature-method)`);
-    if (name in params) throw new UsageError(`${name} given twice`);
+    if (Object.hasOwn(params, name)) throw new UsageError(`${name} given twice`);
     params[name] = pair.slice(eq + 1);
   }
   return params;

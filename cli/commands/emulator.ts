@@ -17,6 +17,16 @@ function parsePort(raw: string): number {
   return port;
 }
 
+/** Why the emulator could not start, in words that say what to change. */
+export function startFailure(err: unknown, options: Pick<EmulatorCommandOptions, 'port' | 'host'>): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = `${options.host}:${options.port}`;
+  if (e?.code === 'EADDRINUSE') return `port ${options.port} is already in use on ${options.host}; choose another with --port (0 = any free port)`;
+  if (e?.code === 'EACCES') return `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port`;
+  if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'ENOTFOUND') return `cannot bind ${options.host}: not an address of this machine (--host)`;
+  return (e?.message ?? String(err)).split('\n')[0]!;
+}
+
 export function banner(emulator: RunningEmulator): string {
   const lines = [`vodflow emulator listening on ${emulator.url}`, `  general API:     ${emulator.endpoint}`, `  data upload API: ${emulator.uploadEndpoint} (and ${emulator.url}/v3/index.php)`, `  data dir:        ${emulator.dataDir}`];
   for (const a of emulator.accounts) {
@@ -64,6 +74,12 @@ export function register(program: Command): void {
     .option('--data <dir>', 'state and media directory (survives restarts)', '.vodflow/emulator')
     .option('--quiet', 'only warnings and errors on stderr')
     .action(async (options: EmulatorCommandOptions) => {
-      await runEmulator(options);
+      try {
+        await runEmulator(options);
+      } catch (err) {
+        // A bad or taken port is the user's to fix: one line, no stack.
+        process.stderr.write(`vodflow emulator: ${startFailure(err, options)}\n`);
+        process.exitCode = 1;
+      }
     });
 }

@@ -19,12 +19,18 @@ export class Args {
     throw new ApiError(this.errorCode, message, this.extra);
   }
 
+  /** Own parameters only: a name like `constructor` is never read off a prototype. */
+  private value(name: string): string | undefined {
+    return Object.hasOwn(this.params, name) ? this.params[name] : undefined;
+  }
+
   has(name: string): boolean {
-    return this.params[name] !== undefined && this.params[name] !== '';
+    const v = this.value(name);
+    return v !== undefined && v !== '';
   }
 
   str(name: string, opts: { max?: number } = {}): string | undefined {
-    const v = this.params[name];
+    const v = this.value(name);
     if (v === undefined) return undefined;
     if (v.length > (opts.max ?? 1024)) this.fail(`${name} is longer than ${opts.max ?? 1024} characters`);
     return v;
@@ -37,7 +43,7 @@ export class Args {
   }
 
   int(name: string, opts: { min?: number; max?: number } = {}): number | undefined {
-    const v = this.params[name];
+    const v = this.value(name);
     if (v === undefined || v === '') return undefined;
     if (!INT.test(v)) this.fail(`${name} must be an integer`);
     const n = Number(v);
@@ -58,7 +64,7 @@ export class Args {
   }
 
   oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
-    const v = this.params[name];
+    const v = this.value(name);
     if (v === undefined || v === '') return undefined;
     if (!(values as readonly string[]).includes(v)) this.fail(`${name} must be one of ${values.join(', ')}`);
     return v as T;
@@ -90,7 +96,7 @@ export class Args {
   /** Nested view, e.g. `pullset.0.url` → tree.pullset[0].url. */
   nested(name: string): Unflattened | undefined {
     this.tree ??= unflattenParams(this.params);
-    return this.tree[name];
+    return Object.hasOwn(this.tree, name) ? this.tree[name] : undefined;
   }
 
   /** `name.N.field` groups as plain records, ordered by N. */
@@ -101,7 +107,7 @@ export class Args {
     if (node.length > max) this.fail(`${name} has more than ${max} items`);
     return node.map((item, i) => {
       if (typeof item !== 'object' || Array.isArray(item)) this.fail(`${name}.${i} must have fields (${name}.${i}.<field>)`);
-      const rec: Record<string, string> = {};
+      const rec: Record<string, string> = Object.create(null);
       for (const [k, v] of Object.entries(item)) if (typeof v === 'string') rec[k] = v;
       return rec;
     });

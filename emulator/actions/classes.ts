@@ -7,9 +7,28 @@ const MAX_LEVELS = 4;
 const DEFAULT_CLASS = { id: 0, name: '其他' };
 
 const pad = (n: number) => String(n).padStart(2, '0');
+/**
+ * "YYYY-MM-DD HH:MM:SS" in Beijing time (UTC+8, no DST), whatever the machine's zone: the service
+ * ran there, and its date strings carry no zone (DescribeClass, DescribeVodInfo, reference §4.2, §4.4).
+ */
 export function dateTime(unix: number): string {
-  const d = new Date(unix * 1000);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return formatBeijing(unix);
+}
+
+const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/;
+
+/** The reverse of dateTime: "Y-m-d[ H:i[:s]]" read as Beijing time; undefined if not a date. */
+export function parseBeijing(text: string): number | undefined {
+  const m = DATE_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1);
+  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) / 1000 - 8 * 3600;
+  return Number.isFinite(t) && Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && Number(d) <= 31 ? t : undefined;
+}
+
+function formatBeijing(unix: number): string {
+  const d = new Date((unix + 8 * 3600) * 1000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 type Caller = Pick<ActionCall, 'ctx' | 'account'>;

@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../context';
 import type { FlatParams } from '../../lib/vod/params';
 import { urlOf } from '../tasks/common';
 import type { Account, NotifyMode } from '../types';
-import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
+import { finishedBefore, finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
 import { parseProcedure, ProcedureError } from '../uploads/procedure-string';
 import { render } from '../urls';
 import { Args } from './args';
@@ -115,13 +115,14 @@ export async function uploadPartEx(call: ClientUploadCall): Promise<ActionResult
 
 export async function finishUploadEx(call: ClientUploadCall): Promise<ActionResult> {
   const { account, args } = authorise(call, false);
-  const session = sessionOf(call.ctx, account.appId, fileShaArg(args));
+  const fileSha = fileShaArg(args);
+  const known = finishedBefore(call.ctx, account.appId, fileSha);
+  if (known) return { canRetry: 0, ...known };
+  const session = sessionOf(call.ctx, account.appId, fileSha);
   const { file } = await finishSession(call.ctx, session);
   return { canRetry: 0, fileId: file.fileId, url: render(urlOf(file, file.sourceName), call.ctx.baseUrl()) };
 }
 
-export const CLIENT_UPLOAD_ACTIONS: Record<string, (call: ClientUploadCall) => ActionResult | Promise<ActionResult>> = {
-  InitUploadEx: initUploadEx,
-  UploadPartEx: uploadPartEx,
-  FinishUploadEx: finishUploadEx,
-};
+export const CLIENT_UPLOAD_ACTIONS: ReadonlyMap<string, (call: ClientUploadCall) => ActionResult | Promise<ActionResult>> = new Map(
+  Object.entries({ InitUploadEx: initUploadEx, UploadPartEx: uploadPartEx, FinishUploadEx: finishUploadEx }),
+);

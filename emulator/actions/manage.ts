@@ -2,14 +2,14 @@
 import { rmSync } from 'node:fs';
 import { ApiError } from '../protocol';
 import { fileDir } from '../urls';
-import { classExists } from './classes';
+import { classExists, parseBeijing } from './classes';
 import { fileArg } from './files';
 import type { ActionHandler } from './types';
 
 function parseExpire(v: string): number {
-  const t = Date.parse(v.replace(' ', 'T'));
-  if (Number.isNaN(t)) throw new ApiError(4000, 'expireTime must be "Y-m-d H:i:s", e.g. 2017-10-01 00:00:00');
-  return Math.floor(t / 1000);
+  const t = parseBeijing(v); // Beijing time, as the service read it
+  if (t === undefined) throw new ApiError(4000, 'expireTime must be "Y-m-d H:i:s", e.g. 2017-10-01 00:00:00');
+  return t;
 }
 
 export const modifyVodInfo: ActionHandler = (call) => {
@@ -35,9 +35,10 @@ export const modifyVodInfo: ActionHandler = (call) => {
 };
 
 export const deleteVodFile: ActionHandler = async (call) => {
+  // Documented as required ("可填0", reference §4.3): parameters are checked before the lookup.
+  call.args.requiredStr('fileId', { max: 64 });
+  call.args.requiredInt('priority', { min: 0, max: 2 });
   const file = fileArg(call);
-  // Documented as required ("可填0"); a missing priority is read as 0.
-  call.args.int('priority', { min: 0, max: 2 });
   const { ctx } = call;
   const { state } = ctx.store;
   delete state.files[file.fileId];

@@ -2,7 +2,7 @@
 import { ApiError } from '../protocol';
 import { coverUrlOf, metaDataOf, playSetOf, urlOf } from '../tasks/common';
 import { render } from '../urls';
-import { classNameOf, dateTime } from './classes';
+import { classNameOf, dateTime, parseBeijing } from './classes';
 import { fileArg, fileById } from './files';
 import type { ActionHandler } from './types';
 
@@ -71,16 +71,16 @@ const vodStatus = (s: string) => (s === 'normal' ? 2 : -1);
 
 function parseDate(v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback;
-  const t = Date.parse(v.replace(' ', 'T'));
-  if (Number.isNaN(t)) throw new ApiError(4000, `${v} is not a date (YYYY-MM-DD HH:MM:SS)`);
-  return Math.floor(t / 1000);
+  const t = parseBeijing(v); // Beijing time, as the service read it
+  if (t === undefined) throw new ApiError(4000, `${v} is not a date (YYYY-MM-DD HH:MM:SS)`);
+  return t;
 }
 
 export const describeVodInfo: ActionHandler = (call) => {
   const { args } = call;
   const ids = args.list('fileIds', 100);
   const from = parseDate(args.str('from', { max: 32 }), 0);
-  const to = parseDate(args.str('to', { max: 32 }), Date.parse('2038-01-01T00:00:00') / 1000);
+  const to = parseDate(args.str('to', { max: 32 }), parseBeijing('2038-01-01 00:00:00')!);
   const classId = args.int('classId');
   const status = args.int('status');
   const desc = (args.int('orderby', { min: 0, max: 1 }) ?? 1) === 1;

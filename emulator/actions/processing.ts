@@ -39,6 +39,7 @@ export function procedureFromArgs(args: Args): ProcedureInput {
   if (definitions.length) {
     checkTranscodeDefinitions(definitions);
     p.transcode = { definitions: [...new Set(definitions)], watermark: args.int('transcode.watermark', { min: 0, max: 1 }) ?? 0 };
+    if (args.flag('transcode.hlsMasterPlaylist')) p.transcode.hlsMasterPlaylist = true;
   }
   const sample = template(SAMPLE_SNAPSHOT_DEFINITIONS, 'sampleSnapshot', args.int('sampleSnapshot.definition', { min: 1 }));
   if (sample !== undefined) p.sampleSnapshot = { definition: sample };

@@ -21,7 +21,12 @@ export const getTaskInfo: ActionHandler = (call) => {
     finishTime: task.finishTime,
   };
   // `data` is absent while WAITING; procedures show their sub-tasks while PROCESSING.
-  if (task.data && (task.status === 'FINISH' || task.type === 'procedure')) out.data = render(task.data, call.ctx.baseUrl());
+  if (task.data && (task.status === 'FINISH' || task.type === 'procedure')) {
+    // Live procedure data also had dstUrl, userTaskId and userSubTaskId, strings (tcpicli
+    // vod/GetTaskInfo.go, generated from a live answer); their meaning is not documented, so empty.
+    const live = task.type === 'procedure' ? { dstUrl: '', userTaskId: '', userSubTaskId: '' } : {};
+    out.data = render({ ...live, ...task.data }, call.ctx.baseUrl());
+  }
   return out;
 };
 
@@ -29,6 +34,8 @@ const STATUSES = ['WAITING', 'PROCESSING', 'FINISH', 'FINISHED'] as const;
 
 export const getTaskList: ActionHandler = (call) => {
   const { args } = call;
+  // Required by the EN (live) doc and tcpicli (reference §4.6).
+  if (!args.has('status')) args.fail('missing parameter status (WAITING, PROCESSING or FINISH)');
   const wanted = args.oneOf('status', STATUSES);
   const status = wanted === 'FINISHED' ? 'FINISH' : wanted;
   const fileId = args.str('fileId', { max: 64 });

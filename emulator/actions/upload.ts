@@ -1,7 +1,7 @@
 // Server upload on the data-upload API (reference §4.1.2): InitUpload, UploadPart (body = chunk),
 // FinishUpload. Parameter problems answer -10003, body problems -10006, each with canRetry.
 import { ApiError } from '../protocol';
-import { finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
+import { finishedBefore, finishSession, initSession, PROTOCOL_ERROR, sessionOf, uploadError, writePartAsync } from '../uploads/session';
 import { render } from '../urls';
 import { urlOf } from '../tasks/common';
 import { classExists } from './classes';
@@ -68,7 +68,10 @@ export const uploadPart: ActionHandler = async (call) => {
 
 export const finishUpload: ActionHandler = async (call) => {
   const { args, ctx, account } = call;
-  const session = sessionOf(ctx, account.appId, fileShaArg(args));
+  const fileSha = fileShaArg(args);
+  const known = finishedBefore(ctx, account.appId, fileSha);
+  if (known) return withCanRetry(known);
+  const session = sessionOf(ctx, account.appId, fileSha);
   if (session.sourceType !== 'ServerUpload') throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use FinishUploadEx');
   const { file } = await finishSession(ctx, session);
   return withCanRetry({ fileId: file.fileId, url: render(urlOf(file, file.sourceName), ctx.baseUrl()) });

@@ -32,19 +32,27 @@ export const sourcePath = (ctx: EmulatorContext, file: VodFile): string => join(
 
 export const urlOf = (file: Pick<VodFile, 'appId' | 'fileId'>, name: string): string => storedUrl(file.appId, file.fileId, name);
 
-/** GetVideoInfo/ProcedureStateChanged `metaData`. */
+/**
+ * Every number in a live `metaData` is an integer: tcpicli's vod/GetVideoInfo.go, generated from
+ * live responses in 2017-12, types duration, fps, bitrate, size, height, width and samplingRate
+ * `int64` (reference §0, §4.2), so a 2.5025 s, 29.97 fps clip is `duration: 3, fps: 30`. Whether the
+ * service rounded or truncated is not recorded (UNCONFIRMED): rounding, as basicInfo.duration does.
+ */
+const int = (n: number | undefined): number => (typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : 0);
+
+/** GetVideoInfo/ProcedureStateChanged `metaData` (and a Transcode sub-task's output). */
 export function metaDataOf(info: MediaInfo | undefined): Record<string, unknown> | undefined {
   if (!info) return undefined;
   return {
-    size: info.size,
+    size: int(info.size),
     container: info.container,
-    bitrate: info.bitrate,
-    height: info.height,
-    width: info.width,
+    bitrate: int(info.bitrate),
+    height: int(info.height),
+    width: int(info.width),
     md5: info.md5,
-    duration: info.duration,
-    videoStreamList: info.videoStreamList.map((s) => ({ bitrate: s.bitrate, height: s.height, width: s.width, codec: s.codec, fps: s.fps })),
-    audioStreamList: info.audioStreamList.map((s) => ({ bitrate: s.bitrate, samplingRate: s.samplingRate, codec: s.codec })),
+    duration: int(info.duration),
+    videoStreamList: info.videoStreamList.map((s) => ({ bitrate: int(s.bitrate), height: int(s.height), width: int(s.width), codec: s.codec, fps: int(s.fps) })),
+    audioStreamList: info.audioStreamList.map((s) => ({ bitrate: int(s.bitrate), samplingRate: int(s.samplingRate), codec: s.codec })),
   };
 }
 
@@ -53,9 +61,9 @@ export function playSetOf(file: VodFile): Array<Record<string, unknown>> {
   const item = (definition: number, name: string, info: MediaInfo | undefined) => ({
     url: urlOf(file, name),
     definition,
-    vbitrate: info?.videoStreamList[0]?.bitrate ?? info?.bitrate ?? 0,
-    vheight: info?.height ?? 0,
-    vwidth: info?.width ?? 0,
+    vbitrate: int(info?.videoStreamList[0]?.bitrate ?? info?.bitrate),
+    vheight: int(info?.height),
+    vwidth: int(info?.width),
   });
   const transcodes = Object.values(file.transcodes).sort((a, b) => a.definition - b.definition);
   return [item(0, file.sourceName, file.metaData), ...transcodes.map((t) => item(t.definition, t.name, t.info))];

@@ -5,6 +5,7 @@ import { SAMPLE_SNAPSHOT_DEFINITIONS, type OutputFile } from '../media';
 import type { ProcedureInput, VodFile } from '../types';
 import { checkAborted, dirOf, metaDataOf, readyFile, sourcePath, urlOf } from './common';
 import { failureOf, TaskFailure } from './failure';
+import { writeMasterPlaylist } from './master-playlist';
 import type { TaskExecutor, TaskRun } from './runner';
 
 interface SubTask {
@@ -38,7 +39,7 @@ async function runSubTask(run: TaskRun, file: VodFile, src: string, sub: SubTask
       const out = await engine.transcode(src, definition, dir, { signal: run.signal });
       checkAborted(run);
       file.transcodes[String(definition)] = { definition, name: out.main.name, names: names(out.files), info: out };
-      return { url: urlOf(file, out.main.name), size: out.size, container: out.container, bitrate: out.bitrate, height: out.height, width: out.width, md5: out.md5, duration: out.duration, videoStreamList: out.videoStreamList, audioStreamList: out.audioStreamList };
+      return { url: urlOf(file, out.main.name), ...metaDataOf(out) };
     }
     case 'SampleSnapshot': {
       const files = await engine.sampleSnapshot(src, definition, dir, { signal: run.signal });
@@ -129,6 +130,8 @@ export const procedureExecutor: TaskExecutor = {
       run.save();
       if (run.task.notifyMode === 'Change' && sub !== subs.at(-1)) emit(run, data);
     }
+    const { transcode } = input(run);
+    if (transcode?.hlsMasterPlaylist && writeMasterPlaylist(file, dirOf(run.ctx, file), transcode.definitions)) run.save();
     finish(run, data, subs);
   },
   fail(run, code, message) {

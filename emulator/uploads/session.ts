@@ -129,6 +129,17 @@ export function initSession(ctx: EmulatorContext, fields: Omit<UploadSession, 'k
   return { code: 0 };
 }
 
+/**
+ * FinishUpload's answer when no session is open: a file this account already has (InitUpload
+ * answered code 2, and the official SDKs then call FinishUpload — vod-node-v4 lib/VodUploadApi.js
+ * `rspBody['code'] == 2` → `FinishUpload(fileSha, …)`) finishes with its fileId and url.
+ */
+export function finishedBefore(ctx: EmulatorContext, appId: number, fileSha: string): { fileId: string; url: unknown } | undefined {
+  if (Object.hasOwn(ctx.store.state.uploads, sessionKey(appId, fileSha))) return undefined;
+  const done = existingFile(ctx, appId, fileSha);
+  return done && { fileId: done.fileId, url: render(urlOf(done, done.sourceName), ctx.baseUrl()) };
+}
+
 export function sessionOf(ctx: EmulatorContext, appId: number, fileSha: string): UploadSession {
   const s = ctx.store.state.uploads[sessionKey(appId, fileSha)];
   if (!s) throw uploadError(PROTOCOL_ERROR, `no upload in progress for fileSha ${fileSha}: call InitUpload first`);

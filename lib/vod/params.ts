@@ -20,7 +20,8 @@ export interface FlattenOptions {
 /** Flatten nested params to `a.0`, `a.b.c`; null/undefined are dropped, booleans become 1/0. */
 export function flattenParams(input: Record<string, ParamValue>, options: FlattenOptions = {}): FlatParams {
   const indexBase = options.indexBase ?? 0;
-  const out: FlatParams = {};
+  // Null prototype: a parameter named `__proto__` is sent, not swallowed as a prototype swap.
+  const out: FlatParams = Object.create(null);
   const walk = (prefix: string, value: ParamValue): void => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
@@ -67,12 +68,13 @@ export function unflattenParams(flat: FlatParams): { [key: string]: Unflattened 
         .sort((a, b) => a - b)
         .map((k) => build(node.children.get(String(k))!));
     }
-    const obj: { [key: string]: Unflattened } = {};
+    // Names come from requests: no prototype, so `__proto__.x` is a key, not a prototype swap.
+    const obj: { [key: string]: Unflattened } = Object.create(null);
     if (node.leaf !== undefined) obj[''] = node.leaf;
     for (const key of keys) obj[key] = build(node.children.get(key)!);
     return obj;
   };
-  const top: { [key: string]: Unflattened } = {};
+  const top: { [key: string]: Unflattened } = Object.create(null);
   for (const [key, child] of root.children) top[key] = build(child);
   return top;
 }

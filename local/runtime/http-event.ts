@@ -51,7 +51,7 @@ export class RouteTable<T> {
       if (!compiled.regex) return { route, target: compiled.target, pathParameters: {} };
       const m = compiled.regex.exec(path === '' ? '/' : path);
       if (!m) continue;
-      const pathParameters: Record<string, string> = {};
+      const pathParameters: Record<string, string> = Object.create(null);
       compiled.names.forEach((name, i) => {
         pathParameters[name] = safeDecode(m[i + 1]!);
       });
@@ -75,7 +75,9 @@ export interface RequestFacts {
 export function buildHttpEvent(request: RequestFacts, match: RouteMatch<unknown>, accountId: string): APIGatewayProxyEventV2 {
   const url = new URL(request.rawUrl, 'http://local');
   const rawQueryString = request.rawUrl.includes('?') ? request.rawUrl.slice(request.rawUrl.indexOf('?') + 1) : '';
-  const headers: Record<string, string> = {};
+  // Header and query names are the caller's: null-prototype maps, so `?constructor=x` is a plain
+  // parameter and never meets Object.prototype (a handler once got a function's source text).
+  const headers: Record<string, string> = Object.create(null);
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -86,8 +88,8 @@ export function buildHttpEvent(request: RequestFacts, match: RouteMatch<unknown>
     }
     headers[lower] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const query: Record<string, string> = Object.create(null);
+  for (const [name, value] of url.searchParams) query[name] = Object.hasOwn(query, name) ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
   const isText = request.body.length === 0 || TEXT_TYPES.test(contentType);
   const now = new Date();
@@ -122,7 +124,9 @@ export function buildHttpEvent(request: RequestFacts, match: RouteMatch<unknown>
   if (Object.keys(query).length) event.queryStringParameters = query;
   if (Object.keys(match.pathParameters).length) event.pathParameters = match.pathParameters;
   if (request.body.length) event.body = isText ? request.body.toString('utf8') : request.body.toString('base64');
-  return event;
+  // Lambda hands the function a JSON-parsed event: ordinary objects whose caller-chosen keys
+  // (`constructor`, `__proto__`) are own properties holding the caller's strings.
+  return JSON.parse(JSON.stringify(event)) as APIGatewayProxyEventV2;
 }
 
 export interface HttpResponse {

@@ -46,10 +46,15 @@ export async function waitTask(endpoint: string, vodTaskId: string, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await api(endpoint, 'GetTaskInfo', { vodTaskId });
+    // Past GetTaskInfo's 100 calls/min quota, back off as a real client must.
+    if (info.code === 4400 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
     if (info.code !== 0) throw new Error(`GetTaskInfo ${vodTaskId}: ${info.code} ${info.message}`);
     if (info.status === 'FINISH') return info;
     if (Date.now() > deadline) throw new Error(`task ${vodTaskId} still ${info.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

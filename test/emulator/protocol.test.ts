@@ -1,6 +1,6 @@
 // The request rules of the seed (reference §1–§3) as the emulator enforces them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign, signRequest, encodeParams } from '../../lib/vod/signer';
+import { encodeParams, hmacBase64, sign, signRequest, stringToSign } from '../../lib/vod/signer';
 import { DEV_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
 import { api, type Json } from './helpers';
 
@@ -54,7 +54,7 @@ describe('emulator protocol', () => {
   });
 
   it('refuses stale timestamps and replayed nonces with 4500', async () => {
-    const stale = await api(emu.endpoint, 'DescribeClass', {}, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const stale = await api(emu.endpoint, 'DescribeClass', {}, { timestamp: Math.floor(Date.now() / 1000) - 7201 });
     expect(stale.code).toBe(4500);
     const params = signed({ Action: 'DescribeClass' });
     expect((await raw(`${emu.endpoint}?${encodeParams(params)}`)).body.code).toBe(0);
@@ -66,14 +66,26 @@ describe('emulator protocol', () => {
     expect((await api(`${emu.url}/v3/index.php`, 'DescribeClass')).code).toBe(6100);
   });
 
-  it('refuses malformed input with 4000: duplicates, bad escapes, invalid UTF-8, SignatureMethod', async () => {
+  it('refuses malformed input with 4000: duplicates, bad escapes, invalid UTF-8', async () => {
     const base = encodeParams(signed({ Action: 'DescribeClass' }));
     for (const q of [`${base}&Action=DescribeClass`, `${base}&x=%ZZ`, `${base}&x=%FF%FE`, `${base}&x=%`]) {
       const { status, body } = await raw(`${emu.endpoint}?${q}`);
       expect([status, body.code]).toEqual([200, 4000]);
     }
-    const badMethod = await raw(`${emu.endpoint}?${encodeParams(signed({ Action: 'DescribeClass', SignatureMethod: 'MD5' }))}`);
-    expect(badMethod.body).toMatchObject({ code: 4000, message: expect.stringContaining('SignatureMethod') });
+  });
+
+  it('verifies any SignatureMethod other than HmacSHA256 as HmacSHA1, as documented', async () => {
+    // signed() signs with the rule of lib/vod/signer: HmacSHA1 unless the params say HmacSHA256.
+    for (const spelling of ['MD5', 'hmacsha256', 'HmacSHA1', 'HMAC-SHA256', '']) {
+      const { body } = await raw(`${emu.endpoint}?${encodeParams(signed({ Action: 'DescribeClass', SignatureMethod: spelling }))}`);
+      expect(body.code, spelling).toBe(0);
+    }
+    // The same misspelling signed with SHA-256 does not pass: it really is checked as HmacSHA1.
+    const host = new URL(emu.url).host;
+    const all = { Action: 'DescribeClass', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: '77', SecretId: DEV_ACCOUNT.secretId, SignatureMethod: 'hmacsha256' };
+    const sha256 = hmacBase64(stringToSign('GET', host, '/v2/index.php', all), DEV_ACCOUNT.secretKey, 'HmacSHA256');
+    const { body } = await raw(`${emu.endpoint}?${encodeParams({ ...all, Signature: sha256 })}`);
+    expect(body.code).toBe(4100);
   });
 
   it('POST reads the form body only and ignores the query', async () => {

@@ -87,12 +87,15 @@ describe(`crash: SIGKILL mid-batch of ${CLIPS} clips, restart on the same data (
       // VOD work per job: tasks the emulator ran (its state survived the kill too).
       const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: child.info.endpoints.emulator! + '/v2/index.php' });
       const tasks: Array<{ vodTaskId: string; type: string }> = [];
-      let next = '';
-      do {
-        const page = (await vod.call('GetTaskList', { maxCount: 100, ...(next ? { next } : {}) })).body as { data: { next: string; taskList: Array<{ vodTaskId: string; type: string }> } };
-        tasks.push(...page.data.taskList);
-        next = page.data.next;
-      } while (next);
+      // GetTaskList requires a status (the live EN doc): list each one.
+      for (const status of ['WAITING', 'PROCESSING', 'FINISH']) {
+        let next = '';
+        do {
+          const page = (await vod.call('GetTaskList', { status, maxCount: 100, ...(next ? { next } : {}) })).body as { data: { next: string; taskList: Array<{ vodTaskId: string; type: string }> } };
+          tasks.push(...page.data.taskList);
+          next = page.data.next;
+        } while (next);
+      }
       const procedures = tasks.filter((t) => t.type === 'procedure').length;
       const pulls = tasks.filter((t) => t.type === 'pull').length;
       const restartS = (Date.now() - killedAt) / 1000;

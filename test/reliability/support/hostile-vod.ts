@@ -5,14 +5,15 @@
 import { encodeParams, sign } from '../../../lib/vod/signer';
 import { DEV_ACCOUNT } from '../../../emulator';
 import { mulberry32 as prng } from '../../../emulator/prng';
+import { INHERITED_NAMES } from '../../support/inherited-names';
 
-export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10002, -10003, -10006]);
+export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4400, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006]);
 
 export const KINDS = [
   'forged', // signed with a key that is not the account's
   'tampered', // a parameter changed after signing
   'replayed', // a request sent again, nonce and all
-  'stale', // Timestamp outside ±300 s
+  'stale', // Timestamp outside ±7200 s (the emulator's default window)
   'wrong-host', // signed for another Host than the one it is sent to
   'missing', // a common parameter left out
   'duplicated', // a parameter given twice
@@ -21,6 +22,7 @@ export const KINDS = [
   'traversal', // ../ in ids and names
   'ssrf', // pull URLs: other schemes, private and reserved addresses
   'garbage', // random bytes, wrong content types
+  'inherited', // constructor, toString, __proto__, … as Action, id or parameter name, on both hosts
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -61,9 +63,12 @@ export function hostileGenerator(baseUrl: string, seed: number) {
     const action = pick(ACTIONS);
     const method = rand() < 0.5 ? 'GET' : 'POST';
     const send = (p: Record<string, string>) => (method === 'GET' ? get(path, encodeParams(p)) : post(path, encodeParams(p)));
+    // A data-upload action with its params in the query is answered by the upload host's codes.
+    const upload = method === 'GET' && (action === 'InitUpload' || action === 'FinishUpload');
+    const SIG = upload ? -10002 : 4100;
     switch (kind) {
       case 'forged':
-        return { kind, ...send(signed(method, path, common(action), { key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k' })), expectCode: 4100 };
+        return { kind, ...send(signed(method, path, common(action), { key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k' })), expectCode: SIG };
       case 'tampered': {
         const p = signed(method, path, { ...common('GetTaskInfo'), vodTaskId: 'task-1' });
         return { kind, ...send({ ...p, vodTaskId: 'task-2' }), expectCode: 4100 };
@@ -75,15 +80,16 @@ export function hostileGenerator(baseUrl: string, seed: number) {
         return { kind, ...get(path, q), expectCode: 0 };
       }
       case 'stale': {
-        const p = { ...common(action), Timestamp: String(now() + pick([-1, 1]) * (301 + Math.floor(rand() * 1e7))) };
-        return { kind, ...send(signed(method, path, p)), expectCode: 4500 };
+        const p = { ...common(action), Timestamp: String(now() + pick([-1, 1]) * (7201 + Math.floor(rand() * 1e7))) };
+        return { kind, ...send(signed(method, path, p)), expectCode: upload ? -10001 : 4500 };
       }
       case 'wrong-host':
-        return { kind, ...send(signed(method, path, common(action), { host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']) })), expectCode: 4100 };
+        return { kind, ...send(signed(method, path, common(action), { host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']) })), expectCode: SIG };
       case 'missing': {
         const p = common(action);
-        delete p[pick(['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId'])];
-        return { kind, ...send(rand() < 0.5 ? signed(method, path, p) : p), expectCode: 4000 };
+        const left = pick(['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId']);
+        delete p[left];
+        return { kind, ...send(rand() < 0.5 ? signed(method, path, p) : p), expectCode: upload && left !== 'Action' ? -10001 : 4000 };
       }
       case 'duplicated': {
         const q = encodeParams(signed(method, path, common(action)));
@@ -108,6 +114,20 @@ export function hostileGenerator(baseUrl: string, seed: number) {
       }
       case 'ssrf':
         return { kind, ...send(signed(method, path, { ...common('MultiPullVodFile'), 'pullset.0.url': pick(SSRF), 'pullset.0.fileName': pick(['a.mp4', ...TRAVERSAL]) })), expectCode: 4000 };
+      case 'inherited': {
+        const name = pick(INHERITED_NAMES);
+        const where = pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']);
+        const sendTo = (p: Record<string, string>) => (method === 'GET' ? get(where, encodeParams(p)) : post(where, encodeParams(p)));
+        const which = Math.floor(rand() * 5);
+        // Signed: the name reaches the dispatch table and the lookups, past authentication.
+        if (which === 0) return { kind, ...sendTo(signed(method, where, common(name))), expectCode: 6100 };
+        // Unsigned: refused before anything is looked up by it.
+        if (which === 1) return { kind, ...sendTo(common(name)), expectCode: 4000 };
+        if (which === 2) return { kind, ...sendTo({ ...common('DescribeClass'), [name]: '1' }), expectCode: 4000 };
+        if (which === 3) return { kind, ...send(signed(method, path, { ...common('GetTaskInfo'), vodTaskId: name })), expectCode: 70014 };
+        const q = encodeParams(signed('POST', '/v3/index.php', { ...common('FinishUpload'), fileSha: name }));
+        return { kind, url: `${baseUrl}/v3/index.php?${q}`, init: { method: 'POST', body: new Uint8Array(1) }, expectCode: -10003 };
+      }
       case 'garbage': {
         const bytes = Uint8Array.from({ length: Math.floor(rand() * 4096) }, () => Math.floor(rand() * 256));
         return { kind, ...(rand() < 0.5 ? post(pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']), bytes, pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x'])) : get(path, Buffer.from(bytes).toString('latin1').replace(/[#\s]/g, ''))) };

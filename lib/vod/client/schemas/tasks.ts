@@ -10,12 +10,13 @@ import {
   transcodeCompleteData,
 } from './events';
 
-const TYPE_ALIASES: Record<string, string> = { clipvideo: 'clip' };
+// A Map: the type comes from the wire, and `constructor` must stay a string, not Object.
+const TYPE_ALIASES: ReadonlyMap<string, string> = new Map([['clipvideo', 'clip']]);
 
 export const normaliseTaskType = (v: unknown): unknown => {
   if (typeof v !== 'string') return v;
   const lower = v.toLowerCase();
-  return TYPE_ALIASES[lower] ?? lower;
+  return TYPE_ALIASES.get(lower) ?? lower;
 };
 
 const taskType = z.preprocess(normaliseTaskType, z.string());
