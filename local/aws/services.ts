@@ -51,7 +51,7 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
   // fauxqs's catch-all (S3 bodies as a Buffer) inherits its 11 MiB server limit; the same parser
   // again with S3's limit. SQS and SNS keep their own parsers (and validate sizes themselves).
   app.removeContentTypeParser('*');
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: S3_MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: S3_MAX_BODY_BYTES }, (_request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body));
   // SQS is durable once it answers: a change reaches the data dir before the response does (a
   // SendMessage acknowledged, then the process killed, must not lose the message). SQS speaks the
   // JSON protocol (POST with X-Amz-Target); S3 routes write their headers themselves, so object
