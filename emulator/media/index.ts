@@ -89,7 +89,7 @@ export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
 
   return {
     probeSource: (file, o) => task('probe-source', o?.signal, async (s) => describe(ctx, file, await inspectSource(ctx, file, 'any', s))),
-    probeConcatInput: (file, o) => task('probe-concat-input', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
+    probeConcatInput: (file, o) => task('probe-concat-inputs', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
     transcode: (src, definition, outDir, o) => task('transcode', o?.signal, (s) => transcode(ctx, src, definition, outDir, s, o)),
     snapshotByTimeOffset: (src, offsets, definition, outDir, o) => task('snapshot', o?.signal, (s) => snapshotByTimeOffset(ctx, src, offsets, definition, outDir, s)),
     sampleSnapshot: (src, definition, outDir, o) => task('snapshot', o?.signal, (s) => sampleSnapshot(ctx, src, definition, outDir, s)),

@@ -39,10 +39,10 @@ const durationSlack = (expected: number): number => Math.max(0.5, expected * 0.0
 
 async function verify(ctx: MediaContext, main: string, plan: RenditionPlan, signal: AbortSignal): Promise<void> {
   const info = await probe(ctx, main, 'probe-before-verify', signal);
-  const decode = await ctx.exec('ffmpeg', [...FFMPEG_HEAD, '-i', main, '-f', 'null', '-'], 'verify', signal);
-  checkRun('verify', decode, decodersOf(info));
+  const decode = await ctx.exec('ffmpeg', [...FFMPEG_HEAD, '-i', main, '-f', 'null', '-'], 'verify-output', signal);
+  checkRun('verify-output', decode, decodersOf(info));
   const fail = (suffix: Suffix, detail: string): never => {
-    throw new MediaFailure(codeOf('verify', suffix), 'verify', detail);
+    throw new MediaFailure(codeOf('verify-output', suffix), 'verify-output', detail);
   };
   if (plan.expect.video && !info.streams.some(isVideo)) fail(SUFFIX.sizeUnknown, 'the output has no video stream');
   if (plan.expect.audio && !info.streams.some(isAudio)) fail(SUFFIX.channelsUnknown, 'the output has no audio stream');
