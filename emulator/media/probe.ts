@@ -126,7 +126,10 @@ export function mediaInfoOf(p: ProbeResult, file: { size: number; md5: string })
   const first = videos[0] ? displaySize(videos[0]) : { width: 0, height: 0 };
   const duration = durationOf(p);
   const bitrate = p.format?.format_name === 'hls' || !p.format?.bit_rate ? (duration > 0 ? Math.round((file.size * 8) / duration) : 0) : intOr0(p.format.bit_rate);
-  const videoStreamList: StreamInfo[] = videos.map((s) => ({ codec: s.codec_name ?? 'unknown', ...displaySize(s), bitrate: intOr0(s.bit_rate), fps: fpsOf(s) }));
+  // Matroska/WebM and HLS carry no per-stream rate: a lone video stream gets the file's rate less its audio.
+  const audioRate = audios.reduce((n, s) => n + intOr0(s.bit_rate), 0);
+  const videoRate = (s: ProbeStream): number => intOr0(s.bit_rate) || (videos.length === 1 ? Math.max(0, bitrate - audioRate) : 0);
+  const videoStreamList: StreamInfo[] = videos.map((s) => ({ codec: s.codec_name ?? 'unknown', ...displaySize(s), bitrate: videoRate(s), fps: fpsOf(s) }));
   const audioStreamList: StreamInfo[] = audios.map((s) => ({
     codec: s.codec_name ?? 'unknown',
     bitrate: intOr0(s.bit_rate),

@@ -53,7 +53,7 @@ export function playSetOf(file: VodFile): Array<Record<string, unknown>> {
   const item = (definition: number, name: string, info: MediaInfo | undefined) => ({
     url: urlOf(file, name),
     definition,
-    vbitrate: info?.videoStreamList[0]?.bitrate ?? info?.bitrate ?? 0,
+    vbitrate: info?.videoStreamList[0]?.bitrate || info?.bitrate || 0, // HLS, Matroska: no per-stream rate, the file's
     vheight: info?.height ?? 0,
     vwidth: info?.width ?? 0,
   });
