@@ -80,6 +80,8 @@ export interface StderrRule {
   /** Also a failure when the tool exited 0 (metadata and seek problems are; others only fail a nonzero exit). */
   evenOnSuccess: boolean;
   evidence: string;
+  /** Decides wherever it appears in stderr, before earlier lines: the demuxer's verdict on a packet outranks a parser's complaint about that packet. */
+  decisive?: boolean;
 }
 
 const reason = (text: string): RegExp => new RegExp(`Could not find codec parameters for stream \\d+ \\(.*\\): ${text}\\s*$`);
@@ -104,7 +106,7 @@ export const STDERR_RULES: readonly StderrRule[] = [
   { suffix: 29, match: /Error while decoding stream|error while decoding/, evenOnSuccess: false, evidence: 'bytes flipped inside mdat (h264)' },
   { suffix: 29, match: /Invalid NAL unit size|Error splitting the input into NAL units/, evenOnSuccess: false, evidence: 'h264 data cut' },
   { suffix: 1, match: 'moov atom not found', evenOnSuccess: false, evidence: 'garbage, empty, text, mp4 cut in half (moov at the end)' },
-  { suffix: 1, match: 'corrupt input packet', evenOnSuccess: false, evidence: 'faststart mp4 cut inside mdat (-xerror)' },
+  { suffix: 1, match: 'corrupt input packet', evenOnSuccess: false, evidence: 'faststart mp4 cut inside mdat (-xerror; ffmpeg 5 prints the h264 parser\'s "Invalid NAL unit size" first)', decisive: true },
   { suffix: 1, match: 'Invalid data found when processing input', evenOnSuccess: false, evidence: 'any unreadable input' },
   { suffix: 1, match: 'error reading header', evenOnSuccess: false, evidence: 'mp4 cut inside ftyp' },
   { suffix: 1, match: 'EBML header parsing failed', evenOnSuccess: false, evidence: 'Matroska cut inside its header' },
@@ -151,7 +153,13 @@ const prefixOf = (line: string): string | undefined => /^\[([\w,.-]+) @ 0x[0-9a-
 /** The suffix the first telling stderr line maps to, or undefined when nothing in stderr is a failure. */
 export function classifyStderr(stderr: string, opts: ClassifyOptions): StderrVerdict | undefined {
   const decoders = new Set(opts.decoders ?? []);
-  for (const raw of stderr.split(/\r?\n/)) {
+  const lines = stderr.split(/\r?\n/);
+  for (const rule of STDERR_RULES) {
+    if (!rule.decisive || (opts.exitedOk && !rule.evenOnSuccess)) continue;
+    const line = lines.map((l) => l.trim()).find((l) => (typeof rule.match === 'string' ? l.includes(rule.match) : rule.match.test(l)));
+    if (line) return { suffix: rule.suffix, line };
+  }
+  for (const raw of lines) {
     const line = raw.trim();
     if (!line || BENIGN_STDERR.some((b) => b.test(line))) continue;
     const stream = streamOfLine(line);
@@ -189,7 +197,7 @@ export class MediaSystemError extends Error {
   override readonly name = 'MediaSystemError';
   readonly code = SYSTEM_FAILURE_CODE;
   constructor(
-    readonly kind: 'timeout' | 'aborted' | 'closed' | 'spawn' | 'crash' | 'io',
+    readonly kind: 'timeout' | 'aborted' | 'closed' | 'spawn' | 'crash' | 'io' | 'tools',
     readonly step: string,
     message: string,
   ) {
