@@ -2,6 +2,7 @@
 // whole local stack (serverless.yml's functions, SQS + S3, DynamoDB, the VOD emulator) on
 // 127.0.0.1 until Ctrl-C. Prints its endpoints and local credentials, and writes DIR/dev.json so
 // `vodflow jobs` finds it; the file is removed on shutdown.
+import { mediaToolsLine } from '../process/tools';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -144,6 +145,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     throw new DevError(`cannot write ${statePath}: ${(error as Error).message}`);
   }
   io.out(devBanner(state, statePath));
+  io.out(`${mediaToolsLine()}\n`);
 
   let closing: Promise<void> | undefined;
   return {

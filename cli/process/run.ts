@@ -10,6 +10,7 @@ import { createDisplay, type FileState } from './display';
 import { fetchJob, fetchSubTasks, watchEvents } from './follow';
 import { copyOutputs, outputFolderNames, type CopiedFile } from './outputs';
 import { summarize } from './summary';
+import { mediaToolsLine } from './tools';
 import { createUpload, putFile } from './upload';
 
 export interface ProcessOptions {
@@ -64,6 +65,7 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
+  if (options.verbose) note(`vodflow:${mediaToolsLine().trimStart().replace(/^media tools\s+/, ' media tools: ')}`);
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
   const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });
   const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
