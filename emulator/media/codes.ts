@@ -159,6 +159,15 @@ export function classifyStderr(stderr: string, opts: ClassifyOptions): StderrVer
     const line = lines.map((l) => l.trim()).find((l) => (typeof rule.match === 'string' ? l.includes(rule.match) : rule.match.test(l)));
     if (line) return { suffix: rule.suffix, line };
   }
+  const verdict = firstVerdict(lines, opts);
+  // A container guessed "with low score" from damaged bytes (a zeroed mp4 header read as MPEG-PS):
+  // whatever the demuxer then misses is a consequence; the file itself is damaged (01).
+  const guessed = verdict && verdict.suffix !== SUFFIX.corrupt && lines.map((l) => l.trim()).find((l) => /detected only with low score of \d+, misdetection possible/.test(l));
+  return guessed ? { suffix: SUFFIX.corrupt, line: guessed } : verdict;
+}
+
+function firstVerdict(lines: string[], opts: ClassifyOptions): StderrVerdict | undefined {
+  const decoders = new Set(opts.decoders ?? []);
   for (const raw of lines) {
     const line = raw.trim();
     if (!line || BENIGN_STDERR.some((b) => b.test(line))) continue;
