@@ -3,6 +3,7 @@ import { benchColdStart } from './coldstart';
 import { benchEmulator } from './emulator';
 import type { Section } from './measure';
 import { benchPipeline } from './pipeline';
+import { benchProcess } from './process';
 import { benchSigner } from './signer';
 import { benchThroughput } from './throughput';
 import { benchUpload } from './upload';
@@ -15,6 +16,7 @@ export const SECTIONS = {
   throughput: benchThroughput,
   webhook: benchWebhook,
   upload: benchUpload,
+  process: benchProcess,
   coldstart: benchColdStart,
 } satisfies Record<string, (quick: boolean) => Promise<Section>>;
 

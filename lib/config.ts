@@ -67,7 +67,7 @@ const schema = z.object({
   UPLOAD_MODE: z.enum(['pull', 'push']).default('pull'),
   // VOD may queue a pull for a while; the presigned GET must outlive that (S3 caps it at 7 days).
   PULL_URL_TTL_S: int(300, 604_800).default(43_200),
-  VIDEO_EXTENSIONS: strList().default(['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mxf', '3gp']),
+  VIDEO_EXTENSIONS: strList().default(['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'mxf', '3gp']),
   MAX_SOURCE_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
 
   POLL_BASE_DELAY_S: int(0, 900).default(5),

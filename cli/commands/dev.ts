@@ -2,6 +2,7 @@
 // whole local stack (serverless.yml's functions, SQS + S3, DynamoDB, the VOD emulator) on
 // 127.0.0.1 until Ctrl-C. Prints its endpoints and local credentials, and writes DIR/dev.json so
 // `vodflow jobs` finds it; the file is removed on shutdown.
+import { mediaToolsLine } from '../process/tools';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -148,6 +149,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     throw new DevError(`cannot write ${statePath}: ${(error as Error).message}`);
   }
   io.out(devBanner(state, statePath));
+  io.out(`${mediaToolsLine()}\n`);
   // The key rides in the fragment: it never reaches a server log, and the page keeps it per tab.
   if (stack.consoleUrl) io.out(`\nConsole: open ${stack.consoleUrl}#key=${encodeURIComponent(stack.secrets.apiKey)}\n`);
 

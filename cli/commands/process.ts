@@ -61,7 +61,9 @@ Exit status: 0 when every file is ready, 1 when any failed.`,
     .action(async (inputs: string[], flags: Flags) => {
       let sampleDir: string | undefined;
       try {
-        const files = await expandInputs(inputs);
+        const { files, skipped } = await expandInputs(inputs);
+        // Always said (even with --quiet or --json): a file left out must never vanish unexplained.
+        for (const s of skipped) process.stderr.write(`vodflow: skipped ${s.path}: ${s.reason}\n`);
         if (flags.sample) {
           sampleDir = await mkdtemp(join(tmpdir(), 'vodflow-sample-'));
           files.unshift(await writeSample(join(sampleDir, 'vodflow-sample.mp4'), { seconds: 4, size: '640x360' }));

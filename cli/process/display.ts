@@ -46,8 +46,8 @@ export function createDisplay(stream: NodeJS.WriteStream, enabled: boolean) {
     }
     for (const state of states) {
       const line = describeState(state);
-      // Upload percentages would flood a log; report phases only.
-      const key = state.phase === 'uploading' ? `${state.path} uploading` : line;
+      // Every percent would flood a log: a line at each quarter of an upload, otherwise per phase.
+      const key = state.phase === 'uploading' ? `${state.path} uploading ${Math.floor((state.uploadPercent ?? 0) / 25)}` : line;
       if (printed.get(state) !== key) {
         printed.set(state, key);
         stream.write(`${line}\n`);

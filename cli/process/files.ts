@@ -1,25 +1,44 @@
 // Which files a `vodflow process` run covers: paths as given, folders expanded to their videos.
+// A folder entry that is not taken is reported with its reason, never dropped silently.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 
-/** The pipeline's default video extensions (lib/config.ts VIDEO_EXTENSIONS). */
-export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mxf', '3gp'];
+/** The pipeline's default video extensions (lib/config.ts VIDEO_EXTENSIONS); .mts is AVCHD camcorder MPEG-TS, like .m2ts. */
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'mxf', '3gp'];
 
 export const isVideoName = (name: string): boolean => VIDEO_EXTENSIONS.includes(extname(name).slice(1).toLowerCase());
 
-export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+export interface SkippedInput {
+  path: string;
+  reason: string;
+}
+
+export interface ExpandedInputs {
+  files: string[];
+  skipped: SkippedInput[];
+}
+
+export async function expandInputs(inputs: readonly string[]): Promise<ExpandedInputs> {
   const files: string[] = [];
+  const skipped: SkippedInput[] = [];
   for (const input of inputs) {
     const path = resolve(input);
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new Error(`${input}: no such file or folder`);
-    if (info.isDirectory()) {
-      const names = (await readdir(path)).filter(isVideoName).sort();
-      if (!names.length) throw new Error(`${input}: no video files in this folder (${VIDEO_EXTENSIONS.join(', ')})`);
-      files.push(...names.map((name) => join(path, name)));
-    } else {
+    if (!info.isDirectory()) {
       files.push(path);
+      continue;
     }
+    const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    const videos: string[] = [];
+    for (const entry of entries) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) skipped.push({ path: full, reason: 'a folder (folders are not searched recursively)' });
+      else if (!isVideoName(entry.name)) skipped.push({ path: full, reason: `not a video extension (${VIDEO_EXTENSIONS.join(', ')})` });
+      else videos.push(full);
+    }
+    if (!videos.length) throw new Error(`${input}: no video files in this folder (${VIDEO_EXTENSIONS.join(', ')})`);
+    files.push(...videos);
   }
-  return [...new Set(files)];
+  return { files: [...new Set(files)], skipped };
 }

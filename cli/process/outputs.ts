@@ -1,7 +1,11 @@
 // Copies a ready video's outputs (each definition, HLS segments included, cover, snapshots) to a
 // local folder, so the results outlive the in-process stack.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { VideoReadyEvent } from '../../lib/events/contracts';
 
 export interface CopiedFile {
@@ -10,13 +14,27 @@ export interface CopiedFile {
   bytes: number;
 }
 
+/** Streamed to disk: an original of several GB never sits in memory. */
 async function download(url: string, dir: string): Promise<CopiedFile> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered HTTP ${response.status}`);
-  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok || !response.body) throw new Error(`GET ${url} answered HTTP ${response.status}`);
   const path = join(dir, basename(new URL(url).pathname));
-  await writeFile(path, body);
-  return { url, path, bytes: body.length };
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(path));
+  return { url, path, bytes: (await stat(path)).size };
+}
+
+/**
+ * One output folder name per input file. The name without its extension, unless two inputs of
+ * the run share it (holiday.mp4 and holiday.webm): those keep the extension, so neither
+ * overwrites the other. `#`, `?` and `%` become `_`: in a path they break URL-based players
+ * (ffmpeg reads "a#b/f0.m3u8" as a fragment).
+ */
+export function outputFolderNames(paths: readonly string[]): Map<string, string> {
+  const stem = (p: string) => basename(p, extname(p));
+  const counts = new Map<string, number>();
+  for (const p of paths) counts.set(stem(p).toLowerCase(), (counts.get(stem(p).toLowerCase()) ?? 0) + 1);
+  const safe = (name: string) => name.replace(/[#?%]/g, '_') || '_';
+  return new Map(paths.map((p) => [p, safe((counts.get(stem(p).toLowerCase()) ?? 0) > 1 ? basename(p) : stem(p))]));
 }
 
 /** A playlist's segment (and sub-playlist) URLs, resolved against the playlist's URL. */

@@ -8,8 +8,9 @@ import { startLocalStack, type LocalStack } from '../../local';
 import { createVodClient } from '../../lib/vod/client';
 import { createDisplay, type FileState } from './display';
 import { fetchJob, fetchSubTasks, watchEvents } from './follow';
-import { copyOutputs, type CopiedFile } from './outputs';
+import { copyOutputs, outputFolderNames, type CopiedFile } from './outputs';
 import { summarize } from './summary';
+import { mediaToolsLine } from './tools';
 import { createUpload, putFile } from './upload';
 
 export interface ProcessOptions {
@@ -64,19 +65,22 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
+  if (options.verbose) note(`vodflow:${mediaToolsLine().trimStart().replace(/^media tools\s+/, ' media tools: ')}`);
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
   const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });
   const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
   const display = createDisplay(err, !options.quiet);
   const target = { httpApi: stack.endpoints.httpApi, apiKey: stack.secrets.apiKey };
 
+  const folders = outputFolderNames(options.files.map((f) => resolve(f)));
   const follow = async (path: string, state: FileState): Promise<FileResult> => {
     const started = Date.now();
     try {
       const upload = await createUpload(target, path);
       display.update(state, { phase: 'uploading', uploadPercent: 0 });
       await putFile(upload.url, upload.headers, path, (sent) => {
-        state.uploadPercent = Math.floor((sent / Math.max(1, upload.size)) * 100);
+        const percent = Math.floor((sent / Math.max(1, upload.size)) * 100);
+        if (percent !== state.uploadPercent) display.update(state, { uploadPercent: percent });
       });
       display.update(state, { phase: 'queued', uploadPercent: 100 });
       const terminal = events.next(upload.jobId);
@@ -95,7 +99,7 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
       if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
       display.update(state, event.type === 'vodflow.video.ready' ? { phase: 'ready', progress: 100 } : { phase: 'failed', detail: `VOD code ${event.data.error.code}` });
       let copied: Map<string, CopiedFile[]> | undefined;
-      const outDir = options.outDir && join(options.outDir, basename(path, extname(path)));
+      const outDir = options.outDir && join(options.outDir, folders.get(path) ?? basename(path, extname(path)));
       if (outDir && event.type === 'vodflow.video.ready') copied = await copyOutputs(event, outDir);
       if (options.json) out.write(`${JSON.stringify(event)}\n`);
       else out.write(`${summarize({ path, event, seconds: (Date.now() - started) / 1000, copied, outDir })}\n\n`);
@@ -103,7 +107,9 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
     } catch (error) {
       const message = (error as Error).message;
       display.update(state, { phase: 'failed', detail: message });
+      // One clear line for a file that got no event: on stdout, or on stderr with --json (stdout is CloudEvents only).
       if (!options.json) out.write(`✘ ${basename(path)}: ${message}\n\n`);
+      else err.write(`✘ ${basename(path)}: ${message}\n`);
       return { path, error: message };
     }
   };

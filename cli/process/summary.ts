@@ -1,5 +1,5 @@
 // The human summary of one file: what was made and where, or what is wrong and what to do.
-import { basename, relative } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import type { DownstreamEvent } from '../../lib/events/contracts';
 import type { CopiedFile } from './outputs';
 
@@ -25,7 +25,9 @@ export function summarize({ path, event, seconds, copied, outDir }: SummaryInput
       const bytes = files.reduce((n, f) => n + f.bytes, 0);
       const size = item.width && item.height ? `${item.width}x${item.height}` : '';
       const rate = item.bitrate ? `${Math.round(item.bitrate / 1000)} kbps` : '';
-      const kind = item.url.endsWith('.m3u8') ? 'HLS' : 'MP4';
+      // The container as its file says (an original can be MOV, MKV, WMV…), HLS for a playlist.
+      const ext = extname(new URL(item.url).pathname).slice(1).toLowerCase();
+      const kind = ext === 'm3u8' ? 'HLS' : ext.toUpperCase() || '?';
       lines.push(`  ${String(item.definition).padEnd(5)} ${kind.padEnd(4)} ${size.padEnd(10)} ${rate.padEnd(10)} ${bytes ? kb(bytes).padEnd(8) : ''} ${item.url}`);
     }
     if (d.coverUrl) lines.push(`  cover      ${d.coverUrl}`);

@@ -1,5 +1,7 @@
 // The user's side of an upload: POST /uploads for a presigned URL and the jobId, then a PUT of
-// the bytes, streamed with progress.
+// the bytes, streamed from disk with progress (memory stays bounded whatever the size). The API
+// hands out one presigned PUT (S3 takes up to 5 GiB in one PUT, UPLOAD_MAX_BYTES' default), not
+// multipart part URLs, so that is the client path a user of the API has, and the one used here.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -14,7 +16,7 @@ const createdSchema = z.object({
 const CONTENT_TYPES: Record<string, string> = {
   mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', mkv: 'video/x-matroska', webm: 'video/webm',
   avi: 'video/x-msvideo', flv: 'video/x-flv', wmv: 'video/x-ms-wmv', mpg: 'video/mpeg', mpeg: 'video/mpeg',
-  ts: 'video/mp2t', m2ts: 'video/mp2t', mxf: 'video/mxf', '3gp': 'video/3gpp',
+  ts: 'video/mp2t', m2ts: 'video/mp2t', mts: 'video/mp2t', mxf: 'video/mxf', '3gp': 'video/3gpp',
 };
 
 export interface UploadTarget {
@@ -26,6 +28,8 @@ export interface UploadTarget {
 export async function createUpload(target: UploadTarget, path: string): Promise<{ jobId: string; url: string; headers: Record<string, string>; size: number }> {
   const { size } = await stat(path);
   const filename = basename(path);
+  // S3 would store it, but no video is 0 bytes long (VOD calls it damaged, -43001): say so here.
+  if (size === 0) throw new Error('the file is empty (0 bytes): not uploaded, there is no video in it');
   const contentType = CONTENT_TYPES[extname(filename).slice(1).toLowerCase()] ?? 'video/mp4';
   const response = await fetch(`${target.httpApi}/uploads`, {
     method: 'POST',

@@ -7,61 +7,68 @@
 // matches a rule decides, because ffmpeg's first complaint is the cause and later lines are
 // consequences (with -xerror ffmpeg stops at the first error anyway).
 
-/** Where in the processing a failure happened; each step has its seed range. */
-export const STEP_BASE = {
-  'probe-source': -43000, // 查询，查询命令执行
-  'probe-concat-input': -43100, // 查询，查询待拼接文件的命令执行
-  snapshot: -44000, // 截图，截图命令执行
-  'snapshot-info': -44100, // 截图，获取截图信息命令执行 (probing the produced image)
-  transcode: -45000, // 音视频转码，转码命令执行
-  'probe-before-verify': -45100, // 校验转码后文件前获取文件信息 (probing the produced output)
-  'probe-before-upload': -45200, // 上传文件前获取文件信息 (probing the published output)
-  verify: -49100, // 校验转码后文件 (decoding the output, duration and stream checks)
-} as const;
+import { INFERRED_PROCESSING, PROCESSING_RANGES, PROCESSING_SUFFIXES, SOURCE_REQUIREMENTS, type Step as VodStep } from '../../lib/vod/errors';
 
-export type ToolStep = keyof typeof STEP_BASE;
+/** The seed's command steps (lib/vod/errors PROCESSING_RANGES), spelled as vodflow's table spells them. */
+export type ToolStep = Exclude<VodStep, 'check-source' | 'check-concat-inputs'>;
 /** 'source' = the -47xxx source requirements checked on a successful probe. */
 export type Step = ToolStep | 'source';
 
+/** Where in the processing a failure happened; each step has its seed range (-43000, -43100, …). */
+export const STEP_BASE: Readonly<Record<ToolStep, number>> = Object.fromEntries(PROCESSING_RANGES.map((r) => [r.step, -r.base])) as Record<ToolStep, number>;
+
+const suffixOf = (cause: string): number => {
+  const found = PROCESSING_SUFFIXES.find((s) => s.cause === cause);
+  if (!found) throw new Error(`lib/vod/errors has no processing suffix for ${cause}`);
+  return found.suffix;
+};
+
+/** The suffixes by what ffmpeg reported (lib/vod/errors PROCESSING_SUFFIXES). */
 export const SUFFIX = {
-  corrupt: 1, // 解码失败，ffmpeg 通知文件已损坏
-  decodeFailed: 29, // 解码失败，ffmpeg 解码失败
-  codecUnknown: 89,
-  audioFrameSizeUnknown: 90,
-  sampleFormatUnknown: 91,
-  sampleRateUnknown: 92,
-  channelsUnknown: 93,
-  noDecodableDtsFrames: 94,
-  sizeUnknown: 95,
-  pixelFormatUnknown: 96,
-  rvNoFrameNoSar: 97,
-  endOfFile: 98,
-  seekOutsideFile: 99,
+  corrupt: suffixOf('corrupt-file'), // 解码失败，ffmpeg 通知文件已损坏
+  decodeFailed: suffixOf('decode-failed'), // 解码失败，ffmpeg 解码失败
+  codecUnknown: suffixOf('missing-codec'),
+  audioFrameSizeUnknown: suffixOf('missing-audio-frame-size'),
+  sampleFormatUnknown: suffixOf('missing-audio-sample-format'),
+  sampleRateUnknown: suffixOf('missing-audio-sample-rate'),
+  channelsUnknown: suffixOf('missing-audio-channels'),
+  noDecodableDtsFrames: suffixOf('no-decodable-dts-frames'),
+  sizeUnknown: suffixOf('missing-video-size'),
+  pixelFormatUnknown: suffixOf('missing-pixel-format'),
+  rvNoFrameNoSar: suffixOf('rv-no-frame-no-sar'),
+  endOfFile: suffixOf('end-of-file'),
+  seekOutsideFile: suffixOf('seek-outside-file-size'),
 } as const;
 
-export type Suffix = (typeof SUFFIX)[keyof typeof SUFFIX];
+export type Suffix = number;
 
-/** -47xxx: the probe worked but the source does not meet the requirements. */
+const requirement = (cause: string): number => {
+  const found = SOURCE_REQUIREMENTS.find((r) => r.cause === cause);
+  if (!found) throw new Error(`lib/vod/errors has no source requirement ${cause}`);
+  return found.code;
+};
+
+/** -47xxx: the probe worked but the source does not meet the requirements (lib/vod/errors SOURCE_REQUIREMENTS). */
 export const SOURCE_CODE = {
-  notJson: -47100, // ffprobe's output is not the JSON we asked for
-  missingGeometry: -47101, // a video stream without width, height or pix_fmt
-  unknownCodec: -47102, // an audio/video stream without a known codec name
-  badDuration: -47104, // duration < 0.01 s or > 604800 s (also: a clip range shorter than 0.01 s)
-  zeroDuration: -47200, // no duration, or 0
-  concatTooMany: -47300, // more inputs, or more bytes, than the concat limits
-  concatResolution: -47301, // concat inputs differ in (displayed) resolution
-  concatProbe: -47302, // a concat input is missing or has no video stream to read the resolution from
-  noStreams: -47400, // neither audio nor video
-  noAudio: -47401, // audio task, source without audio
-  noVideo: -47402, // video task (transcode to a video definition, snapshots, sprites), source without video
-  badGeometry: -47403, // width/height out of range, rotation not a multiple of 90°, bad display aspect ratio
+  notJson: requirement('source-info-not-json'), // ffprobe's output is not the JSON we asked for
+  missingGeometry: requirement('missing-size-or-pixel-format'), // a video stream without width, height or pix_fmt
+  unknownCodec: requirement('unknown-codec'), // an audio/video stream without a known codec name
+  badDuration: requirement('invalid-duration'), // duration < 0.01 s or > 604800 s (also: a clip range shorter than 0.01 s)
+  zeroDuration: requirement('zero-duration'), // no duration, or 0
+  concatTooMany: requirement('concat-limit-exceeded'), // more inputs, or more bytes, than the concat limits
+  concatResolution: requirement('concat-resolution-mismatch'), // concat inputs differ in (displayed) resolution
+  concatProbe: requirement('concat-source-info-failed'), // a concat input is missing or has no video stream to read the resolution from
+  noStreams: requirement('no-audio-or-video'), // neither audio nor video
+  noAudio: requirement('no-audio-for-audio-task'), // audio task, source without audio
+  noVideo: requirement('no-video-for-video-task'), // video task (transcode to a video definition, snapshots, sprites), source without video
+  badGeometry: requirement('invalid-video-geometry'), // width/height out of range, rotation not a multiple of 90°, bad display aspect ratio
 } as const;
 
 /**
  * Per-item status of CreateSnapshotByTimeOffset for an offset at or past the probed duration: the
  * only place the docs show -46204 is exactly that item (`{"status": -46204, "timeOffset": 1000000}`).
  */
-export const SNAPSHOT_OFFSET_BEYOND_DURATION = -46204;
+export const SNAPSHOT_OFFSET_BEYOND_DURATION = INFERRED_PROCESSING.find((e) => e.cause === 'time-offset-out-of-range')?.code ?? -46204;
 
 /** A failure that is not the media's fault (timeout, abort, crash of the tool): "30010 系统失败或未知". */
 export const SYSTEM_FAILURE_CODE = 30010;
@@ -73,6 +80,8 @@ export interface StderrRule {
   /** Also a failure when the tool exited 0 (metadata and seek problems are; others only fail a nonzero exit). */
   evenOnSuccess: boolean;
   evidence: string;
+  /** Decides wherever it appears in stderr, before earlier lines: the demuxer's verdict on a packet outranks a parser's complaint about that packet. */
+  decisive?: boolean;
 }
 
 const reason = (text: string): RegExp => new RegExp(`Could not find codec parameters for stream \\d+ \\(.*\\): ${text}\\s*$`);
@@ -97,7 +106,7 @@ export const STDERR_RULES: readonly StderrRule[] = [
   { suffix: 29, match: /Error while decoding stream|error while decoding/, evenOnSuccess: false, evidence: 'bytes flipped inside mdat (h264)' },
   { suffix: 29, match: /Invalid NAL unit size|Error splitting the input into NAL units/, evenOnSuccess: false, evidence: 'h264 data cut' },
   { suffix: 1, match: 'moov atom not found', evenOnSuccess: false, evidence: 'garbage, empty, text, mp4 cut in half (moov at the end)' },
-  { suffix: 1, match: 'corrupt input packet', evenOnSuccess: false, evidence: 'faststart mp4 cut inside mdat (-xerror)' },
+  { suffix: 1, match: 'corrupt input packet', evenOnSuccess: false, evidence: 'faststart mp4 cut inside mdat (-xerror; ffmpeg 5 prints the h264 parser\'s "Invalid NAL unit size" first)', decisive: true },
   { suffix: 1, match: 'Invalid data found when processing input', evenOnSuccess: false, evidence: 'any unreadable input' },
   { suffix: 1, match: 'error reading header', evenOnSuccess: false, evidence: 'mp4 cut inside ftyp' },
   { suffix: 1, match: 'EBML header parsing failed', evenOnSuccess: false, evidence: 'Matroska cut inside its header' },
@@ -122,16 +131,49 @@ export interface ClassifyOptions {
    * is in no table (e.g. "[aac @ …] channel element 1.5 is not allocated").
    */
   decoders?: readonly string[];
+  /**
+   * Streams that are neither audio nor video (timecode tmcd, GoPro gpmd, Apple mebx, subtitles):
+   * a player does not need them, so a tool's complaint about one of them is not a source problem.
+   */
+  ignoreStream?: (index: number) => boolean;
 }
+
+/** The stream a line speaks of: "for stream 2 (Data: none)", "for input stream 2", "input stream #0:2". */
+function streamOfLine(line: string): { index?: number; kind?: string } {
+  const params = /for stream (\d+) \((\w+)[:)]/.exec(line);
+  if (params) return { index: Number(params[1]), kind: params[2] };
+  const input = /input stream (?:#\d+:)?(\d+)/.exec(line);
+  return input ? { index: Number(input[1]) } : {};
+}
+
+const isAvKind = (kind: string): boolean => kind === 'Video' || kind === 'Audio';
 
 const prefixOf = (line: string): string | undefined => /^\[([\w,.-]+) @ 0x[0-9a-f]+\]/.exec(line)?.[1];
 
 /** The suffix the first telling stderr line maps to, or undefined when nothing in stderr is a failure. */
 export function classifyStderr(stderr: string, opts: ClassifyOptions): StderrVerdict | undefined {
   const decoders = new Set(opts.decoders ?? []);
-  for (const raw of stderr.split(/\r?\n/)) {
+  const lines = stderr.split(/\r?\n/);
+  for (const rule of STDERR_RULES) {
+    if (!rule.decisive || (opts.exitedOk && !rule.evenOnSuccess)) continue;
+    const line = lines.map((l) => l.trim()).find((l) => (typeof rule.match === 'string' ? l.includes(rule.match) : rule.match.test(l)));
+    if (line) return { suffix: rule.suffix, line };
+  }
+  const verdict = firstVerdict(lines, opts);
+  // A container guessed "with low score" from damaged bytes (a zeroed mp4 header read as MPEG-PS):
+  // whatever the demuxer then misses is a consequence; the file itself is damaged (01).
+  const guessed = verdict && verdict.suffix !== SUFFIX.corrupt && lines.map((l) => l.trim()).find((l) => /detected only with low score of \d+, misdetection possible/.test(l));
+  return guessed ? { suffix: SUFFIX.corrupt, line: guessed } : verdict;
+}
+
+function firstVerdict(lines: string[], opts: ClassifyOptions): StderrVerdict | undefined {
+  const decoders = new Set(opts.decoders ?? []);
+  for (const raw of lines) {
     const line = raw.trim();
     if (!line || BENIGN_STDERR.some((b) => b.test(line))) continue;
+    const stream = streamOfLine(line);
+    if (stream.kind !== undefined && !isAvKind(stream.kind)) continue;
+    if (stream.index !== undefined && opts.ignoreStream?.(stream.index)) continue;
     for (const rule of STDERR_RULES) {
       if (opts.exitedOk && !rule.evenOnSuccess) continue;
       const hit = typeof rule.match === 'string' ? line.includes(rule.match) : rule.match.test(line);
@@ -164,7 +206,7 @@ export class MediaSystemError extends Error {
   override readonly name = 'MediaSystemError';
   readonly code = SYSTEM_FAILURE_CODE;
   constructor(
-    readonly kind: 'timeout' | 'aborted' | 'closed' | 'spawn' | 'crash' | 'io',
+    readonly kind: 'timeout' | 'aborted' | 'closed' | 'spawn' | 'crash' | 'io' | 'tools',
     readonly step: string,
     message: string,
   ) {

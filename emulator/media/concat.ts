@@ -23,7 +23,7 @@ export async function concatInput(ctx: MediaContext, src: string, index: number,
     return fail(SOURCE_CODE.concatProbe, `source ${index} (${src}) cannot be read`);
   }
   try {
-    return await inspectSource(ctx, src, 'video', signal, 'probe-concat-input');
+    return await inspectSource(ctx, src, 'video', signal, 'probe-concat-inputs');
   } catch (err) {
     if (err instanceof MediaFailure && err.code === SOURCE_CODE.noVideo) fail(SOURCE_CODE.concatProbe, `source ${index} has no video stream`);
     throw err;

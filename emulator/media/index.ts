@@ -1,7 +1,8 @@
 // The emulator's media engine: real work with ffmpeg/ffprobe behind a bounded pool, one time
 // limit per task, and every media failure carrying the seed code of its step (codes.ts).
 import { stat } from 'node:fs/promises';
-import { resolveBinaries } from './binaries';
+import { describeTool, resolveBinaries } from './binaries';
+import { checkTools } from './selfcheck';
 import { clip } from './clip';
 import { MediaSystemError } from './codes';
 import { concat, concatInput } from './concat';
@@ -19,7 +20,7 @@ export { MediaFailure, MediaSystemError, UnknownDefinitionError, STEP_BASE, SUFF
 export type { Step, ToolStep, Suffix, StderrRule } from './codes';
 export { DEFINITIONS, SNAPSHOT_DEFINITIONS, SAMPLE_SNAPSHOT_DEFINITIONS, IMAGE_SPRITE_DEFINITIONS, ORIGINAL_DEFINITION, outputName } from './definitions';
 export type { TranscodeDefinition, SnapshotDefinition, SampleDefinition, SpriteDefinition } from './definitions';
-export { resolveBinaries } from './binaries';
+export { resolveBinaries, describeTool } from './binaries';
 export { targetSize, type TranscodeOptions } from './transcode';
 export type { CoverOptions } from './snapshot';
 export type { PoolStats } from './pool';
@@ -53,6 +54,10 @@ export interface MediaEngine {
   concat(srcs: string[], dstType: 'mp4' | 'm3u8', outDir: string, o?: Signalled): Promise<TranscodeOutput>;
   clip(src: string, startTimeOffset: number, endTimeOffset: number | undefined, outDir: string, o?: Signalled): Promise<TranscodeOutput>;
   stats(): PoolStats;
+  /** The tools in use, one line each ("ffmpeg 5.1.9 (system, /usr/bin/ffmpeg)"). */
+  tools(): string[];
+  /** The start-up self-check (run once, before the first task): undefined, or what is broken. */
+  checkTools(): Promise<string | undefined>;
   /** Kill running ffmpeg/ffprobe processes, reject queued work, refuse new calls. */
   close(): Promise<void>;
 }
@@ -66,8 +71,11 @@ async function describe(ctx: MediaContext, file: string, facts: Awaited<ReturnTy
 
 export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
   const pool = createPool({ concurrency: opts.concurrency });
+  const bins = resolveBinaries(opts);
+  let toolCheck: Promise<string | undefined> | undefined;
+  const checked = () => (toolCheck ??= checkTools(bins));
   const ctx = createContext(
-    resolveBinaries(opts),
+    bins,
     pool,
     { maxConcatInputs: opts.maxConcatInputs ?? 500, maxConcatBytes: opts.maxConcatBytes ?? 10 * 1024 ** 3 },
     opts.preset ?? 'veryfast',
@@ -77,6 +85,8 @@ export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
 
   async function task<T>(name: string, caller: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (closing.signal.aborted) throw new MediaSystemError('closed', name, 'the media engine is closed');
+    const broken = await checked();
+    if (broken) throw new MediaSystemError('tools', name, `the media tools are broken (not the file): ${broken}`);
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new TaskTimeout(timeoutMs)), timeoutMs);
     const signal = AbortSignal.any([timer.signal, closing.signal, ...(caller ? [caller] : [])]);
@@ -89,7 +99,7 @@ export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
 
   return {
     probeSource: (file, o) => task('probe-source', o?.signal, async (s) => describe(ctx, file, await inspectSource(ctx, file, 'any', s))),
-    probeConcatInput: (file, o) => task('probe-concat-input', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
+    probeConcatInput: (file, o) => task('probe-concat-inputs', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
     transcode: (src, definition, outDir, o) => task('transcode', o?.signal, (s) => transcode(ctx, src, definition, outDir, s, o)),
     snapshotByTimeOffset: (src, offsets, definition, outDir, o) => task('snapshot', o?.signal, (s) => snapshotByTimeOffset(ctx, src, offsets, definition, outDir, s)),
     sampleSnapshot: (src, definition, outDir, o) => task('snapshot', o?.signal, (s) => sampleSnapshot(ctx, src, definition, outDir, s)),
@@ -99,6 +109,8 @@ export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
     concat: (srcs, dstType, outDir, o) => task('transcode', o?.signal, (s) => concat(ctx, srcs, dstType, outDir, s)),
     clip: (src, start, end, outDir, o) => task('transcode', o?.signal, (s) => clip(ctx, src, start, end, outDir, s)),
     stats: () => pool.stats(),
+    tools: () => [describeTool('ffmpeg', bins.ffmpeg), describeTool('ffprobe', bins.ffprobe)],
+    checkTools: checked,
     async close() {
       if (!closing.signal.aborted) closing.abort(new PoolClosedError());
       await pool.close();

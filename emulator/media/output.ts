@@ -39,16 +39,23 @@ const durationSlack = (expected: number): number => Math.max(0.5, expected * 0.0
 
 async function verify(ctx: MediaContext, main: string, plan: RenditionPlan, signal: AbortSignal): Promise<void> {
   const info = await probe(ctx, main, 'probe-before-verify', signal);
-  const decode = await ctx.exec('ffmpeg', [...FFMPEG_HEAD, '-i', main, '-f', 'null', '-'], 'verify', signal);
-  checkRun('verify', decode, decodersOf(info));
+  const decode = await ctx.exec('ffmpeg', [...FFMPEG_HEAD, '-i', main, '-f', 'null', '-'], 'verify-output', signal);
+  checkRun('verify-output', decode, decodersOf(info));
   const fail = (suffix: Suffix, detail: string): never => {
-    throw new MediaFailure(codeOf('verify', suffix), 'verify', detail);
+    throw new MediaFailure(codeOf('verify-output', suffix), 'verify-output', detail);
   };
   if (plan.expect.video && !info.streams.some(isVideo)) fail(SUFFIX.sizeUnknown, 'the output has no video stream');
   if (plan.expect.audio && !info.streams.some(isAudio)) fail(SUFFIX.channelsUnknown, 'the output has no audio stream');
   const duration = durationOf(info);
   if (duration < plan.expect.duration - durationSlack(plan.expect.duration)) {
-    fail(SUFFIX.endOfFile, `the output lasts ${duration.toFixed(3)} s, the source ${plan.expect.duration.toFixed(3)} s`);
+    // ffmpeg read the source to its real end and wrote all of it: the source is shorter than its
+    // header says (a truncated upload). That is the source's problem, found by the transcode
+    // (-45098, permanent), not a fault of VOD's own output (-49198 would ask for a retry).
+    throw new MediaFailure(
+      codeOf('transcode', SUFFIX.endOfFile),
+      'transcode',
+      `the source ends early: its header says ${plan.expect.duration.toFixed(3)} s, ffmpeg read ${duration.toFixed(3)} s of it`,
+    );
   }
 }
 

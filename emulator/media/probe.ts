@@ -58,19 +58,22 @@ export async function probe(ctx: MediaContext, file: string, step: ToolStep, sig
   }
   const result = await ctx.exec('ffprobe', [...PROBE_ARGS, file], step, signal);
   const exitedOk = result.exitCode === 0;
-  const verdict = classifyStderr(result.stderr, { exitedOk });
-  if (!exitedOk || verdict) {
-    throw new MediaFailure(codeOf(step, verdict?.suffix ?? SUFFIX.corrupt), step, excerpt(result.stderr, verdict) || `ffprobe exited ${result.exitCode}`);
-  }
   let json: unknown;
   try {
-    json = JSON.parse(result.stdout);
+    json = exitedOk ? JSON.parse(result.stdout) : undefined;
   } catch {
     json = undefined;
   }
   const parsed = ffprobeSchema.safeParse(json);
+  // Only an audio or video stream a player needs can make the file unreadable (not tmcd, gpmd, mebx…).
+  const kinds = new Map((parsed.success ? parsed.data.streams : []).map((s, i) => [s.index ?? i, s.codec_type]));
+  const ignoreStream = (index: number): boolean => kinds.has(index) && kinds.get(index) !== 'video' && kinds.get(index) !== 'audio';
+  const verdict = classifyStderr(result.stderr, { exitedOk, ignoreStream });
+  if (!exitedOk || verdict) {
+    throw new MediaFailure(codeOf(step, verdict?.suffix ?? SUFFIX.corrupt), step, excerpt(result.stderr, verdict) || `ffprobe exited ${result.exitCode}`);
+  }
   if (!parsed.success) {
-    const sourceStep = step === 'probe-source' || step === 'probe-concat-input';
+    const sourceStep = step === 'probe-source' || step === 'probe-concat-inputs';
     throw new MediaFailure(sourceStep ? SOURCE_CODE.notJson : codeOf(step, SUFFIX.corrupt), sourceStep ? 'source' : step, 'ffprobe did not print the expected JSON');
   }
   return parsed.data;
@@ -123,7 +126,10 @@ export function mediaInfoOf(p: ProbeResult, file: { size: number; md5: string })
   const first = videos[0] ? displaySize(videos[0]) : { width: 0, height: 0 };
   const duration = durationOf(p);
   const bitrate = p.format?.format_name === 'hls' || !p.format?.bit_rate ? (duration > 0 ? Math.round((file.size * 8) / duration) : 0) : intOr0(p.format.bit_rate);
-  const videoStreamList: StreamInfo[] = videos.map((s) => ({ codec: s.codec_name ?? 'unknown', ...displaySize(s), bitrate: intOr0(s.bit_rate), fps: fpsOf(s) }));
+  // Matroska/WebM and HLS carry no per-stream rate: a lone video stream gets the file's rate less its audio.
+  const audioRate = audios.reduce((n, s) => n + intOr0(s.bit_rate), 0);
+  const videoRate = (s: ProbeStream): number => intOr0(s.bit_rate) || (videos.length === 1 ? Math.max(0, bitrate - audioRate) : 0);
+  const videoStreamList: StreamInfo[] = videos.map((s) => ({ codec: s.codec_name ?? 'unknown', ...displaySize(s), bitrate: videoRate(s), fps: fpsOf(s) }));
   const audioStreamList: StreamInfo[] = audios.map((s) => ({
     codec: s.codec_name ?? 'unknown',
     bitrate: intOr0(s.bit_rate),

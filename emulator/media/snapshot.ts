@@ -41,17 +41,31 @@ export async function checkImage(ctx: MediaContext, path: string, signal: AbortS
   if (!picture?.width || !picture.height) throw new MediaFailure(codeOf('snapshot-info', SUFFIX.sizeUnknown), 'snapshot-info', 'the image has no size');
 }
 
-/** One frame at `t` seconds into outDir/name. */
+/** No -xerror: a seek lands where it can (mid-GOP in MPEG-TS) and the decoder's complaints until the next keyframe are no failure; whether an image came out is. */
+const SNAPSHOT_HEAD = FFMPEG_HEAD.filter((a) => a !== '-xerror');
+
+/** Square pixels: an anamorphic source's frame is stretched to its displayed width. */
+const SQUARE_PIXELS = ['-vf', 'scale=trunc(iw*sar/2)*2:ih,setsar=1'];
+
+/** One frame at `t` seconds into outDir/name: the first decodable frame at or after `t`. */
 export async function takeFrame(ctx: MediaContext, src: string, facts: SourceFacts, t: number, def: SnapshotDefinition, outDir: string, name: string, signal: AbortSignal): Promise<OutputFile> {
   return withStage(outDir, async (stageDir) => {
     const staged = join(stageDir, name);
-    const args = [...FFMPEG_HEAD, '-ss', seconds(t), '-i', src, '-map', '0:V:0', '-frames:v', '1', '-an', ...sizeFilter(def), '-q:v', '2', '-f', 'image2', staged];
-    checkRun('snapshot', await ctx.exec('ffmpeg', args, 'snapshot', signal), decodersOf(facts.probe));
+    const size = sizeFilter(def);
+    const frame = ['-map', '0:V:0', '-frames:v', '1', '-an', ...(size.length ? size : SQUARE_PIXELS), '-q:v', '2', '-f', 'image2', staged];
+    // Input seek first (fast); where it lands on a frame that cannot be decoded (an MPEG-TS
+    // seek lands mid-GOP; the next keyframe may be past the end), decode from the start and
+    // drop frames up to t instead: slower, but the frame at t comes out.
+    let result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-ss', seconds(t), '-i', src, ...frame], 'snapshot', signal);
+    if (!(await nonEmpty(staged)) && t > 0) result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-i', src, '-ss', seconds(t), ...frame], 'snapshot', signal);
+    if (!(await nonEmpty(staged))) checkRun('snapshot', result, decodersOf(facts.probe));
     await checkImage(ctx, staged, signal);
     await rename(staged, join(outDir, name));
     return { name, path: join(outDir, name) };
   });
 }
+
+const nonEmpty = async (path: string): Promise<boolean> => ((await stat(path).catch(() => undefined))?.size ?? 0) > 0;
 
 export async function snapshotByTimeOffset(ctx: MediaContext, src: string, timeOffsetsMs: number[], definition: number, outDir: string, signal: AbortSignal): Promise<SnapshotItem[]> {
   const def = lookup(SNAPSHOT_DEFINITIONS, 'snapshot', definition);

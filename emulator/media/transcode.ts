@@ -31,7 +31,8 @@ export function targetSize(src: { width: number; height: number }, shortEdge: nu
 
 export function videoArgs(ctx: MediaContext, facts: SourceFacts, def: TranscodeDefinition, o: TranscodeOptions): string[] {
   const size = targetSize(facts, def.height, o.allowUpscale);
-  const srcFps = ratio(facts.video?.avg_frame_rate) ?? ratio(facts.video?.r_frame_rate) ?? 0;
+  // A variable-frame-rate source's average can sit under the cap while its bursts do not: the higher of the two rates decides.
+  const srcFps = Math.max(ratio(facts.video?.avg_frame_rate) ?? 0, ratio(facts.video?.r_frame_rate) ?? 0);
   const filters = [`scale=${size.width}:${size.height}`, 'setsar=1', ...(srcFps > def.fps ? [`fps=${def.fps}`] : [])];
   const srcBitrate = Number(facts.video?.bit_rate ?? 0);
   const bitrate = o.disableHigherBitrate && srcBitrate > 0 ? Math.min(def.videoBitrate, srcBitrate) : def.videoBitrate;
@@ -46,17 +47,25 @@ export function videoArgs(ctx: MediaContext, facts: SourceFacts, def: TranscodeD
   ];
 }
 
-/** Muxer arguments for `main` (HLS segments go beside the playlist, 10 s each as the service's). */
+/**
+ * Muxer arguments for `main` (HLS segments go beside the playlist, 10 s each as the service's).
+ * Only the streams a player needs: no data, subtitle or timecode track (the mp4 muxer would
+ * otherwise write the source's timecode as a tmcd track, which the output check then reads).
+ */
 export function containerArgs(container: TranscodeDefinition['container'], main: string): string[] {
+  return ['-dn', '-sn', '-map_chapters', '-1', ...muxerArgs(container, main)];
+}
+
+function muxerArgs(container: TranscodeDefinition['container'], main: string): string[] {
   switch (container) {
     case 'hls':
       return ['-f', 'hls', '-hls_time', '10', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dirname(main), outputName.segmentPattern(basename(main))), main];
     case 'mp3':
       return ['-f', 'mp3', main];
     case 'm4a':
-      return ['-movflags', '+faststart', '-f', 'ipod', main];
+      return ['-movflags', '+faststart', '-write_tmcd', '0', '-f', 'ipod', main];
     case 'mp4':
-      return ['-movflags', '+faststart', '-f', 'mp4', main];
+      return ['-movflags', '+faststart', '-write_tmcd', '0', '-f', 'mp4', main];
   }
 }
 

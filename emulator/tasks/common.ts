@@ -61,7 +61,7 @@ export function playSetOf(file: VodFile): Array<Record<string, unknown>> {
   const item = (definition: number, name: string, info: MediaInfo | undefined) => ({
     url: urlOf(file, name),
     definition,
-    vbitrate: int(info?.videoStreamList[0]?.bitrate ?? info?.bitrate),
+    vbitrate: int(info?.videoStreamList[0]?.bitrate || info?.bitrate), // HLS, Matroska: no per-stream rate, the file's
     vheight: int(info?.height),
     vwidth: int(info?.width),
   });

@@ -13,12 +13,6 @@ function outputFile(run: TaskRun, fileId: string, name: string, type: string, so
   return file;
 }
 
-function finish(run: TaskRun, eventType: 'ClipComplete' | 'ConcatComplete', data: Record<string, unknown>): void {
-  run.task.data = data;
-  run.save();
-  if (run.task.notifyMode !== 'None') run.ctx.events.emit(run.task.appId, eventType, structuredClone(data), run.task.notifyUrl);
-}
-
 export const clipExecutor: TaskExecutor = {
   async run(run) {
     const input = run.task.input;
@@ -37,7 +31,7 @@ export const clipExecutor: TaskExecutor = {
     const out = await run.ctx.engine.clip(srcPath, start, end, dir, { signal: run.signal });
     checkAborted(run);
     const file = outputFile(run, input.newFileId, input.newFileName, 'mp4', 'Clip', out);
-    finish(run, 'ClipComplete', {
+    run.finish('ClipComplete', {
       status: 0,
       message: '',
       vodTaskId: run.task.vodTaskId,
@@ -46,7 +40,7 @@ export const clipExecutor: TaskExecutor = {
     });
   },
   fail(run, code, message) {
-    finish(run, 'ClipComplete', { status: code, message, vodTaskId: run.task.vodTaskId, srcFileId: run.task.fileId, fileInfo: { status: code, message } });
+    run.finish('ClipComplete', { status: code, message, vodTaskId: run.task.vodTaskId, srcFileId: run.task.fileId, fileInfo: { status: code, message } });
   },
 };
 
@@ -76,10 +70,10 @@ export const concatExecutor: TaskExecutor = {
       }
     }
     const failed = fileInfo.find((f) => f.status !== 0);
-    finish(run, 'ConcatComplete', { status: failed?.status ?? 0, message: failed?.message ?? '', vodTaskId: run.task.vodTaskId, fileInfo });
+    run.finish('ConcatComplete', { status: failed?.status ?? 0, message: failed?.message ?? '', vodTaskId: run.task.vodTaskId, fileInfo });
   },
   fail(run, code, message) {
     const outputs = run.task.input.kind === 'concat' ? run.task.input.outputs : [];
-    finish(run, 'ConcatComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileInfo: outputs.map((o) => ({ fileType: o.dstType, status: code, message })) });
+    run.finish('ConcatComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileInfo: outputs.map((o) => ({ fileType: o.dstType, status: code, message })) });
   },
 };

@@ -21,7 +21,13 @@ export function messageOf(code: number, fallback: string): string {
 }
 
 export function failureOf(err: unknown): { code: number; message: string; detail?: string } {
-  if (err instanceof MediaFailure) return { code: err.code, message: messageOf(err.code, err.message), detail: err.detail };
+  if (err instanceof MediaFailure) {
+    // The task message carries ffmpeg's own deciding line after the code's meaning, so the user
+    // sees what the tool said (vodflow shows a task message as the failure's `detail`).
+    const line = err.detail.split('\n')[0]?.trim().slice(0, 300);
+    const meaning = messageOf(err.code, err.message);
+    return { code: err.code, message: line ? `${meaning}: ${line}` : meaning, detail: err.detail };
+  }
   if (err instanceof MediaSystemError) return { code: err.code, message: `system failure: ${err.message}` };
   if (err instanceof TaskFailure) return { code: err.code, message: err.message || messageOf(err.code, 'task failed') };
   return { code: SYSTEM_FAILURE, message: 'internal error while processing the task' };

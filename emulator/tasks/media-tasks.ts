@@ -4,12 +4,6 @@ import { checkAborted, coverUrlOf, dirOf, playSetOf, readyFile, sourcePath, urlO
 import { TaskFailure } from './failure';
 import type { TaskExecutor, TaskRun } from './runner';
 
-function finish(run: TaskRun, eventType: 'TranscodeComplete' | 'CreateSnapshotByTimeOffsetComplete' | 'CreateImageSpriteComplete', data: Record<string, unknown>): void {
-  run.task.data = data;
-  run.save();
-  if (run.task.notifyMode !== 'None') run.ctx.events.emit(run.task.appId, eventType, structuredClone(data), run.task.notifyUrl);
-}
-
 export const transcodeExecutor: TaskExecutor = {
   async run(run) {
     if (run.task.input.kind !== 'transcode') throw new TaskFailure(30010, 'not a transcode task');
@@ -26,7 +20,7 @@ export const transcodeExecutor: TaskExecutor = {
       run.save();
     }
     // TranscodeComplete comes only once every definition succeeded (reference §4.7.3).
-    finish(run, 'TranscodeComplete', {
+    run.finish('TranscodeComplete', {
       status: 0,
       message: '',
       vodTaskId: run.task.vodTaskId,
@@ -38,7 +32,7 @@ export const transcodeExecutor: TaskExecutor = {
     });
   },
   fail(run, code, message) {
-    finish(run, 'TranscodeComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId });
+    run.finish('TranscodeComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId });
   },
 };
 
@@ -58,7 +52,7 @@ export const snapshotExecutor: TaskExecutor = {
       ];
     }
     const firstFailure = shots.find((s) => !s.file)?.status;
-    finish(run, 'CreateSnapshotByTimeOffsetComplete', {
+    run.finish('CreateSnapshotByTimeOffsetComplete', {
       status: ok.length ? 0 : (firstFailure ?? -44098),
       message: '',
       vodTaskId: run.task.vodTaskId,
@@ -71,7 +65,7 @@ export const snapshotExecutor: TaskExecutor = {
     const input = run.task.input;
     const definition = input.kind === 'snapshotByTimeOffset' ? input.definition : 0;
     const offsets = input.kind === 'snapshotByTimeOffset' ? input.timeOffsets : [];
-    finish(run, 'CreateSnapshotByTimeOffsetComplete', {
+    run.finish('CreateSnapshotByTimeOffsetComplete', {
       status: code,
       message,
       vodTaskId: run.task.vodTaskId,
@@ -95,7 +89,7 @@ export const imageSpriteExecutor: TaskExecutor = {
       ...file.imageSprites.filter((s) => s.definition !== input.definition),
       { definition: input.definition, width: sprite.width, height: sprite.height, totalCount: sprite.totalCount, names },
     ];
-    finish(run, 'CreateImageSpriteComplete', {
+    run.finish('CreateImageSpriteComplete', {
       status: 0,
       message: '',
       vodTaskId: run.task.vodTaskId,
@@ -107,6 +101,6 @@ export const imageSpriteExecutor: TaskExecutor = {
   },
   fail(run, code, message) {
     const definition = run.task.input.kind === 'imageSprite' ? run.task.input.definition : 0;
-    finish(run, 'CreateImageSpriteComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, definition, totalCount: 0, imageSpriteUrl: [] });
+    run.finish('CreateImageSpriteComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, definition, totalCount: 0, imageSpriteUrl: [] });
   },
 };

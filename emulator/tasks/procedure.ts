@@ -90,9 +90,7 @@ function finish(run: TaskRun, data: Record<string, unknown>, subs: SubTask[], co
   data.status = 'FINISH';
   data.errCode = code ?? failed?.errCode ?? 0;
   data.message = message ?? failed?.message ?? '';
-  run.task.data = data;
-  run.save();
-  emit(run, data);
+  run.finish('ProcedureStateChanged', data);
 }
 
 export const procedureExecutor: TaskExecutor = {

@@ -15,12 +15,6 @@ export const PULL_FAILED = 10001;
 /** A whole pull's time limit unless limits.maxPullMs says otherwise: slow sources fail, not block. */
 export const PULL_DEADLINE_MS = 10 * 60_000;
 
-function finish(run: TaskRun, data: Record<string, unknown>): void {
-  run.task.data = data;
-  run.save();
-  if (run.task.notifyMode !== 'None') run.ctx.events.emit(run.task.appId, 'PullComplete', structuredClone(data), run.task.notifyUrl);
-}
-
 export const pullExecutor: TaskExecutor = {
   async run(run) {
     const input = run.task.input;
@@ -70,11 +64,11 @@ export const pullExecutor: TaskExecutor = {
       });
       data.transcodeTaskId = vodTaskId;
     }
-    finish(run, data);
+    run.finish('PullComplete', data);
   },
   fail(run, code, message) {
     const file = run.ctx.store.state.files[run.task.fileId ?? ''];
     if (file && file.status === 'uploading') file.status = 'failed';
-    finish(run, { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, fileUrl: file ? urlOf(file, file.sourceName) : '' });
+    run.finish('PullComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, fileUrl: file ? urlOf(file, file.sourceName) : '' });
   },
 };

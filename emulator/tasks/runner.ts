@@ -2,6 +2,7 @@
 // interrupted by a shutdown stays PROCESSING on disk and is run again at the next start (up to
 // MAX_ATTEMPTS runs, then finished with 30010), so nothing stays PROCESSING forever.
 import type { EmulatorContext } from '../context';
+import type { EventType } from '../events/bus';
 import type { Task, TaskType } from '../types';
 import { failureOf, SYSTEM_FAILURE, TaskFailure } from './failure';
 
@@ -13,6 +14,8 @@ export interface TaskRun {
   save(): void;
   /** Throws TaskFailure when fault injection says this step fails now. */
   checkStep(taskType: string): void;
+  /** Record the task's result and send its completion event (unless notifyMode is None). */
+  finish(eventType: EventType, data: Record<string, unknown>): void;
 }
 
 export interface TaskExecutor {
@@ -105,6 +108,11 @@ export class TaskRunner {
       checkStep: (taskType) => {
         const code = ctx.faults.stepFailure(taskType);
         if (code !== undefined) throw new TaskFailure(code, `injected failure of step ${taskType}`);
+      },
+      finish: (eventType, data) => {
+        task.data = data;
+        ctx.store.save();
+        if (task.notifyMode !== 'None') ctx.events.emit(task.appId, eventType, structuredClone(data), task.notifyUrl);
       },
     };
   }

@@ -1,6 +1,7 @@
 // Starts the AWS stand-ins in-process on 127.0.0.1: fauxqs (SQS + S3, JSON protocol) and
 // dynalite (DynamoDB). With a data dir, dynalite keeps its LevelDB there and SQS/S3 state is
 // snapshotted by FauxqsPersistence (fauxqs itself has no persistence).
+import { constants as bufferConstants } from 'node:buffer';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,6 +16,14 @@ import { holdAnswer, refusePut, s3ErrorXml, undoPut } from './s3-conditions';
 
 /** Any non-empty pair works with both stand-ins; fixed so tools outside the stack can reuse it. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'vodflow-local', secretAccessKey: 'vodflow-local-secret' } as const;
+
+/**
+ * Largest S3 request body the stand-in takes: S3's own single-PUT limit (5 GiB), capped by the
+ * largest Buffer Node can hold. fauxqs hard-codes 11 MiB (enough for multipart parts), which made
+ * every presigned PUT of a real video answer 413. The object is held in memory (fauxqs's store):
+ * a PUT of N bytes costs about 2×N while it arrives and N while it is stored.
+ */
+export const S3_MAX_BODY_BYTES = Math.min(5 * 1024 ** 3, bufferConstants.MAX_LENGTH);
 
 export interface StartServicesOptions {
   region: string;
@@ -45,6 +54,10 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
     ? new FauxqsPersistence(path.join(options.dataDir, 'sqs-s3'), stores.sqsStore, stores.s3Store)
     : undefined;
   const app = buildApp({ logger: false, defaultRegion: options.region, stores });
+  // fauxqs's catch-all (S3 bodies as a Buffer) inherits its 11 MiB server limit; the same parser
+  // again with S3's limit. SQS and SNS keep their own parsers (and validate sizes themselves).
+  app.removeContentTypeParser('*');
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: S3_MAX_BODY_BYTES }, (_request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body));
   // Durable once answered, like SQS and S3 themselves: a change reaches the data dir before the
   // response does (a SendMessage or PutObject acknowledged, then the process killed, must not lose
   // the message or the object). SQS speaks the JSON protocol (POST with X-Amz-Target); every other

@@ -83,6 +83,10 @@ export const ACTION_CODES: readonly ErrorEntry[] = ([
   [70014, 'api', 'task-not-found', 'not-found', 'The task does not exist', 'The task does not exist', 'Check the vodTaskId: tasks older than 72 hours are no longer kept.'],
   [31001, 'upload', 'bad-session-key', 'invalid-request', 'VodSessionKey错误', 'Wrong vodSessionKey', 'Commit with the exact vodSessionKey that ApplyUpload returned, or apply for the upload again.'],
   [32001, 'upload', 'internal-error', 'internal', '服务内部错误', 'Internal service error', INTERNAL],
+  // The pull (MultiPullVodFile) status "源站拉取文件失败" (§4.7.6, 1.0 notifyUrl): VOD could not
+  // download the URL. The origin is the job's own object: missing (deleted), refused (bucket
+  // policy, a signature that expired) or unreadable does not mend itself, so it is permanent.
+  [10001, 'upload', 'pull-source-failed', 'not-found', '源站拉取文件失败', 'VOD could not fetch the file from its source URL: the object is missing, access was refused (bucket policy, expired presigned URL) or the download failed', 'VOD could not download the source from the pull URL: check that the object still exists and that the URL is readable (bucket policy; PULL_URL_TTL_S for the presigned URL), then upload the video again.'],
   // ProcedureStateChanged processTaskList[].errCode (§4.7.4)
   [30009, 'task', 'source-file-error', 'source', '原文件异常失败', 'Failed because of an abnormal source file', 'The sub-task failed because of the source file: re-encode the source (H.264/AAC in MP4) and upload it again.'],
   [30010, 'task', 'system-failure', 'internal', '系统失败或未知', 'System failure or unknown', 'The sub-task failed inside VOD or for an unknown reason: retry the task (RedoTask or ProcessFile again).'],

@@ -45,7 +45,7 @@ describe('broken sources', () => {
     ['subtitle-only', 'probe', -47400, 'no audio and no video stream'],
     ['truncated-faststart', 'transcode 20', -45001, 'probes fine; -xerror transcode: corrupt input packet'],
     ['flipped', 'transcode 20', -45029, 'probes fine; the decoders complain'],
-    ['truncated-mkv', 'transcode 20', -49198, 'decodes, but the output is shorter than the header says'],
+    ['truncated-mkv', 'transcode 20', -45098, 'the source ends before its header says: a source problem, not VOD output'],
     ['audio-only', 'transcode 20', -47402, 'video task without video'],
     ['video-only', 'transcode 1110', -47401, 'audio task without audio'],
   ];

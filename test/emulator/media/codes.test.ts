@@ -74,11 +74,11 @@ describe('classifyStderr', () => {
 describe('codes', () => {
   it('adds the suffix to the step base', () => {
     expect(codeOf('probe-source', SUFFIX.corrupt)).toBe(-43001);
-    expect(codeOf('probe-concat-input', SUFFIX.seekOutsideFile)).toBe(-43199);
+    expect(codeOf('probe-concat-inputs', SUFFIX.seekOutsideFile)).toBe(-43199);
     expect(codeOf('snapshot-info', SUFFIX.sizeUnknown)).toBe(-44195);
     expect(codeOf('transcode', SUFFIX.decodeFailed)).toBe(-45029);
     expect(codeOf('probe-before-upload', SUFFIX.codecUnknown)).toBe(-45289);
-    expect(codeOf('verify', SUFFIX.endOfFile)).toBe(-49198);
+    expect(codeOf('verify-output', SUFFIX.endOfFile)).toBe(-49198);
   });
 
   it('every code the engine can produce is in the seed table the classifier knows', () => {

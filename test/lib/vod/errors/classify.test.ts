@@ -91,9 +91,13 @@ describe('classify: the whole table', () => {
       0, 4000, 4100, 4101, 4102, 4103, 4104, 4105, 4106, 4110, 4200, 4300, 4400, 4500, 4600, 5000, 5100, 5200, 5300, 5400,
       5500, 6000, 6100, 6200, -10001, -10002, -10003, -10004, -10005, -10006, 1, 1000, 1001, 1003, 1013, 1016, 1018, 1023,
       1050, 1102, 1108, 1152, 1163, 1702, 1801, 1802, 1903, 1904, 1905, 1907, 2000, 2001, 10008, 10009, 10010, 10012,
-      10022, 10026, 10027, 10702, 70014, 31001, 32001, 30009, 30010, -46204,
+      10022, 10026, 10027, 10702, 70014, 31001, 32001, 30009, 30010, -46204, 10001,
     ];
     for (const code of expected) expect(ERROR_TABLE.has(code), `${code}`).toBe(true);
+  });
+
+  it('knows the pull failure 10001 (源站拉取文件失败): a missing or unreadable source URL, not worth a retry', () => {
+    expect(classify(10001)).toMatchObject({ known: true, cause: 'pull-source-failed', category: 'not-found', retryable: false, message: '源站拉取文件失败' });
   });
 
   it('gives equal seed meanings equal values: same suffix → same cause, same range → same step', () => {
