@@ -27,7 +27,7 @@ type AuthEvent = { headers?: Record<string, string | undefined>; requestContext?
 
 export const apiKeyAuth = (): MiddlewareObj<AuthEvent> => ({
   before: async (request) => {
-    // A route behind the HTTP API's JWT authorizer (resources/auth.yml): API Gateway verified the
+    // A route behind the HTTP API's JWT authorizer (serverless.yml JwtAuthorizer): API Gateway verified the
     // token (issuer, audience, expiry, signature) and put its claims here; clients cannot set them.
     if (request.event.requestContext?.authorizer?.jwt?.claims) return;
     const presented = request.event.headers?.['x-api-key'];

@@ -27,7 +27,7 @@ export function httpHandler(handler: (event: HttpEvent, context: Context) => Pro
   const stack = middy<HttpEvent, HttpResult>(handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpCors({ origins: config().http.corsOrigins, headers: 'content-type,x-api-key', methods: 'GET,POST,OPTIONS' }))
+    .use(httpCors({ origins: config().http.corsOrigins, headers: 'content-type,x-api-key,authorization', methods: 'GET,POST,OPTIONS' }))
     // A 5xx (or any unexpected error) answers JSON too, without internals; the log has the cause.
     .use(httpErrorHandler({ logger: (err: unknown) => logger.warn('request failed', { error: describe(err) }), fallbackMessage: INTERNAL_ERROR }))
     .use(jsonErrors());

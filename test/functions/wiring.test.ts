@@ -1,7 +1,9 @@
 // serverless.yml is the one source of wiring; these checks keep it honest.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadServerlessConfig } from '../../local/serverless/config';
 import { stackResources } from '../support/stack';
 
 const root = new URL('../../', import.meta.url);
@@ -58,5 +60,16 @@ describe('serverless.yml', () => {
   it('has a sample trigger payload in events/samples/ for every function', () => {
     const samples = readdirSync(new URL('events/samples/', root));
     for (const name of FUNCTIONS) expect(samples.some((f) => f.startsWith(`${name}.`)), name).toBe(true);
+  });
+
+  it('still loads in the local stack, which lists the AWS-only monitoring and auth resources as ignored', () => {
+    const { model, ignoredResources } = loadServerlessConfig(fileURLToPath(new URL('serverless.yml', root)), { stage: 'test' });
+    expect(model.queues).toHaveLength(14);
+    expect(model.functions).toHaveLength(12);
+    const ignored = new Set(ignoredResources.map((r) => r.split(' ')[0]));
+    for (const id of ['AlarmTopic', 'AlarmTopicPolicy', 'AlarmEmailSubscription', 'IngestDlqDepthAlarm', 'HttpApi5xxAlarm', 'JwtAuthorizer', 'UploadBucketPolicy']) expect(ignored.has(id), id).toBe(true);
+    // One origins setting: the local bucket gets the same CORS origins as the deployed one.
+    expect(model.buckets[0]!.cors?.[0]).toMatchObject({ AllowedOrigins: ['*'], AllowedMethods: ['PUT'] });
+    expect(model.functions[0]!.environment.CORS_ORIGINS).toBeDefined();
   });
 });

@@ -35,9 +35,7 @@ export function stackResources(): Resources {
     .replaceAll('${self:service}', SERVICE)
     .replaceAll('${sls:stage}', STAGE)
     .replaceAll('${param:uploadBucket}', `${SERVICE}-${STAGE}-uploads`);
-  // `resources` is a list of blocks; the ones included with ${file(...)} (alarms) create nothing here.
-  const blocks = (parse(text) as { resources: Array<{ Resources?: Resources } | string> }).resources;
-  return Object.assign({}, ...blocks.map((b) => (typeof b === 'object' ? (b.Resources ?? {}) : {})));
+  return (parse(text) as { resources: { Resources: Resources } }).resources.Resources;
 }
 
 export const queueName = (short: string) => `${SERVICE}-${STAGE}-${short}`;

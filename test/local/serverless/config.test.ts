@@ -94,7 +94,8 @@ describe('serverless-config: clear errors for what the local stack cannot honour
     ['an unsupported event type', minimal('functions:\n  f:\n    handler: h.handler\n    events:\n      - http: GET /x'), /event type "http" is not supported/],
     ['an sqs event on an undeclared queue', minimal('functions:\n  f:\n    handler: h.handler\n    events:\n      - sqs: arn:aws:sqs:us-east-1:000000000000:nope'), /not a queue declared/],
     ['an unsupported intrinsic', minimal('  environment:\n    X: !If [c, a, b]\nfunctions:\n  f:\n    handler: h.handler'), /Fn::If is not supported/],
-    ['an unsupported resource type', minimal('resources:\n  Resources:\n    T:\n      Type: AWS::SNS::Topic'), /AWS::SNS::Topic is not supported/],
+    // (SNS is ignored: the stack's topic only carries CloudWatch alarms, which do not exist locally.)
+    ['an unsupported resource type', minimal('resources:\n  Resources:\n    T:\n      Type: AWS::Kinesis::Stream'), /AWS::Kinesis::Stream is not supported/],
     ['an unsupported queue property', minimal('resources:\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        Weird: 1'), /unsupported property Weird/],
     ['a Lambda bucket notification', minimal('resources:\n  Resources:\n    B:\n      Type: AWS::S3::Bucket\n      Properties:\n        NotificationConfiguration:\n          LambdaConfigurations: []'), /LambdaConfigurations/],
     ['a DynamoDB stream', minimal('resources:\n  Resources:\n    T:\n      Type: AWS::DynamoDB::Table\n      Properties:\n        KeySchema: [{AttributeName: a, KeyType: HASH}]\n        AttributeDefinitions: [{AttributeName: a, AttributeType: S}]\n        StreamSpecification: {StreamViewType: NEW_IMAGE}'), /streams are not available/],
