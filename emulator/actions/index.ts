@@ -4,7 +4,7 @@ import { confirmEvent, pullEvent } from './events';
 import { createClass, deleteClass, describeAllClass, describeClass, modifyClass } from './classes';
 import { deleteVodFile, modifyVodInfo } from './manage';
 import { describeVodInfo, describeVodPlayUrls, getVideoInfo } from './media-info';
-import { clipVideo, concatVideo, convertVodFile, createImageSprite, createSnapshotByTimeOffset, processFile } from './processing';
+import { clipVideo, concatVideo, convertVodFile, createImageSprite, createSnapshotByTimeOffset, processFile, processFileByProcedure } from './processing';
 import { multiPullVodFile } from './pull';
 import { getTaskInfo, getTaskList, redoTask } from './tasks';
 import { finishUpload, initUpload, uploadPart } from './upload';
@@ -33,6 +33,7 @@ export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Objec
   DeleteVodFile: deleteVodFile,
   ConvertVodFile: convertVodFile,
   ProcessFile: processFile,
+  ProcessFileByProcedure: processFileByProcedure,
   CreateSnapshotByTimeOffset: createSnapshotByTimeOffset,
   CreateImageSprite: createImageSprite,
   ConcatVideo: concatVideo,

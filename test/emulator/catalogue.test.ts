@@ -6,7 +6,11 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DEV_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
-import { uploadFile } from './helpers';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeClip } from '../../emulator/media/fixtures';
+import { uploadFile, waitTask } from './helpers';
 
 type Callback = (error: Error | null, body: Record<string, any>) => void;
 const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (d: Record<string, unknown>) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
@@ -91,4 +95,22 @@ describe('TaskStatusStat and GetTaskListByFileId', () => {
     expect(await sdk({ Action: 'GetTaskListByFileId' })).toMatchObject({ code: 4000, message: expect.stringContaining('fileId') });
     expect(await sdk({ Action: 'GetTaskListByFileId', fileId: fileB, status: 'Done' })).toMatchObject({ code: 4000 });
   });
+});
+
+describe('ProcessFileByProcedure', () => {
+  it('runs a QCVB_SimpleProcessFile preset as a procedure, and refuses an unknown one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-procedure-'));
+    try {
+      const clip = await makeClip({ path: join(dir, 'c.mp4'), seconds: 1, width: 160, height: 120 });
+      const { fileId } = await uploadFile(emu.endpoint, readFileSync(clip), 'c.mp4');
+      const started = await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'QCVB_SimpleProcessFile({10},0,10,0)' });
+      expect(started).toMatchObject({ code: 0, vodTaskId: expect.stringContaining('-Procedure-') });
+      const done = await waitTask(emu.endpoint, started.vodTaskId, 60_000);
+      expect(done.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual(['Transcode:SUCCESS', 'CoverBySnapshot:SUCCESS']);
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'MyOwnFlow' })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
