@@ -1,5 +1,5 @@
 // Which actions exist, and on which API (reference §4.0, §1.1).
-import { createVodTags, deleteVodTags, describeVodPlayInfo, getTaskListByFileId, taskStatusStat } from './catalogue';
+import { createVodTags, deleteVodTags, describeVodCover, describeVodPlayInfo, getTaskListByFileId, taskStatusStat } from './catalogue';
 import { confirmEvent, pullEvent } from './events';
 import { createClass, deleteClass, describeAllClass, describeClass, modifyClass } from './classes';
 import { deleteVodFile, modifyVodInfo } from './manage';
@@ -29,6 +29,7 @@ export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Objec
   DescribeVodPlayInfo: describeVodPlayInfo,
   CreateVodTags: createVodTags,
   DeleteVodTags: deleteVodTags,
+  DescribeVodCover: describeVodCover,
   ModifyVodInfo: modifyVodInfo,
   DeleteVodFile: deleteVodFile,
   ConvertVodFile: convertVodFile,
