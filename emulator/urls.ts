@@ -11,7 +11,7 @@ export function render<T>(value: T, base: string): T {
   if (typeof value === 'string') return (value.startsWith(BASE) ? base + value.slice(BASE.length) : value) as T;
   if (Array.isArray(value)) return value.map((v) => render(v, base)) as T;
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null); // keys copied as data, `__proto__` included
     for (const [k, v] of Object.entries(value)) out[k] = render(v, base);
     return out as T;
   }

@@ -68,6 +68,31 @@ export const deleteVodTags: ActionHandler = (call) => {
   return {};
 };
 
+/**
+ * DescribeVodCover `fileId`, `type` (=1), `para` (a screenshot URL) sets the file's cover
+ * (reference §4.3). The emulator can only show images it holds, so `para` must be one of this
+ * file's snapshots, sample snapshots or sprites, as GetVideoInfo lists them.
+ */
+export const describeVodCover: ActionHandler = (call) => {
+  const file = fileArg(call);
+  const type = call.args.requiredInt('type', { min: 1, max: 1 });
+  const para = call.args.requiredStr('para', { max: 2048 });
+  let path: string;
+  try {
+    path = new URL(para).pathname;
+  } catch {
+    throw new ApiError(4000, 'para must be the URL of one of the file\'s screenshots');
+  }
+  const prefix = `/vod${file.appId}/${file.fileId}/`;
+  const name = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+  const images = new Set([...file.snapshotsByTimeOffset.flatMap((s) => s.pics.map((p) => p.name)), ...file.sampleSnapshots.flatMap((s) => s.names), ...file.imageSprites.flatMap((s) => s.names)]);
+  if (type !== 1 || !images.has(name)) throw new ApiError(4000, 'para must be the URL of one of this file\'s screenshots (CreateSnapshotByTimeOffset, sampleSnapshot, imageSprite)');
+  file.coverName = name;
+  file.updateTime = Math.floor(Date.now() / 1000);
+  call.ctx.store.save();
+  return {};
+};
+
 const STATUSES = ['WAITING', 'PROCESSING', 'FINISH'] as const;
 
 /** `data[]` {status, totalCount} for each status, or the one asked (reference §4.6). */

@@ -1,10 +1,10 @@
 // Which actions exist, and on which API (reference §4.0, §1.1).
-import { createVodTags, deleteVodTags, describeVodPlayInfo, getTaskListByFileId, taskStatusStat } from './catalogue';
+import { createVodTags, deleteVodTags, describeVodCover, describeVodPlayInfo, getTaskListByFileId, taskStatusStat } from './catalogue';
 import { confirmEvent, pullEvent } from './events';
 import { createClass, deleteClass, describeAllClass, describeClass, modifyClass } from './classes';
 import { deleteVodFile, modifyVodInfo } from './manage';
 import { describeVodInfo, describeVodPlayUrls, getVideoInfo } from './media-info';
-import { clipVideo, concatVideo, convertVodFile, createImageSprite, createSnapshotByTimeOffset, processFile } from './processing';
+import { clipVideo, concatVideo, convertVodFile, createImageSprite, createSnapshotByTimeOffset, processFile, processFileByProcedure } from './processing';
 import { multiPullVodFile } from './pull';
 import { getTaskInfo, getTaskList, redoTask } from './tasks';
 import { finishUpload, initUpload, uploadPart } from './upload';
@@ -29,10 +29,12 @@ export const GENERAL_ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(Objec
   DescribeVodPlayInfo: describeVodPlayInfo,
   CreateVodTags: createVodTags,
   DeleteVodTags: deleteVodTags,
+  DescribeVodCover: describeVodCover,
   ModifyVodInfo: modifyVodInfo,
   DeleteVodFile: deleteVodFile,
   ConvertVodFile: convertVodFile,
   ProcessFile: processFile,
+  ProcessFileByProcedure: processFileByProcedure,
   CreateSnapshotByTimeOffset: createSnapshotByTimeOffset,
   CreateImageSprite: createImageSprite,
   ConcatVideo: concatVideo,

@@ -4,6 +4,7 @@ import { DEFINITIONS, IMAGE_SPRITE_DEFINITIONS, SAMPLE_SNAPSHOT_DEFINITIONS, SNA
 import { newFileId } from '../ids';
 import { parseOutboundUrl, RefusedUrl } from '../net-guard';
 import { ApiError } from '../protocol';
+import { parseProcedure, ProcedureError } from '../uploads/procedure-string';
 import type { ProcedureInput } from '../types';
 import type { Args } from './args';
 import { fileById, readyFileArg } from './files';
@@ -66,6 +67,27 @@ export const processFile: ActionHandler = (call) => {
   const procedure = procedureFromArgs(call.args);
   const notifyMode = call.args.oneOf('notifyMode', NOTIFY_MODES) ?? 'Finish';
   if (isEmpty(procedure)) throw new ApiError(4000, 'nothing to do: give transcode, sampleSnapshot, coverBySnapshot, snapshotByTimeOffset or imageSprite');
+  const file = readyFileArg(call);
+  const task = startTask(call, 'procedure', file.fileId, { kind: 'procedure', procedure }, notifyMode);
+  return { vodTaskId: task.vodTaskId };
+};
+
+/**
+ * ProcessFileByProcedure `fileId`, `procedure` (qcloudcli's 2018 parameter list, reference §4.5):
+ * the procedure is a preset task flow string, `QCVB_SimpleProcessFile(…)` as in ApplyUpload and the
+ * upload signature — the only preset the emulator knows. Details are UNCONFIRMED in the reference.
+ */
+export const processFileByProcedure: ActionHandler = (call) => {
+  const text = call.args.requiredStr('procedure', { max: 512 });
+  let procedure: ProcedureInput;
+  try {
+    procedure = parseProcedure(text, call.ctx.settings.defaultDefinitions);
+  } catch (err) {
+    if (err instanceof ProcedureError) throw new ApiError(4000, `procedure: ${err.message}`);
+    throw err;
+  }
+  if (isEmpty(procedure)) throw new ApiError(4000, `procedure ${text.slice(0, 64)} does nothing`);
+  const notifyMode = call.args.oneOf('notifyMode', NOTIFY_MODES) ?? 'Finish';
   const file = readyFileArg(call);
   const task = startTask(call, 'procedure', file.fileId, { kind: 'procedure', procedure }, notifyMode);
   return { vodTaskId: task.vodTaskId };

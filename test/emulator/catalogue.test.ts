@@ -6,7 +6,11 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DEV_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
-import { uploadFile } from './helpers';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeClip } from '../../emulator/media/fixtures';
+import { uploadFile, waitTask } from './helpers';
 
 type Callback = (error: Error | null, body: Record<string, any>) => void;
 const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (d: Record<string, unknown>) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
@@ -91,4 +95,32 @@ describe('TaskStatusStat and GetTaskListByFileId', () => {
     expect(await sdk({ Action: 'GetTaskListByFileId' })).toMatchObject({ code: 4000, message: expect.stringContaining('fileId') });
     expect(await sdk({ Action: 'GetTaskListByFileId', fileId: fileB, status: 'Done' })).toMatchObject({ code: 4000 });
   });
+});
+
+describe('ProcessFileByProcedure and DescribeVodCover', () => {
+  it('runs a QCVB_SimpleProcessFile preset as a procedure, and refuses an unknown one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-procedure-'));
+    try {
+      const clip = await makeClip({ path: join(dir, 'c.mp4'), seconds: 1, width: 160, height: 120 });
+      const { fileId } = await uploadFile(emu.endpoint, readFileSync(clip), 'c.mp4');
+      const started = await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'QCVB_SimpleProcessFile({10},0,10,10)' });
+      expect(started).toMatchObject({ code: 0, vodTaskId: expect.stringContaining('-Procedure-') });
+      const done = await waitTask(emu.endpoint, started.vodTaskId, 60_000);
+      expect(done.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual(['Transcode:SUCCESS', 'SampleSnapshot:SUCCESS', 'CoverBySnapshot:SUCCESS']);
+
+      // DescribeVodCover: one of the file's own screenshots becomes the cover; anything else is refused.
+      const info = await sdk({ Action: 'GetVideoInfo', fileId });
+      const shot = info.sampleSnapshotInfo.sampleSnapshotList[0].imageUrls[0] as string;
+      expect(shot).not.toBe(info.basicInfo.coverUrl);
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: shot })).toMatchObject({ code: 0 });
+      expect((await sdk({ Action: 'GetVideoInfo', fileId, 'infoFilter.0': 'basicInfo' })).basicInfo.coverUrl).toBe(shot);
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: 'http://example.com/x.jpg' })).toMatchObject({ code: 4000, message: expect.stringContaining('para') });
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: shot.replace(fileId, fileA) })).toMatchObject({ code: 4000 });
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, para: shot })).toMatchObject({ code: 4000, message: expect.stringContaining('type') });
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'MyOwnFlow' })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

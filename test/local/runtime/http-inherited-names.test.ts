@@ -24,14 +24,15 @@ describe('local HTTP gateway', () => {
   it('passes inherited names through as the strings the caller sent', async () => {
     for (const name of INHERITED_NAMES) {
       const q = encodeURIComponent(name);
-      const res = await fetch(`${fixture.endpoints.httpApi}/items/${q}?${q}=x&${q}=y&plain=1`, { headers: { [name.replace(/_/g, 'x')]: 'h' } });
+      const res = await fetch(`${fixture.endpoints.httpApi}/items/${q}?${q}=x&${q}=y&plain=1`, { headers: { [name]: 'h' } });
       expect(res.status, name).toBe(200);
       const event = lastEvent();
       expect(Object.hasOwn(event.queryStringParameters!, name), name).toBe(true);
       expect(event.queryStringParameters![name], name).toBe('x,y');
       expect(event.queryStringParameters!.plain).toBe('1');
       expect(event.pathParameters, name).toEqual({ id: name });
-      expect(event.headers[name.replace(/_/g, 'x').toLowerCase()], name).toBe('h');
+      // Node's HTTP parser (and fetch) drop a `__proto__` header before any handler sees it.
+      if (name !== '__proto__') expect(Object.hasOwn(event.headers, name.toLowerCase()) && event.headers[name.toLowerCase()], name).toBe('h');
     }
     // A request without those names sees none of them (nothing inherited shows through).
     await fetch(`${fixture.endpoints.httpApi}/items/1?a=1`);
