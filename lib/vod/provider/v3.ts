@@ -1,10 +1,12 @@
 // The API 3.0 provider (2018-07-17): PullUpload, ApplyUpload + storage + CommitUpload,
 // ProcessMedia, DescribeTaskDetail, DescribeMediaInfos, PullEvents/ConfirmEvents, 3.0 callbacks.
 import { extname } from 'node:path';
+import { safeParseVodEvent } from '../client';
 import { describeIssues } from '../client/errors';
 import type { VodV3Client } from '../v3/client';
 import { eventContent, type EventContent } from '../v3/schemas';
 import type { EventView, ProcessingPlan, VodProvider } from './types';
+import { eventViewV2 } from './v2';
 import { procedureOutcomeV3, pullOutcomeV3, taskViewV3 } from './v3-outcome';
 
 /** ProcessMedia body from a plan (the V2 vector of vod-v3-api.md §2.5 has this shape). */
@@ -78,6 +80,13 @@ export function createV3Provider(client: VodV3Client): VodProvider {
       for (let i = 0; i < handles.length; i += 16) await client.call('ConfirmEvents', { EventHandles: handles.slice(i, i + 16) });
     },
     parseCallback(body) {
+      // The local emulator's HTTP callbacks keep the 2.0 format; they are only a hint either way
+      // (the task is read back with DescribeTaskDetail before it is trusted), so take both.
+      const legacy = typeof body === 'string' ? body.includes('"eventType"') && !body.includes('"EventType"') : !!body && typeof body === 'object' && 'eventType' in body;
+      if (legacy) {
+        const parsed = safeParseVodEvent(body);
+        return parsed.success ? { success: true, event: eventViewV2(parsed.event) } : { success: false, eventType: parsed.eventType, issues: parsed.issues };
+      }
       let json: unknown = body;
       if (typeof body === 'string') {
         try {
