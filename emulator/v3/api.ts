@@ -59,7 +59,13 @@ export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats:
       const v = header(req, name);
       if (v !== undefined) headers.set(name, v);
     }
-    const checked = verify3({ auth, secretKey: account.secretKey, timestamp, method: 'POST', path: '/', query: '', headers, payload: body.bytes });
+    const verifyWith = (h: Map<string, string>) => verify3({ auth, secretKey: account.secretKey, timestamp, method: 'POST', path: '/', query: '', headers: h, payload: body.bytes });
+    // Tencent's SDK signs the URL's hostname but sends Host with the port (sdk-common sign.js,
+    // http_connection.js): try the hostname first, then the header exactly as sent.
+    const rawHost = headers.get('host');
+    const hostname = rawHost?.replace(/:\d+$/, '');
+    let checked = verifyWith(hostname !== undefined ? new Map([...headers, ['host', hostname]]) : headers);
+    if (!checked.ok && hostname !== rawHost) checked = verifyWith(headers);
     if (!checked.ok) {
       throw new V3Error('AuthFailure.SignatureFailure', `The provided credentials could not be validated (${checked.reason}): ${checked.message}`);
     }
