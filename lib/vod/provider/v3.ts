@@ -64,10 +64,8 @@ export function createV3Provider(client: VodV3Client): VodProvider {
       const info = res.MediaInfoSet.find((m) => m.FileId === fileId);
       if (!info) throw new Error(`DescribeMediaInfos does not know file ${fileId}`);
       return {
-        // Definition 0 is the original file (§4.7), not a rendition vodflow asked for.
-        playSet: (info.TranscodeInfo?.TranscodeSet ?? [])
-          .filter((t) => t.Definition !== 0)
-          .map((t) => ({ definition: t.Definition, url: t.Url, width: t.Width, height: t.Height, bitrate: t.Bitrate })),
+        // Definition 0 is the original file (§4.7); v2's playSet lists it too, so both keep it.
+        playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({ definition: t.Definition, url: t.Url, width: t.Width, height: t.Height, bitrate: t.Bitrate })),
         coverUrl: info.BasicInfo?.CoverUrl || undefined,
         duration: info.MetaData?.Duration,
       };
