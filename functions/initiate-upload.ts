@@ -7,6 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { s3 } from '../lib/aws/s3';
 import { vodProvider } from '../lib/aws/vod-provider';
+import { vodPusher } from '../lib/aws/vod-pusher';
 import { config } from '../lib/config';
 import { classifyOrRethrow, currentJob, getJob, indexTask, leaseFor, patchJob, runStep, transition, type Job } from '../lib/jobs';
 import { enqueue, readMessage, sqsHandler, type InitiateUpload, type RecordContext } from '../lib/messages';
@@ -46,7 +47,7 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const open = async () =>
       (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }))).Body as Readable;
     let lastPct = 0;
-    const result = await (await vodProvider()).pushUpload({
+    const result = await (await vodPusher()).pushUpload({
       open,
       size: source.size,
       fileName: basename(source.key),

@@ -133,6 +133,16 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     expect(text.length).toBeLessThan(250_000);
   });
 
+  it('stay under 250 KB each, every function of serverless.yml (both VOD providers are in each)', async () => {
+    const { model } = loadServerlessConfig(join(root, 'serverless.yml'), { stage: 'test' });
+    const names = model.functions.map((f) => f.handlerFile.replace(/^functions\//, ''));
+    expect(names.length).toBeGreaterThan(8);
+    for (const name of names) {
+      const size = readFileSync(await bundle(name)).length;
+      expect(size, name).toBeLessThan(250_000);
+    }
+  });
+
   it('keep only the zod exports the code uses (no z.fromJSONSchema, which nothing calls at runtime)', () => {
     const text = readFileSync(signUpload, 'utf8');
     expect(text).toContain('Invalid input: expected');
