@@ -8,13 +8,22 @@ import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contract
 import { resetConfig } from '../../lib/config';
 import { putObject } from '../support/s3-notify';
 import { lambdaContext, runUntil } from '../support/stack';
-import { startHarness, type Harness } from './harness';
+import { startHttpApi, type HttpLambda } from '../support/http-api';
+import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
 
 let h: Harness;
+let webhookApi: Awaited<ReturnType<typeof startHttpApi>>;
 beforeAll(async () => {
-  h = await startHarness({ pullEventHoldMs: 200 });
+  h = await startHarness({ pullEventHoldMs: 200, callbackRetryDelayMs: 100 });
+  const webhook = (await import('../../functions/vod-webhook')).handler as unknown as HttpLambda;
+  webhookApi = await startHttpApi([{ method: 'POST', path: '/vod/callback/{token}', handler: webhook }]);
 });
-afterAll(async () => h?.close());
+afterAll(async () => {
+  await webhookApi?.close();
+  await h?.close();
+});
+const postCallback = (body: unknown) =>
+  fetch(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const jobIdOf = (key: string) => h.jobIdOf(key);
 
@@ -88,6 +97,32 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
       const [event] = await h.events();
       expect(videoReadyEventV1.parse(event).data.playSet.map((p) => p.definition)).toEqual([0, ...definitions]);
     } finally {
+      env();
+    }
+  });
+
+  it('HTTP callbacks: the webhook finishes the job (task fetched back) and absorbs this version\'s replay', async () => {
+    env({ POLL_BASE_DELAY_S: '60' });
+    h.emu.setCallback(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');
+    try {
+      await putObject(h.stack, `${api}/callback.mp4`, h.goodClip);
+      const jobId = await jobIdOf(`${api}/callback.mp4`);
+      await h.settle(jobId, 30_000);
+      const job = (await getJob(jobId))!;
+      expect(job.status).toBe('SUCCEEDED');
+      // The same news again, in this version's own callback format.
+      const replay =
+        api === 'v2'
+          ? { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: job.vodTaskId, status: 'FINISH', errCode: 0, message: '', fileId: job.fileId, processTaskList: [] } }
+          : { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: job.vodTaskId, Status: 'FINISH', ErrCode: 0, Message: '', FileId: job.fileId, MediaProcessResultSet: [] } };
+      const res = await postCallback(replay);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { result: string }).result).toBe('duplicate');
+      const bad = await postCallback(api === 'v2' ? { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } } : { EventType: 'PullComplete', PullCompleteEvent: { Status: 'FINISH' } });
+      expect(bad.status).toBe(400);
+      expect(await h.events()).toHaveLength(1);
+    } finally {
+      h.emu.setCallback(undefined, 'none');
       env();
     }
   });
