@@ -9,6 +9,8 @@ import { sendJson } from './http-io';
 import { envelope } from './protocol';
 import type { ReplayGuard } from './replay';
 import type { Stats } from './stats';
+import { handleV3, isV3Request } from './v3/api';
+import { handleStoragePut } from './v3/storage';
 
 export function createEmulatorServer(ctx: EmulatorContext, replay: ReplayGuard, stats: Stats): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -18,6 +20,9 @@ export function createEmulatorServer(ctx: EmulatorContext, replay: ReplayGuard, 
     const path = q < 0 ? raw : raw.slice(0, q);
     const rawQuery = q < 0 ? '' : raw.slice(q + 1);
     if (API_PATHS.has(path)) return handleApi(ctx, replay, stats, req, res, path, rawQuery);
+    // API 3.0 on the same port: TC3-signed calls to `/`, and the storage PUT of its push upload.
+    if (isV3Request(req, path)) return handleV3(ctx, replay, stats, req, res, rawQuery);
+    if (path.startsWith('/cos/')) return handleStoragePut(ctx, req, res, path);
     if (path.startsWith('/vod')) return serveMedia(ctx, req, res, path);
     req.resume();
     if (path === '/' || path === '/health') {

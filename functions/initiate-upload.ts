@@ -7,6 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { s3 } from '../lib/aws/s3';
 import { vodProvider } from '../lib/aws/vod-provider';
+import { vodPusher } from '../lib/aws/vod-pusher';
 import { config } from '../lib/config';
 import { jobs, type Job } from '../lib/jobs';
 import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
@@ -48,7 +49,7 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
       (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, IfMatch: source.etag ? `"${source.etag}"` : undefined })))
         .Body as Readable;
     let lastPct = 0;
-    const result = await (await vodProvider()).pushUpload({
+    const result = await (await vodPusher()).pushUpload({
       open,
       size: source.size,
       fileName: basename(source.key),

@@ -9,7 +9,7 @@ import { matchesAny } from '../lib/http/api-key';
 import { httpError } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
 import { handleVodEvent } from '../lib/pipeline';
-import { vodProvider } from '../lib/aws/vod-provider';
+import { parseVodCallback } from '../lib/vod/provider/callback';
 
 requireSecret(config().callbackToken);
 
@@ -23,7 +23,7 @@ export const handler = httpHandler(
     const token = event.pathParameters?.token ?? '';
     if (!matchesAny(token, [await readSecret(config().callbackToken)])) throw httpError(404, 'not_found', 'no such callback');
     const raw = typeof event.body === 'string' && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const parsed = (await vodProvider()).parseCallback(raw ?? '');
+    const parsed = parseVodCallback(config().vod.apiVersion, raw ?? '');
     if (!parsed.success) {
       // 400 lets VOD's two retries happen; the issues name the fields for the operator.
       throw httpError(400, 'invalid_event', clip(`${clip(parsed.eventType ?? 'event', 64)}: ${parsed.issues.join('; ')}`, 1000));

@@ -135,6 +135,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       cleanup.push(() => emulator!.close());
       Object.assign(vodEnv, { VOD_ENDPOINT: emulator.endpoint, VOD_UPLOAD_ENDPOINT: emulator.uploadEndpoint, VOD_SECRET_ID: DEV_ACCOUNT.secretId, VOD_SECRET_KEY: DEV_ACCOUNT.secretKey });
+      // API 3.0 on the same port (used when VOD_API_VERSION=v3); its push uploads PUT to /cos.
+      Object.assign(vodEnv, { VOD_V3_ENDPOINT: emulator.url, VOD_STORAGE_ENDPOINT: `${emulator.url}/cos` });
     }
 
     const local = {

@@ -21,6 +21,7 @@ const optionsSchema = z.object({
   callbackMode: z.enum(['http', 'reliable', 'poll']).default('http'),
   stage: z.string().regex(/^[a-zA-Z0-9-]{1,32}$/, 'letters, digits and dashes').optional(),
   quiet: z.boolean().optional(),
+  vodApi: z.enum(['v2', 'v3']).optional(),
 });
 
 export type DevOptions = z.input<typeof optionsSchema> & {
@@ -132,7 +133,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
       callbackMode: flags.callbackMode,
       emulator: options.emulator,
       logLevel: options.logLevel ?? (flags.quiet ? 'error' : 'info'),
-      env: { ...secrets, ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}) },
+      env: { ...secrets, ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}), ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}) },
     });
   } catch (error) {
     if (isAddressInUse(error)) throw portTaken(flags.port);
@@ -228,6 +229,7 @@ export function register(program: Command, io: DevIO = processIO): void {
     .option('--callback-mode <mode>', 'how VOD results come back: http (webhook), reliable (PullEvent) or poll', callbackMode, 'http')
     .option('--stage <stage>', "serverless stage (resource names are <service>-<stage>-…; default: serverless.yml's)")
     .option('--quiet', "only warnings and errors from the stack and the handlers' logs")
+    .option('--vod-api <version>', 'VOD API the handlers speak to the emulator: v2 or v3 (default VOD_API_VERSION or v2)')
     .addHelpText(
       'after',
       `

@@ -19,12 +19,18 @@ interface Flags {
   timeout: number;
   data?: string;
   verbose?: boolean;
+  vodApi?: 'v2' | 'v3';
 }
 
 const definitionList = (value: string): number[] => {
   const list = value.split(',').map((v) => v.trim());
   if (!list.length || list.some((v) => !/^\d{1,5}$/.test(v))) throw new InvalidArgumentError('expected definitions like 20,210');
   return list.map(Number);
+};
+
+export const vodApiVersion = (value: string): 'v2' | 'v3' => {
+  if (value !== 'v2' && value !== 'v3') throw new InvalidArgumentError('expected v2 or v3');
+  return value;
 };
 
 const mode = (value: string) => {
@@ -48,6 +54,7 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'give up on a file after this long', Number, 600)
     .option('--data <dir>', 'keep the stack state in this folder (default: in memory)')
     .option('--verbose', "also print the handlers' structured logs (JSON, on stdout)")
+    .option('--vod-api <version>', 'VOD API the handlers speak: v2 (API 2.0) or v3 (API 3.0); default VOD_API_VERSION or v2', vodApiVersion)
     .addHelpText(
       'after',
       `
@@ -80,6 +87,7 @@ Exit status: 0 when every file is ready, 1 when any failed.`,
           timeoutS: flags.timeout,
           dataDir: flags.data && resolve(flags.data),
           verbose: flags.verbose,
+          vodApi: flags.vodApi,
         });
         process.exitCode = exitCode;
         if (stack) {

@@ -27,6 +27,8 @@ export interface ProcessOptions {
   dataDir?: string;
   /** Handler logs (structured JSON) on stdout too. */
   verbose?: boolean;
+  /** VOD API version the handlers speak to the emulator (default: the environment's, v2). */
+  vodApi?: 'v2' | 'v3';
 }
 
 export interface FileResult {
@@ -61,6 +63,8 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
       // Handler logs (JSON on stdout) would bury the summary, which already says why a file failed.
       POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
       ...(options.definitions ? { VOD_DEFINITIONS: options.definitions.join(',') } : {}),
+      // The flag, else the caller's VOD_API_VERSION (serverless.yml's default would override it).
+      ...((options.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: options.vodApi ?? process.env.VOD_API_VERSION! } : {}),
     },
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,

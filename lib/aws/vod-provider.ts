@@ -1,23 +1,22 @@
 // The VOD provider for handlers, by VOD_API_VERSION: v2 wraps the v2 client of lib/aws/vod,
 // v3 the API 3.0 client. Credentials from env or SSM; one instance per container and config.
 import { config } from '../config';
+import type { VodClient } from '../vod/client';
 import { createV2Provider, createV3Provider, type VodProvider } from '../vod/provider';
-import { createVodV3Client } from '../vod/v3/client';
+import { createVodV3Client, type VodV3Client } from '../vod/v3/client';
 import { readSecret } from './secrets';
 import { vodClient } from './vod';
 
 let cached: { key: string; provider: VodProvider } | undefined;
+let cachedV3: { key: string; client: VodV3Client; secretId: string; secretKey: string } | undefined;
+const v2Providers = new WeakMap<VodClient, VodProvider>();
 
-export async function vodProvider(): Promise<VodProvider> {
+/** The API 3.0 client (and the keys it was made with) for the current configuration. */
+export async function vodV3Client(): Promise<{ client: VodV3Client; secretId: string; secretKey: string }> {
   const { vod } = config();
-  if (vod.apiVersion === 'v2') {
-    const client = await vodClient();
-    if (cached?.key !== 'v2' || (cached.provider as { client?: unknown }).client !== client) cached = { key: 'v2', provider: Object.assign(createV2Provider(client), { client }) };
-    return cached.provider;
-  }
   const [secretId, secretKey] = await Promise.all([readSecret(vod.secretId), readSecret(vod.secretKey)]);
-  const key = ['v3', secretId, secretKey, vod.v3.endpoint, vod.v3.region, vod.v3.subAppId, vod.v3.storageEndpoint].join('\0');
-  if (cached?.key === key) return cached.provider;
+  const key = [secretId, secretKey, vod.v3.endpoint, vod.v3.region, vod.v3.subAppId, vod.v3.storageEndpoint].join('\0');
+  if (cachedV3?.key === key) return cachedV3;
   const client = createVodV3Client({
     secretId,
     secretKey,
@@ -28,6 +27,18 @@ export async function vodProvider(): Promise<VodProvider> {
     timeoutMs: vod.timeoutMs,
     retry: { maxAttempts: 3, maxElapsedMs: 20_000 },
   });
-  cached = { key, provider: createV3Provider(client) };
+  cachedV3 = { key, client, secretId, secretKey };
+  return cachedV3;
+}
+
+export async function vodProvider(): Promise<VodProvider> {
+  if (config().vod.apiVersion === 'v2') {
+    const client = await vodClient();
+    let provider = v2Providers.get(client);
+    if (!provider) v2Providers.set(client, (provider = createV2Provider(client)));
+    return provider;
+  }
+  const { client } = await vodV3Client();
+  if (cached?.key !== client.endpoint || (cached.provider as { client?: unknown }).client !== client) cached = { key: client.endpoint, provider: Object.assign(createV3Provider(client), { client }) };
   return cached.provider;
 }

@@ -65,6 +65,23 @@ describe('vodflow process', () => {
     expect(existsSync(join(outDir, 'good', 'f0.f210.m3u8'))).toBe(true);
   }, 120_000);
 
+  it('--vod-api v3: the same files through API 3.0, the 3.0 presets and codes', async () => {
+    const out = capture();
+    const outDir = join(dir, 'out-v3');
+    const { exitCode, results } = await runProcess(
+      { files: [good, broken], json: false, callbackMode: 'reliable', outDir, keep: false, quiet: true, timeoutS: 120, vodApi: 'v3' },
+      out.stream,
+      capture().stream,
+    );
+    expect(exitCode).toBe(1);
+    const [ready, failed] = results;
+    if (ready?.event?.type !== 'vodflow.video.ready' || failed?.event?.type !== 'vodflow.video.failed') throw new Error(`unexpected: ${out.text()}`);
+    expect(ready.event.data.playSet.map((p) => p.definition)).toEqual([0, 100020, 100210]);
+    expect(failed.event.data.error).toMatchObject({ code: 'SourceFileError.ContentMalformed', stage: 'source', retryable: false });
+    expect(out.text()).toMatch(/✘ broken\.mp4: failed with VOD code SourceFileError\.ContentMalformed/);
+    expect(existsSync(join(outDir, 'good', 'f0.f100020.mp4'))).toBe(true);
+  }, 120_000);
+
   it('--json prints one CloudEvent per file on stdout and nothing else', async () => {
     const out = capture();
     const { exitCode, results } = await runProcess(

@@ -1,24 +1,57 @@
 // The whole flow over real protocols: S3 event → ingest → … → one downstream event, against
 import '../support/quiet';
-// fauxqs, dynalite and the VOD emulator (real ffmpeg).
+// fauxqs, dynalite and the VOD emulator (real ffmpeg) — once per VOD API version (the provider
+// seam): the same tests, the same downstream contract, only the codes and preset ids differ.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../lib/jobs';
 import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contracts';
-import { notifyObject, putObject } from '../support/s3-notify';
-import { startHarness, type Harness } from './harness';
+import { resetConfig } from '../../lib/config';
+import { putObject } from '../support/s3-notify';
+import { lambdaContext, runUntil } from '../support/stack';
+import { startHttpApi, type HttpLambda } from '../support/http-api';
+import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
 
 let h: Harness;
+let webhookApi: Awaited<ReturnType<typeof startHttpApi>>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ pullEventHoldMs: 200, callbackRetryDelayMs: 100 });
+  const webhook = (await import('../../functions/vod-webhook')).handler as unknown as HttpLambda;
+  webhookApi = await startHttpApi([{ method: 'POST', path: '/vod/callback/{token}', handler: webhook }]);
 });
-afterAll(async () => h?.close());
+afterAll(async () => {
+  await webhookApi?.close();
+  await h?.close();
+});
+const postCallback = (body: unknown) =>
+  fetch(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const jobIdOf = (key: string) => h.jobIdOf(key);
 
-describe('pipeline (pull mode, polling)', () => {
-  it('turns a good clip into exactly one video.ready with working URLs', async () => {
-    await putObject(h.stack, 'in/good clip.mp4', h.goodClip);
-    const jobId = await jobIdOf('in/good clip.mp4');
+const VERSIONS = [
+  { api: 'v2', definitions: [10, 210], brokenCode: (code: number | string) => typeof code === 'number' && code < -40000 },
+  { api: 'v3', definitions: [100010, 100210], brokenCode: (code: number | string) => code === 'SourceFileError.ContentMalformed' },
+] as const;
+
+describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenCode }) => {
+  const env = (extra: Record<string, string> = {}) => {
+    h.env({
+      VOD_API_VERSION: api,
+      VOD_V3_ENDPOINT: h.emu.url,
+      VOD_STORAGE_ENDPOINT: `${h.emu.url}/cos`,
+      VOD_DEFINITIONS: definitions.join(','),
+      ...extra,
+    });
+    resetConfig();
+  };
+  beforeAll(() => env());
+  afterAll(() => {
+    h.env();
+    resetConfig();
+  });
+
+  it('turns a good clip into exactly one video.ready with working URLs (pull mode, polling)', async () => {
+    await putObject(h.stack, `${api}/good clip.mp4`, h.goodClip);
+    const jobId = await jobIdOf(`${api}/good clip.mp4`);
     await h.settle(jobId);
     const job = (await jobs().getJob(jobId))!;
     expect(job.status).toBe('SUCCEEDED');
@@ -27,29 +60,90 @@ describe('pipeline (pull mode, polling)', () => {
     const event = videoReadyEventV1.parse(events[0]);
     expect(event.subject).toBe(jobId);
     expect(event.id).toBe(`${jobId}.ready`);
-    const defs = event.data.playSet.map((p) => p.definition);
-    expect(defs).toEqual(expect.arrayContaining([10, 210]));
+    // Definition 0 is the original, listed by both versions.
+    expect(event.data.playSet.map((p) => p.definition)).toEqual([0, ...definitions]);
     for (const p of event.data.playSet) {
       const res = await fetch(p.url);
       expect(res.status, p.url).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+      expect(p.width).toBeGreaterThan(0);
     }
     expect(event.data.coverUrl).toBeTruthy();
     expect((await fetch(event.data.coverUrl!)).status).toBe(200);
   });
 
-  it('turns a broken clip into exactly one video.failed with the seed code, classified', async () => {
-    await putObject(h.stack, 'in/broken.mp4', h.brokenClip);
-    const jobId = await jobIdOf('in/broken.mp4');
+  it('turns a broken clip into exactly one video.failed with the version\'s code, classified', async () => {
+    await putObject(h.stack, `${api}/broken.mp4`, h.brokenClip);
+    const jobId = await jobIdOf(`${api}/broken.mp4`);
     await h.settle(jobId);
     const events = await h.events();
     expect(events).toHaveLength(1);
     const event = videoFailedEventV1.parse(events[0]);
-    expect(event.data.error.code).toBeLessThan(-40000);
+    expect(brokenCode(event.data.error.code), String(event.data.error.code)).toBe(true);
     expect(event.data.error.retryable).toBe(false);
     expect(event.data.error.stage).toBeTruthy();
     expect(event.data.error.message_en).toBeTruthy();
     expect(event.data.error.action).toBeTruthy();
     expect((await jobs().getJob(jobId))!.error?.code).toBe(event.data.error.code);
   });
+
+  it('push mode: the bytes go from S3 through the version\'s upload into one video.ready', async () => {
+    env({ UPLOAD_MODE: 'push' });
+    try {
+      await putObject(h.stack, `${api}/pushed.mp4`, h.goodClip);
+      const jobId = await jobIdOf(`${api}/pushed.mp4`);
+      await h.settle(jobId);
+      expect((await jobs().getJob(jobId))!.status).toBe('SUCCEEDED');
+      const [event] = await h.events();
+      expect(videoReadyEventV1.parse(event).data.playSet.map((p) => p.definition)).toEqual([0, ...definitions]);
+    } finally {
+      env();
+    }
+  });
+
+  it('HTTP callbacks: the webhook finishes the job (task fetched back) and absorbs this version\'s replay', async () => {
+    env({ POLL_BASE_DELAY_S: '60' });
+    h.emu.setCallback(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');
+    try {
+      await putObject(h.stack, `${api}/callback.mp4`, h.goodClip);
+      const jobId = await jobIdOf(`${api}/callback.mp4`);
+      await h.settle(jobId, 30_000);
+      const job = (await jobs().getJob(jobId))!;
+      expect(job.status).toBe('SUCCEEDED');
+      // The same news again, in this version's own callback format.
+      const replay =
+        api === 'v2'
+          ? { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: job.vodTaskId, status: 'FINISH', errCode: 0, message: '', fileId: job.fileId, processTaskList: [] } }
+          : { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: job.vodTaskId, Status: 'FINISH', ErrCode: 0, Message: '', FileId: job.fileId, MediaProcessResultSet: [] } };
+      const res = await postCallback(replay);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { result: string }).result).toBe('duplicate');
+      const bad = await postCallback(api === 'v2' ? { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } } : { EventType: 'PullComplete', PullCompleteEvent: { Status: 'FINISH' } });
+      expect(bad.status).toBe(400);
+      expect(await h.events()).toHaveLength(1);
+    } finally {
+      h.emu.setCallback(undefined, 'none');
+      env();
+    }
+  });
+
+  it('reliable callbacks: pull-events drains the version\'s event queue and finishes the job', async () => {
+    env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000' });
+    h.emu.setCallback(undefined, 'reliable');
+    const drainEvents = (await import('../../functions/pull-events')).drainEvents;
+    try {
+      await putObject(h.stack, `${api}/reliable.mp4`, h.goodClip);
+      const jobId = await jobIdOf(`${api}/reliable.mp4`);
+      await runUntil(h.stack, h.handlers, async () => {
+        await drainEvents(lambdaContext('pull-events', 1500));
+        const job = await jobs().getJob(jobId);
+        return !!job && job.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
+      }, { timeoutMs: 45_000 });
+      expect(await h.events()).toHaveLength(1);
+    } finally {
+      h.emu.setCallback(undefined, 'none');
+      env();
+    }
+  });
 });
+

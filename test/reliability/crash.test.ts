@@ -1,5 +1,6 @@
 // The stack SIGKILLed in the middle of a batch and started again on the same data dir (and the
-// same ports, as a restarted service keeps its address): every job finishes, none twice.
+// same ports, as a restarted service keeps its address): every job finishes, none twice — on
+// both VOD API versions (the provider seam; the emulator's state survives the kill for both).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const terminal = (j: JobItem) => j.status === 'SUCCEEDED' || j.status === 'FAILED';
 
 const work = mkdtempSync(path.join(tmpdir(), 'vodflow-crash-'));
-const dataDir = path.join(work, 'data');
 let child: ChildStack | undefined;
 let collector: EventCollector | undefined;
 const clients: Array<{ destroy(): void }> = [];
@@ -38,12 +38,13 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe(`crash: SIGKILL mid-batch of ${CLIPS} clips, restart on the same data (${SCALE})`, () => {
+describe.each(['v2', 'v3'] as const)(`crash on VOD API %s: SIGKILL mid-batch of ${CLIPS} clips, restart on the same data (${SCALE})`, (api) => {
   it(
     'finishes every job exactly once after the restart',
     async () => {
+      const dataDir = path.join(work, `data-${api}`);
       const configFile = writeConfigVariant(work, { functionTimeoutS: 10, visibilityTimeoutS: 16 });
-      const env = { ...FAST_ENV, ...SECRETS, POWERTOOLS_LOG_LEVEL: process.env.RELIABILITY_DEBUG ? 'INFO' : 'WARN' };
+      const env = { ...FAST_ENV, ...SECRETS, VOD_API_VERSION: api, POWERTOOLS_LOG_LEVEL: process.env.RELIABILITY_DEBUG ? 'INFO' : 'WARN' };
       const clip = readFileSync(await makeClip({ path: path.join(work, 'clip.mp4'), seconds: 1, width: 160, height: 120 }));
       child = await startChildStack({ configFile, dataDir, env });
       const first = child.info;
@@ -100,7 +101,7 @@ describe(`crash: SIGKILL mid-batch of ${CLIPS} clips, restart on the same data (
       const pulls = tasks.filter((t) => t.type === 'pull').length;
       const restartS = (Date.now() - killedAt) / 1000;
 
-      await recordScenario('crash', `Crash: SIGKILL mid-batch of ${CLIPS} clips, restart`, started, {
+      await recordScenario(api === 'v2' ? 'crash' : `crash-${api}`, `Crash: SIGKILL mid-batch of ${CLIPS} clips, restart${api === 'v2' ? '' : ` (VOD API ${api})`}`, started, {
         requestsTried: CLIPS,
         faultsInjected: 1,
         jobsHeld: out.held,
@@ -130,6 +131,10 @@ describe(`crash: SIGKILL mid-batch of ${CLIPS} clips, restart on the same data (
       expect(out.conflictingJobs).toEqual([]);
       for (const id of out.duplicateJobs) expect(new Set(collector.events.filter((e) => e.subject === id).map((e) => JSON.stringify(e))).size).toBe(1);
       expect(out.succeeded).toBe(CLIPS);
+      await collector.stop();
+      collector = undefined;
+      await stopChild(child);
+      child = undefined;
     },
     limitMs(170_000, 400_000),
   );

@@ -25,53 +25,58 @@ const REENCODE = 're-encode the source with a standard encoder (H.264/AAC in MP4
 
 /** Sub-task ErrCodeExt values ("视频处理类错误码", cn:266/50368 = intl:266/39145). */
 export const V3_PROCESSING_CODES: readonly V3ErrorEntry[] = ([
-  ['InvalidInput', 'task', 'invalid-input', 'invalid-request', '输入参数不合法', 'Invalid input parameter', 'Check the processing parameters (definitions, cover, snapshots) vodflow sent; fix the configuration, then submit the video again.'],
-  ['InvalidInput.InvalidTimeOffset', 'task', 'invalid-time-offset', 'invalid-request', '时间点不合法', 'Invalid time point (a snapshot or cover position outside the video)', 'Use snapshot offsets and a cover position inside the video\'s duration (VOD_SNAPSHOT_OFFSETS_MS, VOD_COVER_PERCENT), then submit again.'],
+  ['InvalidInput', 'task', 'invalid-input', 'invalid-request', '输入参数不合法', 'Invalid input parameter', 'Check the processing parameters (definitions, cover, snapshots) vodflow sent; fix the configuration, then resubmit the video.'],
+  ['InvalidInput.InvalidTimeOffset', 'task', 'invalid-time-offset', 'invalid-request', '时间点不合法', 'Invalid time point (a snapshot or cover position outside the video)', 'Use snapshot offsets and a cover position inside the video\'s duration (VOD_SNAPSHOT_OFFSETS_MS, VOD_COVER_PERCENT), then resubmit.'],
   ['InvalidInput.DefinitionNotExist', 'task', 'definition-not-exist', 'invalid-request', '模板 ID 不存在', 'The template id does not exist', 'Use a template that exists in this application: v3 presets are 100010-100080 (MP4) and 100210-100280 (HLS); check VOD_DEFINITIONS.'],
-  ['InvalidInput.ConfigurationUnsupported', 'task', 'configuration-unsupported', 'invalid-request', '配置不合法：未注册用户、参数取值或范围不合法、模板损坏或未指定处理任务', 'Invalid configuration: unregistered user, bad value or range, broken template, or no processing task given', 'Check the account and the templates named in the request; fix the configuration, then submit again.'],
+  ['InvalidInput.ConfigurationUnsupported', 'task', 'configuration-unsupported', 'invalid-request', '配置不合法：未注册用户、参数取值或范围不合法、模板损坏或未指定处理任务', 'Invalid configuration: unregistered user, bad value or range, broken template, or no processing task given', 'Check the account and the templates named in the request; fix the configuration, then resubmit.'],
   ['InvalidInput.TaskDuplicated', 'task', 'task-duplicated', 'invalid-request', '任务重复', 'Duplicate task', 'The same task was already submitted: wait for the first one instead of sending it again.'],
   ['InvalidInput.PermissionDenied', 'task', 'permission-denied', 'account', '账号未开通该功能', 'The feature is not enabled for the account', 'Enable the feature for this VOD application in the console, or drop it from the request.'],
-  ['InvalidInput.ResultFileSizeTooLarge', 'task', 'result-too-large', 'invalid-request', '结果文件过大', 'The resulting file is too large', 'Produce a smaller output (shorter input or a lower definition), then submit again.'],
+  ['InvalidInput.ResultFileSizeTooLarge', 'task', 'result-too-large', 'invalid-request', '结果文件过大', 'The resulting file is too large', 'Produce a smaller output (shorter input or a lower definition), then resubmit.'],
   ['SourceFileError', 'source', 'source-error', 'source', '源文件错误（例如文件损坏）', 'Source file error (e.g. corrupted)', `The source is damaged or unreadable: ${REENCODE}`],
   ['SourceFileError.NoVideoMedia', 'source', 'no-video-stream', 'source', '源文件没有视频画面', 'The source has no video picture (no video track)', 'Upload a file with a video track; audio-only files need an audio template instead of a video definition.'],
   ['SourceFileError.NoVideoResolution', 'source', 'no-video-resolution', 'source', '无法获取源文件的分辨率', 'The resolution of the source cannot be determined', `The video stream declares no usable width/height: ${REENCODE}`],
   ['SourceFileError.ContentMalformed', 'source', 'content-malformed', 'source', '源文件内容有问题：文件缺失、损坏或无法解码', 'Source content problem: missing, corrupted or undecodable', `The source cannot be decoded: ${REENCODE}`],
   ['SourceFileError.ContentUnsupported', 'source', 'content-unsupported', 'source', '源文件格式、大小或时长不支持', 'Unsupported source format, size or duration', `Convert the source to a supported container and codec (MP4 H.264/AAC) within VOD's size and duration limits, then upload it again.`],
   ['SourceFileError.DownloadNotAccessible', 'source', 'download-not-accessible', 'source', '无法下载源文件', 'The source could not be downloaded', 'Make the source URL reachable from Tencent Cloud (public, not expired; raise PULL_URL_TTL_S), or use push mode (UPLOAD_MODE=push).'],
-  ['InternalError', 'task', 'internal-error', 'internal', '内部错误，建议重试', 'Internal error; retry advised', 'VOD failed internally: retry the task; if it keeps failing, contact Tencent Cloud support with the RequestId and TaskId.'],
+  ['InternalError', 'task', 'internal-error', 'internal', '内部错误，建议重试', 'Internal error; retry advised', 'VOD failed internally: retry the task; if it keeps failing, contact Tencent support with the RequestId and TaskId.'],
 ] as Row[]).map(toEntry);
 
-const RETRY_LATER = 'retry later; if it persists, contact Tencent Cloud support with the RequestId.';
+const RETRY_LATER = 'retry later; if it persists, contact Tencent support with the RequestId.';
+// Shared sentences (each literal is kept once in the bundles).
+const GRANT = 'Grant this key the VOD action in a CAM policy, or use a key that has it.';
+const SLOW = 'Slow down and retry after a delay.';
+const CHECK_FILE = 'Check the fileId and that it belongs to this application (VOD_SUB_APP_ID).';
+const MEDIA_TYPE = 'Upload a file with a video extension VOD accepts (mp4, mov, flv, m3u8…).';
+const TEMPLATES = 'Use template ids that exist in this application (v3 presets 100010-100080, 100210-100280); check VOD_DEFINITIONS.';
+const MFA = "Complete the account's MFA check, or use a key that does not require it.";
+const CHECK_ID = 'Check the id and that it belongs to this application.';
 
 /** Common 3.0 codes (intl:266/70594, cn:1592/76198) and VOD-specific codes (go-errors). */
 export const V3_API_CODES: readonly V3ErrorEntry[] = ([
   ['AuthFailure', 'auth', 'auth-failed', 'auth', 'CAM 签名/鉴权错误', 'CAM signature or authentication error', 'Check VOD_SECRET_ID / VOD_SECRET_KEY and the key\'s CAM policy.'],
   ['AuthFailure.InvalidAuthorization', 'auth', 'invalid-authorization', 'auth', 'Authorization 请求头格式不正确', 'The Authorization header is malformed', 'Send a TC3-HMAC-SHA256 Authorization header in the documented format.'],
   ['AuthFailure.InvalidSecretId', 'auth', 'invalid-secret-id', 'auth', '密钥非云 API 密钥类型', 'The key is not a cloud API key', 'Use an API key from the CAM console (API keys), not another kind of key.'],
-  ['AuthFailure.MFAFailure', 'auth', 'mfa-failed', 'auth', 'MFA 错误', 'MFA failed', 'Complete the account\'s MFA check, or use a key that does not require it.'],
+  ['AuthFailure.MFAFailure', 'auth', 'mfa-failed', 'auth', 'MFA 错误', 'MFA failed', MFA],
   ['AuthFailure.SecretIdNotFound', 'auth', 'secret-id-not-found', 'auth', '密钥不存在或已被禁用', 'The key does not exist or is disabled', 'Check VOD_SECRET_ID (no whitespace) and that the key is enabled in the CAM console.'],
   ['AuthFailure.SignatureExpire', 'auth', 'signature-expired', 'stale-request', '签名过期：时间戳与服务器时间相差超过 5 分钟', 'Signature expired: X-TC-Timestamp is more than 5 minutes from server time', 'Sync the clock, then resend with a fresh timestamp (vodflow re-signs every attempt).'],
   ['AuthFailure.SignatureFailure', 'auth', 'signature-failure', 'auth', '签名错误', 'The signature does not verify', 'Check VOD_SECRET_KEY and that the signed host, body and headers are exactly those sent.'],
   ['AuthFailure.TokenFailure', 'auth', 'token-invalid', 'auth', 'token 错误', 'The temporary-credential token is wrong or expired', 'Fetch fresh temporary credentials and sign the request with them.'],
-  ['AuthFailure.UnauthorizedOperation', 'auth', 'unauthorized-operation', 'auth', '请求未授权', 'The request is not authorised by CAM', 'Grant this key the VOD action in a CAM policy, or use a key that has it.'],
-  ['UnauthorizedOperation', 'auth', 'unauthorized-operation', 'auth', '未授权操作', 'Unauthorised operation', 'Grant this key the VOD action in a CAM policy, or use a key that has it.'],
+  ['AuthFailure.UnauthorizedOperation', 'auth', 'unauthorized-operation', 'auth', '请求未授权', 'The request is not authorised by CAM', GRANT],
+  ['UnauthorizedOperation', 'auth', 'unauthorized-operation', 'auth', '未授权操作', 'Unauthorised operation', GRANT],
   ['ServiceUnavailable', 'api', 'service-unavailable', 'internal', '服务当前无法提供', 'Service temporarily unavailable', `VOD is temporarily unavailable: ${RETRY_LATER}`],
   ['RequestLimitExceeded', 'api', 'rate-limited', 'throttled', '请求频率超过限制', 'Request rate limit exceeded', 'Slow down and retry after a delay (VOD allows about 100 requests/s per action).'],
-  ['RequestLimitExceeded.GlobalRegionUinLimitExceeded', 'api', 'rate-limited', 'throttled', '主账号超过频率限制', 'Root-account rate limit exceeded', 'Slow down and retry after a delay.'],
-  ['RequestLimitExceeded.IPLimitExceeded', 'api', 'rate-limited', 'throttled', 'IP 限频', 'Per-IP rate limit exceeded', 'Slow down and retry after a delay.'],
-  ['RequestLimitExceeded.UinLimitExceeded', 'api', 'rate-limited', 'throttled', '主账号限频', 'Per-account rate limit exceeded', 'Slow down and retry after a delay.'],
   ['LimitExceeded', 'api', 'quota-exceeded', 'throttled', '超过配额限制', 'Quota exceeded', 'Retry later, or ask Tencent Cloud for a higher quota.'],
   ['InvalidAction', 'api', 'invalid-action', 'invalid-request', '接口不存在', 'The action does not exist', 'Call a documented VOD 2018-07-17 action.'],
   ['ActionOffline', 'api', 'action-offline', 'invalid-request', '接口已下线', 'The action has been retired', 'Move to the action Tencent lists as its replacement.'],
   ['NoSuchVersion', 'api', 'no-such-version', 'invalid-request', '接口版本不存在', 'The API version does not exist', 'Send X-TC-Version 2018-07-17.'],
-  ['InvalidParameter', 'api', 'invalid-parameter', 'invalid-request', '参数错误（格式或类型）', 'Invalid parameter (format or type)', 'Fix the parameter named in the message, then send the request again.'],
-  ['InvalidParameterValue', 'api', 'invalid-parameter-value', 'invalid-request', '参数取值错误', 'Invalid or out-of-range parameter value', 'Fix the value named in the message, then send the request again.'],
-  ['InvalidParameterValue.Definition', 'api', 'invalid-definition', 'invalid-request', '模板 ID 不合法', 'Invalid template id', 'Use template ids that exist in this application (v3 presets 100010-100080, 100210-100280); check VOD_DEFINITIONS.'],
+  ['InvalidParameter', 'api', 'invalid-parameter', 'invalid-request', '参数错误（格式或类型）', 'Invalid parameter (format or type)', 'Fix the parameter the message names, then resend.'],
+  ['InvalidParameterValue', 'api', 'invalid-parameter-value', 'invalid-request', '参数取值错误', 'Invalid or out-of-range parameter value', 'Fix the value the message names, then resend.'],
+  ['InvalidParameterValue.Definition', 'api', 'invalid-definition', 'invalid-request', '模板 ID 不合法', 'Invalid template id', TEMPLATES],
   ['InvalidParameterValue.MediaUrl', 'api', 'invalid-media-url', 'invalid-request', '媒体地址不合法', 'Invalid media URL', 'Pull from an http(s) URL VOD can reach, or use push mode (UPLOAD_MODE=push).'],
-  ['InvalidParameterValue.MediaType', 'api', 'invalid-media-type', 'invalid-request', '媒体类型不合法', 'Invalid media type', 'Upload a file with a video extension VOD accepts (mp4, mov, flv, m3u8…).'],
+  ['InvalidParameterValue.MediaType', 'api', 'invalid-media-type', 'invalid-request', '媒体类型不合法', 'Invalid media type', MEDIA_TYPE],
   ['InvalidParameterValue.SessionId', 'api', 'duplicate-session-id', 'invalid-request', '去重识别码重复，请求被去重', 'Duplicate SessionId: the request was deduplicated', 'The same request was already accepted: read the first task instead of sending it again.'],
   ['InvalidParameterValue.SubAppId', 'auth', 'invalid-sub-app-id', 'auth', '应用 ID 不合法', 'Invalid SubAppId (application id)', 'Set VOD_SUB_APP_ID to the VOD application id (required for accounts opened since 2023-12-25).'],
-  ['InvalidParameterValue.FileId', 'api', 'file-not-found', 'not-found', 'FileId 不存在', 'The FileId does not exist', 'Check the fileId and that it belongs to this application (VOD_SUB_APP_ID).'],
+  ['InvalidParameterValue.FileId', 'api', 'file-not-found', 'not-found', 'FileId 不存在', 'The FileId does not exist', CHECK_FILE],
   ['InvalidParameterValue.TaskId', 'api', 'task-not-found', 'not-found', '任务不存在', 'The task does not exist (tasks are kept 3 days)', 'Check the task id; tasks older than 3 days cannot be read.'],
   ['InvalidParameterValue.VodSessionKey', 'upload', 'invalid-session-key', 'invalid-request', 'VodSessionKey 不合法', 'Invalid VodSessionKey', 'Apply for a new upload (ApplyUpload) and commit with its VodSessionKey.'],
   ['MissingParameter', 'api', 'missing-parameter', 'invalid-request', '缺少参数', 'A required parameter is missing', 'Add the parameter named in the message.'],
@@ -80,17 +85,17 @@ export const V3_API_CODES: readonly V3ErrorEntry[] = ([
   ['UnsupportedOperation', 'api', 'unsupported-operation', 'invalid-request', '操作不支持', 'Unsupported operation', 'The operation is not supported in this state or application; see the message.'],
   ['UnsupportedRegion', 'api', 'unsupported-region', 'invalid-request', '接口不支持所传地域', 'The action is not available in that region', 'Set VOD_REGION to a region VOD supports (e.g. ap-guangzhou).'],
   ['UnsupportedProtocol', 'api', 'unsupported-protocol', 'invalid-request', '协议不支持，只支持 GET 和 POST', 'HTTP(S) protocol error: only GET and POST', 'Call the API with POST (or GET) over HTTPS.'],
-  ['ResourceNotFound', 'api', 'resource-not-found', 'not-found', '资源不存在', 'Resource not found', 'Check the id and that it belongs to this application.'],
-  ['ResourceNotFound.FileNotExist', 'api', 'file-not-found', 'not-found', '文件不存在', 'The file does not exist', 'Check the fileId and that it belongs to this application (VOD_SUB_APP_ID).'],
-  ['ResourceNotFound.TemplateNotExist', 'api', 'template-not-found', 'not-found', '模板不存在', 'The template does not exist', 'Use template ids that exist in this application; check VOD_DEFINITIONS.'],
+  ['ResourceNotFound', 'api', 'resource-not-found', 'not-found', '资源不存在', 'Resource not found', CHECK_ID],
+  ['ResourceNotFound.FileNotExist', 'api', 'file-not-found', 'not-found', '文件不存在', 'The file does not exist', CHECK_FILE],
+  ['ResourceNotFound.TemplateNotExist', 'api', 'template-not-found', 'not-found', '模板不存在', 'The template does not exist', TEMPLATES],
   ['ResourceInUse', 'api', 'resource-in-use', 'transient-state', '资源被占用', 'The resource is in use', 'Retry after the resource\'s current operation finishes.'],
   ['ResourceUnavailable', 'api', 'resource-unavailable', 'transient-state', '资源不可用', 'The resource is unavailable', 'Retry later.'],
-  ['FailedOperation', 'api', 'failed-operation', 'unknown', '操作失败', 'Operation failed', 'See the message; retry once, and if it repeats contact Tencent Cloud support with the RequestId.'],
+  ['FailedOperation', 'api', 'failed-operation', 'unknown', '操作失败', 'Operation failed', 'See the message; retry once, and if it repeats contact Tencent support with the RequestId.'],
   ['FailedOperation.InvalidVodUser', 'api', 'vod-not-activated', 'account', '没有开通点播业务', 'VOD is not activated for this account', 'Activate VOD in the Tencent Cloud console, then retry.'],
   ['FailedOperation.InvalidAccount', 'api', 'invalid-account', 'account', '账号异常', 'Account problem (e.g. overdue)', 'Resolve the account problem in the Tencent Cloud console.'],
   ['FailedOperation.TaskDuplicate', 'api', 'task-duplicate', 'invalid-request', '任务已存在', 'The task already exists', 'Read the existing task instead of submitting it again.'],
   ['FailedOperation.UploadCosFail', 'upload', 'storage-upload-failed', 'internal', '上传到存储失败', 'Upload to storage failed', `The storage upload failed: ${RETRY_LATER}`],
-  ['FailedOperation.MediaType', 'upload', 'unsupported-media-type', 'invalid-request', '媒体类型不支持', 'Unsupported media type', 'Upload a file with a video extension VOD accepts (mp4, mov, flv, m3u8…).'],
+  ['FailedOperation.MediaType', 'upload', 'unsupported-media-type', 'invalid-request', '媒体类型不支持', 'Unsupported media type', MEDIA_TYPE],
 ] as Row[]).map(toEntry);
 
 /** Every v3 code, one entry each (InternalError: the processing row, the same retry class as the API one). */

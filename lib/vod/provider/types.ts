@@ -51,6 +51,14 @@ export interface PushInput {
   onProgress?: (p: { sentBytes: number; totalBytes: number }) => void;
 }
 
+/**
+ * Push the bytes (v2 InitUpload/UploadPart/FinishUpload, v3 ApplyUpload + storage PUT +
+ * CommitUpload). Apart from VodProvider so that only initiate-upload bundles the upload code.
+ */
+export interface VodPusher {
+  pushUpload(input: PushInput): Promise<{ fileId: string; size: number; skippedParts?: number; instant?: boolean }>;
+}
+
 export interface VodProvider {
   readonly version: VodApiVersion;
   /** VOD fetches the source from a URL (v2 MultiPullVodFile, v3 PullUpload). */
@@ -61,8 +69,6 @@ export interface VodProvider {
     /** The bytes' MD5 (hex) when known: v2 MultiPullVodFile refuses a file that differs; 3.0's PullUpload takes no checksum. */
     fileMd5?: string;
   }): Promise<{ vodTaskId: string; fileId?: string }>;
-  /** Push the bytes (v2 InitUpload/UploadPart/FinishUpload, v3 ApplyUpload + storage PUT + CommitUpload). */
-  pushUpload(input: PushInput): Promise<{ fileId: string; size: number; skippedParts?: number; instant?: boolean }>;
   /** Transcode, cover, snapshots (v2 ProcessFile, v3 ProcessMedia); `redoVodTaskId` retries a failed one. */
   startProcessing(plan: ProcessingPlan, redoVodTaskId?: string): Promise<{ vodTaskId: string }>;
   readTask(vodTaskId: string): Promise<TaskView>;
@@ -71,6 +77,4 @@ export interface VodProvider {
   /** Reliable-callback queue; `handle` is what confirmEvents takes. */
   pullEvents(options: { timeoutMs: number }): Promise<Array<{ handle: string; event: EventView }>>;
   confirmEvents(handles: string[]): Promise<void>;
-  /** An HTTP callback body in this version's format (unsigned: fetch the task back before trusting it). */
-  parseCallback(body: unknown): CallbackParse;
 }

@@ -1,7 +1,6 @@
 // The API 2.0 provider: today's v2 client (lib/vod/client) and chunked upload (lib/vod/upload).
 import { outcomeOfTask, procedureOutcome, procedureShare, pullOutcome } from './v2-outcome';
-import { safeParseVodEvent, type AnyVodEvent, type VodClient } from '../client';
-import { uploadStream } from '../upload';
+import type { AnyVodEvent, VodClient } from '../client';
 import type { EventView, ProcessingPlan, VodProvider } from './types';
 
 /** ProcessFile params from a plan. notifyMode Finish: one callback when all is done. */
@@ -37,10 +36,6 @@ export function createV2Provider(client: VodClient): VodProvider {
       if (!item) throw new Error('MultiPullVodFile answered without a task');
       return { vodTaskId: item.vod_task_id, fileId: item.file_id };
     },
-    async pushUpload({ open, size, fileName, classId, onProgress }) {
-      const r = await uploadStream({ client, source: open, size, fileName, classId, onProgress });
-      return { fileId: r.fileId, size: r.size, skippedParts: r.skippedParts, instant: r.instant };
-    },
     async startProcessing(plan, redoVodTaskId) {
       if (redoVodTaskId) {
         await client.redoTask({ vodTaskId: redoVodTaskId });
@@ -68,10 +63,6 @@ export function createV2Provider(client: VodClient): VodProvider {
     },
     async confirmEvents(handles) {
       await client.confirmEvent({ msgHandle: handles });
-    },
-    parseCallback(body) {
-      const parsed = safeParseVodEvent(body);
-      return parsed.success ? { success: true, event: eventViewV2(parsed.event) } : { success: false, eventType: parsed.eventType, issues: parsed.issues };
     },
   };
 }

@@ -1,9 +1,8 @@
 // The API 3.0 provider (2018-07-17): PullUpload, ApplyUpload + storage + CommitUpload,
 // ProcessMedia, DescribeTaskDetail, DescribeMediaInfos, PullEvents/ConfirmEvents, 3.0 callbacks.
 import { extname } from 'node:path';
-import { describeIssues } from '../client/errors';
 import type { VodV3Client } from '../v3/client';
-import { eventContent, type EventContent } from '../v3/schemas';
+import type { EventContent } from '../v3/schemas';
 import type { EventView, ProcessingPlan, VodProvider } from './types';
 import { procedureOutcomeV3, pullOutcomeV3, taskViewV3 } from './v3-outcome';
 
@@ -40,16 +39,6 @@ export function createV3Provider(client: VodV3Client): VodProvider {
       const res = await client.call('PullUpload', { MediaUrl: url, MediaName: fileName, MediaType: mediaType, ClassId: classId });
       return { vodTaskId: res.TaskId };
     },
-    async pushUpload({ open, size, fileName, classId, onProgress }) {
-      const mediaType = extname(fileName).slice(1) || 'mp4';
-      const stream = await open();
-      // One PUT needs Content-Length; a source of unknown size is read into memory first.
-      const body = size === undefined ? Buffer.concat(await stream.toArray()) : stream;
-      const bytes = size ?? (body as Buffer).length;
-      const r = await client.pushUpload({ body, size: bytes, mediaName: fileName, mediaType, classId });
-      onProgress?.({ sentBytes: bytes, totalBytes: bytes });
-      return { fileId: r.fileId, size: bytes };
-    },
     // 3.0 has no RedoTask: a retry is a new ProcessMedia (a new TaskId).
     async startProcessing(plan) {
       return { vodTaskId: (await client.call('ProcessMedia', processMediaBody(plan))).TaskId };
@@ -62,10 +51,8 @@ export function createV3Provider(client: VodV3Client): VodProvider {
       const info = res.MediaInfoSet.find((m) => m.FileId === fileId);
       if (!info) throw new Error(`DescribeMediaInfos does not know file ${fileId}`);
       return {
-        // Definition 0 is the original file (§4.7), not a rendition vodflow asked for.
-        playSet: (info.TranscodeInfo?.TranscodeSet ?? [])
-          .filter((t) => t.Definition !== 0)
-          .map((t) => ({ definition: t.Definition, url: t.Url, width: t.Width, height: t.Height, bitrate: t.Bitrate })),
+        // Definition 0 is the original file (§4.7); v2's playSet lists it too, so both keep it.
+        playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({ definition: t.Definition, url: t.Url, width: t.Width, height: t.Height, bitrate: t.Bitrate })),
         coverUrl: info.BasicInfo?.CoverUrl || undefined,
         duration: info.MetaData?.Duration,
       };
@@ -76,22 +63,6 @@ export function createV3Provider(client: VodV3Client): VodProvider {
     },
     async confirmEvents(handles) {
       for (let i = 0; i < handles.length; i += 16) await client.call('ConfirmEvents', { EventHandles: handles.slice(i, i + 16) });
-    },
-    parseCallback(body) {
-      let json: unknown = body;
-      if (typeof body === 'string') {
-        try {
-          json = JSON.parse(body);
-        } catch {
-          return { success: false, issues: ['the body is not JSON'] };
-        }
-      }
-      const parsed = eventContent.safeParse(json);
-      if (!parsed.success) {
-        const type = (json as { EventType?: unknown })?.EventType;
-        return { success: false, eventType: typeof type === 'string' ? type : undefined, issues: describeIssues(parsed.error.issues) };
-      }
-      return { success: true, event: eventViewV3(parsed.data) };
     },
   };
 }

@@ -7,7 +7,6 @@ import type * as z from 'zod';
 import { VodParamsError, VodResponseError, describeIssues } from '../client/errors';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryInfo, type RetryPolicy } from '../client/transport';
 import * as s from './schemas';
-import { putObject } from './storage';
 import { DEFAULT_V3_ENDPOINT, send3, type V3CallOptions, type V3TransportConfig } from './transport';
 
 export interface VodV3ClientOptions {
@@ -49,9 +48,9 @@ export interface VodV3Client {
   call<K extends V3ActionName>(action: K, request: Req<K>, options?: V3CallOptions): Promise<Res<K>>;
   /** Any action by name; the `Response` object unparsed (errors still throw VodApiError). */
   raw(action: string, request: Record<string, unknown>, options?: V3CallOptions): Promise<Record<string, unknown>>;
-  /** ApplyUpload → storage PUT → CommitUpload (§4.2-4.4). */
-  pushUpload(input: { body: import('node:stream').Readable | Uint8Array; size: number; mediaName: string; mediaType: string; classId?: number; procedure?: string }): Promise<{ fileId: string; mediaUrl?: string }>;
   readonly endpoint: string;
+  /** COS base override, for the push upload (lib/vod/v3/push.ts). */
+  readonly storageEndpoint?: string;
 }
 
 export function createVodV3Client(options: VodV3ClientOptions): VodV3Client {
@@ -83,17 +82,9 @@ export function createVodV3Client(options: VodV3ClientOptions): VodV3Client {
 
   return {
     endpoint,
+    storageEndpoint: options.storageEndpoint,
     call,
     raw: (action, request, callOptions) => send3(config, action, withApp(request), callOptions),
-    async pushUpload(input) {
-      const applied = await call('ApplyUpload', { MediaType: input.mediaType, MediaName: input.mediaName, ClassId: input.classId, Procedure: input.procedure });
-      const cert = applied.TempCertificate;
-      // No certificate: the upload SDK falls back to the caller's permanent keys (upload-sdk).
-      const credentials = cert ? { secretId: cert.SecretId, secretKey: cert.SecretKey, token: cert.Token } : { secretId: options.secretId, secretKey: options.secretKey, token: options.token };
-      await putObject({ bucket: applied.StorageBucket, region: applied.StorageRegion, key: applied.MediaStoragePath, credentials, body: input.body, size: input.size, storageEndpoint: options.storageEndpoint });
-      const committed = await call('CommitUpload', { VodSessionKey: applied.VodSessionKey });
-      return { fileId: committed.FileId, mediaUrl: committed.MediaUrl };
-    },
   };
 }
 

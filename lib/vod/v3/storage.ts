@@ -78,7 +78,9 @@ export async function putObject(p: StoragePut): Promise<{ etag?: string }> {
   const url = storageUrl(p);
   const now = Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = { host: url.host };
-  const authorization = cosAuthorization({ method: 'PUT', path: decodeURIComponent(url.pathname), headers, secretId: p.credentials.secretId, secretKey: p.credentials.secretKey, keyTime: [now - 60, now + 3600] });
+  // COS signs the object key (on its own host the key is the whole path).
+  const keyPath = p.key.startsWith('/') ? p.key : `/${p.key}`;
+  const authorization = cosAuthorization({ method: 'PUT', path: keyPath, headers, secretId: p.credentials.secretId, secretKey: p.credentials.secretKey, keyTime: [now - 60, now + 3600] });
   const sendHeaders: Record<string, string> = { authorization, 'content-length': String(p.size), 'content-type': 'application/octet-stream' };
   if (p.credentials.token) sendHeaders['x-cos-security-token'] = p.credentials.token;
   const body = p.body instanceof Uint8Array ? p.body : (Readable.toWeb(p.body) as ReadableStream<Uint8Array>);

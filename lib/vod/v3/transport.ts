@@ -65,6 +65,9 @@ async function attemptOnce(config: V3TransportConfig, action: string, body: Reco
     secretId: config.secretId,
     secretKey: config.secretKey,
     timestamp,
+    // Always `vod` (the SDK takes the host's first label, which is `vod` on every VOD host; an
+    // emulator reached by IP would otherwise sign for service "127").
+    service: 'vod',
     method: 'POST',
     path: '/',
     headers: new Map([['content-type', contentType], ['host', url.hostname]]),

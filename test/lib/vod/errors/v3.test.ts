@@ -32,6 +32,7 @@ describe('v3 error table', () => {
 
   it('an unlisted sub-code follows its parent; an unknown code is unknown and retried once', () => {
     expect(classify('InternalError.DBError')).toMatchObject({ known: false, category: 'internal', retryable: true, basis: 'decoded' });
+    expect(classify('RequestLimitExceeded.IPLimitExceeded')).toMatchObject({ known: false, category: 'throttled', retryable: true });
     expect(classify('SourceFileError.SomethingNew')).toMatchObject({ known: false, category: 'source', retryable: false });
     expect(classify('NoSuchThing.AtAll')).toMatchObject({ known: false, category: 'unknown', retryable: true });
   });
