@@ -10,3 +10,5 @@ export * from './failures';
 export * from './report';
 export * from './vod-events';
 export * from './outbox';
+export * from './liveness';
+export * from './resume';

@@ -5,6 +5,7 @@
 //   the step done or leased is a duplicate and is dropped with a log line.
 import { isTerminal, jobs, type Job } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
+import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
 import type { StepName } from './steps';
 
@@ -71,7 +72,20 @@ export async function handleStep<T extends InternalMessage['type']>(spec: JobSte
   const dropped = spec.dropBefore?.(msg, admitted.job);
   if (dropped) return ctx.logger.info(dropped, { type: msg.type });
   const step = spec.step(msg);
-  const result = await jobs().runStep(msg.jobId, step.name, leaseFor(ctx.remainingMs()), (claimed) => spec.run({ msg, job: claimed, ctx }), step.supersedes);
+  // A long invocation holds a short lease and renews it: if it dies, the job shows it within
+  // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
+  const long = leaseFor(ctx.remainingMs()) > HEARTBEAT.leaseMs;
+  const leaseMs = long ? HEARTBEAT.leaseMs : leaseFor(ctx.remainingMs());
+  const work = async (claimed: Job) => {
+    if (!long) return spec.run({ msg, job: claimed, ctx });
+    const beat = setInterval(() => void jobs().renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs).catch(() => undefined), HEARTBEAT.everyMs);
+    try {
+      return await spec.run({ msg, job: claimed, ctx });
+    } finally {
+      clearInterval(beat);
+    }
+  };
+  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes);
   if (!result.ran) ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
 }
 
