@@ -11,7 +11,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { dynamo, sqs } from '../../lib/aws/clients';
 import { jobIdFor } from '../../lib/jobs';
 import { decodeS3Key } from '../../lib/messages';
-import { lambdaContext, type SqsLambda, type Stack } from './stack';
+import { lambdaContext, sqsRecord, type SqsLambda, type Stack } from './stack';
 
 /** A handler as a crash target: the queue it reads, and for poll/result which task kind. */
 export type Label = 'ingest' | 'upload' | 'process' | 'poll:pull' | 'poll:procedure' | 'result:pull' | 'result:procedure' | 'classify';
@@ -123,22 +123,7 @@ export function installCrashRig(vodEndpoints: string[]): CrashRig {
           await Promise.all(
             (out.Messages ?? []).map(async (m) => {
               handled++;
-              const record: SQSRecord = {
-                messageId: m.MessageId!,
-                receiptHandle: m.ReceiptHandle!,
-                body: m.Body!,
-                attributes: {
-                  ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-                  SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
-                  SenderId: 'test',
-                  ApproximateFirstReceiveTimestamp: String(Date.now()),
-                },
-                messageAttributes: {},
-                md5OfBody: m.MD5OfBody ?? '',
-                eventSource: 'aws:sqs',
-                eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${url.split('/').pop()}`,
-                awsRegion: 'us-east-1',
-              };
+              const record = sqsRecord(m, short);
               const ok = await invoke(short, handler, record, leaseS);
               if (ok) await stack.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
               // A crashed or failed record comes back once the dead holder's lease is over.
