@@ -27,16 +27,17 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
   const attempt = msg.attempt + 1;
   const { delaySeconds } = delayPlan(Math.min(900, fullJitterS(msg.attempt, cfg.retry.baseDelayS, cfg.retry.maxDelayS, Math.min(1, cfg.retry.baseDelayS))));
   const lastError = { ...error, at: new Date().toISOString() };
+  // The next attempt's message is sent before the job moves to that attempt: a crash in between
+  // leaves this message to come back and move it (its step is not done), and the early message
+  // waits for the move (jobStep retries a message from an attempt not begun yet).
   if (path === 'upload') {
-    const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { attempt, lastError, progress: PROGRESS.queued }, remove: ['fileId', 'pullTaskId'] });
-    if (!moved) return true;
     await enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId: job.jobId, attempt }, delaySeconds);
+    await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { attempt, lastError, progress: PROGRESS.queued }, remove: ['fileId', 'pullTaskId'] });
   } else {
     if (!job.fileId) return false;
     const redoVodTaskId = path === 'redo' ? msg.vodTaskId : undefined;
-    const moved = await jobs().transition(job.jobId, { to: 'PROCESSING', attempt: msg.attempt, set: { attempt, lastError } });
-    if (!moved) return true;
     await enqueue(cfg.queues.process, { v: 1, type: 'start-processing', jobId: job.jobId, attempt, fileId: job.fileId, redoVodTaskId }, delaySeconds);
+    await jobs().transition(job.jobId, { to: 'PROCESSING', attempt: msg.attempt, set: { attempt, lastError } });
   }
   ctx.logger.warn('retrying after a retryable VOD failure', { code: error.code, cause: error.cause, origin: msg.origin, nextAttempt: attempt, inS: delaySeconds });
   return true;

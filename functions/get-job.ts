@@ -5,6 +5,7 @@ import { config } from '../lib/config';
 import { httpError, parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
 import { jobIdSchema, jobs, type Job } from '../lib/jobs';
+import { inFlightOf } from '../lib/pipeline/liveness';
 
 config();
 
@@ -21,6 +22,8 @@ export const jobView = (job: Job) => ({
   outputs: job.outputs,
   error: job.error,
   eventId: job.event?.id,
+  // A step at work, or one whose handler died (it comes back with SQS, or `vodflow jobs retry`).
+  inFlight: inFlightOf(job),
 });
 
 export const handler = httpHandler(async (event) => {

@@ -29,8 +29,19 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId, fileMd5 });
     pullTaskId = item.vodTaskId;
     await jobs().indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
-    const moved = await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { pullTaskId, fileId: item.fileId, progress: PROGRESS.pullStarted } });
-    if (!moved) throw new Error('job changed while its pull was being started');
+    // Only if no pull of this attempt was adopted meanwhile: a holder that died after indexing its
+    // task may have had that task's result accepted (publish-result) while this one was starting.
+    const moved = await jobs().transition(job.jobId, {
+      to: 'UPLOADING',
+      attempt: msg.attempt,
+      set: { pullTaskId, fileId: item.fileId, progress: PROGRESS.pullStarted },
+      absent: ['pullTaskId'],
+    });
+    if (!moved) {
+      const now = await jobs().getJob(job.jobId);
+      if (now?.attempt !== msg.attempt || !now.pullTaskId) throw new Error('job changed while its pull was being started');
+      return ctx.logger.warn('a pull of this attempt finished first and was adopted; this one is left unused', { vodTaskId: pullTaskId, adopted: now.pullTaskId });
+    }
     ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.fileId, urlTtlS: cfg.upload.pullUrlTtlS });
   }
   await startPolling(job.jobId, msg.attempt, 'pull', pullTaskId);

@@ -27,6 +27,15 @@ async function outputsOf(fileId: string, outcome: Success): Promise<JobOutputs> 
   };
 }
 
+// A task of the job's current attempt is the job's task even when the job does not name it: a
+// holder that died between indexing its task and recording it leaves such an orphan, and the
+// redelivery starts another. Whichever finishes first is adopted (the result step lets only one
+// through per attempt); the other is left unused, and the start of a second one yields to it.
+
+/** The task the job names for this kind and attempt, if any. */
+const currentTask = (job: Job, task: TaskKind, attempt: number): string | undefined =>
+  task === 'pull' ? job.pullTaskId : job.processAttempt === attempt ? job.vodTaskId : undefined;
+
 /** Pull finished → the job has its fileId → start processing. */
 const pullFinished: OnFinished = async (job, msg, outcome, ctx) => {
   const fileId = outcome.fileId ?? job.fileId;
@@ -34,18 +43,34 @@ const pullFinished: OnFinished = async (job, msg, outcome, ctx) => {
   const moved = await jobs().transition(job.jobId, {
     to: 'UPLOADING',
     attempt: msg.attempt,
-    set: { fileId, progress: PROGRESS.uploaded },
-    expect: { pullTaskId: msg.vodTaskId },
+    from: ['QUEUED', 'UPLOADING'],
+    set: { pullTaskId: msg.vodTaskId, fileId, progress: PROGRESS.uploaded },
   });
   if (!moved) return ctx.logger.info('job moved on; pull result dropped', { vodTaskId: msg.vodTaskId });
+  if (job.pullTaskId !== msg.vodTaskId) ctx.logger.warn('pull adopted: the job did not name it yet, or named a later one', { vodTaskId: msg.vodTaskId, named: job.pullTaskId });
   await enqueue(config().queues.process, { v: 1, type: 'start-processing', jobId: job.jobId, attempt: msg.attempt, fileId });
   ctx.logger.info('pull finished', { fileId, vodTaskId: msg.vodTaskId });
 };
 
+/** Makes the finished procedure the job's current one (see above); the job as it is then. */
+async function adoptProcedure(job: Job, msg: TaskFinished, fileId: string, ctx: RecordContext): Promise<Job | undefined> {
+  if (job.status === 'PROCESSING' && currentTask(job, 'procedure', msg.attempt) === msg.vodTaskId) return job;
+  const adopted = await jobs().transition(job.jobId, {
+    to: 'PROCESSING',
+    attempt: msg.attempt,
+    from: ['UPLOADING', 'PROCESSING'],
+    set: { vodTaskId: msg.vodTaskId, fileId, processAttempt: msg.attempt, progress: PROGRESS.processingStarted },
+  });
+  if (adopted) ctx.logger.warn('procedure adopted: the job did not name it yet, or named a later one', { vodTaskId: msg.vodTaskId, named: job.vodTaskId });
+  return adopted;
+}
+
 /** Procedure finished → outputs → SUCCEEDED with video.ready in the outbox → delivered. */
-const procedureFinished: OnFinished = async (job, msg, outcome, ctx) => {
-  const fileId = outcome.fileId ?? job.fileId;
+const procedureFinished: OnFinished = async (found, msg, outcome, ctx) => {
+  const fileId = outcome.fileId ?? found.fileId;
   if (!fileId) throw new Error('procedure finished but the job has no fileId');
+  const job = await adoptProcedure(found, msg, fileId, ctx);
+  if (!job) return ctx.logger.info('job moved on; procedure result dropped', { vodTaskId: msg.vodTaskId });
   const outputs = await outputsOf(fileId, outcome);
   const event = readyEvent(job, outputs, config().events.source);
   const won = await jobs().transition(job.jobId, {
@@ -65,6 +90,11 @@ export const handler = jobStep({
   type: 'task-finished',
   step: (msg) => STEPS.result(msg.task, msg.attempt),
   duplicateOf: 'task-finished',
+  // A failed orphan while the job waits on another task of the attempt: that task decides.
+  dropBefore: (msg, job) => {
+    const named = currentTask(job, msg.task, msg.attempt);
+    return !msg.outcome.ok && named !== undefined && named !== msg.vodTaskId ? 'failure of a task the job does not wait on; dropped' : undefined;
+  },
   run: async ({ msg, job, ctx }) => {
     const { outcome } = msg;
     if (outcome.ok) return ON_FINISHED[msg.task](job, msg, outcome, ctx);

@@ -33,12 +33,18 @@ export const handler = jobStep({
         return;
       }
       await jobs().indexTask(vodTaskId, { jobId: msg.jobId, attempt: msg.attempt, task: 'procedure' });
+      // Only if no procedure of this attempt was adopted meanwhile (see initiate-upload).
       const moved = await jobs().transition(msg.jobId, {
         to: 'PROCESSING',
         attempt: msg.attempt,
         set: { vodTaskId, fileId: msg.fileId, processAttempt: msg.attempt, progress: PROGRESS.processingStarted },
+        differs: { processAttempt: msg.attempt },
       });
-      if (!moved) throw new Error('job changed while its processing was being started');
+      if (!moved) {
+        const now = await jobs().getJob(msg.jobId);
+        if (now?.attempt !== msg.attempt || now.processAttempt !== msg.attempt) throw new Error('job changed while its processing was being started');
+        return ctx.logger.warn('a procedure of this attempt finished first and was adopted; this one is left unused', { vodTaskId, adopted: now.vodTaskId });
+      }
       ctx.logger.info(msg.redoVodTaskId ? 'procedure redone' : 'procedure started', { vodTaskId, fileId: msg.fileId, definitions: config().vod.definitions });
     }
     await startPolling(msg.jobId, msg.attempt, 'procedure', vodTaskId);

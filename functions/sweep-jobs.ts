@@ -4,13 +4,17 @@
 // classify-error as `stalled`, which fails it (conditional write, one video.failed) like any other
 // failure. A redrive after that finds a terminal job and changes nothing. A reservation whose
 // upload URL expired (plus STALE_JOB_S for an upload still in flight) fails the same way.
+// Every run also resumes jobs whose handler died mid-step (its lease ran out, see
+// lib/pipeline/liveness): the message that moves the job on is sent again, so such a job moves
+// within HEARTBEAT.leaseMs + the schedule's interval instead of the queue's visibility timeout.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/aws/log';
 import { config } from '../lib/config';
-import { jobs } from '../lib/jobs';
-import { sendToClassify } from '../lib/pipeline';
+import { jobs, MOVING_STATUSES } from '../lib/jobs';
+import { enqueue } from '../lib/messages';
+import { inFlightOf, resumeOf, sendToClassify } from '../lib/pipeline';
 
 config();
 
@@ -41,8 +45,26 @@ export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, 
   return { stalled, complete: true };
 }
 
+/** Sends again the message of every job whose in-flight step was interrupted (its handler died). */
+export async function resumeInterrupted(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): Promise<{ resumed: string[]; complete: boolean }> {
+  const { queues } = config();
+  const resumed: string[] = [];
+  for await (const { job } of jobs().scanJobs({ statuses: MOVING_STATUSES })) {
+    if (context.getRemainingTimeInMillis() < RESERVE_MS) return { resumed, complete: false };
+    const inFlight = job && inFlightOf(job, now);
+    if (!job || inFlight?.state !== 'interrupted') continue;
+    const resume = resumeOf(job, now);
+    if (!resume.queue) continue;
+    await enqueue(queues[resume.queue], resume.message);
+    logger.warn('interrupted step resumed', { jobId: job.jobId, step: inFlight.step, since: inFlight.since, sent: resume.message.type });
+    resumed.push(job.jobId);
+  }
+  return { resumed, complete: true };
+}
+
 export const handler = middy(async (_event: unknown, context: Context) => {
   const result = await sweep(context);
-  logger.info('sweep finished', result);
-  return result;
+  const resumed = await resumeInterrupted(context);
+  logger.info('sweep finished', { ...result, resumed: resumed.resumed.length });
+  return { ...result, resumed: resumed.resumed.length };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { jobIdSchema } from '../../lib/jobs/types';
 import { listJobs, parseStatus, renderJobList } from '../jobs/list';
 import { redrive, RedriveError, renderRedrive } from '../jobs/redrive';
+import { renderRetry, retryJob } from '../jobs/retry';
 import { findJob, jobJson, renderJob } from '../jobs/show';
 import { resolveTarget, TargetError, type JobsTarget, type TargetOptions } from '../jobs/target';
 
@@ -107,6 +108,19 @@ export async function runShow(id: string, options: Common, io: JobsIO = processI
   });
 }
 
+export async function runRetry(id: string, options: Common & { force?: boolean }, io: JobsIO = processIO): Promise<void> {
+  if (!jobIdSchema.safeParse(id).success) {
+    io.err(`vodflow jobs: ${JSON.stringify(id)} is not a job id\n`);
+    io.setExitCode(1);
+    return;
+  }
+  await withTarget(options, io, async (target) => {
+    const result = await retryJob(target, id, { force: options.force });
+    io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderRetry(result));
+    if (!result.sent) io.setExitCode(1);
+  });
+}
+
 export async function runRedrive(options: Common & { queue?: string; dryRun?: boolean }, io: JobsIO = processIO): Promise<void> {
   await withTarget(options, io, async (target) => {
     const reports = await redrive(target, { queue: options.queue, dryRun: options.dryRun });
@@ -129,6 +143,7 @@ stack, AWS_ENDPOINT_URL(_DYNAMODB) set means that endpoint with serverless.yml's
 Examples:
   vodflow jobs list --status FAILED
   vodflow jobs show up-7dpyq4kzk2m3vl6xw1c5h3n2ab
+  vodflow jobs retry up-7dpyq4kzk2m3vl6xw1c5h3n2ab
   vodflow jobs redrive --dry-run
   vodflow jobs list --aws --stage prod --region eu-west-1`,
     );
@@ -140,6 +155,10 @@ Examples:
 
   targetOptions(jobs.command('show').description('one job in full; for a failed job, why it failed and what to do').argument('<id>', 'job id (or a VOD task id)'))
     .action((id: string, options: Common) => runShow(id, options, io));
+
+  targetOptions(jobs.command('retry').description('send again the message that moves a stuck job on (its handler died mid-step)').argument('<id>', 'job id'))
+    .option('--force', 'send even while a handler holds the step')
+    .action((id: string, options: Common & { force?: boolean }) => runRetry(id, options, io));
 
   targetOptions(jobs.command('redrive').description('move messages from each dead-letter queue back to its source queue'))
     .option('--queue <name>', 'only this queue (name, short name like ingest, or its DLQ)')

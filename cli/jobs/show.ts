@@ -2,6 +2,7 @@
 // job why it failed (the stored error already holds classify()'s stage/step/cause/retryable
 // and the action to take). A VOD task id works too: its TASK# item names the job.
 import { createJobStore, jobSchema, taskKey, type Job, type JobError } from '../../lib/jobs';
+import { inFlightOf } from '../../lib/pipeline/liveness';
 import { humanBytes, shortTime } from './format';
 import type { JobsTarget } from './target';
 
@@ -46,8 +47,9 @@ function explainError(title: string, e: JobError & { at?: string }): string[] {
 }
 
 /** The human view; every section appears only when the job has it. */
-export function renderJob(job: Job, viaTask?: string): string {
+export function renderJob(job: Job, viaTask?: string, now = Date.now()): string {
   const { event } = job;
+  const inFlight = inFlightOf(job, now);
   const src = job.source;
   const lines = [`job ${job.jobId}  ${job.status}  (attempt ${job.attempt})${viaTask ? `  — found through VOD task ${viaTask}` : ''}`];
   lines.push(
@@ -61,6 +63,13 @@ export function renderJob(job: Job, viaTask?: string): string {
     ...field('fileId', job.fileId),
     ...field('pull task', job.pullTaskId),
     ...field('vodTaskId', job.vodTaskId),
+    ...field(
+      'in flight',
+      inFlight &&
+        (inFlight.state === 'running'
+          ? `${inFlight.step}, running (lease until ${shortTime(inFlight.leaseUntil)})`
+          : `${inFlight.step}, interrupted since ${shortTime(inFlight.since)}: its handler stopped mid-step; SQS delivers it again after the queue's visibility timeout, or now with \`vodflow jobs retry ${job.jobId}\``),
+    ),
     ...field('event', event && `${event.type} ${event.id}${job.eventDeliveredTo?.length ? ` → ${job.eventDeliveredTo.join(', ')}` : ' (not delivered yet)'}`),
   );
   if (job.error) lines.push('', ...explainError(job.status === 'FAILED' ? 'why it failed' : 'error', job.error));
@@ -81,7 +90,7 @@ export function renderJob(job: Job, viaTask?: string): string {
 }
 
 /** The JSON view: the stored record without the idempotency bookkeeping. */
-export function jobJson(job: Job): Record<string, unknown> {
+export function jobJson(job: Job, now = Date.now()): Record<string, unknown> {
   const { leases: _leases, done: _done, ...rest } = job;
-  return rest;
+  return { ...rest, inFlight: inFlightOf(job, now) };
 }

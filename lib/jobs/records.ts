@@ -69,16 +69,26 @@ export interface TransitionInput {
   remove?: RemovableField[];
   /** Extra condition on the current task, e.g. `{ vodTaskId }`. */
   expect?: Partial<Pick<Job, 'vodTaskId' | 'pullTaskId'>>;
+  /** Only if the job does not name one yet (a task of this attempt was not adopted meanwhile). */
+  absent?: Array<'pullTaskId'>;
+  /** Only if the field differs (or is absent), e.g. `{ processAttempt }`: no task of that attempt yet. */
+  differs?: Partial<Pick<Job, 'processAttempt'>>;
+  /** Narrows the states the move may start from (within the state machine's own). */
+  from?: readonly JobStatus[];
 }
 
 /** A conditional state change; `undefined` when the job is not in a state that allows it. */
 export async function transition(t: JobTable, jobId: string, input: TransitionInput): Promise<Job | undefined> {
   const e = new Expr();
   const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso() }, input.remove);
+  const from = fromStatesOf(input.to).filter((s) => !input.from || input.from.includes(s));
+  if (!from.length) return undefined;
   const conditions = [
-    e.in('status', fromStatesOf(input.to)),
+    e.in('status', from),
     `${e.name('attempt')} = ${e.value(input.attempt)}`,
     ...Object.entries(input.expect ?? {}).map(([k, v]) => `${e.name(k)} = ${e.value(v)}`),
+    ...(input.absent ?? []).map((k) => `attribute_not_exists(${e.name(k)})`),
+    ...Object.entries(input.differs ?? {}).map(([k, v]) => `(attribute_not_exists(${e.name(k)}) OR ${e.name(k)} <> ${e.value(v)})`),
   ];
   const out = await conditional(() =>
     t.dynamo.send(

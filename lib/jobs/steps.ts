@@ -7,7 +7,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
 import { getJob } from './records';
-import { isConditionFailure, type JobTable } from './table';
+import { conditional, isConditionFailure, type JobTable } from './table';
 import { jobSchema, type Job } from './types';
 
 export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing';
@@ -54,6 +54,15 @@ export async function completeStep(t: JobTable, jobId: string, step: string, sup
   const e = new Expr();
   const update = e.update({ [donePath(step)]: true }, [leasePath(step), ...supersedes.map(donePath)]);
   await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+}
+
+/** Extends a lease the caller holds (a long step's heartbeat); false once the step is done or gone. */
+export async function renewLease(t: JobTable, jobId: string, step: string, leaseMs: number): Promise<boolean> {
+  const e = new Expr();
+  const update = `SET ${e.name(leasePath(step))} = ${e.value(Date.now() + leaseMs)}`;
+  const condition = `attribute_exists(${e.name('jobId')}) AND attribute_not_exists(${e.name(donePath(step))})`;
+  const out = await conditional(() => t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes })));
+  return out !== undefined;
 }
 
 /** Gives the lease back after a failure so the redelivery can take the step at once. */

@@ -33,6 +33,7 @@ export function createJobStore(options: JobStoreOptions) {
     markEventDelivered: (jobId: string, destination: string) => records.markEventDelivered(t, jobId, destination),
     claimStep: (jobId: string, step: string, leaseMs: number) => steps.claimStep(t, jobId, step, leaseMs),
     completeStep: (jobId: string, step: string, supersedes?: readonly string[]) => steps.completeStep(t, jobId, step, supersedes),
+    renewLease: (jobId: string, step: string, leaseMs: number) => steps.renewLease(t, jobId, step, leaseMs),
     runStep: <T>(jobId: string, step: string, leaseMs: number, work: (job: Job) => Promise<T>, supersedes?: readonly string[]) =>
       steps.runStep(t, jobId, step, leaseMs, work, supersedes),
     indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),

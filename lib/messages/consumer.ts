@@ -4,8 +4,11 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { sqs } from '../aws/clients';
 import { jobLogger, logger, type Logger } from '../aws/log';
+import { queueUrl } from '../aws/queues';
 
 export interface RecordContext {
   record: SQSRecord;
@@ -15,6 +18,18 @@ export interface RecordContext {
   receiveCount: number;
   /** ms of the invocation left; steps lease at most this long. */
   remainingMs: () => number;
+  /** Makes this record visible again `seconds` from now, instead of after the queue's visibility timeout. */
+  setVisibility: (seconds: number) => Promise<void>;
+}
+
+/** The queue a record came from, by the name at the end of its ARN. */
+const queueOf = (record: SQSRecord): Promise<string> => queueUrl(`name:${record.eventSourceARN.split(':').pop()}`);
+
+/** ChangeMessageVisibility for one received record (SQS caps the value at 12 hours). */
+export async function setVisibility(record: SQSRecord, seconds: number): Promise<void> {
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({ QueueUrl: await queueOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))) }),
+  );
 }
 
 export function sqsHandler<T>(
@@ -40,6 +55,7 @@ export function sqsHandler<T>(
         logger: log,
         receiveCount,
         remainingMs: () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000),
+        setVisibility: (seconds) => setVisibility(record, seconds),
       });
     } catch (err) {
       log.error('message failed; SQS will redeliver it', { error: (err as Error).message, errorName: (err as Error).name, receiveCount });

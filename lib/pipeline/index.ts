@@ -9,3 +9,5 @@ export * from './failures';
 export * from './report';
 export * from './vod-events';
 export * from './outbox';
+export * from './liveness';
+export * from './resume';

@@ -5,6 +5,7 @@
 //   the step done or leased is a duplicate and is dropped with a log line.
 import { isTerminal, jobs, type Job } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
+import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
 import type { StepName } from './steps';
 
@@ -26,34 +27,65 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
   run: (input: StepInput<MessageOf<T>>) => Promise<void>;
   /** What the duplicate log line calls a dropped copy (default: the message type). */
   duplicateOf?: string;
+  /** A reason to drop this message before its step is claimed (so it does not use the step up). */
+  dropBefore?: (msg: MessageOf<T>, job: Job) => string | undefined;
 }
 
-export type Admission = { admit: true } | { admit: false; terminal: boolean; reason: string };
+export type Admission = { admit: true; job: Job } | { admit: false; terminal: boolean; reason: string } | { admit: 'later'; reason: string };
+
+/** A message for an attempt the job has not begun yet: its sender records the attempt right after sending. */
+export class NotYetError extends Error {
+  override readonly name = 'NotYetError';
+}
+
+/** How soon a message that came too early is tried again. */
+export const NOT_YET_RETRY_S = 5;
 
 /** Whether a message still concerns its job: it exists, is not finished, and is on this attempt. */
 export function admission(job: Job | undefined, msg: { attempt: number }): Admission {
   if (!job) return { admit: false, terminal: false, reason: 'message for a job that does not exist; dropped' };
   if (isTerminal(job.status)) return { admit: false, terminal: true, reason: 'job already finished; message dropped' };
+  if (msg.attempt > job.attempt) return { admit: 'later', reason: `message for attempt ${msg.attempt} while the job is on attempt ${job.attempt}` };
   if (job.attempt !== msg.attempt) return { admit: false, terminal: false, reason: 'message from a superseded attempt; dropped' };
-  return { admit: true };
+  return { admit: true, job };
 }
 
 /** Handles one message of `spec.type` as one step (see the header); exported for tests. */
 export async function handleStep<T extends InternalMessage['type']>(spec: JobStepSpec<T>, msg: MessageOf<T>, ctx: RecordContext): Promise<void> {
-  const job = await jobs().getJob(msg.jobId);
-  const admitted = admission(job, msg);
+  const found = await jobs().getJob(msg.jobId);
+  const admitted = admission(found, msg);
+  if (admitted.admit === 'later') {
+    // Back soon rather than after the queue's visibility timeout; past maxReceiveCount, the DLQ.
+    await ctx.setVisibility(NOT_YET_RETRY_S).catch(() => undefined);
+    throw new NotYetError(admitted.reason);
+  }
   if (!admitted.admit) {
     // A terminal job whose event did not reach every destination yet: finish the delivery.
-    if (job?.event && admitted.terminal) {
-      await deliverPending(job, ctx.logger, leaseFor(ctx.remainingMs()));
+    if (admitted.terminal && found?.event) {
+      await deliverPending(found, ctx.logger, leaseFor(ctx.remainingMs()));
       return;
     }
-    const log = job ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
-    log(admitted.reason, { type: msg.type, status: job?.status, messageAttempt: msg.attempt, jobAttempt: job?.attempt });
+    const log = found ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
+    log(admitted.reason, { type: msg.type, status: found?.status, messageAttempt: msg.attempt, jobAttempt: found?.attempt });
     return;
   }
+  const dropped = spec.dropBefore?.(msg, admitted.job);
+  if (dropped) return ctx.logger.info(dropped, { type: msg.type });
   const step = spec.step(msg);
-  const result = await jobs().runStep(msg.jobId, step.name, leaseFor(ctx.remainingMs()), (claimed) => spec.run({ msg, job: claimed, ctx }), step.supersedes);
+  // A long invocation holds a short lease and renews it: if it dies, the job shows it within
+  // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
+  const long = leaseFor(ctx.remainingMs()) > HEARTBEAT.leaseMs;
+  const leaseMs = long ? HEARTBEAT.leaseMs : leaseFor(ctx.remainingMs());
+  const work = async (claimed: Job) => {
+    if (!long) return spec.run({ msg, job: claimed, ctx });
+    const beat = setInterval(() => void jobs().renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs).catch(() => undefined), HEARTBEAT.everyMs);
+    try {
+      return await spec.run({ msg, job: claimed, ctx });
+    } finally {
+      clearInterval(beat);
+    }
+  };
+  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes);
   if (!result.ran) ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
 }
 

@@ -12,6 +12,7 @@ import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SQSClient,
+  type Message,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildApp } from 'fauxqs';
@@ -165,19 +166,9 @@ export function lambdaContext(functionName: string, remainingMs = 30_000): Conte
 
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
-/**
- * One Lambda-style poll of a queue: receive up to 10 messages, invoke the handler with them as
- * an SQS event, delete the successes; failures become visible again at once (instead of after
- * the visibility timeout) so tests do not wait. Returns how many messages were handled.
- */
-export async function pumpOnce(stack: Stack, short: string, handler: SqsLambda): Promise<{ received: number; failed: number }> {
-  const url = stack.queueUrl(short);
-  const out = await stack.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
-  );
-  const messages = out.Messages ?? [];
-  if (!messages.length) return { received: 0, failed: 0 };
-  const records: SQSRecord[] = messages.map((m) => ({
+/** A received message as the SQS event source hands it to Lambda. */
+export function sqsRecord(m: Message, short: string): SQSRecord {
+  return {
     messageId: m.MessageId!,
     receiptHandle: m.ReceiptHandle!,
     body: m.Body!,
@@ -192,7 +183,22 @@ export async function pumpOnce(stack: Stack, short: string, handler: SqsLambda):
     eventSource: 'aws:sqs',
     eventSourceARN: `arn:aws:sqs:${REGION}:000000000000:${queueName(short)}`,
     awsRegion: REGION,
-  }));
+  };
+}
+
+/**
+ * One Lambda-style poll of a queue: receive up to 10 messages, invoke the handler with them as
+ * an SQS event, delete the successes; failures become visible again at once (instead of after
+ * the visibility timeout) so tests do not wait. Returns how many messages were handled.
+ */
+export async function pumpOnce(stack: Stack, short: string, handler: SqsLambda): Promise<{ received: number; failed: number }> {
+  const url = stack.queueUrl(short);
+  const out = await stack.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+  );
+  const messages = out.Messages ?? [];
+  if (!messages.length) return { received: 0, failed: 0 };
+  const records = messages.map((m) => sqsRecord(m, short));
   const res = (await handler({ Records: records }, lambdaContext(short))) ?? { batchItemFailures: [] };
   const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
   const ok = messages.filter((m) => !failed.has(m.MessageId!));

@@ -78,6 +78,28 @@ describe('job store', () => {
   });
 });
 
+describe('task start guards', () => {
+  it('record a started task only while no task of the attempt was adopted, and narrow the from-states', async () => {
+    await store.createJob('j-guard-00001', source('g.mp4'), 'pull');
+    expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' }, absent: ['pullTaskId'] })).toMatchObject({ pullTaskId: 'p1' });
+    expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p2' }, absent: ['pullTaskId'] })).toBeUndefined();
+    await store.transition('j-guard-00001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't1', processAttempt: 1 }, differs: { processAttempt: 1 } });
+    expect(await store.transition('j-guard-00001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't2', processAttempt: 1 }, differs: { processAttempt: 1 } })).toBeUndefined();
+    // PROCESSING may go back to UPLOADING in general, but not for an adopted pull result.
+    expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, from: ['QUEUED', 'UPLOADING'] })).toBeUndefined();
+    expect((await store.getJob('j-guard-00001'))!).toMatchObject({ status: 'PROCESSING', pullTaskId: 'p1', vodTaskId: 't1' });
+  });
+
+  it('renew a lease only while its step is not done', async () => {
+    await store.createJob('j-guard-00002', source('h.mp4'), 'pull');
+    expect(await store.claimStep('j-guard-00002', 'upload#1', 1_000)).toBe('claimed');
+    expect(await store.renewLease('j-guard-00002', 'upload#1', 120_000)).toBe(true);
+    expect((await store.getJob('j-guard-00002'))!.leases['upload#1']).toBeGreaterThan(Date.now() + 100_000);
+    await store.completeStep('j-guard-00002', 'upload#1');
+    expect(await store.renewLease('j-guard-00002', 'upload#1', 120_000)).toBe(false);
+  });
+});
+
 describe('step markers', () => {
   it('claim → busy for a second claimer → done after completion; an expired lease can be taken over', async () => {
     await store.createJob('j-steps-00001', source('t.mp4'), 'pull');

@@ -1,0 +1,142 @@
+// Crash points: the handlers run one record per invocation, each inside its own async context;
+// every external write of an invocation (a DynamoDB write, an SQS send, a VOD action that
+// changes something) is counted, and a planned crash lets the n-th write happen, then kills the
+// invocation: that call and every later one of the invocation fail, as if the process had died
+// right after the write reached the other side. Nothing else is faked: the stand-ins, the VOD
+// emulator and the real SDK clients do the work. A failed record stays invisible for the lease
+// length (as SQS keeps it for the visibility timeout), then comes back.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { dynamo, sqs } from '../../lib/aws/clients';
+import { jobIdFor } from '../../lib/jobs';
+import { decodeS3Key } from '../../lib/messages';
+import { lambdaContext, sqsRecord, type SqsLambda, type Stack } from './stack';
+
+/** A handler as a crash target: the queue it reads, and for poll/result which task kind. */
+export type Label = 'ingest' | 'upload' | 'process' | 'poll:pull' | 'poll:procedure' | 'result:pull' | 'result:procedure' | 'classify';
+
+interface Invocation {
+  label: Label;
+  jobId: string;
+  writes: string[];
+  crashAfter?: number;
+  dead: boolean;
+}
+
+export class Crash extends Error {
+  override readonly name = 'Crash';
+}
+
+const als = new AsyncLocalStorage<Invocation>();
+const READ = /^(Get|Scan|Query|BatchGet|Describe|Receive|List)/;
+
+/** Counts a write of the current invocation; throws when it is dead or this write is its last. */
+async function around<T>(what: string, call: () => Promise<T>): Promise<T> {
+  const inv = als.getStore();
+  if (!inv) return call();
+  if (inv.dead) throw new Crash(`${inv.label} already crashed`);
+  if (READ.test(what)) return call();
+  inv.writes.push(what);
+  const last = inv.crashAfter === inv.writes.length;
+  try {
+    return await call();
+  } finally {
+    if (last) {
+      inv.dead = true;
+      // biome-ignore lint/correctness/noUnsafeFinally: the crash replaces whatever the write answered
+      throw new Crash(`${inv.label} crashed after write ${inv.writes.length} (${what})`);
+    }
+  }
+}
+
+export interface CrashRig {
+  /** `label:jobId` → crash the first invocation of that label for that job after its n-th write. */
+  plan: Map<string, number>;
+  fired: Array<{ label: Label; jobId: string; after: number; write: string; at: number }>;
+  /** Writes of the first invocation of each label per job (for calibration). */
+  firstWrites: Map<string, string[]>;
+  pump(stack: Stack, handlers: Record<string, SqsLambda>, options?: { leaseS?: number }): Promise<number>;
+  uninstall(): void;
+}
+
+const VOD_WRITE = /^(?!Get|Describe|PullEvent)/;
+
+export function installCrashRig(vodEndpoints: string[]): CrashRig {
+  const plan = new Map<string, number>();
+  const fired: CrashRig['fired'] = [];
+  const firstWrites = new Map<string, string[]>();
+  const seen = new Set<string>();
+
+  // AWS SDK: one middleware on each shared client the handlers use.
+  const mw = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
+    around(context.commandName?.replace(/Command$/, '') ?? 'Unknown', () => next(args));
+  const clients = [sqs(), dynamo()];
+  for (const c of clients) (c.middlewareStack as { add(m: unknown, o: unknown): void }).add(mw, { step: 'initialize', name: 'crashPoints', override: true });
+
+  // VOD: the client speaks HTTP through global fetch; the action is a form field or query parameter.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!vodEndpoints.some((e) => url.startsWith(e))) return realFetch(input, init);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const action = new URL(url).searchParams.get('Action') ?? new URLSearchParams(body).get('Action') ?? 'Unknown';
+    if (!VOD_WRITE.test(action)) return around(`Get${action}`, () => realFetch(input, init));
+    return around(`VOD:${action}`, () => realFetch(input, init));
+  }) as typeof fetch;
+
+  const labelOf = (short: string, body: Record<string, unknown>): Label =>
+    short === 'poll' || short === 'result' ? (`${short}:${body.task}` as Label) : (short as Label);
+
+  const jobIdOf = (short: string, body: Record<string, unknown>): string => {
+    if (short !== 'ingest') return String(body.jobId);
+    const r = (body.Records as Array<{ s3: { bucket: { name: string }; object: { key: string; eTag?: string } } }>)[0]!;
+    return jobIdFor({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key), etag: r.s3.object.eTag });
+  };
+
+  async function invoke(short: string, handler: SqsLambda, record: SQSRecord, leaseS: number): Promise<boolean> {
+    const body = JSON.parse(record.body) as Record<string, unknown>;
+    const label = labelOf(short, body);
+    const jobId = jobIdOf(short, body);
+    const key = `${label}:${jobId}`;
+    const first = !seen.has(key);
+    seen.add(key);
+    const crashAfter = first ? plan.get(key) : undefined;
+    const inv: Invocation = { label, jobId, writes: [], crashAfter, dead: false };
+    // The invocation has `leaseS - 5` s left, so its step leases end `leaseS` s from now.
+    const res = await als.run(inv, () => handler({ Records: [record] }, lambdaContext(short, (leaseS - 5) * 1000))).catch(() => ({ batchItemFailures: [{ itemIdentifier: record.messageId }] }));
+    if (first) firstWrites.set(key, inv.writes);
+    if (inv.dead) fired.push({ label, jobId, after: inv.writes.length, write: inv.writes.at(-1)!, at: Date.now() });
+    return !inv.dead && (res?.batchItemFailures ?? []).length === 0;
+  }
+
+  return {
+    plan,
+    fired,
+    firstWrites,
+    async pump(stack, handlers, { leaseS = 6 } = {}) {
+      let handled = 0;
+      await Promise.all(
+        Object.entries(handlers).map(async ([short, handler]) => {
+          const url = stack.queueUrl(short);
+          const out = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+          await Promise.all(
+            (out.Messages ?? []).map(async (m) => {
+              handled++;
+              const record = sqsRecord(m, short);
+              const ok = await invoke(short, handler, record, leaseS);
+              if (ok) await stack.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
+              // A crashed or failed record comes back once the dead holder's lease is over.
+              else await stack.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: leaseS + 1 })).catch(() => undefined);
+            }),
+          );
+        }),
+      );
+      return handled;
+    },
+    uninstall() {
+      globalThis.fetch = realFetch;
+      for (const c of clients) (c.middlewareStack as { remove(name: string): boolean }).remove('crashPoints');
+    },
+  };
+}
