@@ -4,7 +4,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { JOB_STATUSES, type JobStatus } from '../../lib/jobs/types';
-import { ellipsize, renderTable, shortTime } from './format';
+import { ellipsize, printable, renderTable, shortTime } from './format';
 import type { JobsTarget } from './target';
 
 export interface ListOptions {
@@ -118,7 +118,7 @@ export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'
       r.status === 'PROCESSING' || r.status === 'UPLOADING' ? `${r.status}${r.progress ? ` ${Math.round(r.progress)}%` : ''}` : r.status,
       String(r.attempts),
       shortTime(r.updatedAt),
-      r.source ? ellipsize(r.source, 48) : '-',
+      r.source ? ellipsize(printable(r.source), 48) : '-',
       r.fileId ?? '-',
       r.errorCode === undefined ? '-' : String(r.errorCode),
     ]),
