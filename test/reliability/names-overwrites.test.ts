@@ -133,17 +133,19 @@ describe(`names and overwrites (${SCALE})`, () => {
 });
 
 afterAll(async () => {
+  const jobs = s ? await s.jobs() : [];
+  const out = outcomeOf(jobs.map((j) => j.jobId), jobs, s?.events ?? []);
   await recordScenario('names-overwrites', 'Names outside SQS’s set, overwrites, bad answers', started, {
     requestsTried: figures.names + figures.overwrites + figures.badRequests,
     faultsInjected: figures.overwrites,
-    jobsHeld: figures.names,
-    succeeded: s ? (await s.jobs()).filter((j) => j.status === 'SUCCEEDED').length : 0,
-    failed: s ? (await s.jobs()).filter((j) => j.status === 'FAILED').length : 0,
-    lost: 0,
-    duplicated: 0,
+    jobsHeld: out.held,
+    succeeded: out.succeeded,
+    failed: out.failed,
+    lost: out.lost.length,
+    duplicated: out.duplicateJobs.length,
     crashes: 0,
     http5xx: figures.http5xx,
-    maxAttempts: s ? Math.max(0, ...(await s.jobs()).map((j) => j.attempt)) : 0,
+    maxAttempts: out.maxAttempts,
     backoff: `names tried ${figures.names}; overwrites ${figures.overwrites}; bad requests ${figures.badRequests}`,
     notes: figures.notes,
   });
