@@ -5,6 +5,7 @@ import { jobIdSchema } from '../../lib/jobs/types';
 import { listJobs, parseStatus, renderJobList } from '../jobs/list';
 import { redrive, RedriveError, renderRedrive } from '../jobs/redrive';
 import { renderRetry, retryJob } from '../jobs/retry';
+import { terminalJson } from '../jobs/format';
 import { findJob, jobJson, renderJob } from '../jobs/show';
 import { resolveTarget, TargetError, type JobsTarget, type TargetOptions } from '../jobs/target';
 
@@ -77,7 +78,7 @@ export async function runList(options: Common & { status?: ReturnType<typeof sta
   await withTarget(options, io, async (target) => {
     const list = await listJobs(target, { status: options.status, limit: options.limit ?? 50 });
     if (options.json) {
-      io.out(`${JSON.stringify(list.rows, null, 2)}\n`);
+      io.out(`${terminalJson(list.rows)}\n`);
       if (list.truncated) io.err('vodflow jobs: the scan stopped early; older items were not read\n');
       return;
     }
@@ -101,10 +102,10 @@ export async function runShow(id: string, options: Common, io: JobsIO = processI
     }
     if (!found.job) {
       io.err(`vodflow jobs: the item for ${id} is not a valid job record (${found.problem}); shown as stored\n`);
-      io.out(`${JSON.stringify(found.raw, null, 2)}\n`);
+      io.out(`${terminalJson(found.raw)}\n`);
       return;
     }
-    io.out(options.json ? `${JSON.stringify(jobJson(found.job), null, 2)}\n` : renderJob(found.job, found.viaTask));
+    io.out(options.json ? `${terminalJson(jobJson(found.job))}\n` : renderJob(found.job, found.viaTask));
   });
 }
 

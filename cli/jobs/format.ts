@@ -36,3 +36,17 @@ export function humanBytes(bytes: number | undefined): string | undefined {
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+// Object keys and VOD messages are user data: a key may hold ANSI/OSC escapes (ESC, CSI U+009B),
+// other controls, bidi overrides or a lone surrogate. None of them reaches the terminal as is.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+const escapeCode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Text safe to print: controls, bidi overrides and lone surrogates shown as \uXXXX (pairs kept). */
+export const printable = (text: string): string => text.replace(UNSAFE, escapeCode);
+
+/** JSON for the terminal: lone surrogates become U+FFFD (valid UTF-8), controls and bidi overrides escaped. */
+export function terminalJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v), 2);
+  return text.replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, escapeCode);
+}

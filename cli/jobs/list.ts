@@ -2,7 +2,7 @@
 // index by time, so this is the job store's paginated Scan with a bound on how many items it
 // reads; sorting happens here.
 import { createJobStore, JOB_STATUSES, type JobStatus } from '../../lib/jobs';
-import { ellipsize, renderTable, shortTime } from './format';
+import { ellipsize, printable, renderTable, shortTime } from './format';
 import type { JobsTarget } from './target';
 
 export interface ListOptions {
@@ -81,7 +81,7 @@ export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'
       r.status === 'PROCESSING' || r.status === 'UPLOADING' ? `${r.status}${r.progress ? ` ${Math.round(r.progress)}%` : ''}` : r.status,
       String(r.attempts),
       shortTime(r.updatedAt),
-      r.source ? ellipsize(r.source, 48) : '-',
+      r.source ? ellipsize(printable(r.source), 48) : '-',
       r.fileId ?? '-',
       r.errorCode === undefined ? '-' : String(r.errorCode),
     ]),

@@ -3,7 +3,7 @@
 // and the action to take). A VOD task id works too: its TASK# item names the job.
 import { createJobStore, jobSchema, taskKey, type Job, type JobError } from '../../lib/jobs';
 import { inFlightOf } from '../../lib/pipeline/liveness';
-import { humanBytes, shortTime } from './format';
+import { humanBytes, printable, shortTime } from './format';
 import type { JobsTarget } from './target';
 
 export type FoundJob =
@@ -86,7 +86,7 @@ export function renderJob(job: Job, viaTask?: string, now = Date.now()): string 
     lines.push(...field('cover', out.coverUrl), ...field('duration', out.duration === undefined ? undefined : `${out.duration} s`));
     for (const s of out.snapshots) lines.push(`  snapshot ${s.timeOffset} ms: ${s.url}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /** The JSON view: the stored record without the idempotency bookkeeping. */

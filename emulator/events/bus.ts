@@ -58,10 +58,10 @@ export class EventBus {
           });
           // VOD ignores the answer's status and body: any HTTP answer counts as delivered.
           this.delivered++;
-          if (status >= 400) this.log('warn', `callback ${url} answered HTTP ${status}`);
+          if (status >= 400) this.log('warn', `callback ${redacted(url)} answered HTTP ${status}`);
           return;
         } catch (err) {
-          this.log('warn', `callback ${url} failed (attempt ${attempt + 1}): ${(err as Error).message}`);
+          this.log('warn', `callback ${redacted(url)} failed (attempt ${attempt + 1}): ${(err as Error).message}`);
           if (attempt < callbackRetries) await new Promise((r) => setTimeout(r, callbackRetryDelayMs));
         }
       }
@@ -77,5 +77,19 @@ export class EventBus {
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, graceMs))]);
     this.abort.abort();
     await Promise.allSettled([...this.inflight]);
+  }
+}
+
+/**
+ * A callback URL as logged: its query and any long path segment (a secret token such as the
+ * webhook's /vod/callback/{token}) left out, so a log line never hands out the credential.
+ */
+export function redacted(raw: string): string {
+  try {
+    const url = new URL(raw);
+    const path = url.pathname.split('/').map((segment) => (segment.length >= 12 ? '<redacted>' : segment)).join('/');
+    return `${url.origin}${path}${url.search ? '?<redacted>' : ''}`;
+  } catch {
+    return '<unparseable URL>';
   }
 }

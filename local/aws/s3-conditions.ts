@@ -62,7 +62,7 @@ export function undoPut(request: FastifyRequest, store: S3StoreT): void {
 }
 
 /**
- * Keeps a successful answer back until `durable` has run (its result, if any, replaces the body).
+ * Keeps a successful (2xx) answer back until `durable` has run (its result, if any, replaces the body).
  * fauxqs's async routes call reply.send() and return undefined, which makes Fastify send again:
  * those later calls are ignored while the first one is held.
  */
@@ -71,7 +71,7 @@ export function holdAnswer(reply: FastifyReply, durable: () => Promise<string | 
   let held = false;
   reply.send = ((payload?: unknown) => {
     if (held) return reply;
-    if (reply.statusCode !== 200 || payload instanceof Error) return send(payload);
+    if (reply.statusCode < 200 || reply.statusCode >= 300 || payload instanceof Error) return send(payload);
     held = true;
     void durable().then(
       (replacement) => send(replacement ?? payload),

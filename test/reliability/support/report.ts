@@ -57,7 +57,7 @@ function machine(): string {
 const cell = (v: unknown) => String(v).replaceAll('|', '\\|');
 
 function render(rows: Row[]): string {
-  const order = ['faults', 'task-steps', 'crash', 'duplicates', 'poison', 'emulator-fuzz', 'http-api', 'webhook', 'secrets'];
+  const order = ['faults', 'task-steps', 'crash', 'crash-upload', 'restart-ports', 'duplicates', 'poison', 'names-overwrites', 'emulator-fuzz', 'http-api', 'webhook', 'secrets', 'ssrf', 'damaged-state'];
   const rank = (r: Row) => (order.includes(r.scenario) ? order.indexOf(r.scenario) : order.length);
   rows.sort((a, b) => rank(a) - rank(b) || a.scenario.localeCompare(b.scenario));
   const head = [

@@ -21,6 +21,9 @@ export const SIZES = {
   poisonClips: { ci: 3, full: 10 },
   /** Fuzzed requests against the emulator. */
   fuzzRequests: { ci: 3_000, full: 10_000 },
+  /** SIGKILL rounds right after the last upload of a batch was acknowledged (and uploads per round). */
+  uploadCrashRounds: { ci: 1, full: 3 },
+  uploadCrashClips: { ci: 4, full: 6 },
   /** Hostile requests against the HTTP API. */
   httpRequests: { ci: 300, full: 1_500 },
 } as const satisfies Record<string, Record<Scale, number>>;
