@@ -47,7 +47,12 @@ export async function benchProcess(quick: boolean): Promise<Section> {
       figures: [
         { name: 'time to video.ready', value: round((res.ms as number) / 1000, 1), unit: 's', note: 'upload (presigned PUT), pull into VOD, transcode 20 + 210, cover, event' },
         { name: 'peak RSS of the vodflow process', value: round(peakMiB), unit: 'MiB', note: `RSS before ${round((res.rssBeforeKiB as number) / 1024)} MiB; ffmpeg's own processes not counted` },
-        { name: 'peak RSS / file size', value: round(peakMiB / (size / MiB), 2), unit: '×', note: 'the S3 stand-in (fauxqs) keeps each object in memory: about 2× the file while it arrives, 1× while stored' },
+        {
+          name: 'peak RSS growth / file size',
+          value: round((peakMiB - (res.rssBeforeKiB as number) / 1024) / (size / MiB), 2),
+          unit: '×',
+          note: 'the S3 stand-in (fauxqs) keeps each object in memory: about 2× the file while it arrives, 1× while stored',
+        },
       ],
       notes: [`file ${size} bytes; default definitions (20, 210) and the cover; generated once and cached under ${join(tmpdir(), 'vodflow-bench-process')}.`],
     };
