@@ -51,7 +51,7 @@ export async function benchProcess(quick: boolean): Promise<Section> {
           name: 'peak RSS growth / file size',
           value: round((peakMiB - (res.rssBeforeKiB as number) / 1024) / (size / MiB), 2),
           unit: '×',
-          note: 'the S3 stand-in (fauxqs) keeps each object in memory: about 2× the file while it arrives, 1× while stored',
+          note: 'the S3 stand-in (fauxqs) keeps each object in memory (one copy; the upload is read into a Buffer of its Content-Length)',
         },
       ],
       notes: [`file ${size} bytes; default definitions (20, 210) and the cover; generated once and cached under ${join(tmpdir(), 'vodflow-bench-process')}.`],

@@ -19,7 +19,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'vodflow-local', secretAccessKey
  * Largest S3 request body the stand-in takes: S3's own single-PUT limit (5 GiB), capped by the
  * largest Buffer Node can hold. fauxqs hard-codes 11 MiB (enough for multipart parts), which made
  * every presigned PUT of a real video answer 413. The object is held in memory (fauxqs's store):
- * a PUT of N bytes costs about 2×N while it arrives and N while it is stored.
+ * a PUT of N bytes costs N bytes for as long as the object is kept (readBody makes one copy).
  */
 export const S3_MAX_BODY_BYTES = Math.min(5 * 1024 ** 3, bufferConstants.MAX_LENGTH);
 
