@@ -19,12 +19,15 @@ const sourceOf = (r: S3EventRecord): JobSource => ({
 
 /** Why an object is not a video job, or undefined when it is one. */
 function skipReason(r: S3EventRecord, source: JobSource): string | undefined {
-  const { ingest } = config();
+  const { ingest, upload } = config();
   if (!r.eventName.startsWith('ObjectCreated')) return `event ${r.eventName} is not an object creation`;
   if (source.key.endsWith('/')) return 'a folder placeholder';
   const ext = extname(source.key).slice(1).toLowerCase();
   if (!ingest.videoExtensions.includes(ext)) return `extension ".${ext}" is not a video extension (${ingest.videoExtensions.join(', ')})`;
-  if (source.size === 0) return 'an empty object';
+  // In pull mode an empty object is a job like any other: VOD's verdict on it (-43001, the file is
+  // damaged) ends it in one video.failed. Push mode cannot hand VOD 0 bytes (lib/vod/upload
+  // refuses), so there it is still skipped, with a warning.
+  if (source.size === 0 && upload.mode === 'push') return 'an empty object (push mode cannot upload 0 bytes to VOD)';
   if (source.size !== undefined && source.size > ingest.maxSourceBytes) return `${source.size} bytes exceeds MAX_SOURCE_BYTES ${ingest.maxSourceBytes}`;
   return undefined;
 }
@@ -34,7 +37,7 @@ async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void>
   const source = sourceOf(r);
   const reason = skipReason(r, source);
   if (reason) {
-    ctx.logger.info('object skipped', { bucket: source.bucket, key: source.key, reason });
+    (source.size === 0 ? ctx.logger.warn : ctx.logger.info).call(ctx.logger, 'object skipped', { bucket: source.bucket, key: source.key, reason });
     return;
   }
   const jobId = jobIdFor(source);

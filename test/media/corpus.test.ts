@@ -2,6 +2,7 @@
 // probe, transcode to 20 (mp4) and for some 210 (HLS), the cover) with the project's default
 // tools: each valid file comes out ready and playable, each broken one fails with its true code.
 // A few of these also go through the whole stack in test/cli/process-realworld.test.ts.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { createMediaEngine, MediaFailure, type MediaEngine } from '../../emulato
 import { resolveBinaries } from '../../emulator/media/binaries';
 import { runProcess } from '../../emulator/media/run';
 import { ffprobeJson } from '../emulator/media/helpers';
-import { makeBroken, makeValid, VALID, type BrokenName } from './corpus';
+import { BROKEN, makeBroken, makeValid, VALID } from './corpus';
 
 let engine: MediaEngine;
 let work: string;
@@ -76,17 +77,7 @@ describe.concurrent('real-world corpus: every valid file is ready and playable',
 });
 
 describe('real-world corpus: every broken file fails with its true code', () => {
-  // [file, operation, code, retryable] — the codes are what the engine says and what is true of the file.
-  const cases: Array<[BrokenName, 'probe' | 'transcode', number, string]> = [
-    ['zero-byte', 'probe', -43001, 'nothing to read'],
-    ['html page', 'probe', -43001, 'not media at all'],
-    ['jpeg renamed', 'probe', -47200, 'one still picture: duration 0'],
-    ['mp3 renamed', 'transcode', -47402, 'audio only: a video rendition has no video to work with'],
-    ['zeroed header', 'probe', -43001, 'ftyp and moov overwritten'],
-    ['webm cut at 30%', 'transcode', -45098, 'the file ends early'],
-    ['ts corrupted packets', 'transcode', -45029, 'the decoder gets garbage'],
-    ['moov without mdat', 'probe', -43099, 'the index points past the end'],
-  ];
+  const cases = BROKEN;
 
   it.each(cases)('%s: %s fails with %i (%s)', async (name, op, code) => {
     const src = await makeBroken(name);
@@ -103,4 +94,11 @@ describe('real-world corpus: every broken file fails with its true code', () => 
     // Every one of these is the file's fault: the same bytes fail the same way.
     expect(c.retryable).toBe(false);
   }, 60_000);
+
+  it("the README's table of seed codes lists every code these files get", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Seed codes the emulator produces'), readme.indexOf('Try one: `npx vodflow sample'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| '));
+    for (const [name, , code] of BROKEN) expect(rows.some((r) => r.includes(String(code))), `${name} → ${code}`).toBe(true);
+  });
 });

@@ -79,6 +79,18 @@ export const VALID: readonly ValidCase[] = [
 
 export type BrokenName = 'zero-byte' | 'html page' | 'jpeg renamed' | 'mp3 renamed' | 'zeroed header' | 'webm cut at 30%' | 'ts corrupted packets' | 'moov without mdat';
 
+/** [file, what is asked, the true code, why it is true] — asserted by corpus.test.ts, listed in the README. */
+export const BROKEN: ReadonlyArray<[BrokenName, 'probe' | 'transcode', number, string]> = [
+  ['zero-byte', 'probe', -43001, 'nothing to read'],
+  ['html page', 'probe', -43001, 'not media at all'],
+  ['jpeg renamed', 'probe', -47200, 'one still picture: duration 0'],
+  ['mp3 renamed', 'transcode', -47402, 'audio only: a video rendition has no video to work with'],
+  ['zeroed header', 'probe', -43001, 'ftyp and moov overwritten: the container is only guessed'],
+  ['webm cut at 30%', 'transcode', -45098, 'the file ends before its header says'],
+  ['ts corrupted packets', 'transcode', -45029, 'the decoder gets garbage'],
+  ['moov without mdat', 'probe', -43099, 'the index points past the end of the file'],
+];
+
 const ffmpegTool = () => resolveBinaries().ffmpeg;
 
 async function ffmpeg(args: string[]): Promise<void> {

@@ -66,6 +66,32 @@ describe('classifyStderr', () => {
     expect(classifyStderr(`${REAL.hlsBenign}\n${REAL.truncatedFaststartTranscode}`, { exitedOk: false })?.line).toBe(REAL.truncatedFaststartTranscode);
   });
 
+  it('a data track without a decoder (tmcd, GoPro gpmd, Apple mebx) is no source problem; an audio/video one is', () => {
+    const gpmd = '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 3 (Data: none (gpmd / 0x646D7067), 25 kb/s): unknown codec';
+    const mebx = '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 2 (Data: none (mebx / 0x7862656D), 0 kb/s): unknown codec';
+    expect(classifyStderr(gpmd, { exitedOk: true })).toBeUndefined();
+    expect(classifyStderr(mebx, { exitedOk: true })).toBeUndefined();
+    expect(classifyStderr(gpmd.replace('Data: none', 'Audio: none'), { exitedOk: true })?.suffix).toBe(SUFFIX.codecUnknown);
+    // ffprobe 5 on a MOV/MXF timecode track: the line names only the index; the probe knows its kind.
+    const tmcd = 'Unsupported codec with id 0 for input stream 2';
+    expect(classifyStderr(tmcd, { exitedOk: true, ignoreStream: (i) => i === 2 })).toBeUndefined();
+    expect(classifyStderr(tmcd, { exitedOk: true, ignoreStream: () => false })?.suffix).toBe(SUFFIX.codecUnknown);
+  });
+
+  it('a container guessed with low score from damaged bytes makes any complaint "damaged" (01)', () => {
+    const zeroedHeader = [
+      '[mpeg @ 0x1] Format mpeg detected only with low score of 25, misdetection possible!',
+      '[mp2 @ 0x2] Header missing',
+      '[mpeg @ 0x1] Could not find codec parameters for stream 0 (Audio: mp2, 0 channels): unspecified frame size',
+    ].join('\n');
+    expect(classifyStderr(zeroedHeader, { exitedOk: true })).toMatchObject({ suffix: SUFFIX.corrupt, line: expect.stringContaining('low score') });
+  });
+
+  it("'corrupt input packet' decides over the h264 parser line ffmpeg 5 prints before it", () => {
+    const cut = ['[NULL @ 0x1] Invalid NAL unit size (1368 > 1027).', '[NULL @ 0x1] missing picture in access unit with size 1031', 'in.mp4: corrupt input packet in stream 0'].join('\n');
+    expect(classifyStderr(cut, { exitedOk: false, decoders: ['h264'] })).toMatchObject({ suffix: SUFFIX.corrupt, line: 'in.mp4: corrupt input packet in stream 0' });
+  });
+
   it('returns the deciding line', () => {
     expect(classifyStderr(REAL.garbageProbe, { exitedOk: false })?.line).toContain('moov atom not found');
   });
