@@ -3,6 +3,7 @@
 // The emulator runs alone on CPU 0, the load generator on CPU 1.
 import { hasTaskset, startChild } from './proc';
 import { median, round, type Section } from './measure';
+import { profilingWanted, type ProfileSummary } from './profile';
 
 interface LoadResult {
   ok: number;
@@ -19,7 +20,7 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
   const concurrency = 32;
   const durationMs = quick ? 400 : 3000;
   const rounds = quick ? 1 : 5;
-  const server = startChild<{ endpoint?: string; cpuMs?: number; wallMs?: number }>('./emulator-server.ts', { cpu: 0 });
+  const server = startChild<{ endpoint?: string; cpuMs?: number; wallMs?: number; profile?: ProfileSummary }>('./emulator-server.ts', { cpu: 0 });
   const client = startChild<Record<string, unknown>>('./emulator-load.ts', { cpu: 1 });
   try {
     const { endpoint } = await server.next();
@@ -36,6 +37,11 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
       server.send('cpu-stop');
       const cpu = await server.next();
       if (r >= 0) results.push({ ...load, serverCpuShare: cpu.cpuMs! / cpu.wallMs! });
+    }
+    let profile: ProfileSummary | undefined;
+    if (profilingWanted()) {
+      server.send('profile');
+      profile = (await server.next()).profile;
     }
     const byRate = [...results].sort((a, b) => a.reqPerS - b.reqPerS);
     const mid = byRate[byRate.length >> 1]!;
@@ -57,6 +63,7 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
         { name: 'failed requests', value: failed, unit: 'requests', goal: '0', met: failed === 0 },
       ],
       notes,
+      profile,
     };
   } finally {
     await Promise.all([client.stop(), server.stop()]);

@@ -210,6 +210,20 @@ export async function profiled<T>(label: string, fn: () => Promise<T>): Promise<
   return { result, profile: summarise([{ label, profile: await stop() }]) };
 }
 
+/** A profiler started now and stopped (then summarised) later: for helpers driven by messages. */
+export async function startProfiler(label: string): Promise<() => Promise<ProfileSummary>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+    session.disconnect();
+    return summarise([{ label, profile }]);
+  };
+}
+
 if (process.argv[1]?.endsWith('profile.ts') && process.argv[2]) {
   console.log(JSON.stringify(summariseProfiles(process.argv[2]), null, 2));
 }
