@@ -18,6 +18,7 @@ import { forgetStackState } from './fresh';
 import { clip } from './media';
 import { percentile, round, type Section } from './measure';
 import { profiled } from './profile';
+import { countSdkCalls, describeCalls } from './sdk-calls';
 
 async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -97,7 +98,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const sentAt = new Map<string, number>();
       const statuses: Record<string, number> = {};
       const sends: Promise<void>[] = [];
-      const { result: sendSeconds, profile } = await profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
+      const { result: { result: sendSeconds, profile }, calls } = await countSdkCalls(() => profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
         const start = Date.now();
         let i = 0;
         // Open loop: callback i leaves at start + i / rate, whatever the answers do.
@@ -114,7 +115,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         await Promise.all(sends);
         await until(() => jobs.every((j) => events.has(j.jobId)), Math.max(60_000, total * 200), 100);
         return sent;
-      });
+      }));
       await new Promise((r) => setTimeout(r, 1000));
       const latencies: number[] = [];
       let wrongType = 0;
@@ -124,7 +125,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         latencies.push(e.sentAt - at);
         if (e.type !== 'vodflow.video.failed') wrongType++;
       }
-      return { seconds, total, prepS, sendSeconds, statuses, latencies, wrongType, profile, p99: percentile(latencies, 99) };
+      return { seconds, total, prepS, sendSeconds, statuses, latencies, wrongType, profile, calls, p99: percentile(latencies, 99) };
     };
 
     const pilot = await phase(pilotSeconds);
@@ -152,6 +153,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       ],
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
+        `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}.`,
         'Latency is measured to the event\'s SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs, dynalite and the emulator.',
       ],
       profile: shown.profile,
