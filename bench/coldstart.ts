@@ -4,7 +4,7 @@
 // entry is also bundled with the SDK inside (esbuild, ESM entry points so it is tree-shaken) and
 // timed in the same rounds, to say which of the two a function should ship.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,10 @@ function spawnMs(args: string[], env: NodeJS.ProcessEnv, cwd: string): number {
 }
 
 /** The handler file bundled like serverless.yml's custom.esbuild, but with @aws-sdk/* inside. */
-async function bundleWithSdk(handlerFile: string, outfile: string): Promise<number> {
+async function bundleWithSdk(entry: string, outfile: string): Promise<number> {
   const plugins = createRequire(import.meta.url)(join(REPO_ROOT, 'build/esbuild-plugins.cjs'));
   await build({
-    entryPoints: [join(REPO_ROOT, `${handlerFile}.ts`)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     minify: true,
@@ -37,6 +37,8 @@ async function bundleWithSdk(handlerFile: string, outfile: string): Promise<numb
     format: 'cjs',
     // The SDK's ES module builds tree-shake; its CommonJS builds do not.
     mainFields: ['module', 'main'],
+    // The parts below are entry files in a temp dir: packages still come from the repo.
+    nodePaths: [join(REPO_ROOT, 'node_modules')],
     supported: { 'dynamic-import': false },
     plugins,
     logLevel: 'silent',
@@ -76,7 +78,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const env = { ...baseEnv, ...fn.environment, NODE_OPTIONS: '' };
       const bundledPath = join(work, 'with-sdk', `${fn.key}.cjs`);
       mkdirSync(join(work, 'with-sdk'), { recursive: true });
-      const bundledSize = await bundleWithSdk(fn.handlerFile, bundledPath);
+      const bundledSize = await bundleWithSdk(join(REPO_ROOT, `${fn.handlerFile}.ts`), bundledPath);
       // No NODE_PATH for the bundle with the SDK inside: nothing may come from node_modules.
       const bundledEnv = { ...env, NODE_PATH: '' };
       const load = ['-e', `require(${JSON.stringify(bundlePath)})`];
@@ -101,6 +103,30 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       );
       rows.push(`${fn.key}: ${bundle} ${size} B, with the SDK ${bundledSize} B; node+require ${round(median(loaded))} ms (SDK bundled ${round(median(loadedBundled))} ms), empty node ${round(median(empty))} ms`);
     }
+    // What the init is made of: each part bundled alone (SDK inside) and timed the same way.
+    const parts: Record<string, string> = {
+      'zod alone': "import 'zod';",
+      'lib/config (zod + the config schema, parsed at load)': `import { config } from ${JSON.stringify(join(REPO_ROOT, 'lib/config.ts'))}; config();`,
+      'lib/vod/client (VOD request/response schemas)': `import ${JSON.stringify(join(REPO_ROOT, 'lib/vod/client/index.ts'))};`,
+      'DynamoDB document client + SQS client (SDK)': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { SQSClient } from '@aws-sdk/client-sqs'; DynamoDBDocumentClient.from(new DynamoDBClient({})); new SQSClient({});",
+    };
+    const partRows: string[] = [];
+    const partEnv = { ...baseEnv, NODE_PATH: '', NODE_OPTIONS: '', ...(model.functions[0]?.environment ?? {}) };
+    for (const [label, source] of Object.entries(parts)) {
+      const entry = join(work, `part-${partRows.length}.mts`);
+      writeFileSync(entry, source);
+      const out = join(work, `part-${partRows.length}.cjs`);
+      await bundleWithSdk(entry, out);
+      const load = ['-e', `require(${JSON.stringify(out)})`];
+      spawnMs(load, partEnv, work);
+      const empty: number[] = [];
+      const loaded: number[] = [];
+      for (let r = 0; r < Math.max(3, Math.round(rounds / 2)); r++) {
+        empty.push(spawnMs(['-e', ''], partEnv, work));
+        loaded.push(spawnMs(load, partEnv, work));
+      }
+      partRows.push(`${label} ${round(median(loaded) - median(empty), 2)} ms`);
+    }
     return {
       title: 'Cold start: function bundles (serverless package) and their import time',
       figures: [
@@ -110,7 +136,8 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
         { name: 'serverless package (all functions)', value: round(packageS), unit: 's' },
       ],
       notes: [
-        'Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x; @aws-sdk/* left out (the runtime provides SDK v3), everything else (middy, zod, powertools) inside.', 'Import time is bounded by the SDK clients a function needs from its first request (SQS + DynamoDB ≈ 75–90 ms, S3 + presigner ≈ 30 ms more) and by zod schemas built at load (the config ≈ 25 ms, by design: bad configuration fails the cold start; the VOD response schemas ≈ 40 ms, pulled in through the lib/jobs barrel).',
+        'Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x; @aws-sdk/* left out (the runtime provides SDK v3), everything else (middy, zod, powertools) inside.',
+        `What an init is made of (each part bundled alone with esbuild, timed the same way, same run): ${partRows.join('; ')}. Every function but sign-upload imports lib/vod/client's schemas, most through the lib/jobs barrel.`,
         `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each, interleaved (empty, runtime's SDK, SDK bundled), after one warm-up spawn. "runtime's SDK" loads the external @aws-sdk/* clients from node_modules (NODE_PATH), as Lambda loads them from the runtime; "SDK bundled" is the same entry bundled by esbuild with @aws-sdk/* inside (ES module builds, tree-shaken, no NODE_PATH). Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...rows,
       ],
