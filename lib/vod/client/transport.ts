@@ -136,7 +136,9 @@ function exchange(url: string, method: HttpMethod, headers: Record<string, strin
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
-        res.on('aborted', () => reject(new Error('the connection closed before the response was complete')));
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('the connection closed before the response was complete'));
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       },
     );
