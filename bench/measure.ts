@@ -1,5 +1,6 @@
 // Measurement helpers: medians of interleaved rounds, so comparisons share the machine's state.
 import os from 'node:os';
+import type { ProfileSummary } from './profile';
 
 export interface Figure {
   name: string;
@@ -15,6 +16,8 @@ export interface Section {
   title: string;
   figures: Figure[];
   notes?: string[];
+  /** Where the CPU went during the measured phase (`--profile`). */
+  profile?: ProfileSummary;
 }
 
 export const median = (xs: number[]): number => {

@@ -1,6 +1,7 @@
 // The report in two forms: REPORT.md for people, report.json for machines (CI, trend lines).
 import { writeFileSync } from 'node:fs';
 import type { Section } from './measure';
+import type { ProfileSummary, Share } from './profile';
 
 export interface Report {
   generatedAt: string;
@@ -36,8 +37,26 @@ export function renderMarkdown(report: Report): string {
     }
     for (const n of s.notes ?? []) lines.push(`- ${n}`);
     if (s.notes?.length) lines.push('');
+    if (s.profile) lines.push(...renderProfile(s.profile));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function renderProfile(p: ProfileSummary): string[] {
+  const list = (shares: Share[]) => shares.map((x) => `${x.name} ${x.pct} %`).join('; ');
+  return [
+    '### Profile',
+    '',
+    `CPU profile of the measured phase (V8 sampling profiler, 1 ms): ${p.busyMs} ms of CPU on the stack's thread, idle ${p.idlePct} % of the time. ${p.sources.join('; ')}.`,
+    '',
+    `- **By component** (the sampled function's nearest owner up the stack; SDK, zod, JSON and Node frames count for the code that called them): ${list(p.components)}.`,
+    `- **By kind of work** (the sampled function itself): ${list(p.kinds)}.`,
+    '',
+    '| hottest functions (self time) | share |',
+    '|---|---:|',
+    ...p.top.map((t) => `| \`${t.name.replaceAll('|', '\\|')}\` | ${t.pct} % |`),
+    '',
+  ];
 }
 
 export function writeReport(report: Report, mdPath: string, jsonPath: string): void {

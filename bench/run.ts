@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only signer,upload]`: every section in its own process, one
+// `npm run bench [-- --quick] [-- --only signer,upload] [-- --profile]`: every section in its own process, one
 // after the other (they must not compete for the 2 cores), then bench/REPORT.md + report.json.
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,8 @@ import { SECTIONS, type SectionName } from './sections';
 export interface RunOptions {
   quick: boolean;
   only?: SectionName[];
+  /** CPU-profile the measured phase of the sections that support it (throughput, webhook, …). */
+  profile?: boolean;
   /** Where REPORT.md and report.json go (default: bench/). */
   outDir?: string;
   log?: (line: string) => void;
@@ -31,7 +33,7 @@ export async function runBench(options: RunOptions): Promise<Report> {
     log(`bench: ${name}${options.quick ? ' (quick)' : ''}…`);
     const t0 = performance.now();
     const child = startChild<{ section?: Section; error?: string }>('./section-child.ts', {
-      env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.profile ? { BENCH_PROFILE: '1' } : {}) },
       args: [name, ...(options.quick ? ['--quick'] : [])],
     });
     let result: { section?: Section; error?: string };
@@ -63,7 +65,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     process.stderr.write(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}\n`);
     process.exit(2);
   }
-  const report = await runBench({ quick: args.includes('--quick'), only });
+  const report = await runBench({ quick: args.includes('--quick'), only, profile: args.includes('--profile') });
   const missed = report.sections.flatMap((s) => s.figures.filter((f) => f.met === false).map((f) => `${s.title}: ${f.name}`));
   process.stderr.write(missed.length ? `goals missed:\n  ${missed.join('\n  ')}\n` : 'every goal met\n');
   // Speed goals are reported, not enforced: only a section that failed to run fails the command.

@@ -9,6 +9,7 @@ import { forgetStackState } from './fresh';
 import { deadLetters, drainEvents, until, type SeenEvent } from './events';
 import { clip, directMediaMs } from './media';
 import { round, type Section } from './measure';
+import { profiled } from './profile';
 
 async function stackRun(n: number, body: Buffer) {
   forgetStackState();
@@ -50,7 +51,7 @@ export async function benchThroughput(quick: boolean): Promise<Section> {
   const files = Array.from({ length: n }, () => file);
   // Direct rate before and after the stack run, averaged: both see the same machine state.
   const before = await directMediaMs(files);
-  const run = await stackRun(n, body);
+  const { result: run, profile } = await profiled('throughput (stack start → last event)', () => stackRun(n, body));
   const after = await directMediaMs(files);
   const directRate = n / ((before + after) / 2 / 1000);
   const rate = n / run.seconds;
@@ -72,5 +73,6 @@ export async function benchThroughput(quick: boolean): Promise<Section> {
       'Objects go straight into the bucket (PutObject), so ingest starts from the S3 notification as in production; results come back by HTTP callback.',
       'Everything (fauxqs, dynalite, emulator, handlers, this bench) shares 2 cores with the ffmpeg processes, as on a developer machine.',
     ],
+    profile,
   };
 }

@@ -99,7 +99,7 @@ export async function benchUpload(quick: boolean): Promise<Section> {
       ],
       notes: [
         `${rounds} round(s), disk write and upload alternating; medians. The emulator runs in its own process and writes the parts to the same disk, so the upload also pays one full write of the file.`,
-        'Bound by CPU on 2 cores: the uploader hashes (a SHA-1 pass, then SHA-1 + MD5 per part, as the protocol requires) and sends through fetch (one body copy per part); the emulator checks each MD5, writes to the page cache and keeps a running SHA-1. The disk figure varies a lot on this VM.',
+        'Bound by CPU on 2 cores: the uploader hashes (a SHA-1 pass, then SHA-1 + MD5 per part, as the protocol requires) and sends each part over a keep-alive node:http connection (no body copy); the emulator checks each MD5, writes to the page cache and keeps a running SHA-1. The disk figure varies a lot on this VM.',
       ],
     };
   } finally {

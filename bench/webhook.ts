@@ -17,6 +17,8 @@ import { drainEvents, until, type SeenEvent } from './events';
 import { forgetStackState } from './fresh';
 import { clip } from './media';
 import { percentile, round, type Section } from './measure';
+import { profiled } from './profile';
+import { countSdkCalls, describeCalls } from './sdk-calls';
 
 async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -41,11 +43,12 @@ function post(agent: Agent, url: URL, body: string): Promise<number> {
 
 export async function benchWebhook(quick: boolean): Promise<Section> {
   const rate = 200;
-  // The issue asks for 30 s; the local stack drains this path at ~25 events/s (one Node process
-  // hosts every function, fauxqs, dynalite and the emulator), so past a few seconds a longer run
-  // only grows the backlog and the wait. 5 s (quick: 0.5 s) shows the same bound in bounded time.
-  const seconds = quick ? 0.5 : 5;
-  const total = Math.round(rate * seconds);
+  // The goal is 200/s sustained for 30 s. A 5 s pilot (quick: 0.5 s) comes first: if it already
+  // misses p99 ≤ 1 s, the stack drains slower than 200/s and 30 s would only grow the backlog (and
+  // cost 6,000 prepared tasks), so the pilot is the figure; otherwise the 30 s run is.
+  const pilotSeconds = quick ? 0.5 : 5;
+  const fullSeconds = 30;
+  const goalMs = 1000;
   forgetStackState();
   // Quotas off: the bench measures the webhook path at hundreds of GetTaskInfo a second, not Tencent's 100/min.
   const stack = await startLocalStack({ logLevel: 'silent', callbackMode: 'poll', emulator: { rateLimits: false }, env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
@@ -56,76 +59,105 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   let duplicates = 0;
   const drain = drainEvents(sqs, stack.queues.EventsQueue!.url, (e) => (events.has(e.subject) ? duplicates++ : events.set(e.subject, e)));
   try {
-    // Preparation (not timed): one source file, `total` procedures that finish failed at once,
-    // and one PROCESSING job owning each task, written with the same store calls the handlers use.
-    const prepStart = performance.now();
     // Imported once the stack's environment is in place (the jobs store reads it).
     const { createJob, indexTask, transition } = (await import('../lib/jobs')).jobs();
     const { fileId } = await uploadStream({ client: vod, source: await clip(1, 160, 120), fileName: 'webhook-bench.mp4' });
     stack.emulator!.setFaults({ failStep: { taskType: 'Probe', code: -43001 } });
-    const jobs: Array<{ jobId: string; vodTaskId: string; body: string }> = new Array(total);
     const run = Date.now().toString(36);
-    await limit(jobs, 16, async (_, i) => {
-      const jobId = `bench-${run}-${i}`;
-      const { vodTaskId } = await vod.processFile({ fileId, coverBySnapshot: { definition: 10, positionType: 'Percent', position: 50 }, notifyMode: 'Finish' });
-      await createJob(jobId, { bucket: stack.bucket!, key: `bench/webhook-${i}.mp4` }, 'pull');
-      await transition(jobId, { to: 'UPLOADING', attempt: 1, set: { fileId } });
-      await indexTask(vodTaskId, { jobId, attempt: 1, task: 'procedure' });
-      if (!(await transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId, fileId, processAttempt: 1 } }))) throw new Error(`job ${jobId} did not reach PROCESSING`);
-      jobs[i] = { jobId, vodTaskId, body: '' };
-    });
-    if (!(await until(() => stack.emulator!.stats().tasks.FINISH! >= total, 120_000))) throw new Error('the prepared VOD tasks did not finish');
-    // The callback body VOD sends: {version, eventType, data} with the task's data.
-    await limit(jobs, 16, async (job) => {
-      const { body } = await vod.call('GetTaskInfo', { vodTaskId: job.vodTaskId });
-      job.body = JSON.stringify({ version: '4.0', eventType: 'ProcedureStateChanged', data: body.data });
-    });
-    const prepS = (performance.now() - prepStart) / 1000;
+    let prepared = 0;
+
+    // Preparation (not timed): `total` procedures that finish failed at once, and one PROCESSING
+    // job owning each task, written with the same store calls the handlers use.
+    const prepare = async (total: number) => {
+      const jobs: Array<{ jobId: string; vodTaskId: string; body: string }> = new Array(total);
+      const finishedBefore = stack.emulator!.stats().tasks.FINISH ?? 0;
+      await limit(jobs, 16, async (_, i) => {
+        const jobId = `bench-${run}-${prepared + i}`;
+        const { vodTaskId } = await vod.processFile({ fileId, coverBySnapshot: { definition: 10, positionType: 'Percent', position: 50 }, notifyMode: 'Finish' });
+        await createJob(jobId, { bucket: stack.bucket!, key: `bench/webhook-${prepared + i}.mp4` }, 'pull');
+        await transition(jobId, { to: 'UPLOADING', attempt: 1, set: { fileId } });
+        await indexTask(vodTaskId, { jobId, attempt: 1, task: 'procedure' });
+        if (!(await transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId, fileId, processAttempt: 1 } }))) throw new Error(`job ${jobId} did not reach PROCESSING`);
+        jobs[i] = { jobId, vodTaskId, body: '' };
+      });
+      prepared += total;
+      if (!(await until(() => (stack.emulator!.stats().tasks.FINISH ?? 0) - finishedBefore >= total, 300_000))) throw new Error('the prepared VOD tasks did not finish');
+      // The callback body VOD sends: {version, eventType, data} with the task's data.
+      await limit(jobs, 16, async (job) => {
+        const { body } = await vod.call('GetTaskInfo', { vodTaskId: job.vodTaskId });
+        job.body = JSON.stringify({ version: '4.0', eventType: 'ProcedureStateChanged', data: body.data });
+      });
+      return jobs;
+    };
 
     const url = new URL(`${stack.endpoints.httpApi}/vod/callback/${encodeURIComponent(stack.secrets.callbackToken)}`);
-    const sentAt = new Map<string, number>();
-    const statuses: Record<string, number> = {};
-    const sends: Promise<void>[] = [];
-    const start = Date.now();
-    let i = 0;
-    // Open loop: callback i leaves at start + i / rate, whatever the answers do.
-    while (i < total) {
-      const due = Math.min(total, Math.floor(((Date.now() - start) * rate) / 1000) + 1);
-      for (; i < due; i++) {
-        const job = jobs[i]!;
-        sentAt.set(job.jobId, Date.now());
-        sends.push(post(agent, url, job.body).then((status) => void (statuses[status] = (statuses[status] ?? 0) + 1)));
+    const phase = async (seconds: number) => {
+      const total = Math.round(rate * seconds);
+      const prepStart = performance.now();
+      const jobs = await prepare(total);
+      const prepS = (performance.now() - prepStart) / 1000;
+      const sentAt = new Map<string, number>();
+      const statuses: Record<string, number> = {};
+      const sends: Promise<void>[] = [];
+      const { result: { result: sendSeconds, profile }, calls } = await countSdkCalls(() => profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
+        const start = Date.now();
+        let i = 0;
+        // Open loop: callback i leaves at start + i / rate, whatever the answers do.
+        while (i < total) {
+          const due = Math.min(total, Math.floor(((Date.now() - start) * rate) / 1000) + 1);
+          for (; i < due; i++) {
+            const job = jobs[i]!;
+            sentAt.set(job.jobId, Date.now());
+            sends.push(post(agent, url, job.body).then((status) => void (statuses[status] = (statuses[status] ?? 0) + 1)));
+          }
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        const sent = (Date.now() - start) / 1000;
+        await Promise.all(sends);
+        await until(() => jobs.every((j) => events.has(j.jobId)), Math.max(60_000, total * 200), 100);
+        return sent;
+      }));
+      await new Promise((r) => setTimeout(r, 1000));
+      const latencies: number[] = [];
+      let wrongType = 0;
+      for (const [jobId, at] of sentAt) {
+        const e = events.get(jobId);
+        if (!e) continue;
+        latencies.push(e.sentAt - at);
+        if (e.type !== 'vodflow.video.failed') wrongType++;
       }
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    const sendSeconds = (Date.now() - start) / 1000;
-    await Promise.all(sends);
-    await until(() => events.size >= total, Math.max(60_000, total * 200), 100);
-    await new Promise((r) => setTimeout(r, 1000));
-    const latencies: number[] = [];
-    let wrongType = 0;
-    for (const [jobId, at] of sentAt) {
-      const e = events.get(jobId);
-      if (!e) continue;
-      latencies.push(e.sentAt - at);
-      if (e.type !== 'vodflow.video.failed') wrongType++;
-    }
+      return { seconds, total, prepS, sendSeconds, statuses, latencies, wrongType, profile, calls, p99: percentile(latencies, 99) };
+    };
+
+    const pilot = await phase(pilotSeconds);
+    const full = !quick && pilot.p99 <= goalMs ? await phase(fullSeconds) : undefined;
+    const shown = full ?? pilot;
+    const { total, latencies } = shown;
     const lost = total - latencies.length;
-    const p99 = percentile(latencies, 99);
+    const sustained = shown.seconds === fullSeconds;
     return {
-      title: `Webhook → downstream event: ${rate} callbacks/s for ${seconds} s at POST /vod/callback/{token}`,
+      title: `Webhook → downstream event: ${rate} callbacks/s for ${shown.seconds} s at POST /vod/callback/{token}`,
       figures: [
-        { name: 'callbacks sent', value: total, unit: 'callbacks', note: `in ${round(sendSeconds)} s; answers ${Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(', ')}` },
+        { name: 'callbacks sent', value: total, unit: 'callbacks', note: `in ${round(shown.sendSeconds)} s; answers ${Object.entries(shown.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}` },
         { name: 'callback → event p50', value: round(percentile(latencies, 50)), unit: 'ms' },
-        { name: 'callback → event p99', value: round(p99), unit: 'ms', goal: '≤ 30 ms', met: p99 <= 30 },
+        {
+          name: 'callback → event p99',
+          value: round(shown.p99),
+          unit: 'ms',
+          goal: `≤ ${goalMs} ms, sustained ${fullSeconds} s`,
+          met: sustained && shown.p99 <= goalMs,
+          note: sustained ? `after a ${pilotSeconds} s pilot (p99 ${round(pilot.p99)} ms)` : quick ? 'quick: pilot only' : `the ${pilotSeconds} s pilot already misses: the ${fullSeconds} s run was skipped (it would only grow the backlog)`,
+        },
         { name: 'callback → event max', value: round(Math.max(...latencies)), unit: 'ms' },
         { name: 'lost', value: lost, unit: 'callbacks', goal: '0', met: lost === 0 },
         { name: 'duplicate events', value: duplicates, unit: 'events', goal: '0', met: duplicates === 0 },
       ],
       notes: [
-        `Preparation (not timed, ${round(prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${wrongType ? `; ${wrongType} event(s) of another type` : ''}.`,
+        `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
+        `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}.`,
         'Latency is measured to the event\'s SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs, dynalite and the emulator.',
       ],
+      profile: shown.profile,
     };
   } finally {
     await drain.stop();

@@ -44,12 +44,15 @@ export const CORS_HEADERS: Record<string, string> = {
 export function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
   if (res.headersSent || res.destroyed) return;
   const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    ...CORS_HEADERS,
+  // One literal of a fixed shape per answer (no spreads): this runs for every API call.
+  const headers: Record<string, string | number> = {
+    'access-control-allow-origin': CORS_HEADERS['access-control-allow-origin']!,
+    'access-control-expose-headers': CORS_HEADERS['access-control-expose-headers']!,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
-    ...(close ? { connection: 'close' } : {}),
-  });
+  };
+  if (close) headers.connection = 'close';
+  res.writeHead(status, headers);
   res.end(payload);
 }
 

@@ -9,6 +9,8 @@ const PERCENT = /%(?![0-9a-fA-F]{2})/;
 
 /** Form decoding: `+` is a space, `%XX` bytes must form valid UTF-8. */
 export function decodeComponent(raw: string, what: string): string {
+  // Most names and values are plain (ids, numbers, words): nothing to check or decode.
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
   if (PERCENT.test(raw)) throw new WireError(`${what}: bad percent-encoding`);
   // Runs of %XX are decoded together: a multi-byte character is always one run.
   return raw.replaceAll('+', ' ').replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {

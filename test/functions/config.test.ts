@@ -1,6 +1,6 @@
 // A missing or malformed variable fails at start (module load) naming the variable.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, parseConfig, resetConfig } from '../../lib/config';
+import { config, ConfigError, parseConfig, resetConfig } from '../../lib/config';
 
 const base = {
   JOBS_TABLE: 't',
@@ -42,6 +42,22 @@ describe('config', () => {
     const env = { ...base, ...patch } as Record<string, string | undefined>;
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(pattern);
+  });
+
+  it('config() is cached, and follows a change of any variable it reads without a reset', () => {
+    for (const [k, v] of Object.entries(base)) vi.stubEnv(k, v);
+    resetConfig();
+    const first = config();
+    expect(config()).toBe(first); // nothing changed: the same object, not a new parse
+    vi.stubEnv('JOBS_TABLE', 'second-stack-table'); // as a second local stack in one process
+    expect(config().jobsTable).toBe('second-stack-table');
+    vi.stubEnv('PULL_EVENTS_RESERVE_MS', '5000'); // the last variable of the schema counts too
+    expect(config().pullEventsReserveMs).toBe(5000);
+    vi.stubEnv('PULL_EVENTS_RESERVE_MS', '7000');
+    expect(config().pullEventsReserveMs).toBe(7000);
+    vi.stubEnv('UPLOAD_QUEUE_URL', 'not a url');
+    expect(() => config()).toThrow(/UPLOAD_QUEUE_URL/);
+    expect(() => config()).toThrow(/UPLOAD_QUEUE_URL/); // a failed parse is not cached
   });
 
   it('makes a handler module fail to load', async () => {
