@@ -73,7 +73,7 @@ describe(`crash points: every handler × every external write (${SCALE})`, () =>
     } finally {
       rig.uninstall();
     }
-    if (process.env.RELIABILITY_DEBUG) for (const r of results) process.stderr.write(`${r.label}#${r.after} fired=${r.fired?.write} status=${r.job?.status} events=${r.events.length} ${verdict(r) ?? ''}\n`);
+    if (process.env.RELIABILITY_DEBUG) for (const r of results) process.stderr.write(`${r.label}#${r.after} fired=${r.fired?.write} status=${r.job?.status} events=${r.events.length} recoveryMs=${r.recoveryMs} ${verdict(r) ?? ''}\n`);
     expect(results.filter((r) => r.fired).length).toBeGreaterThan(scenarios.length * 0.8);
     expect(results.filter((r) => verdict(r)).map((r) => `${r.label}#${r.after} (${r.fired?.write}): ${verdict(r)}`)).toEqual([]);
   }, 400_000);

@@ -51,7 +51,7 @@ async function around<T>(what: string, call: () => Promise<T>): Promise<T> {
 }
 
 export interface CrashRig {
-  /** `label:jobId` → crash the first invocation of that label for that job after its n-th write. */
+  /** `label:jobId` → crash the first invocation of that label for that job that makes an n-th write, right after it. */
   plan: Map<string, number>;
   fired: Array<{ label: Label; jobId: string; after: number; write: string; at: number }>;
   /** Writes of the first invocation of each label per job (for calibration). */
@@ -101,12 +101,17 @@ export function installCrashRig(vodEndpoints: string[]): CrashRig {
     const key = `${label}:${jobId}`;
     const first = !seen.has(key);
     seen.add(key);
-    const crashAfter = first ? plan.get(key) : undefined;
+    // The first invocation of the label that reaches the planned write crashes there (an earlier
+    // one may have ended sooner, e.g. a claim that found the step busy).
+    const crashAfter = plan.get(key);
     const inv: Invocation = { label, jobId, writes: [], crashAfter, dead: false };
     // The invocation has `leaseS - 5` s left, so its step leases end `leaseS` s from now.
     const res = await als.run(inv, () => handler({ Records: [record] }, lambdaContext(short, (leaseS - 5) * 1000))).catch(() => ({ batchItemFailures: [{ itemIdentifier: record.messageId }] }));
     if (first) firstWrites.set(key, inv.writes);
-    if (inv.dead) fired.push({ label, jobId, after: inv.writes.length, write: inv.writes.at(-1)!, at: Date.now() });
+    if (inv.dead) {
+      plan.delete(key);
+      fired.push({ label, jobId, after: inv.writes.length, write: inv.writes.at(-1)!, at: Date.now() });
+    }
     return !inv.dead && (res?.batchItemFailures ?? []).length === 0;
   }
 

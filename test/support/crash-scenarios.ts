@@ -19,7 +19,7 @@ export interface ScenarioResult extends Scenario {
   job?: Job;
   events: Array<{ id: string; type: string; subject: string; data: Record<string, unknown> }>;
   fired?: { write: string; at: number };
-  /** ms from the crash to the job's terminal write. */
+  /** ms from the crash to the job's terminal write (0 when the crash came after it). */
   recoveryMs?: number;
 }
 
@@ -71,7 +71,7 @@ export async function runScenarios(
             job,
             events: events.filter((e) => e.subject === jobId),
             fired: fired && { write: fired.write, at: fired.at },
-            recoveryMs: fired && end ? end - fired.at : undefined,
+            recoveryMs: fired && end ? Math.max(0, end - fired.at) : undefined,
           };
         }),
       ),
