@@ -61,7 +61,7 @@ afterAll(async () => {
 async function crashedUpload(key: string): Promise<{ jobId: string; crashedAt: number }> {
   await putObject(h.stack, key, h.goodClip);
   const jobId = await h.jobIdOf(key);
-  const rig = installCrashRig([h.emu.endpoint, h.emu.uploadEndpoint]);
+  const rig = installCrashRig();
   try {
     rig.plan.set(`upload:${jobId}`, 2);
     await rig.pump(h.stack, { ingest: h.handlers.ingest! });

@@ -51,7 +51,7 @@ const BROKEN: Label[] = ['result:procedure', 'classify'];
 describe(`crash points: every handler × every external write (${SCALE})`, () => {
   it('ends every job in exactly one true terminal event', async () => {
     // One rig for both runs: its clients' middleware and fetch wrapper are installed once.
-    const rig = installCrashRig([h.emu.endpoint, h.emu.uploadEndpoint]);
+    const rig = installCrashRig();
     const calibration = await runScenarios(h, drainEvents, [
       { label: 'ingest', after: 0, clip: 'good' },
       { label: 'ingest', after: 0, clip: 'broken' },

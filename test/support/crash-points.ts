@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { dynamo, sqs } from '../../lib/aws/clients';
+import { vodClient } from '../../lib/aws/vod';
+import type { VodClient } from '../../lib/vod/client';
 import { jobIdFor } from '../../lib/jobs';
 import { decodeS3Key } from '../../lib/messages';
 import { lambdaContext, sqsRecord, type SqsLambda, type Stack } from './stack';
@@ -62,7 +64,7 @@ export interface CrashRig {
 
 const VOD_WRITE = /^(?!Get|Describe|PullEvent)/;
 
-export function installCrashRig(vodEndpoints: string[]): CrashRig {
+export function installCrashRig(): CrashRig {
   const plan = new Map<string, number>();
   const fired: CrashRig['fired'] = [];
   const firstWrites = new Map<string, string[]>();
@@ -74,16 +76,23 @@ export function installCrashRig(vodEndpoints: string[]): CrashRig {
   const clients = [sqs(), dynamo()];
   for (const c of clients) (c.middlewareStack as { add(m: unknown, o: unknown): void }).add(mw, { step: 'initialize', name: 'crashPoints', override: true });
 
-  // VOD: the client speaks HTTP through global fetch; the action is a form field or query parameter.
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (!vodEndpoints.some((e) => url.startsWith(e))) return realFetch(input, init);
-    const body = typeof init?.body === 'string' ? init.body : '';
-    const action = new URL(url).searchParams.get('Action') ?? new URLSearchParams(body).get('Action') ?? 'Unknown';
-    if (!VOD_WRITE.test(action)) return around(`Get${action}`, () => realFetch(input, init));
-    return around(`VOD:${action}`, () => realFetch(input, init));
-  }) as typeof fetch;
+  // VOD: every action of the handlers' shared v2 client (lib/aws/vod) goes through one of its
+  // methods (multiPullVodFile → MultiPullVodFile); each is wrapped on the instance, once.
+  const wrapped = new Map<VodClient, Map<string, unknown>>();
+  const wrapVod = async () => {
+    const client = await vodClient();
+    if (wrapped.has(client)) return;
+    const originals = new Map<string, unknown>();
+    const target = client as unknown as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(target)) {
+      if (typeof fn !== 'function') continue;
+      originals.set(name, fn);
+      const action = name[0]!.toUpperCase() + name.slice(1);
+      const label = VOD_WRITE.test(action) ? `VOD:${action}` : `Get${action}`;
+      target[name] = (...args: unknown[]) => around(label, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+    }
+    wrapped.set(client, originals);
+  };
 
   const labelOf = (short: string, body: Record<string, unknown>): Label =>
     short === 'poll' || short === 'result' ? (`${short}:${body.task}` as Label) : (short as Label);
@@ -120,6 +129,7 @@ export function installCrashRig(vodEndpoints: string[]): CrashRig {
     fired,
     firstWrites,
     async pump(stack, handlers, { leaseS = 6 } = {}) {
+      await wrapVod();
       let handled = 0;
       await Promise.all(
         Object.entries(handlers).map(async ([short, handler]) => {
@@ -140,7 +150,8 @@ export function installCrashRig(vodEndpoints: string[]): CrashRig {
       return handled;
     },
     uninstall() {
-      globalThis.fetch = realFetch;
+      for (const [client, originals] of wrapped) for (const [name, fn] of originals) (client as unknown as Record<string, unknown>)[name] = fn;
+      wrapped.clear();
       for (const c of clients) (c.middlewareStack as { remove(name: string): boolean }).remove('crashPoints');
     },
   };

@@ -34,7 +34,7 @@ export async function runScenarios(
   { timeoutMs = 120_000, tag = 'crash', rig: given }: { timeoutMs?: number; tag?: string; rig?: CrashRig } = {},
 ) {
   h.emu.setCallback(undefined, 'reliable');
-  const rig: CrashRig = given ?? installCrashRig([h.emu.endpoint, h.emu.uploadEndpoint]);
+  const rig: CrashRig = given ?? installCrashRig();
   try {
     const ids: string[] = [];
     for (const [i, s] of scenarios.entries()) {
