@@ -9,3 +9,4 @@ export * from './failures';
 export * from './report';
 export * from './vod-events';
 export * from './outbox';
+export * from './deliver';
