@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import * as z from 'zod';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local';
 import { devBanner } from '../dev/banner';
+import { collectSubscriber, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { loadOrCreateSecrets, SecretsFileError } from '../dev/secrets';
 import { DEFAULT_DEV_DIR, DevStateError, isAlive, readDevState, removeDevState, statePathOf, writeDevState, type DevState } from '../dev/state';
 
@@ -21,6 +22,7 @@ const optionsSchema = z.object({
   callbackMode: z.enum(['http', 'reliable', 'poll']).default('http'),
   stage: z.string().regex(/^[a-zA-Z0-9-]{1,32}$/, 'letters, digits and dashes').optional(),
   quiet: z.boolean().optional(),
+  subscriber: z.array(z.url({ protocol: /^https?$/ })).default([]),
 });
 
 export type DevOptions = z.input<typeof optionsSchema> & {
@@ -132,7 +134,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
       callbackMode: flags.callbackMode,
       emulator: options.emulator,
       logLevel: options.logLevel ?? (flags.quiet ? 'error' : 'info'),
-      env: { ...secrets, ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}) },
+      env: { ...secrets, ...subscriberEnv(flags.subscriber), ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}) },
     });
   } catch (error) {
     if (isAddressInUse(error)) throw portTaken(flags.port);
@@ -150,6 +152,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
   }
   io.out(devBanner(state, statePath));
   io.out(`${mediaToolsLine()}\n`);
+  io.out(subscriberNote(flags.subscriber, stack.secrets.eventSigningSecret));
   // The key rides in the fragment: it never reaches a server log, and the page keeps it per tab.
   if (stack.consoleUrl) io.out(`\nConsole: open ${stack.consoleUrl}#key=${encodeURIComponent(stack.secrets.apiKey)}\n`);
 
@@ -228,6 +231,7 @@ export function register(program: Command, io: DevIO = processIO): void {
     .option('--callback-mode <mode>', 'how VOD results come back: http (webhook), reliable (PullEvent) or poll', callbackMode, 'http')
     .option('--stage <stage>', "serverless stage (resource names are <service>-<stage>-…; default: serverless.yml's)")
     .option('--quiet', "only warnings and errors from the stack and the handlers' logs")
+    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
     .addHelpText(
       'after',
       `

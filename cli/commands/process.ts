@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { collectSubscriber } from '../dev/subscribers';
 import { expandInputs } from '../process/files';
 import { runProcess } from '../process/run';
 import { writeSample } from './sample';
@@ -19,6 +20,7 @@ interface Flags {
   timeout: number;
   data?: string;
   verbose?: boolean;
+  subscriber?: string[];
 }
 
 const definitionList = (value: string): number[] => {
@@ -48,6 +50,7 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'give up on a file after this long', Number, 600)
     .option('--data <dir>', 'keep the stack state in this folder (default: in memory)')
     .option('--verbose', "also print the handlers' structured logs (JSON, on stdout)")
+    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
     .addHelpText(
       'after',
       `
@@ -80,6 +83,7 @@ Exit status: 0 when every file is ready, 1 when any failed.`,
           timeoutS: flags.timeout,
           dataDir: flags.data && resolve(flags.data),
           verbose: flags.verbose,
+          subscribers: flags.subscriber ?? [],
         });
         process.exitCode = exitCode;
         if (stack) {
