@@ -169,6 +169,7 @@ describe('runDev start errors', () => {
   it('rejects a bad callback mode or port with the option name', async () => {
     await expect(runDev({ ...quiet, data, callbackMode: 'webhook' as 'http' }, capture())).rejects.toThrow(/^--callback-mode: /);
     await expect(runDev({ ...quiet, data, port: 70000 }, capture())).rejects.toThrow(/^--port: /);
+    await expect(runDev({ ...quiet, data, subscriber: ['ftp://127.0.0.1/hooks'] }, capture())).rejects.toThrow(/^--subscriber: /);
   });
 });
 
