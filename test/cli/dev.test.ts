@@ -71,7 +71,7 @@ describe('runDev (in-process)', () => {
     expect(state.table).toBe('vodflow-dev-jobs');
     const ingest = state.queues.find((q) => q.name === 'vodflow-dev-ingest')!;
     expect(state.queues.find((q) => q.logicalId === ingest.deadLetter)?.name).toBe('vodflow-dev-ingest-dlq');
-    expect(state.queues.filter((q) => q.deadLetter)).toHaveLength(7);
+    expect(state.queues.filter((q) => q.deadLetter)).toHaveLength(8);
   });
 
   it('answers on the printed endpoints: the HTTP API with the API key, SQS with the exported settings', async () => {
