@@ -72,5 +72,8 @@ export async function deliverToSubscriber(msg: DeliverEvent, ctx: RecordContext,
     },
     step.supersedes,
   );
-  if (!result.ran) ctx.logger.info('duplicate delivery message dropped', { step: step.name, claim: result.claim });
+  if (result.ran) return;
+  // A job past its TTL is gone with its step markers: nothing can dedupe this try any more.
+  if (result.claim === 'missing') ctx.logger.warn('job no longer exists; delivery dropped', { destination: where, eventId: msg.event.id });
+  else ctx.logger.info('duplicate delivery message dropped', { step: step.name, claim: result.claim });
 }
