@@ -3,7 +3,7 @@
 // Off the pipeline's critical path: the outbox only hands the event to the deliver queue.
 import { config } from '../lib/config';
 import { readMessage, sqsHandler } from '../lib/messages';
-import { deliverToSubscriber } from '../lib/pipeline';
+import { deliverToSubscriber } from '../lib/pipeline/deliver';
 
 config();
 
