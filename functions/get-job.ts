@@ -21,6 +21,7 @@ export const jobView = (job: Job) => ({
   outputs: job.outputs,
   error: job.error,
   eventId: job.event?.id,
+  passthrough: job.passthrough,
 });
 
 export const handler = httpHandler(async (event) => {

@@ -66,7 +66,7 @@ describe('upload flow', () => {
     const created = await call('POST', '/uploads', { filename: 'my clip.mp4', contentType: 'video/mp4', size: h.goodClip.length, passthrough: 'order-1234 ✓' });
     expect(created.status).toBe(201);
     const { jobId, upload } = (await created.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
-    expect(((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).status).toBe('AWAITING_UPLOAD');
+    expect((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).toMatchObject({ status: 'AWAITING_UPLOAD', passthrough: 'order-1234 ✓' });
 
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.goodClip });
     expect(put.status).toBe(200);
