@@ -27,6 +27,7 @@ export const uploadBody = () => {
       .refine((f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()), `must end in a video extension (${ingest.videoExtensions.join(', ')})`),
     contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
     size: z.number().int().min(1).max(http.uploadMaxBytes, `must be at most ${http.uploadMaxBytes} bytes`),
+    passthrough: z.string().max(255, 'must be at most 255 characters').optional(),
   }).strict(); // the contract says additionalProperties: false
 };
 
@@ -46,7 +47,7 @@ export const handler = httpHandler(
     );
     // Reserved only once the URL exists: a request that fails before leaves no orphan job.
     // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).
-    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS));
+    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS), input.passthrough);
     return json(201, {
       jobId,
       upload: {

@@ -24,6 +24,7 @@ export const jobView = (job: Job) => ({
   eventId: job.event?.id,
   // A step at work, or one whose handler died (it comes back with SQS, or `vodflow jobs retry`).
   inFlight: inFlightOf(job),
+  passthrough: job.passthrough,
 });
 
 export const handler = httpHandler(async (event) => {

@@ -2,6 +2,7 @@
 // A missing or malformed variable fails the cold start with a message naming it, instead of
 // surfacing later as an undefined URL deep inside a handler.
 import * as z from 'zod';
+import { subscribersSetting } from './events/subscribers';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -35,6 +36,7 @@ const schema = z.object({
   ...queueVars('RESULT'),
   ...queueVars('CLASSIFY'),
   ...queueVars('EVENTS'),
+  ...queueVars('DELIVER'),
 
   // Either the plain value (local stack) or the SSM parameter name read at runtime (AWS).
   VOD_SECRET_ID: opt(str()),
@@ -86,10 +88,15 @@ const schema = z.object({
   API_KEYS: opt(strList()),
   API_KEYS_PARAM: opt(str()),
   EVENT_SOURCE: str().default('/vodflow'),
-  EVENT_SUBSCRIBERS: opt(strList().pipe(z.array(url()))),
+  EVENT_SUBSCRIBERS: opt(subscribersSetting),
   EVENT_SIGNING_SECRET: opt(str()),
   EVENT_SIGNING_SECRET_PARAM: opt(str()),
   EVENT_DELIVERY_TIMEOUT_MS: int(100, 30_000).default(5_000),
+  // A failed delivery is retried with exponential backoff and full jitter (ceiling doubling from
+  // the base up to the cap) until the window has passed since the first try (Mux: 24 h).
+  EVENT_RETRY_BASE_DELAY_S: int(0, 900).default(30),
+  EVENT_RETRY_MAX_DELAY_S: int(1, 86_400).default(3600),
+  EVENT_RETRY_WINDOW_S: int(60, 7 * 86_400).default(86_400),
 
   UPLOAD_URL_TTL_S: int(60, 604_800).default(900),
   UPLOAD_MAX_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
@@ -111,6 +118,7 @@ function toConfig(env: z.output<typeof schema>) {
       result: queueRef(env, 'RESULT'),
       classify: queueRef(env, 'CLASSIFY'),
       events: queueRef(env, 'EVENTS'),
+      deliver: queueRef(env, 'DELIVER'),
     },
     vod: {
       secretId: { value: env.VOD_SECRET_ID, param: env.VOD_SECRET_ID_PARAM, name: 'VOD_SECRET_ID' },
@@ -147,6 +155,7 @@ function toConfig(env: z.output<typeof schema>) {
       subscribers: env.EVENT_SUBSCRIBERS ?? [],
       signingSecret: { value: env.EVENT_SIGNING_SECRET, param: env.EVENT_SIGNING_SECRET_PARAM, name: 'EVENT_SIGNING_SECRET' },
       deliveryTimeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS,
+      retry: { baseDelayS: env.EVENT_RETRY_BASE_DELAY_S, maxDelayS: env.EVENT_RETRY_MAX_DELAY_S, windowS: env.EVENT_RETRY_WINDOW_S },
     },
     http: {
       uploadUrlTtlS: env.UPLOAD_URL_TTL_S,
@@ -183,7 +192,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const config = toConfig(parsed.data);
   requireSecret(config.vod.secretId);
   requireSecret(config.vod.secretKey);
-  if (config.events.subscribers.length) requireSecret(config.events.signingSecret);
+  // A subscriber without a secret of its own is signed with EVENT_SIGNING_SECRET.
+  if (config.events.subscribers.some((s) => !s.secret && !s.secretParam)) requireSecret(config.events.signingSecret);
   return config;
 }
 

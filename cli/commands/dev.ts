@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import * as z from 'zod';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local';
 import { devBanner } from '../dev/banner';
+import { collectSubscriber, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { loadOrCreateSecrets, SecretsFileError } from '../dev/secrets';
 import { DEFAULT_DEV_DIR, DevStateError, isAlive, readDevState, removeDevState, statePathOf, writeDevState, type DevState } from '../dev/state';
 
@@ -22,6 +23,7 @@ const optionsSchema = z.object({
   stage: z.string().regex(/^[a-zA-Z0-9-]{1,32}$/, 'letters, digits and dashes').optional(),
   quiet: z.boolean().optional(),
   vodApi: z.enum(['v2', 'v3']).optional(),
+  subscriber: z.array(z.url({ protocol: /^https?$/ })).default([]),
 });
 
 export type DevOptions = z.input<typeof optionsSchema> & {
@@ -133,7 +135,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
       callbackMode: flags.callbackMode,
       emulator: options.emulator,
       logLevel: options.logLevel ?? (flags.quiet ? 'error' : 'info'),
-      env: { ...secrets, ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}), ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}) },
+      env: { ...secrets, ...subscriberEnv(flags.subscriber), ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}), ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}) },
     });
   } catch (error) {
     if (isAddressInUse(error)) throw portTaken(flags.port);
@@ -151,6 +153,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
   }
   io.out(devBanner(state, statePath));
   io.out(`${mediaToolsLine()}\n`);
+  io.out(subscriberNote(flags.subscriber, stack.secrets.eventSigningSecret));
   // The key rides in the fragment: it never reaches a server log, and the page keeps it per tab.
   if (stack.consoleUrl) io.out(`\nConsole: open ${stack.consoleUrl}#key=${encodeURIComponent(stack.secrets.apiKey)}\n`);
 
@@ -230,6 +233,7 @@ export function register(program: Command, io: DevIO = processIO): void {
     .option('--stage <stage>', "serverless stage (resource names are <service>-<stage>-…; default: serverless.yml's)")
     .option('--quiet', "only warnings and errors from the stack and the handlers' logs")
     .option('--vod-api <version>', 'VOD API the handlers speak to the emulator: v2 or v3 (default VOD_API_VERSION or v2)')
+    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
     .addHelpText(
       'after',
       `

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { collectSubscriber } from '../dev/subscribers';
 import { expandInputs } from '../process/files';
 import { runProcess } from '../process/run';
 import { writeSample } from './sample';
@@ -20,6 +21,7 @@ interface Flags {
   data?: string;
   verbose?: boolean;
   vodApi?: 'v2' | 'v3';
+  subscriber?: string[];
 }
 
 const definitionList = (value: string): number[] => {
@@ -55,6 +57,7 @@ export function register(program: Command): void {
     .option('--data <dir>', 'keep the stack state in this folder (default: in memory)')
     .option('--verbose', "also print the handlers' structured logs (JSON, on stdout)")
     .option('--vod-api <version>', 'VOD API the handlers speak: v2 (API 2.0) or v3 (API 3.0); default VOD_API_VERSION or v2', vodApiVersion)
+    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
     .addHelpText(
       'after',
       `
@@ -88,6 +91,7 @@ Exit status: 0 when every file is ready, 1 when any failed.`,
           dataDir: flags.data && resolve(flags.data),
           verbose: flags.verbose,
           vodApi: flags.vodApi,
+          subscribers: flags.subscriber ?? [],
         });
         process.exitCode = exitCode;
         if (stack) {

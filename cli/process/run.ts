@@ -1,11 +1,15 @@
 // `vodflow process`: the whole flow on an in-process local stack, for each file concurrently.
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEV_ACCOUNT } from '../../emulator';
 import type { DownstreamEvent } from '../../lib/events/contracts';
+import { createJobStore } from '../../lib/jobs';
 import { startLocalStack, type LocalStack } from '../../local';
 import { createVodClient } from '../../lib/vod/client';
+import { deliveriesSettled, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { createDisplay, type FileState } from './display';
 import { fetchJob, fetchSubTasks, watchEvents } from './follow';
 import { copyOutputs, outputFolderNames, type CopiedFile } from './outputs';
@@ -29,12 +33,30 @@ export interface ProcessOptions {
   verbose?: boolean;
   /** VOD API version the handlers speak to the emulator (default: the environment's, v2). */
   vodApi?: 'v2' | 'v3';
+  /** HTTP subscribers receiving the signed events (--subscriber). */
+  subscribers?: string[];
 }
 
 export interface FileResult {
   path: string;
   event?: DownstreamEvent;
   error?: string;
+}
+
+/** Whether every job with an event has it handed to each subscriber (the outbox's record). */
+async function handedOver(stack: LocalStack, results: FileResult[], subscribers: string[]): Promise<boolean> {
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }));
+  try {
+    const store = createJobStore({ dynamo, table: stack.table! });
+    for (const r of results) {
+      if (!r.event) continue;
+      const delivered = new Set((await store.getJob(r.event.subject))?.eventDeliveredTo ?? []);
+      if (!subscribers.every((url) => delivered.has(url))) return false;
+    }
+    return true;
+  } finally {
+    dynamo.destroy();
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,11 +87,14 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
       ...(options.definitions ? { VOD_DEFINITIONS: options.definitions.join(',') } : {}),
       // The flag, else the caller's VOD_API_VERSION (serverless.yml's default would override it).
       ...((options.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: options.vodApi ?? process.env.VOD_API_VERSION! } : {}),
+      ...subscriberEnv(options.subscribers ?? []),
     },
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
   if (options.verbose) note(`vodflow:${mediaToolsLine().trimStart().replace(/^media tools\s+/, ' media tools: ')}`);
+  const subscriberLines = subscriberNote(options.subscribers ?? [], stack.secrets.eventSigningSecret);
+  if (subscriberLines) err.write(subscriberLines);
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
   const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });
   const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
@@ -135,6 +160,10 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
   if (options.keep) {
     note(`vodflow: the stack stays up (Ctrl-C to stop): HTTP API ${stack.endpoints.httpApi}, VOD emulator ${stack.endpoints.emulator}`);
     return { exitCode, results, stack };
+  }
+  // Subscriber deliveries run after the events (their own queue): let them finish or give up first.
+  if (options.subscribers?.length && !(await deliveriesSettled(sqs, stack.queues.DeliverQueue!.url, () => handedOver(stack, results, options.subscribers!), 15_000))) {
+    err.write('vodflow: some subscriber deliveries were still retrying when the stack stopped (see --keep)\n');
   }
   sqs.destroy();
   await stack.close();

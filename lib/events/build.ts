@@ -20,7 +20,7 @@ function terminalEvent(job: Job, outcome: 'ready' | 'failed', data: Record<strin
     time: time.toISOString(),
     datacontenttype: 'application/json',
     dataschema: dataSchemaOf(type),
-    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, ...data },
+    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, ...(job.passthrough === undefined ? {} : { passthrough: job.passthrough }), ...data },
   });
 }
 

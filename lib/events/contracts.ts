@@ -16,6 +16,15 @@ const sourceRef = z.object({
   size: z.number().int().nonnegative().optional(),
 });
 
+/** `urn:vodflow:schema:<type>:v1`: the events' `dataschema`, and the `$id` of their JSON Schema. */
+export const dataSchemaOf = (type: string): string => `urn:vodflow:schema:${type}:v${DATA_SCHEMA_VERSION}`;
+
+/**
+ * CloudEvents extension attributes (e.g. `traceparent` of distributed tracing) are allowed beside
+ * the envelope: the spec types them as strings, integers or booleans.
+ */
+const extensionValue = z.union([z.string(), z.number().int(), z.boolean()]);
+
 const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.object({
     specversion: z.literal('1.0'),
@@ -25,14 +34,17 @@ const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
     subject: z.string().min(1).describe('The jobId'),
     time: z.iso.datetime({ offset: true }),
     datacontenttype: z.literal('application/json'),
-    dataschema: z.string().describe('Names the data schema and its version'),
+    dataschema: z.literal(dataSchemaOf(type)).describe('Names the schema and its version: the $id of this JSON Schema'),
     data,
-  });
+  }).catchall(extensionValue);
+
+const passthrough = z.string().max(255).optional().describe('The passthrough string given to POST /uploads, echoed as is');
 
 export const videoReadyDataV1 = z.object({
   jobId: z.string(),
   source: sourceRef.optional(),
   attempts: z.number().int().min(1),
+  passthrough,
   fileId: outputsSchema.shape.fileId,
   playSet: outputsSchema.shape.playSet.describe('One playable URL per transcoding definition'),
   coverUrl: outputsSchema.shape.coverUrl,
@@ -44,6 +56,7 @@ export const videoFailedDataV1 = z.object({
   jobId: z.string(),
   source: sourceRef.optional(),
   attempts: z.number().int().min(1),
+  passthrough,
   fileId: z.string().optional(),
   vodTaskId: z.string().optional(),
   error: jobErrorSchema.describe('The VOD code explained: where it happened, why, whether a retry helps, what to do'),
@@ -56,5 +69,3 @@ export const downstreamEvent = z.discriminatedUnion('type', [videoReadyEventV1, 
 export type VideoReadyEvent = z.infer<typeof videoReadyEventV1>;
 export type VideoFailedEvent = z.infer<typeof videoFailedEventV1>;
 export type DownstreamEvent = z.infer<typeof downstreamEvent>;
-
-export const dataSchemaOf = (type: DownstreamEvent['type']): string => `urn:vodflow:schema:${type}:v${DATA_SCHEMA_VERSION}`;

@@ -33,8 +33,8 @@ const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknow
 });
 
 /** POST /uploads: the job exists (AWAITING_UPLOAD) before its object does. */
-export async function reserveUpload(t: JobTable, jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, ttlDays: number): Promise<boolean> {
-  const item = freshJob(jobId, 'AWAITING_UPLOAD', { source }, ttlDays);
+export async function reserveUpload(t: JobTable, jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, ttlDays: number, passthrough?: string): Promise<boolean> {
+  const item = freshJob(jobId, 'AWAITING_UPLOAD', passthrough === undefined ? { source } : { source, passthrough }, ttlDays);
   const put = () => t.dynamo.send(new PutCommand({ TableName: t.table, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
   return (await conditional(put)) !== undefined;
 }

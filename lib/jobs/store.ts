@@ -25,8 +25,8 @@ export function createJobStore(options: JobStoreOptions) {
     table: options.table,
     getJob: (jobId: string) => records.getJob(t, jobId),
     getItem: (key: string) => records.getItem(t, key),
-    reserveUpload: (jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, reservationTtlDays: number) =>
-      records.reserveUpload(t, jobId, source, reservationTtlDays),
+    reserveUpload: (jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, reservationTtlDays: number, passthrough?: string) =>
+      records.reserveUpload(t, jobId, source, reservationTtlDays, passthrough),
     createJob: (jobId: string, source: JobSource, mode: UploadMode) => records.createJob(t, jobId, source, mode, ttlDays),
     transition: (jobId: string, input: records.TransitionInput) => records.transition(t, jobId, input),
     patchJob: (jobId: string, attempt: number, set: records.JobFields) => records.patchJob(t, jobId, attempt, set),

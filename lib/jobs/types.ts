@@ -52,6 +52,8 @@ export const jobSchema = z.looseObject({
   error: jobErrorSchema.optional(),
   lastError: lastErrorSchema.optional(),
   finishedAt: z.string().optional(),
+  /** The caller's own string from POST /uploads, echoed in the terminal event (as Mux does). */
+  passthrough: z.string().max(255).optional(),
   /** Step markers (lease expiry ms / done) that make every handler safe under redelivery. */
   leases: z.record(z.string(), z.number()).default({}),
   done: z.record(z.string(), z.boolean()).default({}),

@@ -2,6 +2,7 @@
 // attempt it belongs to, so a message from a superseded attempt is recognised and dropped.
 // A breaking change adds a v2 schema beside these and keeps reading v1 until queues drain.
 import * as z from 'zod';
+import { downstreamEvent } from '../events/contracts';
 import { snapshotSchema, taskKindSchema } from '../jobs/schema';
 
 const base = {
@@ -97,11 +98,31 @@ export const classifyFailureV1 = z.object({
   canRetry: z.number().int().optional(),
 }).refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' });
 
+/**
+ * deliver-queue → deliver-event: one signed HTTP delivery of a terminal event to one subscriber.
+ * A failed try sends the next link (seq + 1) with a growing delay until the retry window, counted
+ * from `firstAttemptAt`, has passed. The event travels in the message: delivery reads no job.
+ */
+export const deliverEventV1 = z.object({
+  ...base,
+  type: z.literal('deliver-event'),
+  /** The subscriber's URL: its entry (secret, filter) is looked up in EVENT_SUBSCRIBERS. */
+  url: z.url({ protocol: /^https?$/ }),
+  event: downstreamEvent,
+  /** Position in the retry chain (0 = first try); the step marker of each link. */
+  seq: z.number().int().min(0),
+  /** When the first try was due (ms); the retry window counts from here. */
+  firstAttemptAt: z.number().int(),
+  /** Not before this time (ms): SQS delays cap at 900 s, so longer waits hop through the queue. */
+  dueAt: z.number().int().optional(),
+});
+
 export type InitiateUpload = z.infer<typeof initiateUploadV1>;
 export type StartProcessing = z.infer<typeof startProcessingV1>;
 export type PollStatus = z.infer<typeof pollStatusV1>;
 export type TaskFinished = z.infer<typeof taskFinishedV1>;
 export type ClassifyFailure = z.infer<typeof classifyFailureV1>;
+export type DeliverEvent = z.infer<typeof deliverEventV1>;
 
 export const internalMessage = z.discriminatedUnion('type', [
   initiateUploadV1,
@@ -109,5 +130,6 @@ export const internalMessage = z.discriminatedUnion('type', [
   pollStatusV1,
   taskFinishedV1,
   classifyFailureV1,
+  deliverEventV1,
 ]);
 export type InternalMessage = z.infer<typeof internalMessage>;

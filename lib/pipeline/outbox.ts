@@ -1,25 +1,35 @@
 // The terminal event is written into the job by the same conditional write that makes the job
-// terminal (the outbox); delivery happens afterwards, one destination at a time, each a step
-// claimed with a lease: two deliveries racing for one job (a poll and a callback both reported the
-// task) send it once. A crash between the write and a delivery leaves the event pending, and the
-// redelivered message finishes the delivery — never a second, different event. (A crash between
-// the send and its record can still repeat the same event: consumers drop repeats by `id`.)
-import { createHash } from 'node:crypto';
+// terminal (the outbox); it leaves afterwards, one destination at a time, each a step claimed
+// with a lease: two deliveries racing for one job (a poll and a callback both reported the task)
+// send it once. Destinations are the events queue and one deliver-queue message per HTTP
+// subscriber that takes the event's type: the signed POST and its retries (deliver-event) stay
+// off the pipeline's critical path. A crash between the write and a send leaves the event
+// pending, and the redelivered message finishes the job — never a second, different event. (A
+// crash between the send and its record can still repeat the same event: consumers drop
+// repeats by `id`.)
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { readSecret } from '../aws/secrets';
 import { config } from '../config';
-import { QUEUE_DESTINATION, sendToQueue, sendToSubscriber } from '../events/emit';
+import type { DownstreamEvent } from '../events/contracts';
+import { QUEUE_DESTINATION, sendToQueue } from '../events/emit';
+import { subscriberId, wants } from '../events/subscribers';
 import { jobs, type Job } from '../jobs';
+import { enqueue } from '../messages';
 import { STEPS } from './steps';
 
+/** Where the job's event still has to go: the queue, and subscribers whose filter takes it. */
 export function pendingDestinations(job: Job): string[] {
   const delivered = new Set(job.eventDeliveredTo ?? []);
-  return [QUEUE_DESTINATION, ...config().events.subscribers].filter((d) => !delivered.has(d));
+  const subscribers = job.event ? config().events.subscribers.filter((s) => wants(s, job.event!)).map((s) => s.url) : [];
+  return [QUEUE_DESTINATION, ...subscribers].filter((d) => !delivered.has(d));
 }
 
 /** A destination as a step name: the queue, or a short hash of a subscriber URL (no dots). */
-const stepOf = (destination: string) =>
-  STEPS.event(destination === QUEUE_DESTINATION ? 'queue' : createHash('sha256').update(destination).digest('hex').slice(0, 16));
+const stepOf = (destination: string) => STEPS.event(destination === QUEUE_DESTINATION ? 'queue' : subscriberId(destination));
+
+/** The first link of a subscriber's delivery chain (deliver-event sends it, and retries). */
+async function handToSubscriber(job: Job, url: string, event: DownstreamEvent): Promise<void> {
+  await enqueue(config().queues.deliver, { v: 1, type: 'deliver-event', jobId: job.jobId, attempt: job.attempt, url, event, seq: 0, firstAttemptAt: Date.now() });
+}
 
 /**
  * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
@@ -36,7 +46,7 @@ export async function deliverPending(job: Job, logger: Logger, leaseMs: number):
     try {
       const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async () => {
         if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
-        else await sendToSubscriber(destination, await readSecret(cfg.events.signingSecret), event, cfg.events.deliveryTimeoutMs);
+        else await handToSubscriber(job, destination, event);
         await jobs().markEventDelivered(job.jobId, destination);
       });
       if (!step.ran) {
@@ -44,7 +54,7 @@ export async function deliverPending(job: Job, logger: Logger, leaseMs: number):
         continue;
       }
       delivered++;
-      logger.info('downstream event delivered', { eventId: event.id, type: event.type, destination: where });
+      logger.info(destination === QUEUE_DESTINATION ? 'downstream event delivered' : 'downstream event handed to the deliver queue', { eventId: event.id, type: event.type, destination: where });
     } catch (err) {
       failures.push((err as Error).message);
     }

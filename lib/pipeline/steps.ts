@@ -28,4 +28,9 @@ export const STEPS = {
   },
   /** the outbox: the terminal event reached one destination (`queue` or a subscriber's hash). */
   event: (destination: string): StepName => ({ name: `event#${destination}` }),
+  /** deliver-event: try `seq` of the signed delivery to one subscriber (its URL's hash). */
+  deliver: (subscriber: string, seq: number): StepName => {
+    const chain = `deliver#${subscriber}`;
+    return { name: `${chain}#${seq}`, supersedes: seq > 0 ? [`${chain}#${seq - 1}`] : [] };
+  },
 } as const;

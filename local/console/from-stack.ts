@@ -1,6 +1,7 @@
 // What the console needs from a starting local stack, gathered in one place so local/stack.ts
 // only mounts it.
 import type { RunningEmulator } from '../../emulator';
+import { parseSubscribers } from '../../lib/events/subscribers';
 import type { Provisioned } from '../aws/provision';
 import type { StackModel } from '../serverless/model';
 import { createConsole, type LocalConsole } from './index';
@@ -41,7 +42,8 @@ export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefi
     emulator: parts.emulator,
     buckets,
     s3Endpoint: parts.endpoints.s3,
-    subscribers: list(env.EVENT_SUBSCRIBERS),
+    // URLs only: the console shows where events go, never a subscriber's secret.
+    subscribers: parseSubscribers(env.EVENT_SUBSCRIBERS).map((s) => s.url),
     vod: parts.emulator && env.VOD_SECRET_ID && env.VOD_SECRET_KEY ? { endpoint: parts.emulator.endpoint, secretId: env.VOD_SECRET_ID, secretKey: env.VOD_SECRET_KEY, region: env.VOD_REGION } : undefined,
     ffmpegPath: parts.emulatorOptions?.ffmpegPath,
     ffprobePath: parts.emulatorOptions?.ffprobePath,

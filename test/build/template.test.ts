@@ -46,10 +46,10 @@ describe('packaged template', () => {
     const alarms = byType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const watched = (metric: string, dimension: string) => new Set(alarms.filter((a) => a.MetricName === metric).map((a) => JSON.stringify(a.Dimensions.find((d: any) => d.Name === dimension).Value)));
     const dlqs = byType('AWS::SQS::Queue').filter(([id]) => id.endsWith('Dlq')).map(([, q]) => JSON.stringify(q.Properties.QueueName));
-    expect(dlqs.length).toBe(7);
+    expect(dlqs.length).toBe(8);
     for (const q of dlqs) expect(watched('ApproximateNumberOfMessagesVisible', 'QueueName').has(q), q).toBe(true);
     const functions = byType('AWS::Lambda::Function').map(([, f]) => JSON.stringify(f.Properties.FunctionName));
-    expect(functions.length).toBe(12);
+    expect(functions.length).toBe(13);
     for (const f of functions) {
       expect(watched('Errors', 'FunctionName').has(f), f).toBe(true);
       expect(watched('Throttles', 'FunctionName').has(f), f).toBe(true);
@@ -88,7 +88,7 @@ describe('packaged template', () => {
 
   it(`keeps every function bundle under ${BUNDLE_LIMIT_BYTES / 1024} KB`, async () => {
     const sizes = await bundleSizes(dir);
-    expect(sizes.size).toBe(12);
+    expect(sizes.size).toBe(13);
     for (const [fn, bytes] of sizes) expect(bytes, fn).toBeLessThan(BUNDLE_LIMIT_BYTES);
   });
 });

@@ -71,7 +71,7 @@ describe('runDev (in-process)', () => {
     expect(state.table).toBe('vodflow-dev-jobs');
     const ingest = state.queues.find((q) => q.name === 'vodflow-dev-ingest')!;
     expect(state.queues.find((q) => q.logicalId === ingest.deadLetter)?.name).toBe('vodflow-dev-ingest-dlq');
-    expect(state.queues.filter((q) => q.deadLetter)).toHaveLength(7);
+    expect(state.queues.filter((q) => q.deadLetter)).toHaveLength(8);
   });
 
   it('answers on the printed endpoints: the HTTP API with the API key, SQS with the exported settings', async () => {
@@ -169,6 +169,7 @@ describe('runDev start errors', () => {
   it('rejects a bad callback mode or port with the option name', async () => {
     await expect(runDev({ ...quiet, data, callbackMode: 'webhook' as 'http' }, capture())).rejects.toThrow(/^--callback-mode: /);
     await expect(runDev({ ...quiet, data, port: 70000 }, capture())).rejects.toThrow(/^--port: /);
+    await expect(runDev({ ...quiet, data, subscriber: ['ftp://127.0.0.1/hooks'] }, capture())).rejects.toThrow(/^--subscriber: /);
   });
 });
 

@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../../cli/process/run';
 import { createMediaEngine } from '../../emulator/media';
@@ -95,5 +98,35 @@ describe('vodflow process', () => {
     expect(lines).toHaveLength(1);
     const event = JSON.parse(lines[0]!);
     expect(event).toMatchObject({ specversion: '1.0', type: 'vodflow.video.ready' });
+  }, 120_000);
+
+  it('--subscriber POSTs the signed event to a local URL, retrying a failure, verifiable with the printed secret', async () => {
+    const received: Array<{ headers: Record<string, string>; body: string }> = [];
+    const sub = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(received.length === 1 ? 500 : 200).end(); // the first delivery fails
+      });
+    });
+    await new Promise<void>((r) => sub.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(sub.address() as AddressInfo).port}/hooks`;
+    const err = capture();
+    try {
+      const { exitCode, results } = await runProcess(
+        { files: [good], json: true, callbackMode: 'poll', keep: false, quiet: false, timeoutS: 120, subscribers: [url] },
+        capture().stream,
+        err.stream,
+      );
+      expect(exitCode).toBe(0);
+      const secret = /verify with the secret (whsec_\S+)/.exec(err.text())?.[1];
+      expect(secret).toBeDefined();
+      expect(received).toHaveLength(2);
+      const verified = new Webhook(secret!).verify(received[1]!.body, received[1]!.headers);
+      expect(verified).toMatchObject({ id: results[0]!.event!.id, type: 'vodflow.video.ready' });
+    } finally {
+      sub.close();
+    }
   }, 120_000);
 });

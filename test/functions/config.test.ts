@@ -11,6 +11,7 @@ const base = {
   RESULT_QUEUE_URL: 'http://q/4',
   CLASSIFY_QUEUE_URL: 'http://q/5',
   EVENTS_QUEUE_URL: 'http://q/6',
+  DELIVER_QUEUE_URL: 'http://q/7',
   VOD_SECRET_ID: 'id',
   VOD_SECRET_KEY_PARAM: '/vodflow/dev/vod-secret-key',
 };

@@ -65,6 +65,7 @@ export async function startHarness(emulatorOptions: Parameters<typeof startEmula
     poll: await load('poll-status'),
     result: await load('publish-result'),
     classify: await load('classify-error'),
+    deliver: await load('deliver-event'),
   };
   const settle = async (jobId: string, timeoutMs = 45_000) =>
     runUntil(

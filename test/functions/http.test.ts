@@ -53,6 +53,9 @@ describe('auth and validation', () => {
     expect(body.fields.map((f) => f.field)).toEqual(['body.filename']);
     const big = await call('POST', '/uploads', { filename: 'a.mp4', contentType: 'text/plain', size: 1e13 });
     expect(((await big.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort()).toEqual(['body.contentType', 'body.size']);
+    const long = await call('POST', '/uploads', { filename: 'a.mp4', contentType: 'video/mp4', size: 1, passthrough: 'x'.repeat(256) });
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(['body.passthrough']);
     expect((await call('GET', '/jobs/NOT_AN_ID')).status).toBe(400);
     expect((await call('GET', '/jobs/up-aaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
   });
@@ -60,10 +63,10 @@ describe('auth and validation', () => {
 
 describe('upload flow', () => {
   it('POST /uploads → PUT → ingest uses the returned jobId → GET /jobs/{id} shows the outputs', async () => {
-    const created = await call('POST', '/uploads', { filename: 'my clip.mp4', contentType: 'video/mp4', size: h.goodClip.length });
+    const created = await call('POST', '/uploads', { filename: 'my clip.mp4', contentType: 'video/mp4', size: h.goodClip.length, passthrough: 'order-1234 ✓' });
     expect(created.status).toBe(201);
     const { jobId, upload } = (await created.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
-    expect(((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).status).toBe('AWAITING_UPLOAD');
+    expect((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).toMatchObject({ status: 'AWAITING_UPLOAD', passthrough: 'order-1234 ✓' });
 
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.goodClip });
     expect(put.status).toBe(200);
@@ -73,7 +76,17 @@ describe('upload flow', () => {
     const job = (await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string; progress: number; attempts: number; outputs: { playSet: unknown[] } };
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 100, attempts: 1 });
     expect(job.outputs.playSet.length).toBeGreaterThanOrEqual(2);
-    expect((await h.events())[0]).toMatchObject({ subject: jobId });
+    expect((await h.events())[0]).toMatchObject({ subject: jobId, data: { passthrough: 'order-1234 ✓' } });
+  });
+
+  it('echoes passthrough in video.failed too', async () => {
+    const passthrough = `{"user":42,"note":"${'é'.repeat(200)}"}`;
+    const created = await call('POST', '/uploads', { filename: 'broken.mp4', contentType: 'video/mp4', size: h.brokenClip.length, passthrough });
+    const { jobId, upload } = (await created.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
+    await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.brokenClip });
+    await notifyObject(h.stack, `uploads/${jobId}/broken.mp4`);
+    await h.settle(jobId);
+    expect(await h.events()).toEqual([expect.objectContaining({ type: 'vodflow.video.failed', subject: jobId, data: expect.objectContaining({ passthrough }) })]);
   });
 
   it('POST /upload-signatures issues a verifiable one-time client upload signature', async () => {
@@ -100,7 +113,7 @@ describe('push mode and HTTP subscribers', () => {
     });
     await new Promise<void>((r) => sub.listen(0, '127.0.0.1', r));
     const subUrl = `http://127.0.0.1:${(sub.address() as AddressInfo).port}/hooks`;
-    h.env({ UPLOAD_MODE: 'push', EVENT_SUBSCRIBERS: subUrl, EVENT_SIGNING_SECRET: SIGNING_SECRET });
+    h.env({ UPLOAD_MODE: 'push', EVENT_SUBSCRIBERS: subUrl, EVENT_SIGNING_SECRET: SIGNING_SECRET, EVENT_RETRY_BASE_DELAY_S: '0' });
     const before = h.emu.stats().actions;
     try {
       const created = await call('POST', '/uploads', { filename: 'push.mp4', contentType: 'video/mp4', size: h.goodClip.length });
@@ -108,9 +121,9 @@ describe('push mode and HTTP subscribers', () => {
       await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.goodClip });
       await notifyObject(h.stack, `uploads/${jobId}/push.mp4`);
       await h.settle(jobId);
-      // The failed subscriber delivery is retried through the message's redelivery.
+      // The outbox hands the event to the deliver queue; deliver-event retries the failed delivery.
       const { runUntil } = await import('../support/stack');
-      await runUntil(h.stack, h.handlers, async () => ((await jobs().getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl));
+      await runUntil(h.stack, h.handlers, async () => ((await jobs().getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl) && received.length >= 2);
       const after = h.emu.stats().actions;
       expect((after.InitUpload ?? 0) - (before.InitUpload ?? 0)).toBe(1);
       expect((after.MultiPullVodFile ?? 0) - (before.MultiPullVodFile ?? 0)).toBe(0);

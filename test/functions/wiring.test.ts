@@ -14,10 +14,10 @@ const sls = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
   functions: Record<string, { handler: string; role: string; timeout?: number; events: Array<Record<string, Record<string, unknown>>> }>;
 };
 const resources = stackResources();
-const FUNCTIONS = ['ingest', 'initiate-upload', 'start-processing', 'poll-status', 'publish-result', 'classify-error', 'vod-webhook', 'pull-events', 'create-upload', 'get-job', 'sign-upload', 'sweep-jobs'];
+const FUNCTIONS = ['ingest', 'initiate-upload', 'start-processing', 'poll-status', 'publish-result', 'classify-error', 'deliver-event', 'vod-webhook', 'pull-events', 'create-upload', 'get-job', 'sign-upload', 'sweep-jobs'];
 
 describe('serverless.yml', () => {
-  it('declares the twelve functions, each with its own handler file and role', () => {
+  it('declares the thirteen functions, each with its own handler file and role', () => {
     expect(Object.keys(sls.functions).sort()).toEqual([...FUNCTIONS].sort());
     const roles = new Set<string>();
     for (const [name, fn] of Object.entries(sls.functions)) {
@@ -47,7 +47,7 @@ describe('serverless.yml', () => {
         expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThan(1);
       }
     }
-    expect(sqsFunctions).toBe(6);
+    expect(sqsFunctions).toBe(7);
   });
 
   it('routes every httpApi endpoint that openapi.yaml documents', () => {
@@ -64,10 +64,10 @@ describe('serverless.yml', () => {
 
   it('still loads in the local stack, which lists the AWS-only monitoring and auth resources as ignored', () => {
     const { model, ignoredResources } = loadServerlessConfig(fileURLToPath(new URL('serverless.yml', root)), { stage: 'test' });
-    expect(model.queues).toHaveLength(14);
-    expect(model.functions).toHaveLength(12);
+    expect(model.queues).toHaveLength(16);
+    expect(model.functions).toHaveLength(13);
     const ignored = new Set(ignoredResources.map((r) => r.split(' ')[0]));
-    for (const id of ['AlarmTopic', 'AlarmTopicPolicy', 'AlarmEmailSubscription', 'IngestDlqDepthAlarm', 'HttpApi5xxAlarm', 'JwtAuthorizer', 'UploadBucketPolicy']) expect(ignored.has(id), id).toBe(true);
+    for (const id of ['AlarmTopic', 'AlarmTopicPolicy', 'AlarmEmailSubscription', 'IngestDlqDepthAlarm', 'DeliverDlqDepthAlarm', 'HttpApi5xxAlarm', 'JwtAuthorizer', 'UploadBucketPolicy']) expect(ignored.has(id), id).toBe(true);
     // One origins setting: the local bucket gets the same CORS origins as the deployed one.
     expect(model.buckets[0]!.cors?.[0]).toMatchObject({ AllowedOrigins: ['*'], AllowedMethods: ['PUT'] });
     expect(model.functions[0]!.environment.CORS_ORIGINS).toBeDefined();

@@ -58,6 +58,8 @@ describe(`HTTP API (${SCALE})`, () => {
       [uploadBody({ size: '1000' }), ['body.size']],
       [uploadBody({ size: -1 }), ['body.size']],
       [uploadBody({ size: 1.5 }), ['body.size']],
+      [uploadBody({ passthrough: 'x'.repeat(256) }), ['body.passthrough']],
+      [uploadBody({ passthrough: 42 }), ['body.passthrough']],
     ];
     for (const [body, fields] of cases) {
       const res = await s.api('/uploads', { method: 'POST', body });

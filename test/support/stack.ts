@@ -125,6 +125,7 @@ export async function startStack(): Promise<Stack> {
         RESULT_QUEUE_URL: queueUrl('result'),
         CLASSIFY_QUEUE_URL: queueUrl('classify'),
         EVENTS_QUEUE_URL: queueUrl('events'),
+        DELIVER_QUEUE_URL: queueUrl('deliver'),
       });
       for (const [k, v] of Object.entries(extra)) {
         if (v === undefined) delete process.env[k];

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { eventIdOf, failedEvent, readyEvent } from '../../../lib/events/build';
@@ -60,6 +62,36 @@ describe('events/ JSON Schema', () => {
         committed = '(missing)';
       }
       expect(committed, `events/${file} is stale: run ${REGENERATE_COMMAND}`).toBe(text);
+    }
+  });
+});
+
+describe('events/ JSON Schema, read by a JSON Schema validator', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const withPassthrough = jobSchema.parse({ ...job, passthrough: 'order-1234' });
+  const cases = [
+    ['vodflow.video.ready.v1.schema.json', readyEvent(withPassthrough, outputs, '/vodflow/test')],
+    ['vodflow.video.failed.v1.schema.json', failedEvent(withPassthrough, error, '/vodflow/test')],
+  ] as const;
+
+  it('carry $id equal to the dataschema of the events they describe', () => {
+    for (const [file, event] of cases) {
+      const schema = JSON.parse(readFileSync(`${eventsDir}${file}`, 'utf8')) as { $id: string };
+      expect(schema.$id, file).toBe(event.dataschema);
+    }
+  });
+
+  it('accept CloudEvents extension attributes (traceparent) and the echoed passthrough, and reject a malformed one', () => {
+    for (const [file, event] of cases) {
+      const validate = ajv.compile(JSON.parse(readFileSync(`${eventsDir}${file}`, 'utf8')));
+      expect((event.data as { passthrough?: string }).passthrough).toBe('order-1234');
+      const traced = { ...event, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', sampled: true };
+      expect(validate(traced), JSON.stringify(validate.errors)).toBe(true);
+      expect(downstreamEvent.parse(traced)).toMatchObject({ traceparent: traced.traceparent });
+      expect(validate({ ...event, traceparent: { not: 'a CloudEvents type' } })).toBe(false);
+      expect(validate({ ...event, data: { ...event.data, passthrough: 'x'.repeat(256) } })).toBe(false);
+      expect(validate({ ...event, dataschema: 'urn:vodflow:schema:other:v1' })).toBe(false);
     }
   });
 });

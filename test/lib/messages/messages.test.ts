@@ -24,7 +24,7 @@ describe('internal messages', () => {
       const ok = file.startsWith('ingest.') ? s3Notification.safeParse(body).success : internalMessage.safeParse(body).success;
       expect(ok, file).toBe(true);
     }
-    expect(sqs).toBe(8);
+    expect(sqs).toBe(9);
   });
 });
 
