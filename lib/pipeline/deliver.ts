@@ -6,7 +6,7 @@
 // the chain; the subscriber still dedupes by webhook-id, which is the event id.
 import { readSecret } from '../aws/secrets';
 import { config, type Config, type SecretSetting } from '../config';
-import { sendToSubscriber, SubscriberError } from '../events/emit';
+import { sendToSubscriber, SubscriberError } from '../events/webhook';
 import { subscriberId, wants, type Subscriber } from '../events/subscribers';
 import { jobs } from '../jobs';
 import { delayPlan, enqueue, fullJitterS, type DeliverEvent, type RecordContext } from '../messages';

@@ -11,4 +11,3 @@ export * from './vod-events';
 export * from './outbox';
 export * from './liveness';
 export * from './resume';
-export * from './deliver';

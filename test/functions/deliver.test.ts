@@ -13,7 +13,7 @@ import { parseConfig } from '../../lib/config';
 import { subscriberId } from '../../lib/events/subscribers';
 import { jobs } from '../../lib/jobs';
 import type { DeliverEvent } from '../../lib/messages';
-import { nextTry } from '../../lib/pipeline';
+import { nextTry } from '../../lib/pipeline/deliver';
 import { putObject } from '../support/s3-notify';
 import { drainQueue, pumpOnce, runUntil } from '../support/stack';
 import { startHarness, type Harness } from './harness';

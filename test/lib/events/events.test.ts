@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { eventIdOf, failedEvent, readyEvent } from '../../../lib/events/build';
 import { downstreamEvent } from '../../../lib/events/contracts';
-import { signedHeaders } from '../../../lib/events/emit';
+import { signedHeaders } from '../../../lib/events/webhook';
 import { eventsDir, generateEventSchemas, REGENERATE_COMMAND } from '../../../lib/events/schema';
 import { jobSchema } from '../../../lib/jobs/types';
 
