@@ -10,7 +10,8 @@ export interface RelayOptions {
   buckets: readonly string[];
 }
 
-const FORWARDED = ['content-type', 'content-length', 'content-md5'];
+// What a presigned PUT may sign: if-none-match makes it create-only (a second PUT gets 412).
+const FORWARDED = ['content-type', 'content-length', 'content-md5', 'if-none-match'];
 
 export function presignedTarget(raw: string | null, options: RelayOptions): URL | undefined {
   if (!raw) return undefined;
