@@ -50,18 +50,27 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
   const work = mkdtempSync(join(tmpdir(), 'vodflow-bench-package-'));
   try {
     const pkgStart = performance.now();
-    const sls = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'bench', '--package', join(work, 'pkg')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const sls = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'bench', '--package', join(work, 'pkg')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     const packageS = (performance.now() - pkgStart) / 1000;
     if (sls.status !== 0) throw new Error(`serverless package failed (${sls.status}): ${(sls.stderr || sls.stdout).slice(-1500)}`);
     const { model } = loadServerlessConfig(join(REPO_ROOT, 'serverless.yml'), { stage: 'bench' });
     const rounds = quick ? 3 : 15;
     // @aws-sdk/* is external: resolved from the repo's node_modules, as the runtime would from its own.
-    const baseEnv = { PATH: process.env.PATH, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const baseEnv = {
+      PATH: process.env.PATH,
+      NODE_PATH: join(REPO_ROOT, 'node_modules'),
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     const figures: Figure[] = [];
     const rows: string[] = [];
     let worstSize = 0;
@@ -88,7 +97,11 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const loadedBundled: number[] = [];
       spawnMs(load, env, dir); // first spawns warm the page cache
       spawnMs(loadBundled, bundledEnv, dir);
-      const contenders = [() => empty.push(spawnMs(['-e', ''], env, dir)), () => loaded.push(spawnMs(load, env, dir)), () => loadedBundled.push(spawnMs(loadBundled, bundledEnv, dir))];
+      const contenders = [
+        () => empty.push(spawnMs(['-e', ''], env, dir)),
+        () => loaded.push(spawnMs(load, env, dir)),
+        () => loadedBundled.push(spawnMs(loadBundled, bundledEnv, dir)),
+      ];
       for (let r = 0; r < rounds; r++) for (let i = 0; i < contenders.length; i++) contenders[(i + r) % contenders.length]!();
       const importMs = median(loaded) - median(empty);
       const bundledMs = median(loadedBundled) - median(empty);
@@ -98,17 +111,32 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       figures.push(
         { name: `${fn.key}: bundle`, value: round(size / 1000), unit: 'KB', goal: '≤ 250 KB', met: size <= BUNDLE_LIMIT },
         { name: `${fn.key}: init, runtime's SDK`, value: round(importMs, 2), unit: 'ms' },
-        { name: `${fn.key}: init, SDK bundled + tree-shaken`, value: round(bundledMs, 2), unit: 'ms', note: `${round(bundledSize / 1000)} KB` },
-        { name: `${fn.key}: init, the faster`, value: round(fastest, 2), unit: 'ms', goal: `≤ ${IMPORT_LIMIT_MS} ms`, met: fastest <= IMPORT_LIMIT_MS, note: bundledMs < importMs ? 'SDK bundled' : "runtime's SDK" },
+        {
+          name: `${fn.key}: init, SDK bundled + tree-shaken`,
+          value: round(bundledMs, 2),
+          unit: 'ms',
+          note: `${round(bundledSize / 1000)} KB`,
+        },
+        {
+          name: `${fn.key}: init, the faster`,
+          value: round(fastest, 2),
+          unit: 'ms',
+          goal: `≤ ${IMPORT_LIMIT_MS} ms`,
+          met: fastest <= IMPORT_LIMIT_MS,
+          note: bundledMs < importMs ? 'SDK bundled' : "runtime's SDK",
+        },
       );
-      rows.push(`${fn.key}: ${bundle} ${size} B, with the SDK ${bundledSize} B; node+require ${round(median(loaded))} ms (SDK bundled ${round(median(loadedBundled))} ms), empty node ${round(median(empty))} ms`);
+      rows.push(
+        `${fn.key}: ${bundle} ${size} B, with the SDK ${bundledSize} B; node+require ${round(median(loaded))} ms (SDK bundled ${round(median(loadedBundled))} ms), empty node ${round(median(empty))} ms`,
+      );
     }
     // What the init is made of: each part bundled alone (SDK inside) and timed the same way.
     const parts: Record<string, string> = {
       'zod alone': "import 'zod';",
       'lib/config (zod + the config schema, parsed at load)': `import { config } from ${JSON.stringify(join(REPO_ROOT, 'lib/config.ts'))}; config();`,
       'lib/vod/client (VOD request/response schemas)': `import ${JSON.stringify(join(REPO_ROOT, 'lib/vod/client/index.ts'))};`,
-      'DynamoDB document client + SQS client (SDK)': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { SQSClient } from '@aws-sdk/client-sqs'; DynamoDBDocumentClient.from(new DynamoDBClient({})); new SQSClient({});",
+      'DynamoDB document client + SQS client (SDK)':
+        "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { SQSClient } from '@aws-sdk/client-sqs'; DynamoDBDocumentClient.from(new DynamoDBClient({})); new SQSClient({});",
     };
     const partRows: string[] = [];
     const partEnv = { ...baseEnv, NODE_PATH: '', NODE_OPTIONS: '', ...(model.functions[0]?.environment ?? {}) };
@@ -131,8 +159,20 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     return {
       title: 'Cold start: function bundles (serverless package) and their import time',
       figures: [
-        { name: 'largest bundle', value: round(worstSize / 1000), unit: 'KB', goal: '≤ 250 KB minified, AWS SDK provided by the runtime', met: worstSize <= BUNDLE_LIMIT },
-        { name: 'slowest init (the faster variant of each function)', value: round(worstImport, 2), unit: 'ms', goal: `≤ ${IMPORT_LIMIT_MS} ms`, met: worstImport <= IMPORT_LIMIT_MS },
+        {
+          name: 'largest bundle',
+          value: round(worstSize / 1000),
+          unit: 'KB',
+          goal: '≤ 250 KB minified, AWS SDK provided by the runtime',
+          met: worstSize <= BUNDLE_LIMIT,
+        },
+        {
+          name: 'slowest init (the faster variant of each function)',
+          value: round(worstImport, 2),
+          unit: 'ms',
+          goal: `≤ ${IMPORT_LIMIT_MS} ms`,
+          met: worstImport <= IMPORT_LIMIT_MS,
+        },
         ...figures,
         { name: 'serverless package (all functions)', value: round(packageS), unit: 's' },
       ],

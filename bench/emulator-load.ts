@@ -22,7 +22,14 @@ function presign(run: Run): Buffer[] {
   const timestamp = Math.floor(Date.now() / 1000);
   const bodies: Buffer[] = new Array(run.presign);
   for (let i = 0; i < run.presign; i++) {
-    const signed = signRequest({ endpoint: run.endpoint, action: 'DescribeClass', credentials: DEV_ACCOUNT, method: 'POST', timestamp, nonce: run.nonceBase + i });
+    const signed = signRequest({
+      endpoint: run.endpoint,
+      action: 'DescribeClass',
+      credentials: DEV_ACCOUNT,
+      method: 'POST',
+      timestamp,
+      nonce: run.nonceBase + i,
+    });
     bodies[i] = Buffer.from(signed.body!);
   }
   return bodies;
@@ -42,7 +49,14 @@ async function load(run: Run, bodies: Buffer[]) {
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');

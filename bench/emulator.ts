@@ -20,7 +20,9 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
   const concurrency = 32;
   const durationMs = quick ? 400 : 3000;
   const rounds = quick ? 1 : 5;
-  const server = startChild<{ endpoint?: string; cpuMs?: number; wallMs?: number; profile?: ProfileSummary }>('./emulator-server.ts', { cpu: 0 });
+  const server = startChild<{ endpoint?: string; cpuMs?: number; wallMs?: number; profile?: ProfileSummary }>('./emulator-server.ts', {
+    cpu: 0,
+  });
   const client = startChild<Record<string, unknown>>('./emulator-load.ts', { cpu: 1 });
   try {
     const { endpoint } = await server.next();
@@ -51,11 +53,17 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
     const perCpuSecond = median(results.map((r) => r.reqPerS / Math.max(0.01, r.serverCpuShare)));
     const notes = [
       `${concurrency} concurrent keep-alive connections, ${rounds} round(s) of ${durationMs} ms after a warm-up; requests signed in advance with unique nonces (signing not on the clock).`,
-      hasTaskset() ? 'Emulator pinned to CPU 0 and load generator to CPU 1 with taskset.' : 'taskset is not available: the processes were not pinned, so "one core" is approximated by the server CPU share reported.',
+      hasTaskset()
+        ? 'Emulator pinned to CPU 0 and load generator to CPU 1 with taskset.'
+        : 'taskset is not available: the processes were not pinned, so "one core" is approximated by the server CPU share reported.',
       `Median round: server CPU ${Math.round(mid.serverCpuShare * 100)} % of one core, load generator CPU ${Math.round(mid.clientCpuShare * 100)} % of one core${mid.exhausted ? ' (pre-signed requests ran out: raise presign)' : ''}.`,
     ];
-    if (mid.clientCpuShare > 0.9 && mid.serverCpuShare < 0.9) notes.push('The load generator, not the server, was the bottleneck in this run: the figure is a lower bound.');
-    else if (mid.serverCpuShare < 0.9) notes.push(`The server got only ${Math.round(mid.serverCpuShare * 100)} % of its core (other load on the machine), so the throughput is bound by the CPU it was given; per CPU-second it served ${Math.round(perCpuSecond)} requests.`);
+    if (mid.clientCpuShare > 0.9 && mid.serverCpuShare < 0.9)
+      notes.push('The load generator, not the server, was the bottleneck in this run: the figure is a lower bound.');
+    else if (mid.serverCpuShare < 0.9)
+      notes.push(
+        `The server got only ${Math.round(mid.serverCpuShare * 100)} % of its core (other load on the machine), so the throughput is bound by the CPU it was given; per CPU-second it served ${Math.round(perCpuSecond)} requests.`,
+      );
     return {
       title: 'Emulator verify + dispatch (DescribeClass over loopback keep-alive)',
       figures: [
@@ -63,7 +71,12 @@ export async function benchEmulator(quick: boolean): Promise<Section> {
         { name: 'latency p50', value: round(mid.p50Ms), unit: 'ms' },
         { name: 'latency p99', value: round(mid.p99Ms), unit: 'ms', note: 'reported, no goal' },
         { name: 'server CPU', value: Math.round(mid.serverCpuShare * 100), unit: '% of one core' },
-        { name: 'requests per server CPU-second', value: Math.round(perCpuSecond), unit: 'req/CPU-s', note: 'throughput ÷ server CPU share, median of rounds: the rate of one saturated core' },
+        {
+          name: 'requests per server CPU-second',
+          value: Math.round(perCpuSecond),
+          unit: 'req/CPU-s',
+          note: 'throughput ÷ server CPU share, median of rounds: the rate of one saturated core',
+        },
         { name: 'failed requests', value: failed, unit: 'requests', goal: '0', met: failed === 0 },
       ],
       notes,

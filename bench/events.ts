@@ -16,14 +16,34 @@ export function drainEvents(sqs: SQSClient, queueUrl: string, onEvent: (event: S
   const loop = async () => {
     while (!stopped) {
       const { Messages = [] } = await sqs
-        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30, MessageSystemAttributeNames: ['SentTimestamp'] }))
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: 30,
+            MessageSystemAttributeNames: ['SentTimestamp'],
+          }),
+        )
         .catch(() => ({ Messages: [] }));
       for (const m of Messages) {
         const body = JSON.parse(m.Body ?? '{}') as { id?: string; type?: string; subject?: string };
-        onEvent({ id: body.id ?? '', type: body.type ?? '', subject: body.subject ?? '', sentAt: Number(m.Attributes?.SentTimestamp ?? Date.now()) });
+        onEvent({
+          id: body.id ?? '',
+          type: body.type ?? '',
+          subject: body.subject ?? '',
+          sentAt: Number(m.Attributes?.SentTimestamp ?? Date.now()),
+        });
       }
       if (Messages.length) {
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })).catch(() => undefined);
+        await sqs
+          .send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          )
+          .catch(() => undefined);
       }
     }
   };
@@ -41,7 +61,12 @@ export async function deadLetters(sqs: SQSClient, stack: LocalStack): Promise<nu
   let n = 0;
   for (const q of Object.values(stack.queues)) {
     if (!q.name.endsWith('-dlq')) continue;
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: q.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
     n += Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
   return n;

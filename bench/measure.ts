@@ -69,7 +69,10 @@ export function machine() {
 }
 
 /** Like `interleaved`, for contenders that take a while (processes, stacks): rotating order, medians. */
-export async function interleavedAsync(contenders: Record<string, () => Promise<number>>, rounds: number): Promise<{ medians: Record<string, number>; samples: Record<string, number[]> }> {
+export async function interleavedAsync(
+  contenders: Record<string, () => Promise<number>>,
+  rounds: number,
+): Promise<{ medians: Record<string, number>; samples: Record<string, number[]> }> {
   const names = Object.keys(contenders);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {

@@ -13,7 +13,11 @@ const sink = () => new Writable({ write: (_c, _e, done) => done() }) as unknown 
 async function pipelineMs(files: string[]): Promise<number> {
   forgetStackState();
   const start = performance.now();
-  const { exitCode, results } = await runProcess({ files, json: true, callbackMode: 'http', keep: false, quiet: true, timeoutS: 300 }, sink(), sink());
+  const { exitCode, results } = await runProcess(
+    { files, json: true, callbackMode: 'http', keep: false, quiet: true, timeoutS: 300 },
+    sink(),
+    sink(),
+  );
   const ms = performance.now() - start;
   const failed = results.filter((r) => r.event?.type !== 'vodflow.video.ready');
   if (exitCode !== 0 || failed.length) throw new Error(`vodflow process failed: ${failed.map((r) => r.error ?? r.event?.type).join('; ')}`);
@@ -42,12 +46,24 @@ export async function benchPipeline(quick: boolean): Promise<Section> {
       { name: 'vodflow process (wall, stack start included)', value: Math.round(medians.pipeline!), unit: 'ms' },
       { name: 'same media work, direct (wall)', value: Math.round(medians.direct!), unit: 'ms' },
       { name: 'pipeline / direct', value: round(ratio, 3), unit: '×', goal: '≤ 1.15×', met: ratio <= 1.15 },
-      { name: 'local stack start (fauxqs, dynalite, emulator, handlers)', value: Math.round(stackStartMs), unit: 'ms', note: 'part of every vodflow process run' },
-      { name: 'orchestration per job', value: Math.round(perJob), unit: 'ms', goal: '≤ 300 ms', met: perJob <= 300, note: '(pipeline wall − direct wall) / K' },
+      {
+        name: 'local stack start (fauxqs, dynalite, emulator, handlers)',
+        value: Math.round(stackStartMs),
+        unit: 'ms',
+        note: 'part of every vodflow process run',
+      },
+      {
+        name: 'orchestration per job',
+        value: Math.round(perJob),
+        unit: 'ms',
+        goal: '≤ 300 ms',
+        met: perJob <= 300,
+        note: '(pipeline wall − direct wall) / K',
+      },
     ],
     notes: [
       `${rounds} interleaved round(s); samples pipeline ${samples.pipeline!.map(Math.round).join(', ')} ms, direct ${samples.direct!.map(Math.round).join(', ')} ms.`,
-      'Direct = per job: probe (pull), probe (procedure), transcode 20 and 210, cover at 50 % (definition 10), via the emulator\'s media engine with its concurrency (2 jobs, 2 processes).',
+      "Direct = per job: probe (pull), probe (procedure), transcode 20 and 210, cover at 50 % (definition 10), via the emulator's media engine with its concurrency (2 jobs, 2 processes).",
       'vodflow process runs in-process: fauxqs (SQS+S3), dynalite, the emulator and every handler share this Node process; results come back by HTTP callback.',
     ],
   };

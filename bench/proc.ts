@@ -22,14 +22,32 @@ export interface Child<M> {
 }
 
 /** `node --import tsx <script>` in the repo, optionally pinned to CPU `cpu` (when taskset exists). */
-export function startChild<M = Record<string, unknown>>(script: string, options: { cpu?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; args?: string[] } = {}): Child<M> {
+export function startChild<M = Record<string, unknown>>(
+  script: string,
+  options: { cpu?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; args?: string[] } = {},
+): Child<M> {
   // BENCH_CPU_PROF=<dir>: every helper writes a V8 CPU profile there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const node = [...profile, ...(options.nodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...(options.args ?? [])];
+  const node = [
+    ...profile,
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    fileURLToPath(new URL(script, import.meta.url)),
+    ...(options.args ?? []),
+  ];
   const pinned = options.cpu !== undefined && hasTaskset();
   const child = pinned
-    ? spawn('taskset', ['-c', String(options.cpu), process.execPath, ...node], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...options.env } })
-    : spawn(process.execPath, node, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...options.env } });
+    ? spawn('taskset', ['-c', String(options.cpu), process.execPath, ...node], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...options.env },
+      })
+    : spawn(process.execPath, node, {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...options.env },
+      });
   const queue: M[] = [];
   const waiters: Array<{ resolve: (m: M) => void; reject: (e: Error) => void }> = [];
   let exited: Error | undefined;

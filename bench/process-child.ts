@@ -10,8 +10,21 @@ parent.on(async (message) => {
   const { file } = message as { file: string };
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const start = performance.now();
-  const { exitCode, results } = await runProcess({ files: [file], json: true, callbackMode: 'http', keep: false, quiet: true, timeoutS: 1800 });
+  const { exitCode, results } = await runProcess({
+    files: [file],
+    json: true,
+    callbackMode: 'http',
+    keep: false,
+    quiet: true,
+    timeoutS: 1800,
+  });
   const ms = performance.now() - start;
-  parent.send({ ms, exitCode, type: results[0]?.event?.type ?? results[0]?.error, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS });
+  parent.send({
+    ms,
+    exitCode,
+    type: results[0]?.event?.type ?? results[0]?.error,
+    rssBeforeKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  });
 });
 parent.send({ ready: true });

@@ -18,12 +18,38 @@ async function bigClip(seconds: number): Promise<string> {
   await mkdir(dir, { recursive: true });
   const tmp = `${path}.making.mp4`;
   const args = [
-    '-nostdin', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
     // ~13 Mbit/s: what a phone records at 1080p30.
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '13M', '-maxrate', '13M', '-bufsize', '26M', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '128k', '-f', 'mp4', tmp,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-b:v',
+    '13M',
+    '-maxrate',
+    '13M',
+    '-bufsize',
+    '26M',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-f',
+    'mp4',
+    tmp,
   ];
   const r = await runTool(resolveBinaries().ffmpeg, args, { timeoutMs: 30 * 60_000 });
   if (r.exitCode !== 0) throw new Error(`generating the clip failed: ${r.stderr}`);
@@ -45,8 +71,18 @@ export async function benchProcess(quick: boolean): Promise<Section> {
     return {
       title: `vodflow process: a ${seconds} s 1080p clip of ${round(size / MiB)} MiB through the whole local stack`,
       figures: [
-        { name: 'time to video.ready', value: round((res.ms as number) / 1000, 1), unit: 's', note: 'upload (presigned PUT), pull into VOD, transcode 20 + 210, cover, event' },
-        { name: 'peak RSS of the vodflow process', value: round(peakMiB), unit: 'MiB', note: `RSS before ${round((res.rssBeforeKiB as number) / 1024)} MiB; ffmpeg's own processes not counted` },
+        {
+          name: 'time to video.ready',
+          value: round((res.ms as number) / 1000, 1),
+          unit: 's',
+          note: 'upload (presigned PUT), pull into VOD, transcode 20 + 210, cover, event',
+        },
+        {
+          name: 'peak RSS of the vodflow process',
+          value: round(peakMiB),
+          unit: 'MiB',
+          note: `RSS before ${round((res.rssBeforeKiB as number) / 1024)} MiB; ffmpeg's own processes not counted`,
+        },
         {
           name: 'peak RSS growth / file size',
           value: round((peakMiB - (res.rssBeforeKiB as number) / 1024) / (size / MiB), 2),
@@ -54,10 +90,11 @@ export async function benchProcess(quick: boolean): Promise<Section> {
           note: 'the S3 stand-in (fauxqs) keeps each object in memory (one copy; the upload is read into a Buffer of its Content-Length)',
         },
       ],
-      notes: [`file ${size} bytes; default definitions (20, 210) and the cover; generated once and cached under ${join(tmpdir(), 'vodflow-bench-process')}.`],
+      notes: [
+        `file ${size} bytes; default definitions (20, 210) and the cover; generated once and cached under ${join(tmpdir(), 'vodflow-bench-process')}.`,
+      ],
     };
   } finally {
     await child.stop();
   }
 }
-

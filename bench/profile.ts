@@ -53,8 +53,10 @@ const pkg = (url: string): string | undefined => {
 };
 
 // fauxqs serves SQS and S3 on fastify; dynalite keeps tables in a level store.
-const FAUXQS = /^(fauxqs|fastify|@fastify\/.*|find-my-way|avvio|light-my-request|fast-json-stringify|pino.*|secure-json-parse|fast-querystring|fast-uri|ajv.*|fast-xml-parser|@aws-sdk\/xml-builder)$/;
-const DYNALITE = /^(dynalite|level.*|memdown|memory-level|abstract-level|abstract-leveldown|deferred-leveldown|encoding-down|levelup|lazy|big\.js|async|once|lock|buffer-crc32|functional-red-black-tree|subleveldown|level-sublevel|lru-cache)$/;
+const FAUXQS =
+  /^(fauxqs|fastify|@fastify\/.*|find-my-way|avvio|light-my-request|fast-json-stringify|pino.*|secure-json-parse|fast-querystring|fast-uri|ajv.*|fast-xml-parser|@aws-sdk\/xml-builder)$/;
+const DYNALITE =
+  /^(dynalite|level.*|memdown|memory-level|abstract-level|abstract-leveldown|deferred-leveldown|encoding-down|levelup|lazy|big\.js|async|once|lock|buffer-crc32|functional-red-black-tree|subleveldown|level-sublevel|lru-cache)$/;
 
 /** The component owning a frame, or undefined when the frame is shared machinery (Node, libraries). */
 function component(url: string): string | undefined {
@@ -105,7 +107,9 @@ function kind(frame: CallFrame): string {
 }
 
 function topName(frame: CallFrame): string {
-  const where = frame.url.startsWith('file://') ? relative(REPO_ROOT, new URL(frame.url).pathname).replace(/^node_modules\//, '') : frame.url || 'native';
+  const where = frame.url.startsWith('file://')
+    ? relative(REPO_ROOT, new URL(frame.url).pathname).replace(/^node_modules\//, '')
+    : frame.url || 'native';
   return `${frame.functionName || '(anonymous)'} ${where}${frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}` : ''}`;
 }
 

@@ -26,13 +26,17 @@ export function renderMarkdown(report: Report): string {
     '',
   ];
   const goals = report.sections.flatMap((s) => s.figures.filter((f) => f.met !== undefined));
-  lines.push(`Goals: ${goals.filter((f) => f.met).length} met, ${goals.filter((f) => !f.met).length} missed${report.sections.some((s) => s.error) ? `; ${report.sections.filter((s) => s.error).length} section(s) failed to run` : ''}.`, '');
+  lines.push(
+    `Goals: ${goals.filter((f) => f.met).length} met, ${goals.filter((f) => !f.met).length} missed${report.sections.some((s) => s.error) ? `; ${report.sections.filter((s) => s.error).length} section(s) failed to run` : ''}.`,
+    '',
+  );
   for (const s of report.sections) {
     lines.push(`## ${s.title}`, '', `_${s.seconds} s_`, '');
     if (s.error) lines.push(`**This section failed:** ${s.error}`, '');
     if (s.figures.length) {
       lines.push('| measure | value | goal | | note |', '|---|---:|---|---|---|');
-      for (const f of s.figures) lines.push(`| ${f.name} | ${f.value} ${f.unit} | ${f.goal ?? ''} | ${mark(f.met)} | ${(f.note ?? '').replaceAll('|', '\\|')} |`);
+      for (const f of s.figures)
+        lines.push(`| ${f.name} | ${f.value} ${f.unit} | ${f.goal ?? ''} | ${mark(f.met)} | ${(f.note ?? '').replaceAll('|', '\\|')} |`);
       lines.push('');
     }
     for (const n of s.notes ?? []) lines.push(`- ${n}`);

@@ -26,14 +26,24 @@ export async function runBench(options: RunOptions): Promise<Report> {
     generatedAt: new Date().toISOString(),
     quick: options.quick,
     runtimeS: 0,
-    machine: { ...machine(), loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(' ') },
+    machine: {
+      ...machine(),
+      loadAverage: os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+    },
     sections: [],
   };
   for (const name of names) {
     log(`bench: ${name}${options.quick ? ' (quick)' : ''}…`);
     const t0 = performance.now();
     const child = startChild<{ section?: Section; error?: string }>('./section-child.ts', {
-      env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.profile ? { BENCH_PROFILE: '1' } : {}) },
+      env: {
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...(options.profile ? { BENCH_PROFILE: '1' } : {}),
+      },
       args: [name, ...(options.quick ? ['--quick'] : [])],
     });
     let result: { section?: Section; error?: string };

@@ -8,10 +8,16 @@ import { interleaved, opsPerSecond, type Section } from './measure';
 
 const secretKey = 'Gu5t9xGARNpq86cd98joQYCN3Cozk1qA';
 const params = {
-  Action: 'ProcessFile', Region: 'gz', Timestamp: '1465185768', Nonce: '11886',
-  SecretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA', fileId: '24961954183381008',
-  'transcode.definition.0': '20', 'transcode.definition.1': '210',
-  'coverBySnapshot.definition': '10', notifyMode: 'Finish',
+  Action: 'ProcessFile',
+  Region: 'gz',
+  Timestamp: '1465185768',
+  Nonce: '11886',
+  SecretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA',
+  fileId: '24961954183381008',
+  'transcode.definition.0': '20',
+  'transcode.definition.1': '210',
+  'coverBySnapshot.definition': '10',
+  notifyMode: 'Finish',
 };
 const host = 'vod.api.qcloud.com';
 const path = '/v2/index.php';

@@ -15,13 +15,28 @@ async function stackRun(n: number, body: Buffer) {
   forgetStackState();
   const stack = await startLocalStack({ logLevel: 'silent', callbackMode: 'http', env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
-  const s3 = new S3Client({ region: stack.region, endpoint: stack.endpoints.s3, credentials: stack.credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({
+    region: stack.region,
+    endpoint: stack.endpoints.s3,
+    credentials: stack.credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
   const events: SeenEvent[] = [];
   const drain = drainEvents(sqs, stack.queues.EventsQueue!.url, (e) => events.push(e));
   try {
     const start = Date.now();
     await Promise.all(
-      Array.from({ length: n }, (_, i) => s3.send(new PutObjectCommand({ Bucket: stack.bucket!, Key: `bench/clip-${String(i).padStart(4, '0')}.mp4`, Body: body, ContentType: 'video/mp4' }))),
+      Array.from({ length: n }, (_, i) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: stack.bucket!,
+            Key: `bench/clip-${String(i).padStart(4, '0')}.mp4`,
+            Body: body,
+            ContentType: 'video/mp4',
+          }),
+        ),
+      ),
     );
     const subjects = () => new Set(events.map((e) => e.subject)).size;
     const complete = await until(() => subjects() >= n, 600_000, 100);
@@ -66,7 +81,12 @@ export async function benchThroughput(quick: boolean): Promise<Section> {
       { name: 'duplicate events', value: duplicates, unit: 'events', goal: '0', met: duplicates === 0 },
       { name: 'messages in dead-letter queues', value: run.dlq, unit: 'messages', goal: '0', met: run.dlq === 0 },
       { name: 'pipeline throughput', value: round(rate), unit: 'jobs/s', note: `first PutObject → last event ${round(run.seconds)} s` },
-      { name: 'ffmpeg-bound rate (same media work, 2 parallel, direct)', value: round(directRate), unit: 'jobs/s', note: `${Math.round(before)} ms before, ${Math.round(after)} ms after the stack run` },
+      {
+        name: 'ffmpeg-bound rate (same media work, 2 parallel, direct)',
+        value: round(directRate),
+        unit: 'jobs/s',
+        note: `${Math.round(before)} ms before, ${Math.round(after)} ms after the stack run`,
+      },
       { name: 'pipeline / ffmpeg-bound', value: round(ratio, 2), unit: '×', goal: '≥ 0.8×', met: ratio >= 0.8 },
     ],
     notes: [

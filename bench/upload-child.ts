@@ -9,11 +9,24 @@ const parent = toParent();
 parent.on(async (message) => {
   if (message === 'close') process.exit(0);
   const { endpoint, file, chunkSize } = message as { endpoint: string; file: string; chunkSize: number };
-  const client = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint, uploadEndpoint: endpoint, timeoutMs: 60_000 });
+  const client = createVodClient({
+    secretId: DEV_ACCOUNT.secretId,
+    secretKey: DEV_ACCOUNT.secretKey,
+    endpoint,
+    uploadEndpoint: endpoint,
+    timeoutMs: 60_000,
+  });
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const start = performance.now();
   const result = await uploadStream({ client, source: file, fileName: 'bench-upload.mp4', chunkSize });
   const ms = performance.now() - start;
-  parent.send({ ms, size: result.size, instant: result.instant, parts: result.uploadedParts, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS });
+  parent.send({
+    ms,
+    size: result.size,
+    instant: result.instant,
+    parts: result.uploadedParts,
+    rssBeforeKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  });
 });
 parent.send({ ready: true });

@@ -39,7 +39,7 @@ function diskWrite(path: string, size: number, block: Buffer): number {
 function stamp(path: string, round: number): void {
   const fd = openSync(path, 'r+');
   const head = Buffer.alloc(8);
-  head.writeBigUInt64LE(BigInt(round + 1) * 0x9e3779b97f4a7c15n & 0xffffffffffffffffn);
+  head.writeBigUInt64LE((BigInt(round + 1) * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn);
   writeSync(fd, head, 0, 8, 0);
   closeSync(fd);
 }
@@ -85,9 +85,19 @@ export async function benchUpload(quick: boolean): Promise<Section> {
       title: `Upload: chunked upload of a ${size / MiB} MiB generated file to the emulator`,
       figures: [
         { name: 'disk sequential write (1 MiB writes + fsync)', value: round(diskMBs), unit: 'MB/s' },
-        { name: 'uploadStream to the emulator', value: round(uploadMBs), unit: 'MB/s', note: 'SHA-1 pass + parts (MD5, signed UploadPart) + FinishUpload' },
+        {
+          name: 'uploadStream to the emulator',
+          value: round(uploadMBs),
+          unit: 'MB/s',
+          note: 'SHA-1 pass + parts (MD5, signed UploadPart) + FinishUpload',
+        },
         { name: 'upload / disk write', value: round(ratio, 2), unit: '×', goal: '≥ 0.7×', met: ratio >= 0.7 },
-        { name: 'uploader peak RSS', value: round(maxRssKiB / 1024), unit: 'MiB', note: `RSS before the upload ${round(rssBeforeKiB / 1024)} MiB (Node + tsx + client)` },
+        {
+          name: 'uploader peak RSS',
+          value: round(maxRssKiB / 1024),
+          unit: 'MiB',
+          note: `RSS before the upload ${round(rssBeforeKiB / 1024)} MiB (Node + tsx + client)`,
+        },
         {
           name: 'peak RSS growth during the upload',
           value: round(growthMiB),

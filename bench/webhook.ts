@@ -22,20 +22,32 @@ import { countSdkCalls, describeCalls } from './sdk-calls';
 
 async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
 }
 
 function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -51,9 +63,19 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   const goalMs = 1000;
   forgetStackState();
   // Quotas off: the bench measures the webhook path at hundreds of GetTaskInfo a second, not Tencent's 100/min.
-  const stack = await startLocalStack({ logLevel: 'silent', callbackMode: 'poll', emulator: { rateLimits: false }, env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  const stack = await startLocalStack({
+    logLevel: 'silent',
+    callbackMode: 'poll',
+    emulator: { rateLimits: false },
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
-  const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, uploadEndpoint: stack.emulator!.endpoint });
+  const vod = createVodClient({
+    secretId: DEV_ACCOUNT.secretId,
+    secretKey: DEV_ACCOUNT.secretKey,
+    endpoint: stack.emulator!.endpoint,
+    uploadEndpoint: stack.emulator!.endpoint,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const events = new Map<string, SeenEvent>();
   let duplicates = 0;
@@ -73,15 +95,21 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const finishedBefore = stack.emulator!.stats().tasks.FINISH ?? 0;
       await limit(jobs, 16, async (_, i) => {
         const jobId = `bench-${run}-${prepared + i}`;
-        const { vodTaskId } = await vod.processFile({ fileId, coverBySnapshot: { definition: 10, positionType: 'Percent', position: 50 }, notifyMode: 'Finish' });
+        const { vodTaskId } = await vod.processFile({
+          fileId,
+          coverBySnapshot: { definition: 10, positionType: 'Percent', position: 50 },
+          notifyMode: 'Finish',
+        });
         await createJob(jobId, { bucket: stack.bucket!, key: `bench/webhook-${prepared + i}.mp4` }, 'pull');
         await transition(jobId, { to: 'UPLOADING', attempt: 1, set: { fileId } });
         await indexTask(vodTaskId, { jobId, attempt: 1, task: 'procedure' });
-        if (!(await transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId, fileId, processAttempt: 1 } }))) throw new Error(`job ${jobId} did not reach PROCESSING`);
+        if (!(await transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId, fileId, processAttempt: 1 } })))
+          throw new Error(`job ${jobId} did not reach PROCESSING`);
         jobs[i] = { jobId, vodTaskId, body: '' };
       });
       prepared += total;
-      if (!(await until(() => (stack.emulator!.stats().tasks.FINISH ?? 0) - finishedBefore >= total, 300_000))) throw new Error('the prepared VOD tasks did not finish');
+      if (!(await until(() => (stack.emulator!.stats().tasks.FINISH ?? 0) - finishedBefore >= total, 300_000)))
+        throw new Error('the prepared VOD tasks did not finish');
       // The callback body VOD sends: {version, eventType, data} with the task's data.
       await limit(jobs, 16, async (job) => {
         const { body } = await vod.call('GetTaskInfo', { vodTaskId: job.vodTaskId });
@@ -99,24 +127,29 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const sentAt = new Map<string, number>();
       const statuses: Record<string, number> = {};
       const sends: Promise<void>[] = [];
-      const { result: { result: sendSeconds, profile }, calls } = await countSdkCalls(() => profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
-        const start = Date.now();
-        let i = 0;
-        // Open loop: callback i leaves at start + i / rate, whatever the answers do.
-        while (i < total) {
-          const due = Math.min(total, Math.floor(((Date.now() - start) * rate) / 1000) + 1);
-          for (; i < due; i++) {
-            const job = jobs[i]!;
-            sentAt.set(job.jobId, Date.now());
-            sends.push(post(agent, url, job.body).then((status) => void (statuses[status] = (statuses[status] ?? 0) + 1)));
+      const {
+        result: { result: sendSeconds, profile },
+        calls,
+      } = await countSdkCalls(() =>
+        profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
+          const start = Date.now();
+          let i = 0;
+          // Open loop: callback i leaves at start + i / rate, whatever the answers do.
+          while (i < total) {
+            const due = Math.min(total, Math.floor(((Date.now() - start) * rate) / 1000) + 1);
+            for (; i < due; i++) {
+              const job = jobs[i]!;
+              sentAt.set(job.jobId, Date.now());
+              sends.push(post(agent, url, job.body).then((status) => void (statuses[status] = (statuses[status] ?? 0) + 1)));
+            }
+            await new Promise((r) => setTimeout(r, 2));
           }
-          await new Promise((r) => setTimeout(r, 2));
-        }
-        const sent = (Date.now() - start) / 1000;
-        await Promise.all(sends);
-        await until(() => jobs.every((j) => events.has(j.jobId)), Math.max(60_000, total * 200), 100);
-        return sent;
-      }));
+          const sent = (Date.now() - start) / 1000;
+          await Promise.all(sends);
+          await until(() => jobs.every((j) => events.has(j.jobId)), Math.max(60_000, total * 200), 100);
+          return sent;
+        }),
+      );
       await new Promise((r) => setTimeout(r, 1000));
       const latencies: number[] = [];
       let wrongType = 0;
@@ -138,7 +171,14 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     return {
       title: `Webhook → downstream event: ${rate} callbacks/s for ${shown.seconds} s at POST /vod/callback/{token}`,
       figures: [
-        { name: 'callbacks sent', value: total, unit: 'callbacks', note: `in ${round(shown.sendSeconds)} s; answers ${Object.entries(shown.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}` },
+        {
+          name: 'callbacks sent',
+          value: total,
+          unit: 'callbacks',
+          note: `in ${round(shown.sendSeconds)} s; answers ${Object.entries(shown.statuses)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(', ')}`,
+        },
         { name: 'callback → event p50', value: round(percentile(latencies, 50)), unit: 'ms' },
         {
           name: 'callback → event p99',
@@ -146,7 +186,11 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           unit: 'ms',
           goal: `≤ ${goalMs} ms, sustained ${fullSeconds} s`,
           met: sustained && shown.p99 <= goalMs,
-          note: sustained ? `after a ${pilotSeconds} s pilot (p99 ${round(pilot.p99)} ms)` : quick ? 'quick: pilot only' : `the ${pilotSeconds} s pilot already misses: the ${fullSeconds} s run was skipped (it would only grow the backlog)`,
+          note: sustained
+            ? `after a ${pilotSeconds} s pilot (p99 ${round(pilot.p99)} ms)`
+            : quick
+              ? 'quick: pilot only'
+              : `the ${pilotSeconds} s pilot already misses: the ${fullSeconds} s run was skipped (it would only grow the backlog)`,
         },
         { name: 'callback → event max', value: round(Math.max(...latencies)), unit: 'ms' },
         { name: 'lost', value: lost, unit: 'callbacks', goal: '0', met: lost === 0 },
@@ -155,7 +199,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
         `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}.`,
-        'Latency is measured to the event\'s SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs, dynalite and the emulator.',
+        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs, dynalite and the emulator.",
       ],
       profile: shown.profile,
     };

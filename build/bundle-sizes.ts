@@ -8,7 +8,9 @@ export const BUNDLE_LIMIT_BYTES = 250 * 1024;
 
 export async function bundleSizes(packageDir: string): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
-  for (const zip of readdirSync(packageDir).filter((f) => f.endsWith('.zip')).sort()) {
+  for (const zip of readdirSync(packageDir)
+    .filter((f) => f.endsWith('.zip'))
+    .sort()) {
     sizes.set(zip.replace(/\.zip$/, ''), await codeSize(join(packageDir, zip)));
   }
   return sizes;

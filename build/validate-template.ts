@@ -21,7 +21,10 @@ export interface TemplateReport {
 
 /** `serverless package` into `dir` (offline, no credentials); returns the update-stack template path. */
 export function packageStack(dir = '.serverless', stage = 'prod'): string {
-  execFileSync(process.execPath, [`${root}node_modules/serverless/bin/serverless.js`, 'package', '--stage', stage, '--package', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [`${root}node_modules/serverless/bin/serverless.js`, 'package', '--stage', stage, '--package', dir], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return `${dir.startsWith('/') ? '' : root}${dir}/cloudformation-template-update-stack.json`;
 }
 
@@ -52,8 +55,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv[2] ?? packageStack();
   const report = validateTemplate(file);
   for (const d of report.findings) console.error(formatFinding(d));
-  for (const s of report.unusedSuppressions) console.error(`unused suppression in build/template-findings.ts: ${s.ruleId} ${s.logicalId ?? ''} (${s.reason})`);
+  for (const s of report.unusedSuppressions)
+    console.error(`unused suppression in build/template-findings.ts: ${s.ruleId} ${s.logicalId ?? ''} (${s.reason})`);
   const failed = report.findings.length > 0 || report.unusedSuppressions.length > 0;
-  console.log(`${file}: ${report.findings.length} finding(s), ${report.suppressed} suppressed with a reason${failed ? '' : ' — template accepted'}`);
+  console.log(
+    `${file}: ${report.findings.length} finding(s), ${report.suppressed} suppressed with a reason${failed ? '' : ' — template accepted'}`,
+  );
   process.exit(failed ? 1 : 0);
 }

@@ -3,7 +3,7 @@
 // run is loaded (the others pull in the local stack, the AWS SDK and ffmpeg plumbing); `--help`
 // and unknown commands load them all.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, type CommanderError } from 'commander';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,7 +18,8 @@ const USAGE_ERRORS = new Set([
   'commander.invalidArgument',
   'commander.conflictingOption',
 ]);
-export const exitStatusOf = (err: CommanderError): number => (err.exitCode === 0 ? 0 : USAGE_ERRORS.has(err.code) || err.code === 'commander.help' ? 2 : err.exitCode);
+export const exitStatusOf = (err: CommanderError): number =>
+  err.exitCode === 0 ? 0 : USAGE_ERRORS.has(err.code) || err.code === 'commander.help' ? 2 : err.exitCode;
 
 const commands: Record<string, () => Promise<{ register(program: Command): void }>> = {
   process: () => import('./commands/process'),

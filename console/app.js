@@ -19,12 +19,28 @@ function takeKeyFromFragment() {
 
 function keyForm(problem) {
   const main = byId('main');
-  const input = h('input', { id: 'api-key', name: 'api-key', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false', 'aria-describedby': 'api-key-help' });
+  const input = h('input', {
+    id: 'api-key',
+    name: 'api-key',
+    type: 'password',
+    autocomplete: 'off',
+    required: true,
+    spellcheck: 'false',
+    'aria-describedby': 'api-key-help',
+  });
   const form = h(
     'form',
     { class: 'card key-form', onsubmit: (e) => (e.preventDefault(), apiKey.set(input.value.trim()), start()) },
     h('h2', {}, 'API key'),
-    h('p', { id: 'api-key-help' }, 'The console uses the local API key that ', h('code', {}, 'npx vodflow dev'), ' prints (', h('code', {}, 'x-api-key: local-…'), '). Opening the URL it prints fills this in. It is kept only in this tab.'),
+    h(
+      'p',
+      { id: 'api-key-help' },
+      'The console uses the local API key that ',
+      h('code', {}, 'npx vodflow dev'),
+      ' prints (',
+      h('code', {}, 'x-api-key: local-…'),
+      '). Opening the URL it prints fills this in. It is kept only in this tab.',
+    ),
     problem && h('p', { class: 'error', role: 'alert' }, problem),
     h('label', { for: 'api-key' }, 'API key'),
     input,

@@ -26,7 +26,9 @@ export function shortTime(iso) {
 export function fullTime(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleDateString()} ${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return Number.isNaN(d.getTime())
+    ? iso
+    : `${d.toLocaleDateString()} ${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 export function elapsed(fromIso, toIso) {
@@ -34,7 +36,11 @@ export function elapsed(fromIso, toIso) {
   const to = toIso ? Date.parse(toIso) : Date.now();
   if (!Number.isFinite(from) || !Number.isFinite(to)) return '–';
   const s = Math.max(0, Math.round((to - from) / 1000));
-  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return s < 60
+    ? `${s} s`
+    : s < 3600
+      ? `${Math.floor(s / 60)} min ${s % 60} s`
+      : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 export function bytes(n) {
@@ -62,7 +68,14 @@ export function announce(text, kind = 'info') {
   el.dataset.kind = kind;
 }
 
-const TASK_MARKS = new Map([['FINISH', '✓'], ['SUCCESS', '✓'], ['PROCESSING', '…'], ['WAITING', '○'], ['FAIL', '✗'], ['FAILED', '✗']]);
+const TASK_MARKS = new Map([
+  ['FINISH', '✓'],
+  ['SUCCESS', '✓'],
+  ['PROCESSING', '…'],
+  ['WAITING', '○'],
+  ['FAIL', '✗'],
+  ['FAILED', '✗'],
+]);
 
 /** A VOD task's steps, e.g. "Transcode 20 ✓ · Transcode 210 …", each with its status in words too. */
 export function taskList(tasks, id) {
@@ -70,6 +83,14 @@ export function taskList(tasks, id) {
   return h(
     'ul',
     { class: 'tasks', id, 'aria-label': 'VOD task steps' },
-    tasks.map((t) => h('li', { 'data-task-status': t.status, title: t.status }, `${t.label} `, h('span', { 'aria-hidden': 'true' }, TASK_MARKS.get(t.status) ?? '?'), h('span', { class: 'visually-hidden' }, ` ${t.status.toLowerCase()}`))),
+    tasks.map((t) =>
+      h(
+        'li',
+        { 'data-task-status': t.status, title: t.status },
+        `${t.label} `,
+        h('span', { 'aria-hidden': 'true' }, TASK_MARKS.get(t.status) ?? '?'),
+        h('span', { class: 'visually-hidden' }, ` ${t.status.toLowerCase()}`),
+      ),
+    ),
   );
 }

@@ -6,22 +6,51 @@ import { announce, bytes, elapsed, fullTime, h, statusBadge, taskList, TERMINAL 
 import { rendition } from './player.js';
 
 const POLL_MS = 1500;
-const LABELS = new Map([[0, 'original'], [10, 'mobile mp4'], [20, 'SD mp4'], [30, 'HD mp4'], [40, 'FHD mp4'], [210, 'mobile HLS'], [220, 'SD HLS'], [230, 'HD HLS'], [240, 'FHD HLS']]);
+const LABELS = new Map([
+  [0, 'original'],
+  [10, 'mobile mp4'],
+  [20, 'SD mp4'],
+  [30, 'HD mp4'],
+  [40, 'FHD mp4'],
+  [210, 'mobile HLS'],
+  [220, 'SD HLS'],
+  [230, 'HD HLS'],
+  [240, 'FHD HLS'],
+]);
 
-const dl = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+const dl = (pairs) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
 
 function timeline(job, observed) {
   const steps = [{ at: job.createdAt, what: 'created', detail: job.source ? 'upload reserved or object seen' : '' }];
   for (const o of observed) steps.push({ at: o.at, what: o.status, detail: o.attempt > 1 ? `attempt ${o.attempt}` : '' });
   if (job.lastError?.at) steps.push({ at: job.lastError.at, what: 'error, retried', detail: `code ${job.lastError.code}` });
-  if (job.finishedAt && !observed.some((o) => o.status === job.status)) steps.push({ at: job.finishedAt, what: `finished ${job.status}`, detail: '' });
+  if (job.finishedAt && !observed.some((o) => o.status === job.status))
+    steps.push({ at: job.finishedAt, what: `finished ${job.status}`, detail: '' });
   if (!observed.some((o) => o.status === job.status)) steps.push({ at: job.updatedAt, what: job.status, detail: 'last update' });
   steps.sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'timeline-title' },
     h('h2', { id: 'timeline-title' }, 'Timeline'),
-    h('ol', { class: 'timeline' }, steps.map((s) => h('li', {}, h('time', { datetime: s.at }, fullTime(s.at)), ' ', h('strong', {}, s.what), s.detail ? h('span', { class: 'muted' }, ` — ${s.detail}`) : null))),
+    h(
+      'ol',
+      { class: 'timeline' },
+      steps.map((s) =>
+        h(
+          'li',
+          {},
+          h('time', { datetime: s.at }, fullTime(s.at)),
+          ' ',
+          h('strong', {}, s.what),
+          s.detail ? h('span', { class: 'muted' }, ` — ${s.detail}`) : null,
+        ),
+      ),
+    ),
     h('p', { class: 'muted small' }, 'Moves the console saw while it was open, and the times stored with the job.'),
   );
 }
@@ -51,32 +80,50 @@ async function failure(view, queues) {
   const total = parked.reduce((n, q) => n + q.waiting + q.inFlight, 0);
   const result = h('p', { role: 'status', class: 'small' });
   const redrive = total
-    ? h('button', {
-        type: 'button',
-        id: 'job-redrive',
-        onclick: async (e) => {
-          e.target.disabled = true;
-          try {
-            const { reports } = await consoleApi('/redrive', { method: 'POST', body: {} });
-            const moved = reports.reduce((n, r) => n + r.moved, 0);
-            result.textContent = `${moved} message(s) moved back to their queues.`;
-            announce(result.textContent);
-          } catch (error) {
-            result.textContent = `Redrive failed: ${error.message}`;
-          }
+    ? h(
+        'button',
+        {
+          type: 'button',
+          id: 'job-redrive',
+          onclick: async (e) => {
+            e.target.disabled = true;
+            try {
+              const { reports } = await consoleApi('/redrive', { method: 'POST', body: {} });
+              const moved = reports.reduce((n, r) => n + r.moved, 0);
+              result.textContent = `${moved} message(s) moved back to their queues.`;
+              announce(result.textContent);
+            } catch (error) {
+              result.textContent = `Redrive failed: ${error.message}`;
+            }
+          },
         },
-      }, `Redrive ${total} parked message(s)`)
+        `Redrive ${total} parked message(s)`,
+      )
     : null;
   return h(
     'section',
     { class: 'card failure', 'aria-labelledby': 'failure-title' },
     h('h2', { id: 'failure-title' }, job.status === 'FAILED' ? 'Why it failed' : 'Errors on the way'),
-    job.error ? explain(job.status === 'FAILED' ? 'The reason' : 'Error', job.error, 'failure-reason') : job.status === 'FAILED' ? h('p', {}, 'No error was recorded with this job.') : null,
-    job.lastError && job.status !== 'FAILED' ? explain(`Last error (retried as attempt ${job.attempt})`, job.lastError, 'last-error') : null,
-    job.status === 'FAILED'
-      ? h('p', { class: 'muted' }, job.error?.retryable ? 'A failed job is final (its video.failed event is sent); the fault looked passing, so uploading the file again may work.' : 'A failed job is final (its video.failed event is sent); retrying the same file will fail the same way.')
+    job.error
+      ? explain(job.status === 'FAILED' ? 'The reason' : 'Error', job.error, 'failure-reason')
+      : job.status === 'FAILED'
+        ? h('p', {}, 'No error was recorded with this job.')
+        : null,
+    job.lastError && job.status !== 'FAILED'
+      ? explain(`Last error (retried as attempt ${job.attempt})`, job.lastError, 'last-error')
       : null,
-    parked.length ? h('p', {}, `Parked in dead-letter queues: ${parked.map((q) => `${q.short} ${q.waiting + q.inFlight}`).join(', ')}.`) : null,
+    job.status === 'FAILED'
+      ? h(
+          'p',
+          { class: 'muted' },
+          job.error?.retryable
+            ? 'A failed job is final (its video.failed event is sent); the fault looked passing, so uploading the file again may work.'
+            : 'A failed job is final (its video.failed event is sent); retrying the same file will fail the same way.',
+        )
+      : null,
+    parked.length
+      ? h('p', {}, `Parked in dead-letter queues: ${parked.map((q) => `${q.short} ${q.waiting + q.inFlight}`).join(', ')}.`)
+      : null,
     redrive,
     result,
     h('details', {}, h('summary', {}, 'As `vodflow jobs show` prints it'), h('pre', { id: 'jobs-show-text' }, explained)),
@@ -93,14 +140,35 @@ function outputs(view, players) {
     'section',
     { class: 'card', 'aria-labelledby': 'outputs-title' },
     h('h2', { id: 'outputs-title' }, 'Outputs'),
-    dl([['fileId', out.fileId], ['Duration', out.duration === undefined ? undefined : `${out.duration} s`]]),
-    h('div', { class: 'renditions' }, items.map((i) => i.element)),
+    dl([
+      ['fileId', out.fileId],
+      ['Duration', out.duration === undefined ? undefined : `${out.duration} s`],
+    ]),
+    h(
+      'div',
+      { class: 'renditions' },
+      items.map((i) => i.element),
+    ),
     out.coverUrl || out.snapshots.length
       ? h(
           'div',
           { class: 'images' },
-          out.coverUrl ? h('figure', {}, h('img', { src: out.coverUrl, alt: 'Cover image', loading: 'lazy', id: 'cover' }), h('figcaption', {}, 'cover')) : null,
-          out.snapshots.map((s) => h('figure', {}, h('img', { src: s.url, alt: `Snapshot at ${s.timeOffset} ms`, loading: 'lazy' }), h('figcaption', {}, `${s.timeOffset} ms`))),
+          out.coverUrl
+            ? h(
+                'figure',
+                {},
+                h('img', { src: out.coverUrl, alt: 'Cover image', loading: 'lazy', id: 'cover' }),
+                h('figcaption', {}, 'cover'),
+              )
+            : null,
+          out.snapshots.map((s) =>
+            h(
+              'figure',
+              {},
+              h('img', { src: s.url, alt: `Snapshot at ${s.timeOffset} ms`, loading: 'lazy' }),
+              h('figcaption', {}, `${s.timeOffset} ms`),
+            ),
+          ),
         )
       : null,
   );
@@ -113,26 +181,44 @@ function event(view) {
     'section',
     { class: 'card', 'aria-labelledby': 'event-title' },
     h('h2', { id: 'event-title' }, `Downstream event: ${ev.type ?? 'event'}`),
-    h('ul', { class: 'destinations' }, view.destinations.map((d) => h('li', {}, d.delivered ? '✓ delivered to ' : '… pending for ', h('code', {}, d.destination)))),
+    h(
+      'ul',
+      { class: 'destinations' },
+      view.destinations.map((d) => h('li', {}, d.delivered ? '✓ delivered to ' : '… pending for ', h('code', {}, d.destination))),
+    ),
     h('pre', { class: 'json', id: 'event-json', tabindex: 0, 'aria-label': 'The CloudEvent as sent' }, JSON.stringify(ev, null, 2)),
   );
 }
 
 export async function renderJob(main, id, _info) {
   let timer;
-  let players = [];
+  const players = [];
   let lastKey = '';
   let finishedPolls = 0;
-  const slots = Object.fromEntries(['header', 'failure', 'outputs', 'timeline', 'event'].map((name) => [name, h('div', { class: 'slot' })]));
+  const slots = Object.fromEntries(
+    ['header', 'failure', 'outputs', 'timeline', 'event'].map((name) => [name, h('div', { class: 'slot' })]),
+  );
   const fill = (slot, content) => slot.replaceChildren(...(content ? [content] : []));
   const load = async () => {
     const [view, { queues }] = await Promise.all([consoleApi(`/jobs/${encodeURIComponent(id)}`), consoleApi('/queues')]);
     if (!view.job) {
-      main.replaceChildren(h('p', { class: 'error' }, `The item for ${id} is not a valid job record (${view.problem}).`), h('pre', {}, JSON.stringify(view.raw, null, 2)));
+      main.replaceChildren(
+        h('p', { class: 'error' }, `The item for ${id} is not a valid job record (${view.problem}).`),
+        h('pre', {}, JSON.stringify(view.raw, null, 2)),
+      );
       return true;
     }
     const job = view.job;
-    const key = JSON.stringify([job.status, job.attempt, job.progress, job.updatedAt, job.eventDeliveredTo, view.observed.length, view.tasks, queues.map((q) => q.waiting + q.inFlight)]);
+    const key = JSON.stringify([
+      job.status,
+      job.attempt,
+      job.progress,
+      job.updatedAt,
+      job.eventDeliveredTo,
+      view.observed.length,
+      view.tasks,
+      queues.map((q) => q.waiting + q.inFlight),
+    ]);
     if (key !== lastKey) {
       lastKey = key;
       const src = job.source;
@@ -146,7 +232,7 @@ export async function renderJob(main, id, _info) {
           ['Source', src && `s3://${src.bucket}/${src.key} (${[bytes(src.size), src.contentType].filter(Boolean).join(', ')})`],
           ['Attempts', String(job.attempt)],
           ['Progress', TERMINAL.has(job.status) ? undefined : `${Math.round(job.progress ?? 0)}%`],
-          ['Elapsed', elapsed(job.createdAt, TERMINAL.has(job.status) ? job.finishedAt ?? job.updatedAt : undefined)],
+          ['Elapsed', elapsed(job.createdAt, TERMINAL.has(job.status) ? (job.finishedAt ?? job.updatedAt) : undefined)],
           ['Mode', job.mode],
           ['fileId', job.fileId],
           ['VOD task', job.vodTaskId],

@@ -9,14 +9,31 @@ const STATUSES = ['AWAITING_UPLOAD', 'QUEUED', 'UPLOADING', 'PROCESSING', 'SUCCE
 const fileName = (source) => (source ? source.split('/').pop() : '(no source)');
 
 function row(job) {
-  const progress = TERMINAL.has(job.status) ? (job.status === 'SUCCEEDED' ? 100 : undefined) : job.progress ?? 0;
+  const progress = TERMINAL.has(job.status) ? (job.status === 'SUCCEEDED' ? 100 : undefined) : (job.progress ?? 0);
   return h(
     'tr',
     { 'data-job': job.jobId, 'data-status': job.status },
-    h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(job.jobId)}` }, fileName(job.source)), h('br'), h('code', { class: 'muted small' }, job.jobId)),
-    h('td', {}, statusBadge(job.status), job.errorCode !== undefined ? h('span', { class: 'muted small' }, ` code ${job.errorCode}`) : null),
+    h(
+      'td',
+      {},
+      h('a', { href: `#/jobs/${encodeURIComponent(job.jobId)}` }, fileName(job.source)),
+      h('br'),
+      h('code', { class: 'muted small' }, job.jobId),
+    ),
+    h(
+      'td',
+      {},
+      statusBadge(job.status),
+      job.errorCode !== undefined ? h('span', { class: 'muted small' }, ` code ${job.errorCode}`) : null,
+    ),
     h('td', { class: 'num' }, job.attempts),
-    h('td', {}, progress === undefined ? '–' : h('progress', { max: 100, value: progress, 'aria-label': `Progress ${Math.round(progress)}%` }), progress === undefined ? null : h('span', { class: 'small' }, ` ${Math.round(progress)}%`), taskList(job.tasks)),
+    h(
+      'td',
+      {},
+      progress === undefined ? '–' : h('progress', { max: 100, value: progress, 'aria-label': `Progress ${Math.round(progress)}%` }),
+      progress === undefined ? null : h('span', { class: 'small' }, ` ${Math.round(progress)}%`),
+      taskList(job.tasks),
+    ),
     h('td', {}, h('time', { datetime: job.updatedAt }, shortTime(job.updatedAt))),
     h('td', { class: 'num', 'data-elapsed': '' }, elapsed(job.createdAt, TERMINAL.has(job.status) ? job.updatedAt : undefined)),
   );
@@ -25,7 +42,12 @@ function row(job) {
 export async function renderJobs(main, info, params) {
   let filter = STATUSES.includes(params.get('status')) ? params.get('status') : '';
   let rows = [];
-  const select = h('select', { id: 'status-filter' }, h('option', { value: '' }, 'all'), STATUSES.map((s) => h('option', { value: s, selected: s === filter }, s.toLowerCase().replace('_', ' '))));
+  const select = h(
+    'select',
+    { id: 'status-filter' },
+    h('option', { value: '' }, 'all'),
+    STATUSES.map((s) => h('option', { value: s, selected: s === filter }, s.toLowerCase().replace('_', ' '))),
+  );
   const live = h('span', { class: 'live', id: 'live-state' }, 'connecting…');
   const body = h('tbody');
   const empty = h('p', { class: 'muted', id: 'jobs-empty' }, 'Loading the jobs…');
@@ -34,7 +56,15 @@ export async function renderJobs(main, info, params) {
     'table',
     { class: 'jobs', id: 'jobs-table' },
     h('caption', { class: 'visually-hidden' }, 'Jobs, newest update first'),
-    h('thead', {}, h('tr', {}, ['Video', 'Status', 'Attempts', 'Progress', 'Updated', 'Elapsed'].map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Video', 'Status', 'Attempts', 'Progress', 'Updated', 'Elapsed'].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
     body,
   );
   const count = h('p', { class: 'muted small', id: 'jobs-count' });
@@ -83,7 +113,8 @@ export async function renderJobs(main, info, params) {
     (name, data) => {
       if (name === 'jobs') {
         rows = data.rows;
-        if (!loaded) empty.textContent = `No jobs yet: drop a video above, or put one straight into the bucket (with the export lines \`vodflow dev\` printed: aws s3 cp clip.mp4 s3://${info.bucket ?? '<bucket>'}/).`;
+        if (!loaded)
+          empty.textContent = `No jobs yet: drop a video above, or put one straight into the bucket (with the export lines \`vodflow dev\` printed: aws s3 cp clip.mp4 s3://${info.bucket ?? '<bucket>'}/).`;
         loaded = true;
         draw();
       } else if (name === 'problem') live.textContent = `scan failed: ${data.message}`;

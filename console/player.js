@@ -9,14 +9,25 @@ const seconds = (s) => (s === undefined || s === null || !Number.isFinite(s) ? u
 let hlsLoading;
 function loadHls() {
   hlsLoading ??= new Promise((resolve, reject) => {
-    const script = h('script', { src: 'vendor/hls.min.js', onload: () => resolve(window.Hls), onerror: () => reject(new Error('vendor/hls.min.js did not load')) });
+    const script = h('script', {
+      src: 'vendor/hls.min.js',
+      onload: () => resolve(window.Hls),
+      onerror: () => reject(new Error('vendor/hls.min.js did not load')),
+    });
     document.head.append(script);
   });
   return hlsLoading;
 }
 
 export function rendition(item, facts, label) {
-  const video = h('video', { controls: true, preload: 'metadata', muted: true, playsinline: true, 'data-definition': item.definition, 'aria-label': `Rendition ${item.definition}` });
+  const video = h('video', {
+    controls: true,
+    preload: 'metadata',
+    muted: true,
+    playsinline: true,
+    'data-definition': item.definition,
+    'aria-label': `Rendition ${item.definition}`,
+  });
   const kind = facts?.kind ?? (item.url.includes('.m3u8') ? 'hls' : 'mp4');
   const problem = h('p', { class: 'error small', hidden: true, role: 'alert' });
   const fail = (text) => {
@@ -40,7 +51,9 @@ export function rendition(item, facts, label) {
   } else {
     video.src = item.url;
   }
-  video.addEventListener('error', () => fail(`the browser cannot play this: ${video.error?.message || `media error ${video.error?.code}`}`));
+  video.addEventListener('error', () =>
+    fail(`the browser cannot play this: ${video.error?.message || `media error ${video.error?.code}`}`),
+  );
 
   const duration = h('dd', {}, seconds(facts?.duration) ?? '…');
   video.addEventListener('loadedmetadata', () => {
@@ -48,7 +61,10 @@ export function rendition(item, facts, label) {
   });
   const facts_ = [
     ['Definition', `${item.definition}${label ? ` (${label})` : ''}`],
-    ['Format', kind === 'hls' ? `HLS${facts?.segments ? `, ${facts.segments} segment${facts.segments === 1 ? '' : 's'}` : ''}` : kind.toUpperCase()],
+    [
+      'Format',
+      kind === 'hls' ? `HLS${facts?.segments ? `, ${facts.segments} segment${facts.segments === 1 ? '' : 's'}` : ''}` : kind.toUpperCase(),
+    ],
     ['Frame', item.width && item.height ? `${item.width}×${item.height}` : '–'],
     ['Bitrate', kbps(item.bitrate) ?? '–'],
     ['Size', facts?.bytes === undefined ? (facts?.problem ?? '–') : bytes(facts.bytes)],
@@ -59,7 +75,18 @@ export function rendition(item, facts, label) {
       { class: 'rendition' },
       video,
       problem,
-      h('figcaption', {}, h('dl', { class: 'facts compact' }, facts_.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]), h('dt', {}, 'Duration'), duration), h('a', { href: item.url, class: 'small' }, 'open the file')),
+      h(
+        'figcaption',
+        {},
+        h(
+          'dl',
+          { class: 'facts compact' },
+          facts_.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+          h('dt', {}, 'Duration'),
+          duration,
+        ),
+        h('a', { href: item.url, class: 'small' }, 'open the file'),
+      ),
     ),
     destroy: () => {
       destroyed = true;

@@ -5,8 +5,18 @@ import { apiKey, httpApi } from './api.js';
 import { announce, bytes, h } from './dom.js';
 
 const TYPES = new Map([
-  ['mp4', 'video/mp4'], ['m4v', 'video/x-m4v'], ['mov', 'video/quicktime'], ['mkv', 'video/x-matroska'], ['webm', 'video/webm'],
-  ['avi', 'video/x-msvideo'], ['flv', 'video/x-flv'], ['ts', 'video/mp2t'], ['mpg', 'video/mpeg'], ['mpeg', 'video/mpeg'], ['wmv', 'video/x-ms-wmv'], ['3gp', 'video/3gpp'],
+  ['mp4', 'video/mp4'],
+  ['m4v', 'video/x-m4v'],
+  ['mov', 'video/quicktime'],
+  ['mkv', 'video/x-matroska'],
+  ['webm', 'video/webm'],
+  ['avi', 'video/x-msvideo'],
+  ['flv', 'video/x-flv'],
+  ['ts', 'video/mp2t'],
+  ['mpg', 'video/mpeg'],
+  ['mpeg', 'video/mpeg'],
+  ['wmv', 'video/x-ms-wmv'],
+  ['3gp', 'video/3gpp'],
 ]);
 
 function contentTypeOf(file) {
@@ -41,7 +51,10 @@ async function uploadOne(file, row) {
   const state = row.querySelector('.upload-state');
   try {
     state.textContent = 'creating the upload…';
-    const created = await httpApi('/uploads', { method: 'POST', body: { filename: file.name, contentType: contentTypeOf(file), size: file.size } });
+    const created = await httpApi('/uploads', {
+      method: 'POST',
+      body: { filename: file.name, contentType: contentTypeOf(file), size: file.size },
+    });
     row.querySelector('.upload-job').replaceChildren(h('a', { href: `#/jobs/${encodeURIComponent(created.jobId)}` }, created.jobId));
     state.textContent = 'uploading…';
     await put(created.upload.url, created.upload.headers, file, (f) => {
@@ -76,12 +89,27 @@ export function uploadPanel() {
       queue = queue.then(() => uploadOne(file, row));
     }
   };
-  const input = h('input', { id: 'file-input', type: 'file', multiple: true, accept: 'video/*,.mkv,.ts,.flv', class: 'visually-hidden', onchange: () => (add([...input.files]), (input.value = '')) });
+  const input = h('input', {
+    id: 'file-input',
+    type: 'file',
+    multiple: true,
+    accept: 'video/*,.mkv,.ts,.flv',
+    class: 'visually-hidden',
+    onchange: () => (add([...input.files]), (input.value = '')),
+  });
   const zone = h(
     'div',
     { class: 'drop', id: 'drop-zone' },
     input,
-    h('label', { for: 'file-input', class: 'drop-label' }, h('strong', {}, 'Drop videos here'), ' or ', h('span', { class: 'like-button' }, 'choose files'), h('br'), h('span', { class: 'muted' }, 'Each one becomes a job: POST /uploads, then a presigned PUT to the bucket.')),
+    h(
+      'label',
+      { for: 'file-input', class: 'drop-label' },
+      h('strong', {}, 'Drop videos here'),
+      ' or ',
+      h('span', { class: 'like-button' }, 'choose files'),
+      h('br'),
+      h('span', { class: 'muted' }, 'Each one becomes a job: POST /uploads, then a presigned PUT to the bucket.'),
+    ),
   );
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();

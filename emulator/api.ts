@@ -40,7 +40,15 @@ function uploadHostAuth<T>(check: () => T): T {
   }
 }
 
-export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats: Stats, req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
+export async function handleApi(
+  ctx: EmulatorContext,
+  replay: ReplayGuard,
+  stats: Stats,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  rawQuery: string,
+): Promise<void> {
   const route = API_PATHS.get(path)!;
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') return sendPreflight(req, res);
@@ -72,7 +80,13 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
   uploadHost = queryAction !== undefined && (UPLOAD_ACTIONS.has(queryAction) || CLIENT_UPLOAD_ACTIONS.has(queryAction));
   const body = await readBody(req, uploadHost ? limits.maxPartBytes : limits.maxBodyBytes);
   if (body.aborted) return;
-  if (body.tooLarge) return fail(uploadHost ? -10006 : 4000, `the request body is larger than ${uploadHost ? limits.maxPartBytes : limits.maxBodyBytes} bytes`, {}, true);
+  if (body.tooLarge)
+    return fail(
+      uploadHost ? -10006 : 4000,
+      `the request body is larger than ${uploadHost ? limits.maxPartBytes : limits.maxBodyBytes} bytes`,
+      {},
+      true,
+    );
   if (method !== 'GET' && method !== 'POST') return fail(4000, `method ${method} is not supported: use GET or POST`);
 
   let params: FlatParams;
@@ -84,7 +98,8 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
       // POST: the body holds every parameter; the query string is ignored (reference §1.1).
       const type = String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded').toLowerCase();
       const json = type.startsWith('application/json');
-      if (!type.startsWith('application/x-www-form-urlencoded') && !json) throw new WireError(`POST bodies must be application/x-www-form-urlencoded, not ${type}`);
+      if (!type.startsWith('application/x-www-form-urlencoded') && !json)
+        throw new WireError(`POST bodies must be application/x-www-form-urlencoded, not ${type}`);
       let text: string;
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(body.bytes).trim();
@@ -140,13 +155,23 @@ export async function handleApi(ctx: EmulatorContext, replay: ReplayGuard, stats
     if (client) {
       result = await client({ ctx, params, body: body.bytes });
     } else {
-      const account = uploadHost ? uploadHostAuth(() => authenticate({ method, host: req.headers.host, path, params, acceptMillis: true }, ctx.accounts, replay)) : authenticate({ method, host: req.headers.host, path, params, acceptMillis: false }, ctx.accounts, replay);
-      const handler: ActionHandler | undefined = UPLOAD_ACTIONS.get(action) ?? (route === 'general' ? GENERAL_ACTIONS.get(action) : undefined);
-      if (!handler) throw new ApiError(6100, `action ${action} is not supported ${route === 'upload' ? 'on the data-upload API' : 'by this API'}`);
+      const account = uploadHost
+        ? uploadHostAuth(() => authenticate({ method, host: req.headers.host, path, params, acceptMillis: true }, ctx.accounts, replay))
+        : authenticate({ method, host: req.headers.host, path, params, acceptMillis: false }, ctx.accounts, replay);
+      const handler: ActionHandler | undefined =
+        UPLOAD_ACTIONS.get(action) ?? (route === 'general' ? GENERAL_ACTIONS.get(action) : undefined);
+      if (!handler)
+        throw new ApiError(6100, `action ${action} is not supported ${route === 'upload' ? 'on the data-upload API' : 'by this API'}`);
       const quota = ctx.rateLimits.take(account.secretId, action);
       // Retrying after the minute slides fixes it: canRetry 1 on the upload host.
-      if (quota !== undefined) throw new ApiError(4400, `${action} is limited to ${quota} calls per minute per SecretId: slow down and retry`, uploadHost ? { canRetry: 1 } : {});
-      if (uploadHost && method === 'GET' && action === 'UploadPart') throw new ApiError(-10003, 'UploadPart is POST only: the body is the part');
+      if (quota !== undefined)
+        throw new ApiError(
+          4400,
+          `${action} is limited to ${quota} calls per minute per SecretId: slow down and retry`,
+          uploadHost ? { canRetry: 1 } : {},
+        );
+      if (uploadHost && method === 'GET' && action === 'UploadPart')
+        throw new ApiError(-10003, 'UploadPart is POST only: the body is the part');
       const args = uploadHost ? new Args(params, -10003, { canRetry: 0 }) : new Args(params);
       result = await handler({
         ctx,

@@ -19,7 +19,12 @@ export interface EnvOptions {
   rateLimits?: RateLimitOptions;
 }
 
-function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, transform: (raw: string) => unknown = (r) => r): T | undefined {
+function read<T>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  schema: z.ZodType<T>,
+  transform: (raw: string) => unknown = (r) => r,
+): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let value: unknown;
@@ -50,23 +55,43 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EnvOptions {
   set('publicUrl', read(env, 'VOD_EMULATOR_PUBLIC_URL', z.url({ protocol: /^https?$/ })));
   set('pullEventHoldMs', read(env, 'VOD_EMULATOR_PULL_EVENT_HOLD_MS', z.number().int().min(0).max(60_000), num));
   set('eventRedeliveryMs', read(env, 'VOD_EMULATOR_EVENT_REDELIVERY_MS', z.number().int().min(0), num));
-  set('defaultDefinitions', read(env, 'VOD_EMULATOR_DEFINITIONS', z.array(z.number().int().positive()).min(1), (r) => r.split(',').map(Number)));
+  set(
+    'defaultDefinitions',
+    read(env, 'VOD_EMULATOR_DEFINITIONS', z.array(z.number().int().positive()).min(1), (r) => r.split(',').map(Number)),
+  );
   // off, or a JSON object ({"defaultPerMinute":600,"perMinute":{"GetTaskInfo":1200}}).
-  set('rateLimits', read(env, 'VOD_EMULATOR_RATE_LIMITS', rateLimitOptionsSchema, (r) => (r === 'off' || r === '0' || r === 'false' ? false : JSON.parse(r))));
+  set(
+    'rateLimits',
+    read(env, 'VOD_EMULATOR_RATE_LIMITS', rateLimitOptionsSchema, (r) =>
+      r === 'off' || r === '0' || r === 'false' ? false : JSON.parse(r),
+    ),
+  );
 
   const faults: Record<string, unknown> = read(env, 'VOD_EMULATOR_FAULTS', faultOptionsSchema, json) ?? {};
   const seed = read(env, 'VOD_EMULATOR_FAULT_SEED', z.number().int(), num);
   if (seed !== undefined) faults.seed = seed;
-  for (const [name, key] of [['VOD_EMULATOR_FAULT_6000', 'error6000'], ['VOD_EMULATOR_FAULT_503', 'http503'], ['VOD_EMULATOR_FAULT_DROP', 'drop'], ['VOD_EMULATOR_FAULT_DROP_AFTER', 'dropAfter'], ['VOD_EMULATOR_FAULT_4400', 'limitExceeded'], ['VOD_EMULATOR_FAULT_4200', 'expired']] as const) {
+  for (const [name, key] of [
+    ['VOD_EMULATOR_FAULT_6000', 'error6000'],
+    ['VOD_EMULATOR_FAULT_503', 'http503'],
+    ['VOD_EMULATOR_FAULT_DROP', 'drop'],
+    ['VOD_EMULATOR_FAULT_DROP_AFTER', 'dropAfter'],
+    ['VOD_EMULATOR_FAULT_4400', 'limitExceeded'],
+    ['VOD_EMULATOR_FAULT_4200', 'expired'],
+  ] as const) {
     const p = read(env, name, fraction, num);
     if (p !== undefined) faults[key] = p;
   }
   const delayMs = read(env, 'VOD_EMULATOR_FAULT_DELAY_MS', z.number().int().min(0).max(120_000), num);
   if (delayMs !== undefined) faults.delay = { ms: delayMs, fraction: read(env, 'VOD_EMULATOR_FAULT_DELAY', fraction, num) ?? 1 };
-  const failStep = read(env, 'VOD_EMULATOR_FAIL_STEP', z.tuple([z.string().min(1), z.number().int(), z.number().int().positive().optional()]), (r) => {
-    const [taskType, code, times] = r.split(':');
-    return times === undefined ? [taskType, Number(code)] : [taskType, Number(code), Number(times)];
-  });
+  const failStep = read(
+    env,
+    'VOD_EMULATOR_FAIL_STEP',
+    z.tuple([z.string().min(1), z.number().int(), z.number().int().positive().optional()]),
+    (r) => {
+      const [taskType, code, times] = r.split(':');
+      return times === undefined ? [taskType, Number(code)] : [taskType, Number(code), Number(times)];
+    },
+  );
   if (failStep) faults.failStep = { taskType: failStep[0], code: failStep[1], times: failStep[2] };
   if (Object.keys(faults).length) {
     const parsed = faultOptionsSchema.safeParse(faults);

@@ -40,7 +40,16 @@ export class Faults {
   private options: z.output<typeof faultOptionsSchema> = {};
   private random: () => number = Math.random;
   private stepFailures: Array<{ taskType: string; code: number; remaining: number }> = [];
-  readonly injected: Record<CallFault | 'delay' | 'failStep', number> = { error6000: 0, limitExceeded: 0, expired: 0, http503: 0, drop: 0, dropAfter: 0, delay: 0, failStep: 0 };
+  readonly injected: Record<CallFault | 'delay' | 'failStep', number> = {
+    error6000: 0,
+    limitExceeded: 0,
+    expired: 0,
+    http503: 0,
+    drop: 0,
+    dropAfter: 0,
+    delay: 0,
+    failStep: 0,
+  };
 
   constructor(options: FaultOptions = {}) {
     this.set(options);

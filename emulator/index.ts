@@ -125,7 +125,8 @@ const defaultLog: Logger = (level, message, fields) => {
   process.stderr.write(`[vodflow emulator] ${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
 };
 
-const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const opts = { ...(options.env === false ? {} : optionsFromEnv(options.env ?? process.env)), ...defined(options) };
@@ -145,20 +146,47 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     taskConcurrency: opts.taskConcurrency ?? 2,
   };
   const store = new Store(dataDir, (m) => log('warn', m));
-  const accounts = new AccountBook(opts.accounts ?? [{ ...DEV_ACCOUNT }], { callbackUrl: opts.callbackUrl, callbackMode: opts.callbackMode });
+  const accounts = new AccountBook(opts.accounts ?? [{ ...DEV_ACCOUNT }], {
+    callbackUrl: opts.callbackUrl,
+    callbackMode: opts.callbackMode,
+  });
   const faults = new Faults(opts.faults ?? {});
   const replay = new ReplayGuard(settings.timestampWindowSeconds);
   const known = (a: string) => GENERAL_ACTIONS.has(a) || UPLOAD_ACTIONS.has(a) || CLIENT_UPLOAD_ACTIONS.has(a);
   const stats = new Stats(known);
-  const engine = createMediaEngine({ concurrency: opts.mediaConcurrency ?? 2, taskTimeoutMs: opts.mediaTaskTimeoutMs, ffmpegPath: opts.ffmpegPath, ffprobePath: opts.ffprobePath });
+  const engine = createMediaEngine({
+    concurrency: opts.mediaConcurrency ?? 2,
+    taskTimeoutMs: opts.mediaTaskTimeoutMs,
+    ffmpegPath: opts.ffmpegPath,
+    ffprobePath: opts.ffprobePath,
+  });
   let baseUrl = '';
   const queue = new EventQueue(store, () => settings.eventRedeliveryMs);
   const events = new EventBus(accounts, queue, settings, () => baseUrl, log);
   const rateLimits = new RateLimiter(opts.rateLimits ?? {});
-  const ctx: EmulatorContext = { settings, store, accounts, engine, faults, rateLimits, events, log, baseUrl: () => baseUrl, runner: undefined as never };
+  const ctx: EmulatorContext = {
+    settings,
+    store,
+    accounts,
+    engine,
+    faults,
+    rateLimits,
+    events,
+    log,
+    baseUrl: () => baseUrl,
+    runner: undefined as never,
+  };
   ctx.runner = new TaskRunner(
     () => ctx,
-    { procedure: procedureExecutor, transcode: transcodeExecutor, pull: pullExecutor, clip: clipExecutor, concat: concatExecutor, snapshotByTimeOffset: snapshotExecutor, imageSprite: imageSpriteExecutor },
+    {
+      procedure: procedureExecutor,
+      transcode: transcodeExecutor,
+      pull: pullExecutor,
+      clip: clipExecutor,
+      concat: concatExecutor,
+      snapshotByTimeOffset: snapshotExecutor,
+      imageSprite: imageSpriteExecutor,
+    },
     settings.taskConcurrency,
   );
   pruneExpired(ctx);

@@ -7,18 +7,39 @@ import { BlockList, isIP } from 'node:net';
 
 const privateV4 = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) privateV4.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  privateV4.addSubnet(net, prefix, 'ipv4');
 
 // Besides unique-local, link-local and multicast: the transition prefixes that reach IPv4 or
 // private space through a relay (6to4 2002::/16 embeds any IPv4 address, Teredo 2001::/32,
 // NAT64 64:ff9b::/96 and 64:ff9b:1::/48), the deprecated site-local fec0::/10, discard 100::/64.
 const privateV6 = new BlockList();
 for (const [net, prefix] of [
-  ['::', 96], ['::ffff:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48],
-  ['2001::', 32], ['2002::', 16], ['2001:db8::', 32], ['100::', 64],
+  ['::', 96],
+  ['::ffff:0:0', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
+  ['2002::', 16],
+  ['2001:db8::', 32],
+  ['100::', 64],
 ] as const) {
   privateV6.addSubnet(net, prefix, 'ipv6');
 }
@@ -62,7 +83,8 @@ export function parseOutboundUrl(raw: string): URL {
   } catch {
     throw new RefusedUrl('not a valid absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedUrl(`scheme ${url.protocol} is not allowed: only http and https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RefusedUrl(`scheme ${url.protocol} is not allowed: only http and https`);
   if (url.username || url.password) throw new RefusedUrl('credentials in URLs are not allowed');
   return url;
 }
@@ -72,7 +94,9 @@ const allowed = (address: string, o: GuardOptions): boolean => isLoopback(addres
 /** Resolve and check every address; returns the first allowed one to connect to. */
 export async function resolveAllowed(hostname: string, o: GuardOptions): Promise<LookupAddress> {
   const bare = hostname.replace(/^\[|\]$/g, '');
-  const addresses: LookupAddress[] = isIP(bare) ? [{ address: bare, family: isIP(bare) }] : await dnsLookup(bare, { all: true, verbatim: true });
+  const addresses: LookupAddress[] = isIP(bare)
+    ? [{ address: bare, family: isIP(bare) }]
+    : await dnsLookup(bare, { all: true, verbatim: true });
   if (addresses.length === 0) throw new RefusedUrl(`${hostname} does not resolve`);
   const refused = addresses.find((a) => !allowed(a.address, o));
   if (refused) throw new RefusedUrl(`${hostname} resolves to ${refused.address}, a private or reserved address`);
@@ -93,7 +117,11 @@ export async function checkOutboundUrl(raw: string, o: GuardOptions): Promise<{ 
 /** `lookup` for http.request that only ever yields the address already checked. */
 export const pinnedLookup =
   (address: LookupAddress) =>
-  (_host: string, options: { all?: boolean }, cb: (err: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
+  (
+    _host: string,
+    options: { all?: boolean },
+    cb: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
     if (options.all) cb(null, [address]);
     else cb(null, address.address, address.family);
   };

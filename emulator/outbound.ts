@@ -14,7 +14,10 @@ interface Sent {
   url: URL;
 }
 
-async function send(raw: string, o: GuardOptions & { method: string; body?: string; headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal }): Promise<Sent> {
+async function send(
+  raw: string,
+  o: GuardOptions & { method: string; body?: string; headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+): Promise<Sent> {
   const { url, address } = await checkOutboundUrl(raw, o);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Sent>((resolve, reject) => {
@@ -27,7 +30,9 @@ async function send(raw: string, o: GuardOptions & { method: string; body?: stri
     });
     req.on('response', (response) => resolve({ response, url }));
     req.on('timeout', () => req.destroy(new OutboundError(`no answer from ${url.host} within ${o.timeoutMs} ms`)));
-    req.on('error', (err) => reject(err instanceof OutboundError || err instanceof RefusedUrl ? err : new OutboundError(`${url.host}: ${err.message}`)));
+    req.on('error', (err) =>
+      reject(err instanceof OutboundError || err instanceof RefusedUrl ? err : new OutboundError(`${url.host}: ${err.message}`)),
+    );
     req.end(o.body);
   });
 }
@@ -54,12 +59,17 @@ export async function download(
   try {
     return await downloadWithin(raw, dest, { ...o, signal });
   } catch (err) {
-    if (deadline.aborted && !o.signal?.aborted) throw new OutboundError(`the download did not finish within ${Math.round(o.deadlineMs / 1000)} s (pull deadline)`);
+    if (deadline.aborted && !o.signal?.aborted)
+      throw new OutboundError(`the download did not finish within ${Math.round(o.deadlineMs / 1000)} s (pull deadline)`);
     throw err;
   }
 }
 
-async function downloadWithin(raw: string, dest: string, o: GuardOptions & { maxBytes: number; timeoutMs: number; signal?: AbortSignal }): Promise<DownloadResult> {
+async function downloadWithin(
+  raw: string,
+  dest: string,
+  o: GuardOptions & { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+): Promise<DownloadResult> {
   let current = raw;
   for (let hop = 0; hop <= 3; hop++) {
     const { response, url } = await send(current, { ...o, method: 'GET' });

@@ -65,12 +65,18 @@ export function authenticate(input: AuthInput, accounts: AccountBook, replay: Re
   let timestamp = Number(params.Timestamp);
   if (input.acceptMillis && timestamp > 1e12) timestamp = Math.floor(timestamp / 1000);
   if (!replay.fresh(timestamp)) {
-    throw new ApiError(4500, `Timestamp ${params.Timestamp} is outside ±${replay.windowSeconds} s of the server time ${Math.floor(Date.now() / 1000)}`);
+    throw new ApiError(
+      4500,
+      `Timestamp ${params.Timestamp} is outside ±${replay.windowSeconds} s of the server time ${Math.floor(Date.now() / 1000)}`,
+    );
   }
   const result = verify({ method: input.method, host: input.host, path: input.path, params, secretKey: account.secretKey });
   if (!result.ok) {
     const hint = result.hint ? ` (hint: ${result.hint})` : '';
-    throw new ApiError(4100, `signature check failed: ${result.message}; the string to sign is ${input.method}${input.host}${input.path}?<sorted params>${hint}`);
+    throw new ApiError(
+      4100,
+      `signature check failed: ${result.message}; the string to sign is ${input.method}${input.host}${input.path}?<sorted params>${hint}`,
+    );
   }
   if (!replay.claim(account.secretId, timestamp, params.Nonce!)) {
     throw new ApiError(4500, 'Nonce already used with this Timestamp: replayed request');

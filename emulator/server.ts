@@ -26,7 +26,15 @@ export function createEmulatorServer(ctx: EmulatorContext, replay: ReplayGuard, 
     if (path.startsWith('/vod')) return serveMedia(ctx, req, res, path);
     req.resume();
     if (path === '/' || path === '/health') {
-      return sendJson(res, 200, envelope(0, 'vodflow emulator', { endpoint: `${ctx.baseUrl()}/v2/index.php`, uploadEndpoint: `${ctx.baseUrl()}/v2/index.php`, tasks: ctx.runner.counts() }));
+      return sendJson(
+        res,
+        200,
+        envelope(0, 'vodflow emulator', {
+          endpoint: `${ctx.baseUrl()}/v2/index.php`,
+          uploadEndpoint: `${ctx.baseUrl()}/v2/index.php`,
+          tasks: ctx.runner.counts(),
+        }),
+      );
     }
     sendJson(res, 404, envelope(4000, `no route ${path.slice(0, 200)}: the API is at /v2/index.php`));
   };
@@ -44,7 +52,9 @@ export function createEmulatorServer(ctx: EmulatorContext, replay: ReplayGuard, 
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const body = JSON.stringify(envelope(4000, status === 431 ? 'request line or headers too large' : 'malformed HTTP request'));
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
 }

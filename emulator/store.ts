@@ -57,7 +57,10 @@ export class StateFileError extends Error {
 }
 
 const looksLike = (value: unknown, keys: string[]): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { version?: unknown }).version === 1 &&
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  (value as { version?: unknown }).version === 1 &&
   keys.every((k) => (value as Record<string, unknown>)[k] === undefined || typeof (value as Record<string, unknown>)[k] === 'object');
 
 /**
@@ -70,10 +73,14 @@ function readJson<T>(file: string, fallback: () => T, keys: string[]): T {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new StateFileError(`${file} is damaged (${(err as Error).message}); the emulator will not start over it and lose its files and tasks. Repair the file, or move it aside to start with an empty emulator.`);
+    throw new StateFileError(
+      `${file} is damaged (${(err as Error).message}); the emulator will not start over it and lose its files and tasks. Repair the file, or move it aside to start with an empty emulator.`,
+    );
   }
   if (!looksLike(value, keys)) {
-    throw new StateFileError(`${file} is not an emulator state document (version 1 with ${keys.join(', ')}); repair it, or move it aside to start with an empty emulator.`);
+    throw new StateFileError(
+      `${file} is not an emulator state document (version 1 with ${keys.join(', ')}); repair it, or move it aside to start with an empty emulator.`,
+    );
   }
   return { ...fallback(), ...(value as T) };
 }
@@ -89,7 +96,10 @@ export class Store {
   private scheduled = false;
   private closed = false;
 
-  constructor(readonly dataDir: string, log: (msg: string) => void = () => {}) {
+  constructor(
+    readonly dataDir: string,
+    log: (msg: string) => void = () => {},
+  ) {
     mkdirSync(dataDir, { recursive: true });
     this.mediaRoot = join(dataDir, 'media');
     this.uploadRoot = join(dataDir, 'uploads');

@@ -68,7 +68,7 @@ export type TaskStatus = 'WAITING' | 'PROCESSING' | 'FINISH';
 export type NotifyMode = 'Finish' | 'Change' | 'None';
 
 export interface ProcedureInput {
-  transcode?: { definitions: number[]; watermark: number; /** Definition 10000 over the HLS outputs. */ hlsMasterPlaylist?: boolean };
+  transcode?: { definitions: number[]; watermark: number /** Definition 10000 over the HLS outputs. */; hlsMasterPlaylist?: boolean };
   sampleSnapshot?: { definition: number };
   coverBySnapshot?: { definition: number; positionType: 'Time' | 'Percent'; position: number };
   snapshotByTimeOffset?: { definition: number; timeOffsets: number[] };

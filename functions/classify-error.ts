@@ -17,7 +17,18 @@ export function explain(msg: ClassifyFailure): JobError {
   const c = classify(codeOf(msg), { canRetry: msg.canRetry });
   // Failures with no retry path in the pipeline stay final whatever the code says.
   const retryable = c.retryable && RETRY_PATH[msg.origin] !== undefined;
-  return { code: c.code, stage: c.stage, step: c.step, cause: c.cause, retryable, message: c.message, message_en: c.message_en, action: c.action, detail, attempts: msg.attempt };
+  return {
+    code: c.code,
+    stage: c.stage,
+    step: c.step,
+    cause: c.cause,
+    retryable,
+    message: c.message,
+    message_en: c.message_en,
+    action: c.action,
+    detail,
+    attempts: msg.attempt,
+  };
 }
 
 async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext): Promise<boolean> {
@@ -25,30 +36,58 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
   const path = RETRY_PATH[msg.origin];
   if (!path) return false;
   const attempt = msg.attempt + 1;
-  const { delaySeconds } = delayPlan(Math.min(900, fullJitterS(msg.attempt, cfg.retry.baseDelayS, cfg.retry.maxDelayS, Math.min(1, cfg.retry.baseDelayS))));
+  const { delaySeconds } = delayPlan(
+    Math.min(900, fullJitterS(msg.attempt, cfg.retry.baseDelayS, cfg.retry.maxDelayS, Math.min(1, cfg.retry.baseDelayS))),
+  );
   const lastError = { ...error, at: new Date().toISOString() };
   // The next attempt's message is sent before the job moves to that attempt: a crash in between
   // leaves this message to come back and move it (its step is not done), and the early message
   // waits for the move (jobStep retries a message from an attempt not begun yet).
   if (path === 'upload') {
     await enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId: job.jobId, attempt }, delaySeconds);
-    await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { attempt, lastError, progress: PROGRESS.queued }, remove: ['fileId', 'pullTaskId'] });
+    await jobs().transition(job.jobId, {
+      to: 'UPLOADING',
+      attempt: msg.attempt,
+      set: { attempt, lastError, progress: PROGRESS.queued },
+      remove: ['fileId', 'pullTaskId'],
+    });
   } else {
     if (!job.fileId) return false;
     const redoVodTaskId = path === 'redo' ? msg.vodTaskId : undefined;
-    await enqueue(cfg.queues.process, { v: 1, type: 'start-processing', jobId: job.jobId, attempt, fileId: job.fileId, redoVodTaskId }, delaySeconds);
+    await enqueue(
+      cfg.queues.process,
+      { v: 1, type: 'start-processing', jobId: job.jobId, attempt, fileId: job.fileId, redoVodTaskId },
+      delaySeconds,
+    );
     await jobs().transition(job.jobId, { to: 'PROCESSING', attempt: msg.attempt, set: { attempt, lastError } });
   }
-  ctx.logger.warn('retrying after a retryable VOD failure', { code: error.code, cause: error.cause, origin: msg.origin, nextAttempt: attempt, inS: delaySeconds });
+  ctx.logger.warn('retrying after a retryable VOD failure', {
+    code: error.code,
+    cause: error.cause,
+    origin: msg.origin,
+    nextAttempt: attempt,
+    inS: delaySeconds,
+  });
   return true;
 }
 
 async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext): Promise<void> {
   const failedJob = { ...job, vodTaskId: msg.vodTaskId ?? job.vodTaskId };
   const event = failedEvent(failedJob, error, config().events.source);
-  const won = await jobs().transition(job.jobId, { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() } });
+  const won = await jobs().transition(job.jobId, {
+    to: 'FAILED',
+    attempt: msg.attempt,
+    set: { error, event, finishedAt: new Date().toISOString() },
+  });
   if (!won) return ctx.logger.info('another delivery already decided this job; not emitting');
-  ctx.logger.error('job failed', { code: error.code, stage: error.stage, step: error.step, cause: error.cause, retryable: error.retryable, attempts: error.attempts });
+  ctx.logger.error('job failed', {
+    code: error.code,
+    stage: error.stage,
+    step: error.step,
+    cause: error.cause,
+    retryable: error.retryable,
+    attempts: error.attempts,
+  });
   await deliverPending(won, ctx.logger, leaseFor(ctx.remainingMs()));
 }
 

@@ -16,19 +16,24 @@ config();
 /** The request body (openapi.yaml `POST /uploads`; test/functions/http-contract.test.ts compares them). */
 export const uploadBody = () => {
   const { ingest, http } = config();
-  return z.object({
-    filename: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a plain file name (no slashes or control characters)')
-      .refine((f) => f.isWellFormed(), 'must be valid Unicode (no lone surrogate)')
-      .refine((f) => f !== '.' && f !== '..', 'must be a plain file name')
-      .refine((f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()), `must end in a video extension (${ingest.videoExtensions.join(', ')})`),
-    contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
-    size: z.number().int().min(1).max(http.uploadMaxBytes, `must be at most ${http.uploadMaxBytes} bytes`),
-    passthrough: z.string().max(255, 'must be at most 255 characters').optional(),
-  }).strict(); // the contract says additionalProperties: false
+  return z
+    .object({
+      filename: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a plain file name (no slashes or control characters)')
+        .refine((f) => f.isWellFormed(), 'must be valid Unicode (no lone surrogate)')
+        .refine((f) => f !== '.' && f !== '..', 'must be a plain file name')
+        .refine(
+          (f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()),
+          `must end in a video extension (${ingest.videoExtensions.join(', ')})`,
+        ),
+      contentType: z.string().regex(/^video\/[\w.+-]+$/, 'must be a video/* media type'),
+      size: z.number().int().min(1).max(http.uploadMaxBytes, `must be at most ${http.uploadMaxBytes} bytes`),
+      passthrough: z.string().max(255, 'must be at most 255 characters').optional(),
+    })
+    .strict(); // the contract says additionalProperties: false
 };
 
 export const handler = httpHandler(
@@ -42,12 +47,23 @@ export const handler = httpHandler(
       s3(),
       // Create-only (S3 conditional write): a second PUT to this URL gets 412 instead of silently
       // replacing bytes a job may already be processing; a new upload is a new POST /uploads.
-      new PutObjectCommand({ Bucket: cfg.uploadBucket, Key: key, ContentType: input.contentType, ContentLength: input.size, IfNoneMatch: '*' }),
+      new PutObjectCommand({
+        Bucket: cfg.uploadBucket,
+        Key: key,
+        ContentType: input.contentType,
+        ContentLength: input.size,
+        IfNoneMatch: '*',
+      }),
       { expiresIn: cfg.http.uploadUrlTtlS },
     );
     // Reserved only once the URL exists: a request that fails before leaves no orphan job.
     // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).
-    await jobs().reserveUpload(jobId, { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType }, daysCovering(cfg.http.uploadUrlTtlS), input.passthrough);
+    await jobs().reserveUpload(
+      jobId,
+      { bucket: cfg.uploadBucket, key, size: input.size, contentType: input.contentType },
+      daysCovering(cfg.http.uploadUrlTtlS),
+      input.passthrough,
+    );
     return json(201, {
       jobId,
       upload: {

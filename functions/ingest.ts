@@ -2,7 +2,15 @@
 import { extname } from 'node:path';
 import { config } from '../lib/config';
 import { jobIdFor, jobs, type JobSource } from '../lib/jobs';
-import { decodeS3Key, enqueue, s3Notification, sqsHandler, type RecordContext, type S3EventRecord, type S3Notification } from '../lib/messages';
+import {
+  decodeS3Key,
+  enqueue,
+  s3Notification,
+  sqsHandler,
+  type RecordContext,
+  type S3EventRecord,
+  type S3Notification,
+} from '../lib/messages';
 import { leaseFor, STEPS } from '../lib/pipeline';
 
 config();
@@ -28,7 +36,8 @@ function skipReason(r: S3EventRecord, source: JobSource): string | undefined {
   // damaged) ends it in one video.failed. Push mode cannot hand VOD 0 bytes (lib/vod/upload
   // refuses), so there it is still skipped, with a warning.
   if (source.size === 0 && upload.mode === 'push') return 'an empty object (push mode cannot upload 0 bytes to VOD)';
-  if (source.size !== undefined && source.size > ingest.maxSourceBytes) return `${source.size} bytes exceeds MAX_SOURCE_BYTES ${ingest.maxSourceBytes}`;
+  if (source.size !== undefined && source.size > ingest.maxSourceBytes)
+    return `${source.size} bytes exceeds MAX_SOURCE_BYTES ${ingest.maxSourceBytes}`;
   return undefined;
 }
 
@@ -37,7 +46,11 @@ async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void>
   const source = sourceOf(r);
   const reason = skipReason(r, source);
   if (reason) {
-    (source.size === 0 ? ctx.logger.warn : ctx.logger.info).call(ctx.logger, 'object skipped', { bucket: source.bucket, key: source.key, reason });
+    (source.size === 0 ? ctx.logger.warn : ctx.logger.info).call(ctx.logger, 'object skipped', {
+      bucket: source.bucket,
+      key: source.key,
+      reason,
+    });
     return;
   }
   const jobId = jobIdFor(source);

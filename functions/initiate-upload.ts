@@ -40,7 +40,10 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     if (!moved) {
       const now = await jobs().getJob(job.jobId);
       if (now?.attempt !== msg.attempt || !now.pullTaskId) throw new Error('job changed while its pull was being started');
-      return ctx.logger.warn('a pull of this attempt finished first and was adopted; this one is left unused', { vodTaskId: pullTaskId, adopted: now.pullTaskId });
+      return ctx.logger.warn('a pull of this attempt finished first and was adopted; this one is left unused', {
+        vodTaskId: pullTaskId,
+        adopted: now.pullTaskId,
+      });
     }
     ctx.logger.info('pull started', { vodTaskId: pullTaskId, fileId: item.fileId, urlTtlS: cfg.upload.pullUrlTtlS });
   }
@@ -57,8 +60,16 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     }
     const open = async () =>
       // If-Match pins the bytes this job was created for (an overwrite answers 412, not other bytes).
-      (await s3().send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, IfMatch: source.etag ? `"${source.etag}"` : undefined })))
-        .Body as Readable;
+      (
+        await s3().send(
+          new GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            VersionId: source.versionId,
+            IfMatch: source.etag ? `"${source.etag}"` : undefined,
+          }),
+        )
+      ).Body as Readable;
     let lastPct = 0;
     const result = await (await vodPusher()).pushUpload({
       open,
@@ -69,7 +80,9 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
         const pct = pushProgress(sentBytes, totalBytes);
         if (pct - lastPct >= 5) {
           lastPct = pct;
-          void jobs().patchJob(job.jobId, msg.attempt, { progress: pct }).catch(() => undefined);
+          void jobs()
+            .patchJob(job.jobId, msg.attempt, { progress: pct })
+            .catch(() => undefined);
         }
       },
     });

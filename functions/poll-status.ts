@@ -16,10 +16,13 @@ export const handler = jobStep({
   run: async ({ msg, job, ctx }) => {
     const cfg = config();
     const currentTask = msg.task === 'pull' ? job.pullTaskId : job.vodTaskId;
-    if (currentTask !== msg.vodTaskId) return ctx.logger.info('poll for a task the job no longer waits on; chain stopped', { vodTaskId: msg.vodTaskId });
+    if (currentTask !== msg.vodTaskId)
+      return ctx.logger.info('poll for a task the job no longer waits on; chain stopped', { vodTaskId: msg.vodTaskId });
     const owner = await jobs().taskOwner(msg.vodTaskId);
-    if (!owner || owner.attempt !== msg.attempt) return ctx.logger.info('task belongs to another attempt; chain stopped', { vodTaskId: msg.vodTaskId });
-    if (owner.reported) return ctx.logger.info('task already reported finished (callback or event); chain stopped', { vodTaskId: msg.vodTaskId });
+    if (!owner || owner.attempt !== msg.attempt)
+      return ctx.logger.info('task belongs to another attempt; chain stopped', { vodTaskId: msg.vodTaskId });
+    if (owner.reported)
+      return ctx.logger.info('task already reported finished (callback or event); chain stopped', { vodTaskId: msg.vodTaskId });
     if (await hopUntilDue(msg)) return;
 
     let info;
@@ -28,7 +31,14 @@ export const handler = jobStep({
     } catch (err) {
       // Retryable answers (throttling, internal errors) come back through SQS; others are final.
       if (!(err instanceof VodApiError) || err.retryable) throw err;
-      await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: 'poll', code: err.code, message: err.apiMessage || err.message, vodTaskId: msg.vodTaskId });
+      await sendToClassify({
+        jobId: msg.jobId,
+        attempt: msg.attempt,
+        origin: 'poll',
+        code: err.code,
+        message: err.apiMessage || err.message,
+        vodTaskId: msg.vodTaskId,
+      });
       return;
     }
     const { outcome } = info;

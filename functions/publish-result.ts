@@ -47,7 +47,8 @@ const pullFinished: OnFinished = async (job, msg, outcome, ctx) => {
     set: { pullTaskId: msg.vodTaskId, fileId, progress: PROGRESS.uploaded },
   });
   if (!moved) return ctx.logger.info('job moved on; pull result dropped', { vodTaskId: msg.vodTaskId });
-  if (job.pullTaskId !== msg.vodTaskId) ctx.logger.warn('pull adopted: the job did not name it yet, or named a later one', { vodTaskId: msg.vodTaskId, named: job.pullTaskId });
+  if (job.pullTaskId !== msg.vodTaskId)
+    ctx.logger.warn('pull adopted: the job did not name it yet, or named a later one', { vodTaskId: msg.vodTaskId, named: job.pullTaskId });
   await enqueue(config().queues.process, { v: 1, type: 'start-processing', jobId: job.jobId, attempt: msg.attempt, fileId });
   ctx.logger.info('pull finished', { fileId, vodTaskId: msg.vodTaskId });
 };
@@ -61,7 +62,11 @@ async function adoptProcedure(job: Job, msg: TaskFinished, fileId: string, ctx: 
     from: ['UPLOADING', 'PROCESSING'],
     set: { vodTaskId: msg.vodTaskId, fileId, processAttempt: msg.attempt, progress: PROGRESS.processingStarted },
   });
-  if (adopted) ctx.logger.warn('procedure adopted: the job did not name it yet, or named a later one', { vodTaskId: msg.vodTaskId, named: job.vodTaskId });
+  if (adopted)
+    ctx.logger.warn('procedure adopted: the job did not name it yet, or named a later one', {
+      vodTaskId: msg.vodTaskId,
+      named: job.vodTaskId,
+    });
   return adopted;
 }
 
@@ -93,12 +98,22 @@ export const handler = jobStep({
   // A failed orphan while the job waits on another task of the attempt: that task decides.
   dropBefore: (msg, job) => {
     const named = currentTask(job, msg.task, msg.attempt);
-    return !msg.outcome.ok && named !== undefined && named !== msg.vodTaskId ? 'failure of a task the job does not wait on; dropped' : undefined;
+    return !msg.outcome.ok && named !== undefined && named !== msg.vodTaskId
+      ? 'failure of a task the job does not wait on; dropped'
+      : undefined;
   },
   run: async ({ msg, job, ctx }) => {
     const { outcome } = msg;
     if (outcome.ok) return ON_FINISHED[msg.task](job, msg, outcome, ctx);
-    await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: msg.task, code: outcome.code, message: outcome.message, vodTaskId: msg.vodTaskId, subTask: outcome.subTask });
+    await sendToClassify({
+      jobId: msg.jobId,
+      attempt: msg.attempt,
+      origin: msg.task,
+      code: outcome.code,
+      message: outcome.message,
+      vodTaskId: msg.vodTaskId,
+      subTask: outcome.subTask,
+    });
     ctx.logger.warn('VOD task failed; sent to classification', { vodTaskId: msg.vodTaskId, code: outcome.code, subTask: outcome.subTask });
   },
 });

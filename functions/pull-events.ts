@@ -15,7 +15,9 @@ config();
 const PULL_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function drainEvents(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ pulled: number; confirmed: number; polls: number }> {
+export async function drainEvents(
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<{ pulled: number; confirmed: number; polls: number }> {
   const provider = await vodProvider();
   const reserve = config().pullEventsReserveMs;
   const totals = { pulled: 0, confirmed: 0, polls: 0 };
@@ -30,7 +32,10 @@ export async function drainEvents(context: Pick<Context, 'getRemainingTimeInMill
         await handleVodEvent(event, 'pull-event', logger);
         confirm.push(handle);
       } catch (err) {
-        logger.error('event not handled; left unconfirmed so VOD delivers it again', { eventType: event.eventType, error: (err as Error).message });
+        logger.error('event not handled; left unconfirmed so VOD delivers it again', {
+          eventType: event.eventType,
+          error: (err as Error).message,
+        });
       }
     }
     if (confirm.length) {

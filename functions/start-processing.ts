@@ -42,10 +42,18 @@ export const handler = jobStep({
       });
       if (!moved) {
         const now = await jobs().getJob(msg.jobId);
-        if (now?.attempt !== msg.attempt || now.processAttempt !== msg.attempt) throw new Error('job changed while its processing was being started');
-        return ctx.logger.warn('a procedure of this attempt finished first and was adopted; this one is left unused', { vodTaskId, adopted: now.vodTaskId });
+        if (now?.attempt !== msg.attempt || now.processAttempt !== msg.attempt)
+          throw new Error('job changed while its processing was being started');
+        return ctx.logger.warn('a procedure of this attempt finished first and was adopted; this one is left unused', {
+          vodTaskId,
+          adopted: now.vodTaskId,
+        });
       }
-      ctx.logger.info(msg.redoVodTaskId ? 'procedure redone' : 'procedure started', { vodTaskId, fileId: msg.fileId, definitions: config().vod.definitions });
+      ctx.logger.info(msg.redoVodTaskId ? 'procedure redone' : 'procedure started', {
+        vodTaskId,
+        fileId: msg.fileId,
+        definitions: config().vod.definitions,
+      });
     }
     await startPolling(msg.jobId, msg.attempt, 'procedure', vodTaskId);
   },

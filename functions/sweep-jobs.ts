@@ -21,7 +21,10 @@ config();
 /** Stop sweeping while this much time is left; the next run picks up the rest. */
 const RESERVE_MS = 10_000;
 
-export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): Promise<{ stalled: number; complete: boolean }> {
+export async function sweep(
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  now = Date.now(),
+): Promise<{ stalled: number; complete: boolean }> {
   const { staleJobS, http } = config();
   const before = new Date(now - staleJobS * 1000).toISOString();
   const reservedBefore = new Date(now - (http.uploadUrlTtlS + staleJobS) * 1000).toISOString();
@@ -39,14 +42,22 @@ export async function sweep(context: Pick<Context, 'getRemainingTimeInMillis'>, 
       message,
       vodTaskId: job.vodTaskId,
     });
-    logger.warn('stalled job handed to classification', { jobId: job.jobId, status: job.status, updatedAt: job.updatedAt, attempt: job.attempt });
+    logger.warn('stalled job handed to classification', {
+      jobId: job.jobId,
+      status: job.status,
+      updatedAt: job.updatedAt,
+      attempt: job.attempt,
+    });
     stalled++;
   }
   return { stalled, complete: true };
 }
 
 /** Sends again the message of every job whose in-flight step was interrupted (its handler died). */
-export async function resumeInterrupted(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): Promise<{ resumed: string[]; complete: boolean }> {
+export async function resumeInterrupted(
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  now = Date.now(),
+): Promise<{ resumed: string[]; complete: boolean }> {
   const { queues } = config();
   const resumed: string[] = [];
   for await (const { job } of jobs().scanJobs({ statuses: MOVING_STATUSES })) {

@@ -29,7 +29,8 @@ export const handler = httpHandler(
       throw httpError(400, 'invalid_event', clip(`${clip(parsed.eventType ?? 'event', 64)}: ${parsed.issues.join('; ')}`, 1000));
     }
     // No VOD event type is long: a longer one would only be logged and answered at full length.
-    if (parsed.event.eventType.length > 64) throw httpError(400, 'invalid_event', `eventType: at most 64 characters (got ${parsed.event.eventType.length})`);
+    if (parsed.event.eventType.length > 64)
+      throw httpError(400, 'invalid_event', `eventType: at most 64 characters (got ${parsed.event.eventType.length})`);
     const { vodTaskId } = parsed.event;
     if (vodTaskId !== undefined && vodTaskId.length > MAX_TASK_ID) {
       throw httpError(400, 'invalid_event', `vodTaskId: at most ${MAX_TASK_ID} characters (got ${vodTaskId.length})`);

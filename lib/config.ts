@@ -16,14 +16,27 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const intList = () =>
   z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^\d+$/, 'expected comma-separated non-negative integers').transform(Number)));
 const strList = () =>
-  z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
 
 const queueName = () => z.string().regex(/^[\w-]{1,80}$/, 'expected an SQS queue name');
 const queueVars = <P extends string>(prefix: P) =>
-  ({ [`${prefix}_QUEUE_URL`]: opt(url()), [`${prefix}_QUEUE`]: opt(queueName()) }) as unknown as Record<`${P}_QUEUE_URL` | `${P}_QUEUE`, z.ZodType<string | undefined>>;
+  ({ [`${prefix}_QUEUE_URL`]: opt(url()), [`${prefix}_QUEUE`]: opt(queueName()) }) as unknown as Record<
+    `${P}_QUEUE_URL` | `${P}_QUEUE`,
+    z.ZodType<string | undefined>
+  >;
 
 const schema = z.object({
   JOBS_TABLE: str(),
@@ -48,7 +61,10 @@ const schema = z.object({
   VOD_API_VERSION: z.enum(['v2', 'v3']).default('v2'),
   VOD_REGION: z.string().default('gz'),
   VOD_V3_ENDPOINT: url().default('https://vod.tencentcloudapi.com'),
-  VOD_V3_REGION: z.string().regex(/^[a-z]{2}-[a-z]+(-\d+)?$/, 'a region such as ap-guangzhou').default('ap-guangzhou'),
+  VOD_V3_REGION: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]+(-\d+)?$/, 'a region such as ap-guangzhou')
+    .default('ap-guangzhou'),
   // "Accounts opened since 2023-12-25 must send the application id" (vod-v3-api.md §1.6).
   VOD_SUB_APP_ID: opt(int(1, 2 ** 53 - 1)),
   // COS base for v3 push uploads; only the local emulator needs it (its `/cos`).
@@ -69,7 +85,23 @@ const schema = z.object({
   UPLOAD_MODE: z.enum(['pull', 'push']).default('pull'),
   // VOD may queue a pull for a while; the presigned GET must outlive that (S3 caps it at 7 days).
   PULL_URL_TTL_S: int(300, 604_800).default(43_200),
-  VIDEO_EXTENSIONS: strList().default(['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'mxf', '3gp']),
+  VIDEO_EXTENSIONS: strList().default([
+    'mp4',
+    'mov',
+    'm4v',
+    'mkv',
+    'webm',
+    'avi',
+    'flv',
+    'wmv',
+    'mpg',
+    'mpeg',
+    'ts',
+    'm2ts',
+    'mts',
+    'mxf',
+    '3gp',
+  ]),
   MAX_SOURCE_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
 
   POLL_BASE_DELAY_S: int(0, 900).default(5),
@@ -126,7 +158,12 @@ function toConfig(env: z.output<typeof schema>) {
       apiVersion: env.VOD_API_VERSION,
       region: env.VOD_REGION,
       endpoint: env.VOD_ENDPOINT,
-      v3: { endpoint: env.VOD_V3_ENDPOINT, region: env.VOD_V3_REGION, subAppId: env.VOD_SUB_APP_ID, storageEndpoint: env.VOD_STORAGE_ENDPOINT },
+      v3: {
+        endpoint: env.VOD_V3_ENDPOINT,
+        region: env.VOD_V3_REGION,
+        subAppId: env.VOD_SUB_APP_ID,
+        storageEndpoint: env.VOD_STORAGE_ENDPOINT,
+      },
       uploadEndpoint: env.VOD_UPLOAD_ENDPOINT,
       signatureMethod: env.VOD_SIGNATURE_METHOD,
       timeoutMs: env.VOD_TIMEOUT_MS,

@@ -51,7 +51,10 @@ export async function reusablePorts(remembered: StackPorts, explicit: StackPorts
   for (const [name, value] of Object.entries(remembered) as Array<[keyof StackPorts, number]>) {
     if (explicit[name] !== undefined) continue;
     if (await isFree(value)) ports[name] = value;
-    else notes.push(`port ${value} (${name}) of the previous run is taken by another program: a new one is used, and URLs naming the old one are dead`);
+    else
+      notes.push(
+        `port ${value} (${name}) of the previous run is taken by another program: a new one is used, and URLs naming the old one are dead`,
+      );
   }
   return { ports, notes };
 }

@@ -88,13 +88,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const info = (message: string) => {
     if (level === 'info') process.stderr.write(`${message}\n`);
   };
-  const params = { ...(options.callbackMode === 'reliable' ? { callbackMode: 'reliable', pullEventsEnabled: 'true' } : {}), ...(options.params ?? {}) };
-  const { model, ignoredResources } = loadServerlessConfig(options.configFile ?? path.join(REPO_ROOT, 'serverless.yml'), { stage: options.stage, params });
+  const params = {
+    ...(options.callbackMode === 'reliable' ? { callbackMode: 'reliable', pullEventsEnabled: 'true' } : {}),
+    ...(options.params ?? {}),
+  };
+  const { model, ignoredResources } = loadServerlessConfig(options.configFile ?? path.join(REPO_ROOT, 'serverless.yml'), {
+    stage: options.stage,
+    params,
+  });
   const notes: string[] = ignoredResources.length ? [`ignored resources (no local meaning): ${ignoredResources.join(', ')}`] : [];
 
   const cleanup: Array<() => Promise<void> | void> = [];
   const unwind = async () => {
-    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`[local] cleanup: ${(error as Error).message}`));
+    for (const step of cleanup.reverse())
+      await Promise.resolve(step()).catch((error: unknown) => log(`[local] cleanup: ${(error as Error).message}`));
   };
   try {
     const remembered = options.dataDir ? rememberedPorts(options.dataDir) : { ports: {} };
@@ -116,8 +123,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const existingBuckets = new Set(services.s3Store.listBuckets().map((b) => b.name));
     const provisioned = await provision(model, clients);
     notes.push(...provisioned.notes);
-    bridge = createS3Bridge({ buckets: model.buckets, queueUrls: provisioned.queueUrls, sqs: clients.sqs, s3Store: services.s3Store, region: model.region, log });
-    if (options.s3TestEvents !== false) await bridge.sendTestEvents(model.buckets.map((b) => b.name).filter((name) => !existingBuckets.has(name)));
+    bridge = createS3Bridge({
+      buckets: model.buckets,
+      queueUrls: provisioned.queueUrls,
+      sqs: clients.sqs,
+      s3Store: services.s3Store,
+      region: model.region,
+      log,
+    });
+    if (options.s3TestEvents !== false)
+      await bridge.sendTestEvents(model.buckets.map((b) => b.name).filter((name) => !existingBuckets.has(name)));
 
     let emulator: RunningEmulator | undefined;
     const vodEnv: Record<string, string> = {};
@@ -134,7 +149,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         callbackMode: 'none', // the webhook route exists only once the runtime is up
       });
       cleanup.push(() => emulator!.close());
-      Object.assign(vodEnv, { VOD_ENDPOINT: emulator.endpoint, VOD_UPLOAD_ENDPOINT: emulator.uploadEndpoint, VOD_SECRET_ID: DEV_ACCOUNT.secretId, VOD_SECRET_KEY: DEV_ACCOUNT.secretKey });
+      Object.assign(vodEnv, {
+        VOD_ENDPOINT: emulator.endpoint,
+        VOD_UPLOAD_ENDPOINT: emulator.uploadEndpoint,
+        VOD_SECRET_ID: DEV_ACCOUNT.secretId,
+        VOD_SECRET_KEY: DEV_ACCOUNT.secretKey,
+      });
       // API 3.0 on the same port (used when VOD_API_VERSION=v3); its push uploads PUT to /cos.
       Object.assign(vodEnv, { VOD_V3_ENDPOINT: emulator.url, VOD_STORAGE_ENDPOINT: `${emulator.url}/cos` });
     }
@@ -193,14 +213,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       else notes.push('no webhook route with a {token} parameter found: VOD callbacks are off (polling only)');
     }
     const localConsole = consoleForStack({
-      model, provisioned, httpApi: runtime.httpUrl, endpoints: services.endpoints, credentials: services.credentials, env: plan.values,
-      emulator, emulatorOptions: options.emulator || undefined, callbackMode: options.callbackMode ?? 'http', log,
+      model,
+      provisioned,
+      httpApi: runtime.httpUrl,
+      endpoints: services.endpoints,
+      credentials: services.credentials,
+      env: plan.values,
+      emulator,
+      emulatorOptions: options.emulator || undefined,
+      callbackMode: options.callbackMode ?? 'http',
+      log,
     });
     if (localConsole) {
       runtime.mountHttp(localConsole.mount);
       cleanup.push(() => localConsole.close());
     }
-    info(`[local] ${model.service} (${model.stage}) up: http ${runtime.httpUrl}, sqs/s3 ${services.endpoints.sqs}, dynamodb ${services.endpoints.dynamodb}${emulator ? `, vod ${emulator.url}` : ''}`);
+    info(
+      `[local] ${model.service} (${model.stage}) up: http ${runtime.httpUrl}, sqs/s3 ${services.endpoints.sqs}, dynamodb ${services.endpoints.dynamodb}${emulator ? `, vod ${emulator.url}` : ''}`,
+    );
     for (const note of notes) info(`[local] note: ${note}`);
 
     const queues = Object.fromEntries(
@@ -220,7 +250,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env: plan.values,
       consoleUrl: localConsole?.url,
       callbackUrl: emulator && options.callbackMode !== 'poll' && options.callbackMode !== 'reliable' ? callbackUrl : undefined,
-      secrets: { apiKey: plan.values.API_KEYS!.split(',')[0]!, callbackToken: plan.values.CALLBACK_TOKEN!, eventSigningSecret: plan.values.EVENT_SIGNING_SECRET! },
+      secrets: {
+        apiKey: plan.values.API_KEYS!.split(',')[0]!,
+        callbackToken: plan.values.CALLBACK_TOKEN!,
+        eventSigningSecret: plan.values.EVENT_SIGNING_SECRET!,
+      },
       envConflicts: plan.conflicts,
       notes,
       model,
@@ -268,7 +302,13 @@ function webhookUrl(model: StackModel, httpUrl: string, env: Record<string, stri
   return undefined;
 }
 
-async function waitForIdle(runtime: Runtime, bridge: S3Bridge, sqs: import('@aws-sdk/client-sqs').SQSClient, queues: LocalStack['queues'], timeoutMs: number): Promise<void> {
+async function waitForIdle(
+  runtime: Runtime,
+  bridge: S3Bridge,
+  sqs: import('@aws-sdk/client-sqs').SQSClient,
+  queues: LocalStack['queues'],
+  timeoutMs: number,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   const watched = [...new Set(runtime.consumedQueues)].map((id) => queues[id]!);
   let quietChecks = 0;
@@ -278,9 +318,15 @@ async function waitForIdle(runtime: Runtime, bridge: S3Bridge, sqs: import('@aws
     const counts = await Promise.all(
       watched.map(async (q) => {
         const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+          new GetQueueAttributesCommand({
+            QueueUrl: q.url,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+          }),
         );
-        const n = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+        const n =
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
         return n ? `${q.name}=${n}` : '';
       }),
     );

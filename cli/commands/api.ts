@@ -167,14 +167,15 @@ export function register(program: Command, io: ApiIO = processIO): void {
     .argument('<action>', 'API action, e.g. DescribeClass, GetVideoInfo, ProcessFile')
     .argument('[params...]', 'name=value pairs, e.g. fileId=123 infoFilter.0=basicInfo')
     .addOption(new Option('--method <method>', 'HTTP method of the general API (default POST)').choices(['GET', 'POST']))
-    .addOption(
-      new Option('--signature-method <algorithm>', 'signature algorithm (default HmacSHA1)').choices(['HmacSHA1', 'HmacSHA256']),
-    )
+    .addOption(new Option('--signature-method <algorithm>', 'signature algorithm (default HmacSHA1)').choices(['HmacSHA1', 'HmacSHA256']))
     .option('--endpoint <url>', 'API URL (default $VOD_ENDPOINT, or $VOD_UPLOAD_ENDPOINT for data-upload actions)')
     .option('--region <region>', 'Region parameter (default $VOD_REGION or gz)')
     .option('--body <file>', 'data-upload actions: file sent as the application/octet-stream body (an UploadPart chunk)')
     .option('--timeout <ms>', 'per-attempt timeout in milliseconds (default 15000)')
-    .option('--retry [attempts]', `retry network errors, HTTP 5xx and retryable codes (default attempts ${DEFAULT_RETRY.maxAttempts}); off by default`)
+    .option(
+      '--retry [attempts]',
+      `retry network errors, HTTP 5xx and retryable codes (default attempts ${DEFAULT_RETRY.maxAttempts}); off by default`,
+    )
     .addHelpText('after', HELP)
     .action(async (action: string, params: string[], options: ApiCommandOptions) => {
       io.setExitCode(await runApi(action, params, options, io));

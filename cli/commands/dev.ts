@@ -12,7 +12,16 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 import { devBanner } from '../dev/banner';
 import { collectSubscriber, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { loadOrCreateSecrets, SecretsFileError } from '../dev/secrets';
-import { DEFAULT_DEV_DIR, DevStateError, isAlive, readDevState, removeDevState, statePathOf, writeDevState, type DevState } from '../dev/state';
+import {
+  DEFAULT_DEV_DIR,
+  DevStateError,
+  isAlive,
+  readDevState,
+  removeDevState,
+  statePathOf,
+  writeDevState,
+  type DevState,
+} from '../dev/state';
 
 export const DEFAULT_DEV_PORT = 3000;
 
@@ -20,7 +29,10 @@ const optionsSchema = z.object({
   data: z.string().min(1).default(DEFAULT_DEV_DIR),
   port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DEV_PORT),
   callbackMode: z.enum(['http', 'reliable', 'poll']).default('http'),
-  stage: z.string().regex(/^[a-zA-Z0-9-]{1,32}$/, 'letters, digits and dashes').optional(),
+  stage: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,32}$/, 'letters, digits and dashes')
+    .optional(),
   quiet: z.boolean().optional(),
   vodApi: z.enum(['v2', 'v3']).optional(),
   subscriber: z.array(z.url({ protocol: /^https?$/ })).default([]),
@@ -60,7 +72,8 @@ function isAddressInUse(error: unknown): boolean {
   return false;
 }
 
-const portTaken = (port: number) => new DevError(`port ${port} is already in use on 127.0.0.1; pick another with --port N (0 = any free port)`);
+const portTaken = (port: number) =>
+  new DevError(`port ${port} is already in use on 127.0.0.1; pick another with --port N (0 = any free port)`);
 
 /** Fails before the few seconds of stack start-up; the stack's own EADDRINUSE covers a race. */
 async function assertPortFree(port: number): Promise<void> {
@@ -89,12 +102,23 @@ function stateOf(stack: LocalStack, dataDir: string, callbackMode: DevState['cal
     callbackUrl: stack.callbackUrl,
     vod:
       stack.emulator && env.VOD_ENDPOINT && env.VOD_SECRET_ID && env.VOD_SECRET_KEY
-        ? { endpoint: env.VOD_ENDPOINT, uploadEndpoint: env.VOD_UPLOAD_ENDPOINT ?? stack.emulator.uploadEndpoint, secretId: env.VOD_SECRET_ID, secretKey: env.VOD_SECRET_KEY, region: env.VOD_REGION ?? 'gz' }
+        ? {
+            endpoint: env.VOD_ENDPOINT,
+            uploadEndpoint: env.VOD_UPLOAD_ENDPOINT ?? stack.emulator.uploadEndpoint,
+            secretId: env.VOD_SECRET_ID,
+            secretKey: env.VOD_SECRET_KEY,
+            region: env.VOD_REGION ?? 'gz',
+          }
         : undefined,
     routes: stack.model.functions.flatMap((fn) => fn.http.map((route) => route.routeKey)),
     bucket: stack.bucket,
     table: stack.table,
-    queues: stack.model.queues.map((q) => ({ logicalId: q.logicalId, name: q.name, url: stack.queues[q.logicalId]!.url, deadLetter: q.redrive?.deadLetterLogicalId })),
+    queues: stack.model.queues.map((q) => ({
+      logicalId: q.logicalId,
+      name: q.name,
+      url: stack.queues[q.logicalId]!.url,
+      deadLetter: q.redrive?.deadLetterLogicalId,
+    })),
   };
 }
 
@@ -118,7 +142,9 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
     io.err(`vodflow dev: replacing an unreadable ${statePath}\n`);
   }
   if (previous && previous.pid !== process.pid && isAlive(previous.pid)) {
-    throw new DevError(`another vodflow dev (pid ${previous.pid}) is running on ${dataDir} at ${previous.endpoints.httpApi}; stop it or use another --data`);
+    throw new DevError(
+      `another vodflow dev (pid ${previous.pid}) is running on ${dataDir} at ${previous.endpoints.httpApi}; stop it or use another --data`,
+    );
   }
 
   await assertPortFree(flags.port);
@@ -135,7 +161,12 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
       callbackMode: flags.callbackMode,
       emulator: options.emulator,
       logLevel: options.logLevel ?? (flags.quiet ? 'error' : 'info'),
-      env: { ...secrets, ...subscriberEnv(flags.subscriber), ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}), ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}) },
+      env: {
+        ...secrets,
+        ...subscriberEnv(flags.subscriber),
+        ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+        ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}),
+      },
     });
   } catch (error) {
     if (isAddressInUse(error)) throw portTaken(flags.port);
@@ -233,7 +264,11 @@ export function register(program: Command, io: DevIO = processIO): void {
     .option('--stage <stage>', "serverless stage (resource names are <service>-<stage>-…; default: serverless.yml's)")
     .option('--quiet', "only warnings and errors from the stack and the handlers' logs")
     .option('--vod-api <version>', 'VOD API the handlers speak to the emulator: v2 or v3 (default VOD_API_VERSION or v2)')
-    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
+    .option(
+      '--subscriber <url>',
+      'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable',
+      collectSubscriber,
+    )
     .addHelpText(
       'after',
       `
@@ -249,7 +284,7 @@ the API key in its #fragment): upload, watch jobs, play outputs, redrive, set em
       try {
         dev = await runDev(flags, io);
       } catch (error) {
-        io.err(`vodflow dev: ${error instanceof DevError ? error.message : (error as Error).stack ?? String(error)}\n`);
+        io.err(`vodflow dev: ${error instanceof DevError ? error.message : ((error as Error).stack ?? String(error))}\n`);
         process.exit(1);
       }
       handleSignals(dev, io);

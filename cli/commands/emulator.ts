@@ -21,17 +21,25 @@ function parsePort(raw: string): number {
 export function startFailure(err: unknown, options: Pick<EmulatorCommandOptions, 'port' | 'host'>): string {
   const e = err as NodeJS.ErrnoException;
   const where = `${options.host}:${options.port}`;
-  if (e?.code === 'EADDRINUSE') return `port ${options.port} is already in use on ${options.host}; choose another with --port (0 = any free port)`;
+  if (e?.code === 'EADDRINUSE')
+    return `port ${options.port} is already in use on ${options.host}; choose another with --port (0 = any free port)`;
   if (e?.code === 'EACCES') return `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port`;
   if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'ENOTFOUND') return `cannot bind ${options.host}: not an address of this machine (--host)`;
   return (e?.message ?? String(err)).split('\n')[0]!;
 }
 
 export function banner(emulator: RunningEmulator): string {
-  const lines = [`vodflow emulator listening on ${emulator.url}`, `  general API:     ${emulator.endpoint}`, `  data upload API: ${emulator.uploadEndpoint} (and ${emulator.url}/v3/index.php)`, `  data dir:        ${emulator.dataDir}`];
+  const lines = [
+    `vodflow emulator listening on ${emulator.url}`,
+    `  general API:     ${emulator.endpoint}`,
+    `  data upload API: ${emulator.uploadEndpoint} (and ${emulator.url}/v3/index.php)`,
+    `  data dir:        ${emulator.dataDir}`,
+  ];
   for (const a of emulator.accounts) {
     const dev = a.secretId === DEV_ACCOUNT.secretId ? ' (development credentials)' : '';
-    lines.push(`  account${dev}: VOD_SECRET_ID=${a.secretId} VOD_SECRET_KEY=${a.secretKey} appId=${a.appId}${a.callbackMode && a.callbackMode !== 'none' ? ` callback=${a.callbackMode}${a.callbackUrl ? ` ${a.callbackUrl}` : ''}` : ''}`);
+    lines.push(
+      `  account${dev}: VOD_SECRET_ID=${a.secretId} VOD_SECRET_KEY=${a.secretKey} appId=${a.appId}${a.callbackMode && a.callbackMode !== 'none' ? ` callback=${a.callbackMode}${a.callbackUrl ? ` ${a.callbackUrl}` : ''}` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -42,9 +42,9 @@ function targetOptions(command: Command): Command {
   return command
     .option('--data <dir>', 'the vodflow dev data dir whose dev.json to use (default .vodflow/dev)')
     .option('--aws', 'look at AWS instead: resource names from serverless.yml, default credential chain')
-    .option('--stage <stage>', 'with --aws: the deployed stage (default: serverless.yml\'s, dev)')
-    .option('--region <region>', 'with --aws: the region (default: AWS_REGION, then serverless.yml\'s)')
-    .option('--config <file>', 'with --aws: the serverless.yml to read names from (default: the repository\'s)')
+    .option('--stage <stage>', "with --aws: the deployed stage (default: serverless.yml's, dev)")
+    .option('--region <region>', "with --aws: the region (default: AWS_REGION, then serverless.yml's)")
+    .option('--config <file>', "with --aws: the serverless.yml to read names from (default: the repository's)")
     .option('--json', 'print JSON');
 }
 
@@ -54,7 +54,8 @@ function describeFailure(error: unknown, target: JobsTarget | undefined): string
   const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string } };
   const where = target ? ` (${target.description})` : '';
   if (e.name === 'ResourceNotFoundException') return `table ${target?.table ?? ''} not found${where}`;
-  if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') return `a queue does not exist${where}: ${e.message}`;
+  if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue')
+    return `a queue does not exist${where}: ${e.message}`;
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED') return `cannot connect${where}: is it still running?`;
   if (e.name === 'CredentialsProviderError') return `no AWS credentials: ${e.message}`;
@@ -74,7 +75,10 @@ async function withTarget(options: Common, io: JobsIO, work: (target: JobsTarget
   }
 }
 
-export async function runList(options: Common & { status?: ReturnType<typeof status>; limit?: number }, io: JobsIO = processIO): Promise<void> {
+export async function runList(
+  options: Common & { status?: ReturnType<typeof status>; limit?: number },
+  io: JobsIO = processIO,
+): Promise<void> {
   await withTarget(options, io, async (target) => {
     const list = await listJobs(target, { status: options.status, limit: options.limit ?? 50 });
     if (options.json) {
@@ -154,10 +158,19 @@ Examples:
     .option('--limit <n>', 'show at most n jobs', positiveInt, 50)
     .action((options: Common & { status?: ReturnType<typeof status>; limit: number }) => runList(options, io));
 
-  targetOptions(jobs.command('show').description('one job in full; for a failed job, why it failed and what to do').argument('<id>', 'job id (or a VOD task id)'))
-    .action((id: string, options: Common) => runShow(id, options, io));
+  targetOptions(
+    jobs
+      .command('show')
+      .description('one job in full; for a failed job, why it failed and what to do')
+      .argument('<id>', 'job id (or a VOD task id)'),
+  ).action((id: string, options: Common) => runShow(id, options, io));
 
-  targetOptions(jobs.command('retry').description('send again the message that moves a stuck job on (its handler died mid-step)').argument('<id>', 'job id'))
+  targetOptions(
+    jobs
+      .command('retry')
+      .description('send again the message that moves a stuck job on (its handler died mid-step)')
+      .argument('<id>', 'job id'),
+  )
     .option('--force', 'send even while a handler holds the step')
     .action((id: string, options: Common & { force?: boolean }) => runRetry(id, options, io));
 

@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .argument('[files...]', 'video files or folders of videos')
     .option('--sample', 'process a short clip generated with ffmpeg (no file needed)')
     .option('--json', 'print each downstream CloudEvent on stdout, one per line')
-    .option('--definitions <list>', 'transcoding definitions, e.g. 20,210 (default: the stack\'s, 20,210)', definitionList)
+    .option('--definitions <list>', "transcoding definitions, e.g. 20,210 (default: the stack's, 20,210)", definitionList)
     .option('--callback-mode <mode>', 'how results come back: http (VOD callback), reliable (PullEvent) or poll', mode, 'http')
     .option('--out <dir>', 'copy the outputs here, one folder per file', 'vodflow-output')
     .option('--no-copy', 'do not copy outputs')
@@ -57,7 +57,11 @@ export function register(program: Command): void {
     .option('--data <dir>', 'keep the stack state in this folder (default: in memory)')
     .option('--verbose', "also print the handlers' structured logs (JSON, on stdout)")
     .option('--vod-api <version>', 'VOD API the handlers speak: v2 (API 2.0) or v3 (API 3.0); default VOD_API_VERSION or v2', vodApiVersion)
-    .option('--subscriber <url>', 'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable', collectSubscriber)
+    .option(
+      '--subscriber <url>',
+      'also POST each video.ready / video.failed here, signed (Standard Webhooks); repeatable',
+      collectSubscriber,
+    )
     .addHelpText(
       'after',
       `

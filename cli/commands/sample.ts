@@ -35,7 +35,10 @@ export function register(program: Command): void {
     .option('--seconds <n>', 'duration in seconds', Number, 4)
     .option('--size <WxH>', 'frame size', '640x360')
     .option('--broken <kind>', `write a damaged file instead: ${BROKEN_KINDS.join(', ')}`)
-    .addHelpText('after', '\nExamples:\n  vodflow sample clip.mp4\n  vodflow sample bad.mp4 --broken truncated\n  vodflow process clip.mp4 bad.mp4')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vodflow sample clip.mp4\n  vodflow sample bad.mp4 --broken truncated\n  vodflow process clip.mp4 bad.mp4',
+    )
     .action(async (path: string, options: SampleOptions) => {
       try {
         process.stdout.write(`${await writeSample(path, options)}\n`);

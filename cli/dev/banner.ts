@@ -35,7 +35,9 @@ function routeLines(routes: readonly string[]): string[] {
     return { method, path: rest.join(' ') || r };
   });
   const width = Math.max(0, ...split.map((r) => r.method.length));
-  return split.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method)).map((r) => `${r.method.padEnd(width)} ${r.path}`);
+  return split
+    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+    .map((r) => `${r.method.padEnd(width)} ${r.path}`);
 }
 
 export function devBanner(state: DevState, statePath: string): string {
@@ -49,7 +51,10 @@ export function devBanner(state: DevState, statePath: string): string {
     `  HTTP API      ${api}`,
     ...routeLines(state.routes).map((r) => `                  ${r}`),
   ];
-  if (state.endpoints.emulator) lines.push(`  VOD emulator  ${state.endpoints.emulator}  (API ${state.vod?.endpoint ?? '-'}, upload ${state.vod?.uploadEndpoint ?? '-'})`);
+  if (state.endpoints.emulator)
+    lines.push(
+      `  VOD emulator  ${state.endpoints.emulator}  (API ${state.vod?.endpoint ?? '-'}, upload ${state.vod?.uploadEndpoint ?? '-'})`,
+    );
   lines.push(`  SQS + S3      ${state.endpoints.sqs}`, `  DynamoDB      ${state.endpoints.dynamodb}`, '');
   if (state.bucket) lines.push(`  bucket        ${state.bucket}`);
   if (state.table) lines.push(`  table         ${state.table}`);

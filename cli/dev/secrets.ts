@@ -15,7 +15,10 @@ const secretsSchema = z.object({
   API_KEYS: z
     .string()
     .max(4000)
-    .refine((v) => v.split(',').every((k) => token.test(k.trim())), 'must be one or more keys of 8–200 letters, digits, _ or -, separated by commas'),
+    .refine(
+      (v) => v.split(',').every((k) => token.test(k.trim())),
+      'must be one or more keys of 8–200 letters, digits, _ or -, separated by commas',
+    ),
   CALLBACK_TOKEN: z.string().regex(token, 'must be 8–200 letters, digits, _ or -'),
   EVENT_SIGNING_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'must be whsec_ followed by 16–200 base64 characters'),
 });
@@ -34,7 +37,10 @@ const fresh = (): LocalSecrets => ({
 });
 
 /** The secrets stored in `dataDir`, created on first use; a file that does not parse is an error. */
-export async function loadOrCreateSecrets(dataDir: string, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<LocalSecrets> {
+export async function loadOrCreateSecrets(
+  dataDir: string,
+  warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): Promise<LocalSecrets> {
   const file = path.join(dataDir, SECRETS_FILE);
   let text: string | undefined;
   try {
@@ -51,12 +57,16 @@ export async function loadOrCreateSecrets(dataDir: string, warn: (message: strin
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new SecretsFileError(`${file} is not JSON (${(error as Error).message}); fix it, or delete it to get new secrets (clients using the old API key then need the new one)`);
+    throw new SecretsFileError(
+      `${file} is not JSON (${(error as Error).message}); fix it, or delete it to get new secrets (clients using the old API key then need the new one)`,
+    );
   }
   const parsed = secretsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new SecretsFileError(`${file}: ${issue.path.join('.') || 'file'} ${issue.message}; fix it, or delete the file to get new secrets`);
+    throw new SecretsFileError(
+      `${file}: ${issue.path.join('.') || 'file'} ${issue.message}; fix it, or delete the file to get new secrets`,
+    );
   }
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) {

@@ -33,7 +33,9 @@ export const devStateSchema = z.object({
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
   apiKey: z.string(),
   callbackUrl: z.string().optional(),
-  vod: z.object({ endpoint: z.string(), uploadEndpoint: z.string(), secretId: z.string(), secretKey: z.string(), region: z.string() }).optional(),
+  vod: z
+    .object({ endpoint: z.string(), uploadEndpoint: z.string(), secretId: z.string(), secretKey: z.string(), region: z.string() })
+    .optional(),
   routes: z.array(z.string()),
   bucket: z.string().optional(),
   table: z.string().optional(),
@@ -68,7 +70,10 @@ export function readDevState(file: string): DevState | undefined {
     throw new DevStateError(`${file} is not JSON; delete it and start \`vodflow dev\` again`);
   }
   const parsed = devStateSchema.safeParse(raw);
-  if (!parsed.success) throw new DevStateError(`${file} is not a vodflow dev state file (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it and start \`vodflow dev\` again`);
+  if (!parsed.success)
+    throw new DevStateError(
+      `${file} is not a vodflow dev state file (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it and start \`vodflow dev\` again`,
+    );
   return parsed.data;
 }
 

@@ -87,7 +87,9 @@ export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'
     ]),
   );
   const notes = [
-    list.rows.length < list.matched ? `${list.rows.length} of ${list.matched} ${what}, newest first (--limit N for more)` : `${list.matched} ${what}, newest first`,
+    list.rows.length < list.matched
+      ? `${list.rows.length} of ${list.matched} ${what}, newest first (--limit N for more)`
+      : `${list.matched} ${what}, newest first`,
   ];
   if (list.truncated) notes.push('the scan stopped early: older items were not read');
   if (list.unreadable) notes.push(`${list.unreadable} unreadable item(s) skipped`);

@@ -47,26 +47,45 @@ export function selectPairs(target: JobsTarget, queue: string | undefined): Redr
   if (!queue) return target.pairs;
   const wanted = queue.toLowerCase();
   const names = (p: RedrivePair) =>
-    [p.source.name, p.dlq.name, p.source.logicalId, p.dlq.logicalId, p.source.name.replace(target.prefix, ''), p.dlq.name.replace(target.prefix, '')].map((n) => n.toLowerCase());
+    [
+      p.source.name,
+      p.dlq.name,
+      p.source.logicalId,
+      p.dlq.logicalId,
+      p.source.name.replace(target.prefix, ''),
+      p.dlq.name.replace(target.prefix, ''),
+    ].map((n) => n.toLowerCase());
   const pairs = target.pairs.filter((p) => names(p).includes(wanted));
   if (!pairs.length) {
-    throw new RedriveError(`no queue with a DLQ is called ${queue}; choose one of: ${target.pairs.map((p) => p.source.name.replace(target.prefix, '')).join(', ')}`);
+    throw new RedriveError(
+      `no queue with a DLQ is called ${queue}; choose one of: ${target.pairs.map((p) => p.source.name.replace(target.prefix, '')).join(', ')}`,
+    );
   }
   return pairs;
 }
 
 async function depth(target: JobsTarget, url: string): Promise<{ waiting: number; inFlight: number }> {
   const { Attributes = {} } = await target.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return { waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  return {
+    waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }
 
 /** Only the fields SendMessage accepts (the list variants are reserved by SQS). */
 function attributesOf(message: Message): Record<string, MessageAttributeValue> | undefined {
   const entries = Object.entries(message.MessageAttributes ?? {}).map(([name, v]): [string, MessageAttributeValue] => [
     name,
-    { DataType: v.DataType, ...(v.StringValue !== undefined ? { StringValue: v.StringValue } : {}), ...(v.BinaryValue !== undefined ? { BinaryValue: v.BinaryValue } : {}) },
+    {
+      DataType: v.DataType,
+      ...(v.StringValue !== undefined ? { StringValue: v.StringValue } : {}),
+      ...(v.BinaryValue !== undefined ? { BinaryValue: v.BinaryValue } : {}),
+    },
   ]);
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
@@ -88,7 +107,15 @@ function entryOf(message: Message, index: number, fifo: boolean): SendMessageBat
 
 const sizeOf = (e: SendMessageBatchRequestEntry) =>
   Buffer.byteLength(e.MessageBody ?? '') +
-  Object.entries(e.MessageAttributes ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v.DataType ?? '') + Buffer.byteLength(v.StringValue ?? '') + (v.BinaryValue?.length ?? 0), 0);
+  Object.entries(e.MessageAttributes ?? {}).reduce(
+    (n, [k, v]) =>
+      n +
+      Buffer.byteLength(k) +
+      Buffer.byteLength(v.DataType ?? '') +
+      Buffer.byteLength(v.StringValue ?? '') +
+      (v.BinaryValue?.length ?? 0),
+    0,
+  );
 
 /** Splits entries into batches under the 256 KiB request limit (one oversized entry goes alone). */
 function batches(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
@@ -112,7 +139,12 @@ function batches(entries: SendMessageBatchRequestEntry[]): SendMessageBatchReque
 async function releaseMessages(target: JobsTarget, url: string, messages: Message[]): Promise<void> {
   if (!messages.length) return;
   await target.sqs
-    .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: `r${i}`, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }))
+    .send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: messages.map((m, i) => ({ Id: `r${i}`, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
+    )
     .catch(() => undefined); // they become visible anyway when the receive's visibility timeout ends
 }
 
@@ -137,7 +169,11 @@ async function redrivePair(target: JobsTarget, pair: RedrivePair, dryRun: boolea
       }),
     );
     const fresh = Messages.filter((m) => !sent.has(m.MessageId ?? ''));
-    await releaseMessages(target, dlqUrl, Messages.filter((m) => sent.has(m.MessageId ?? '')));
+    await releaseMessages(
+      target,
+      dlqUrl,
+      Messages.filter((m) => sent.has(m.MessageId ?? '')),
+    );
     if (!fresh.length) break;
 
     const byId = new Map(fresh.map((m, i) => [`m${i}`, m]));
@@ -161,7 +197,10 @@ async function redrivePair(target: JobsTarget, pair: RedrivePair, dryRun: boolea
     }
     if (succeeded.length) {
       const out = await target.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: succeeded.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: dlqUrl,
+          Entries: succeeded.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
       );
       // A copy is already in the source queue; the DLQ original would be moved again next time.
       for (const bad of out.Failed ?? []) report.errors.push(`sent but not deleted from the DLQ (${bad.Code}): it may be redriven twice`);
@@ -182,7 +221,11 @@ export async function redrive(target: JobsTarget, options: RedriveOptions = {}):
 export function renderRedrive(reports: RedriveReport[], dryRun: boolean): string {
   const table = renderTable(
     dryRun ? ['QUEUE', 'DLQ', 'IN DLQ', 'IN FLIGHT'] : ['QUEUE', 'DLQ', 'IN DLQ', 'MOVED', 'FAILED'],
-    reports.map((r) => (dryRun ? [r.queue, r.dlq, String(r.waiting), String(r.inFlight)] : [r.queue, r.dlq, String(r.waiting), String(r.moved), String(r.failed)])),
+    reports.map((r) =>
+      dryRun
+        ? [r.queue, r.dlq, String(r.waiting), String(r.inFlight)]
+        : [r.queue, r.dlq, String(r.waiting), String(r.moved), String(r.failed)],
+    ),
   );
   const total = reports.reduce((n, r) => n + (dryRun ? r.waiting : r.moved), 0);
   const errors = [...new Set(reports.flatMap((r) => r.errors.map((e) => `  ${r.dlq}: ${e}`)))];

@@ -27,7 +27,11 @@ export async function retryJob(target: JobsTarget, jobId: string, options: { for
   if (!queue) return { sent: false, jobId, reason: `no queue ${name} in the target` };
   const body = internalMessage.parse(resume.message);
   await target.sqs.send(
-    new SendMessageCommand({ QueueUrl: await target.queueUrl(queue), MessageBody: JSON.stringify(body), MessageAttributes: { jobId: { DataType: 'String', StringValue: jobId } } }),
+    new SendMessageCommand({
+      QueueUrl: await target.queueUrl(queue),
+      MessageBody: JSON.stringify(body),
+      MessageAttributes: { jobId: { DataType: 'String', StringValue: jobId } },
+    }),
   );
   return { sent: true, jobId, queue: name, message: body };
 }

@@ -29,7 +29,8 @@ export async function findJob(target: JobsTarget, id: string): Promise<FoundJob>
   return { found: true, raw, problem: `${issue?.path.join('.') || 'item'}: ${issue?.message ?? 'invalid'}`, viaTask };
 }
 
-const field = (label: string, value: string | number | undefined | null) => (value === undefined || value === null || value === '' ? [] : [`  ${`${label}:`.padEnd(12)}${value}`]);
+const field = (label: string, value: string | number | undefined | null) =>
+  value === undefined || value === null || value === '' ? [] : [`  ${`${label}:`.padEnd(12)}${value}`];
 
 function explainError(title: string, e: JobError & { at?: string }): string[] {
   const where = [e.stage, e.step, e.cause].map((v) => v ?? '-').join(' / ');
@@ -56,7 +57,11 @@ export function renderJob(job: Job, viaTask?: string, now = Date.now()): string 
     ...field('created', shortTime(job.createdAt)),
     ...field('updated', shortTime(job.updatedAt)),
     ...field('finished', job.finishedAt && shortTime(job.finishedAt)),
-    ...field('source', src && `s3://${src.bucket}/${src.key}${[humanBytes(src.size), src.contentType].filter(Boolean).length ? ` (${[humanBytes(src.size), src.contentType].filter(Boolean).join(', ')})` : ''}`),
+    ...field(
+      'source',
+      src &&
+        `s3://${src.bucket}/${src.key}${[humanBytes(src.size), src.contentType].filter(Boolean).length ? ` (${[humanBytes(src.size), src.contentType].filter(Boolean).join(', ')})` : ''}`,
+    ),
     ...field('etag', src?.etag?.replaceAll('"', '')),
     ...field('mode', job.mode),
     ...field('progress', job.status === 'SUCCEEDED' || job.status === 'FAILED' ? undefined : `${Math.round(job.progress ?? 0)}%`),
@@ -70,11 +75,16 @@ export function renderJob(job: Job, viaTask?: string, now = Date.now()): string 
           ? `${inFlight.step}, running (lease until ${shortTime(inFlight.leaseUntil)})`
           : `${inFlight.step}, interrupted since ${shortTime(inFlight.since)}: its handler stopped mid-step; SQS delivers it again after the queue's visibility timeout, or now with \`vodflow jobs retry ${job.jobId}\``),
     ),
-    ...field('event', event && `${event.type} ${event.id}${job.eventDeliveredTo?.length ? ` → ${job.eventDeliveredTo.join(', ')}` : ' (not delivered yet)'}`),
+    ...field(
+      'event',
+      event &&
+        `${event.type} ${event.id}${job.eventDeliveredTo?.length ? ` → ${job.eventDeliveredTo.join(', ')}` : ' (not delivered yet)'}`,
+    ),
   );
   if (job.error) lines.push('', ...explainError(job.status === 'FAILED' ? 'why it failed' : 'error', job.error));
   else if (job.status === 'FAILED') lines.push('', 'why it failed: no error was recorded with this job');
-  if (job.lastError && job.status !== 'FAILED') lines.push('', ...explainError(`last error (retried as attempt ${job.attempt})`, job.lastError));
+  if (job.lastError && job.status !== 'FAILED')
+    lines.push('', ...explainError(`last error (retried as attempt ${job.attempt})`, job.lastError));
   const out = job.outputs;
   if (out) {
     lines.push('', 'outputs');

@@ -56,7 +56,11 @@ function documentClient(config: DynamoDBClientConfig): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
 }
 
-function withClients(base: Omit<JobsTarget, 'queueUrl' | 'close' | 'dynamo' | 'sqs'>, dynamoConfig: DynamoDBClientConfig, sqsConfig: SQSClientConfig): JobsTarget {
+function withClients(
+  base: Omit<JobsTarget, 'queueUrl' | 'close' | 'dynamo' | 'sqs'>,
+  dynamoConfig: DynamoDBClientConfig,
+  sqsConfig: SQSClientConfig,
+): JobsTarget {
   const dynamo = documentClient(dynamoConfig);
   // Requests go to the configured endpoint, not the host inside a queue URL (as lib/aws/clients).
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false, ...sqsConfig });
@@ -89,7 +93,12 @@ function devTarget(state: DevState, statePath: string): JobsTarget {
   });
   const common = { region: state.region, credentials: state.credentials };
   return withClients(
-    { description: `vodflow dev at ${state.endpoints.httpApi} (pid ${state.pid}, ${path.dirname(statePath)})`, table: state.table, prefix: `${state.service}-${state.stage}-`, pairs },
+    {
+      description: `vodflow dev at ${state.endpoints.httpApi} (pid ${state.pid}, ${path.dirname(statePath)})`,
+      table: state.table,
+      prefix: `${state.service}-${state.stage}-`,
+      pairs,
+    },
     { ...common, endpoint: state.endpoints.dynamodb },
     { ...common, endpoint: state.endpoints.sqs },
   );
@@ -108,7 +117,12 @@ function modelTarget(options: TargetOptions, env: NodeJS.ProcessEnv, how: string
   });
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? model.region;
   return withClients(
-    { description: `${how}, region ${region}, stage ${model.stage} (table ${table})`, table, prefix: `${model.service}-${model.stage}-`, pairs },
+    {
+      description: `${how}, region ${region}, stage ${model.stage} (table ${table})`,
+      table,
+      prefix: `${model.service}-${model.stage}-`,
+      pairs,
+    },
     { region },
     { region },
   );
@@ -118,7 +132,9 @@ function fromStateFile(statePath: string, hint: string): JobsTarget | undefined 
   const state = readDevState(statePath);
   if (!state) return undefined;
   if (!isAlive(state.pid)) {
-    throw new TargetError(`${statePath} names vodflow dev pid ${state.pid}, which is not running (it was killed?): start \`vodflow dev${hint}\` again, or delete the file`);
+    throw new TargetError(
+      `${statePath} names vodflow dev pid ${state.pid}, which is not running (it was killed?): start \`vodflow dev${hint}\` again, or delete the file`,
+    );
   }
   return devTarget(state, statePath);
 }
@@ -128,11 +144,15 @@ function fromStateFile(statePath: string, hint: string): JobsTarget | undefined 
  * stack; else AWS_ENDPOINT_URL(_DYNAMODB) set → that endpoint with serverless.yml's names.
  */
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): JobsTarget {
-  if (options.aws) return modelTarget(options, env, env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL ? 'AWS API at AWS_ENDPOINT_URL_*' : 'AWS');
+  if (options.aws)
+    return modelTarget(options, env, env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL ? 'AWS API at AWS_ENDPOINT_URL_*' : 'AWS');
   if (options.data) {
     const statePath = statePathOf(path.resolve(cwd, options.data));
     const target = fromStateFile(statePath, ` --data ${options.data}`);
-    if (!target) throw new TargetError(`no running vodflow dev in ${path.dirname(statePath)} (no dev.json): start \`vodflow dev --data ${options.data}\` first`);
+    if (!target)
+      throw new TargetError(
+        `no running vodflow dev in ${path.dirname(statePath)} (no dev.json): start \`vodflow dev --data ${options.data}\` first`,
+      );
     return target;
   }
   const defaultState = statePathOf(path.resolve(cwd, DEFAULT_DEV_DIR));

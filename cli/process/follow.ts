@@ -33,7 +33,13 @@ const subTasksSchema = z.looseObject({
   data: z
     .looseObject({
       processTaskList: z
-        .array(z.looseObject({ taskType: z.string(), status: z.string(), input: z.looseObject({ definition: z.unknown().optional() }).optional() }))
+        .array(
+          z.looseObject({
+            taskType: z.string(),
+            status: z.string(),
+            input: z.looseObject({ definition: z.unknown().optional() }).optional(),
+          }),
+        )
         .optional(),
     })
     .optional(),

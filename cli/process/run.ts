@@ -45,7 +45,9 @@ export interface FileResult {
 
 /** Whether every job with an event has it handed to each subscriber (the outbox's record). */
 async function handedOver(stack: LocalStack, results: FileResult[], subscribers: string[]): Promise<boolean> {
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }));
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }),
+  );
   try {
     const store = createJobStore({ dynamo, table: stack.table! });
     for (const r of results) {
@@ -74,7 +76,11 @@ async function limit<T, R>(items: T[], concurrency: number, fn: (item: T) => Pro
   return results;
 }
 
-export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<{ exitCode: number; results: FileResult[]; stack?: LocalStack }> {
+export async function runProcess(
+  options: ProcessOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+): Promise<{ exitCode: number; results: FileResult[]; stack?: LocalStack }> {
   const note = (line: string) => !options.quiet && err.write(`${line}\n`);
   note('vodflow: starting the local stack (SQS/S3, DynamoDB, VOD emulator, handlers)…');
   const stack = await startLocalStack({
@@ -92,11 +98,21 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
-  if (options.verbose) note(`vodflow:${mediaToolsLine().trimStart().replace(/^media tools\s+/, ' media tools: ')}`);
+  if (options.verbose)
+    note(
+      `vodflow:${mediaToolsLine()
+        .trimStart()
+        .replace(/^media tools\s+/, ' media tools: ')}`,
+    );
   const subscriberLines = subscriberNote(options.subscribers ?? [], stack.secrets.eventSigningSecret);
   if (subscriberLines) err.write(subscriberLines);
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
-  const vod = createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: stack.emulator!.endpoint, timeoutMs: 3000 });
+  const vod = createVodClient({
+    secretId: DEV_ACCOUNT.secretId,
+    secretKey: DEV_ACCOUNT.secretKey,
+    endpoint: stack.emulator!.endpoint,
+    timeoutMs: 3000,
+  });
   const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
   const display = createDisplay(err, !options.quiet);
   const target = { httpApi: stack.endpoints.httpApi, apiKey: stack.secrets.apiKey };
@@ -126,7 +142,12 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
         await Promise.race([terminal, sleep(250)]);
       }
       if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
-      display.update(state, event.type === 'vodflow.video.ready' ? { phase: 'ready', progress: 100 } : { phase: 'failed', detail: `VOD code ${event.data.error.code}` });
+      display.update(
+        state,
+        event.type === 'vodflow.video.ready'
+          ? { phase: 'ready', progress: 100 }
+          : { phase: 'failed', detail: `VOD code ${event.data.error.code}` },
+      );
       let copied: Map<string, CopiedFile[]> | undefined;
       const outDir = options.outDir && join(options.outDir, folders.get(path) ?? basename(path, extname(path)));
       if (outDir && event.type === 'vodflow.video.ready') copied = await copyOutputs(event, outDir);
@@ -155,14 +176,19 @@ export async function runProcess(options: ProcessOptions, out: NodeJS.WriteStrea
   }
   const exitCode = results.every((r) => r.event?.type === 'vodflow.video.ready') ? 0 : 1;
   if (!options.keep && results.some((r) => r.event?.type === 'vodflow.video.ready')) {
-    note(`vodflow: the play URLs are served only while the stack runs (add --keep to open them)${options.outDir ? `; the files are copied under ${options.outDir}` : ''}.`);
+    note(
+      `vodflow: the play URLs are served only while the stack runs (add --keep to open them)${options.outDir ? `; the files are copied under ${options.outDir}` : ''}.`,
+    );
   }
   if (options.keep) {
     note(`vodflow: the stack stays up (Ctrl-C to stop): HTTP API ${stack.endpoints.httpApi}, VOD emulator ${stack.endpoints.emulator}`);
     return { exitCode, results, stack };
   }
   // Subscriber deliveries run after the events (their own queue): let them finish or give up first.
-  if (options.subscribers?.length && !(await deliveriesSettled(sqs, stack.queues.DeliverQueue!.url, () => handedOver(stack, results, options.subscribers!), 15_000))) {
+  if (
+    options.subscribers?.length &&
+    !(await deliveriesSettled(sqs, stack.queues.DeliverQueue!.url, () => handedOver(stack, results, options.subscribers!), 15_000))
+  ) {
     err.write('vodflow: some subscriber deliveries were still retrying when the stack stopped (see --keep)\n');
   }
   sqs.destroy();

@@ -3,7 +3,8 @@ import { basename, extname, relative } from 'node:path';
 import type { DownstreamEvent } from '../../lib/events/contracts';
 import type { CopiedFile } from './outputs';
 
-const kb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`);
+const kb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
 
 export interface SummaryInput {
   path: string;
@@ -18,7 +19,9 @@ export function summarize({ path, event, seconds, copied, outDir }: SummaryInput
   const lines: string[] = [];
   if (event.type === 'vodflow.video.ready') {
     const d = event.data;
-    lines.push(`✔ ${name}: ready in ${seconds.toFixed(1)} s (job ${d.jobId}, VOD fileId ${d.fileId}${d.attempts > 1 ? `, ${d.attempts} attempts` : ''})`);
+    lines.push(
+      `✔ ${name}: ready in ${seconds.toFixed(1)} s (job ${d.jobId}, VOD fileId ${d.fileId}${d.attempts > 1 ? `, ${d.attempts} attempts` : ''})`,
+    );
     if (d.duration !== undefined) lines.push(`  duration   ${d.duration.toFixed(2)} s`);
     for (const item of d.playSet) {
       const files = copied?.get(item.url) ?? [];
@@ -28,14 +31,18 @@ export function summarize({ path, event, seconds, copied, outDir }: SummaryInput
       // The container as its file says (an original can be MOV, MKV, WMV…), HLS for a playlist.
       const ext = extname(new URL(item.url).pathname).slice(1).toLowerCase();
       const kind = ext === 'm3u8' ? 'HLS' : ext.toUpperCase() || '?';
-      lines.push(`  ${String(item.definition).padEnd(5)} ${kind.padEnd(4)} ${size.padEnd(10)} ${rate.padEnd(10)} ${bytes ? kb(bytes).padEnd(8) : ''} ${item.url}`);
+      lines.push(
+        `  ${String(item.definition).padEnd(5)} ${kind.padEnd(4)} ${size.padEnd(10)} ${rate.padEnd(10)} ${bytes ? kb(bytes).padEnd(8) : ''} ${item.url}`,
+      );
     }
     if (d.coverUrl) lines.push(`  cover      ${d.coverUrl}`);
     for (const shot of d.snapshots) lines.push(`  snapshot   ${shot.timeOffset} ms  ${shot.url}`);
     if (outDir && copied) lines.push(`  copied to  ${relative(process.cwd(), outDir) || '.'}/`);
   } else {
     const { error, attempts } = event.data;
-    lines.push(`✘ ${name}: failed with VOD code ${error.code} after ${attempts} attempt${attempts > 1 ? 's' : ''} (job ${event.data.jobId})`);
+    lines.push(
+      `✘ ${name}: failed with VOD code ${error.code} after ${attempts} attempt${attempts > 1 ? 's' : ''} (job ${event.data.jobId})`,
+    );
     lines.push(`  what is wrong  ${error.message_en}`);
     if (error.message) lines.push(`                 ${error.message}`);
     if (error.detail) lines.push(`  VOD said       ${error.detail}`);

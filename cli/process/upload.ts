@@ -14,9 +14,21 @@ const createdSchema = z.object({
 });
 
 const CONTENT_TYPES: Record<string, string> = {
-  mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', mkv: 'video/x-matroska', webm: 'video/webm',
-  avi: 'video/x-msvideo', flv: 'video/x-flv', wmv: 'video/x-ms-wmv', mpg: 'video/mpeg', mpeg: 'video/mpeg',
-  ts: 'video/mp2t', m2ts: 'video/mp2t', mts: 'video/mp2t', mxf: 'video/mxf', '3gp': 'video/3gpp',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  mkv: 'video/x-matroska',
+  webm: 'video/webm',
+  avi: 'video/x-msvideo',
+  flv: 'video/x-flv',
+  wmv: 'video/x-ms-wmv',
+  mpg: 'video/mpeg',
+  mpeg: 'video/mpeg',
+  ts: 'video/mp2t',
+  m2ts: 'video/mp2t',
+  mts: 'video/mp2t',
+  mxf: 'video/mxf',
+  '3gp': 'video/3gpp',
 };
 
 export interface UploadTarget {
@@ -25,7 +37,10 @@ export interface UploadTarget {
 }
 
 /** Asks the HTTP API for an upload; a 4xx names the field that is wrong, and that is what is thrown. */
-export async function createUpload(target: UploadTarget, path: string): Promise<{ jobId: string; url: string; headers: Record<string, string>; size: number }> {
+export async function createUpload(
+  target: UploadTarget,
+  path: string,
+): Promise<{ jobId: string; url: string; headers: Record<string, string>; size: number }> {
   const { size } = await stat(path);
   const filename = basename(path);
   // S3 would store it, but no video is 0 bytes long (VOD calls it damaged, -43001): say so here.

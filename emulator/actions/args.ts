@@ -88,7 +88,8 @@ export class Args {
     return this.list(name, opts.maxItems).map((v, i) => {
       if (!INT.test(v)) this.fail(`${name}.${i} must be an integer`);
       const n = Number(v);
-      if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) this.fail(`${name} item ${v} is out of range`);
+      if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max))
+        this.fail(`${name} item ${v} is out of range`);
       return n;
     });
   }

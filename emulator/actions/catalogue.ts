@@ -44,7 +44,8 @@ const MAX_TAGS = 100;
 function tagsArg(call: ActionCall): string[] {
   const tags = call.args.list('tags', MAX_TAGS);
   if (!tags.length) throw new ApiError(4000, 'missing parameter tags.n (tags.1=…)');
-  for (const t of tags) if (!TAG.test(t)) throw new ApiError(4000, `tag ${JSON.stringify(t.slice(0, 32))} must be 1–8 letters, digits or Chinese characters`);
+  for (const t of tags)
+    if (!TAG.test(t)) throw new ApiError(4000, `tag ${JSON.stringify(t.slice(0, 32))} must be 1–8 letters, digits or Chinese characters`);
   return tags;
 }
 
@@ -81,12 +82,20 @@ export const describeVodCover: ActionHandler = (call) => {
   try {
     path = new URL(para).pathname;
   } catch {
-    throw new ApiError(4000, 'para must be the URL of one of the file\'s screenshots');
+    throw new ApiError(4000, "para must be the URL of one of the file's screenshots");
   }
   const prefix = `/vod${file.appId}/${file.fileId}/`;
   const name = path.startsWith(prefix) ? path.slice(prefix.length) : '';
-  const images = new Set([...file.snapshotsByTimeOffset.flatMap((s) => s.pics.map((p) => p.name)), ...file.sampleSnapshots.flatMap((s) => s.names), ...file.imageSprites.flatMap((s) => s.names)]);
-  if (type !== 1 || !images.has(name)) throw new ApiError(4000, 'para must be the URL of one of this file\'s screenshots (CreateSnapshotByTimeOffset, sampleSnapshot, imageSprite)');
+  const images = new Set([
+    ...file.snapshotsByTimeOffset.flatMap((s) => s.pics.map((p) => p.name)),
+    ...file.sampleSnapshots.flatMap((s) => s.names),
+    ...file.imageSprites.flatMap((s) => s.names),
+  ]);
+  if (type !== 1 || !images.has(name))
+    throw new ApiError(
+      4000,
+      "para must be the URL of one of this file's screenshots (CreateSnapshotByTimeOffset, sampleSnapshot, imageSprite)",
+    );
   file.coverName = name;
   file.updateTime = Math.floor(Date.now() / 1000);
   call.ctx.store.save();
@@ -121,7 +130,9 @@ export const getTaskListByFileId: ActionHandler = (call) => {
   const matching = tasksOf(call)
     .filter((t) => t.fileId === fileId && t.createTime >= startTime && t.createTime <= endTime)
     .filter((t) => status === undefined || (status === 'Finish') === (t.status === 'FINISH'))
-    .sort((a, b) => (order === 'asc' ? a.createTime - b.createTime : b.createTime - a.createTime) || a.vodTaskId.localeCompare(b.vodTaskId));
+    .sort(
+      (a, b) => (order === 'asc' ? a.createTime - b.createTime : b.createTime - a.createTime) || a.vodTaskId.localeCompare(b.vodTaskId),
+    );
   const page = matching.slice(offset, offset + size);
   return {
     next: offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64url') : '',

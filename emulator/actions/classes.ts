@@ -33,7 +33,8 @@ function formatBeijing(unix: number): string {
 
 type Caller = Pick<ActionCall, 'ctx' | 'account'>;
 
-const classesOf = ({ ctx, account }: Caller): ClassRecord[] => Object.values(ctx.store.state.classes).filter((c) => c.appId === account.appId);
+const classesOf = ({ ctx, account }: Caller): ClassRecord[] =>
+  Object.values(ctx.store.state.classes).filter((c) => c.appId === account.appId);
 
 function levelOf(all: ClassRecord[], c: ClassRecord): number {
   let level = 0;
@@ -45,10 +46,12 @@ export function classExists(call: Caller, id: number): boolean {
   return id === 0 || classesOf(call).some((c) => c.id === id);
 }
 
-export const classNameOf = (call: Caller, id: number): string => (id === 0 ? DEFAULT_CLASS.name : (classesOf(call).find((c) => c.id === id)?.name ?? ''));
+export const classNameOf = (call: Caller, id: number): string =>
+  id === 0 ? DEFAULT_CLASS.name : (classesOf(call).find((c) => c.id === id)?.name ?? '');
 
 const checkName = (call: ActionCall, name: string, parentId: number, exceptId?: number) => {
-  if (classesOf(call).some((c) => c.parentId === parentId && c.name === name && c.id !== exceptId)) throw new ApiError(1907, `class name ${name} already exists here`);
+  if (classesOf(call).some((c) => c.parentId === parentId && c.name === name && c.id !== exceptId))
+    throw new ApiError(1907, `class name ${name} already exists here`);
 };
 
 export const createClass: ActionHandler = (call) => {
@@ -92,7 +95,7 @@ export const deleteClass: ActionHandler = (call) => {
   const doomed = new Set([c.id]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const x of all) if (doomed.has(x.parentId) && !doomed.has(x.id)) (doomed.add(x.id), (grew = true));
+    for (const x of all) if (doomed.has(x.parentId) && !doomed.has(x.id)) doomed.add(x.id), (grew = true);
   }
   const { state } = call.ctx.store;
   for (const id of doomed) delete state.classes[String(id)];

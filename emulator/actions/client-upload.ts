@@ -78,7 +78,8 @@ export function initUploadEx(call: ClientUploadCall): ActionResult {
   const fileType = (args.str('fileType', { max: 16 }) || args.str('videoType', { max: 16 }) || typeOf(fileName)).toLowerCase();
   if (!/^[a-z0-9]{1,8}$/.test(fileType)) throw uploadError(PROTOCOL_ERROR, 'fileType must be an extension such as mp4');
   const classId = sig.classId ?? 0;
-  if (!classExists({ ctx: call.ctx, account }, classId)) throw uploadError(PROTOCOL_ERROR, `the signature's classId ${classId} does not exist`);
+  if (!classExists({ ctx: call.ctx, account }, classId))
+    throw uploadError(PROTOCOL_ERROR, `the signature's classId ${classId} does not exist`);
   let procedure;
   try {
     procedure = sig.procedure ? parseProcedure(sig.procedure, call.ctx.settings.defaultDefinitions) : undefined;

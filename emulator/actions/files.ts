@@ -17,6 +17,10 @@ export const fileArg = (call: ActionCall, name = 'fileId'): VodFile => fileById(
 /** Processing needs a fully uploaded source (10009 otherwise, as ProcessFile documents). */
 export function readyFileArg(call: ActionCall, name = 'fileId'): VodFile {
   const file = fileArg(call, name);
-  if (file.status !== 'normal') throw new ApiError(10009, `file ${file.fileId} is not ready: its ${file.sourceType === 'Pull' ? 'pull' : 'upload'} has ${file.status === 'failed' ? 'failed' : 'not finished'}`);
+  if (file.status !== 'normal')
+    throw new ApiError(
+      10009,
+      `file ${file.fileId} is not ready: its ${file.sourceType === 'Pull' ? 'pull' : 'upload'} has ${file.status === 'failed' ? 'failed' : 'not finished'}`,
+    );
   return file;
 }

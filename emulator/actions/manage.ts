@@ -43,7 +43,8 @@ export const deleteVodFile: ActionHandler = async (call) => {
   const { state } = ctx.store;
   delete state.files[file.fileId];
   state.deleted[file.fileId] = Math.floor(Date.now() / 1000);
-  for (const [key, session] of Object.entries(state.uploads)) if (session.appId === file.appId && session.fileSha === file.sha1) delete state.uploads[key];
+  for (const [key, session] of Object.entries(state.uploads))
+    if (session.appId === file.appId && session.fileSha === file.sha1) delete state.uploads[key];
   ctx.store.save();
   const dir = fileDir(ctx.store.mediaRoot, file.appId, file.fileId);
   rmSync(dir, { recursive: true, force: true });

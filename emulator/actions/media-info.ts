@@ -6,12 +6,23 @@ import { classNameOf, dateTime, parseBeijing } from './classes';
 import { fileArg, fileById } from './files';
 import type { ActionHandler } from './types';
 
-const INFO_FILTERS = ['basicInfo', 'metaData', 'drm', 'transcodeInfo', 'imageSpriteInfo', 'snapshotByTimeOffsetInfo', 'sampleSnapshotInfo', 'keyFrameDescInfo'] as const;
+const INFO_FILTERS = [
+  'basicInfo',
+  'metaData',
+  'drm',
+  'transcodeInfo',
+  'imageSpriteInfo',
+  'snapshotByTimeOffsetInfo',
+  'sampleSnapshotInfo',
+  'keyFrameDescInfo',
+] as const;
 
 export const getVideoInfo: ActionHandler = (call) => {
   const file = fileArg(call);
   const filters = call.args.list('infoFilter', 20);
-  for (const f of filters) if (!(INFO_FILTERS as readonly string[]).includes(f)) throw new ApiError(4000, `infoFilter ${f} is not one of ${INFO_FILTERS.join(', ')}`);
+  for (const f of filters)
+    if (!(INFO_FILTERS as readonly string[]).includes(f))
+      throw new ApiError(4000, `infoFilter ${f} is not one of ${INFO_FILTERS.join(', ')}`);
   const want = (f: (typeof INFO_FILTERS)[number]) => filters.length === 0 || filters.includes(f);
   const out: Record<string, unknown> = {};
   if (want('basicInfo')) {
@@ -43,18 +54,32 @@ export const getVideoInfo: ActionHandler = (call) => {
   }
   if (want('imageSpriteInfo')) {
     out.imageSpriteInfo = {
-      imageSpriteList: file.imageSprites.map((s) => ({ definition: s.definition, height: s.height, width: s.width, totalCount: s.totalCount, imageUrls: s.names.map((n) => urlOf(file, n)) })),
+      imageSpriteList: file.imageSprites.map((s) => ({
+        definition: s.definition,
+        height: s.height,
+        width: s.width,
+        totalCount: s.totalCount,
+        imageUrls: s.names.map((n) => urlOf(file, n)),
+      })),
     };
   }
   if (want('snapshotByTimeOffsetInfo')) {
     out.snapshotByTimeOffsetInfo = {
-      snapshotByTimeOffsetList: file.snapshotsByTimeOffset.map((s) => ({ definition: s.definition, picInfoList: s.pics.map((p) => ({ timeOffset: p.timeOffset, url: urlOf(file, p.name) })) })),
+      snapshotByTimeOffsetList: file.snapshotsByTimeOffset.map((s) => ({
+        definition: s.definition,
+        picInfoList: s.pics.map((p) => ({ timeOffset: p.timeOffset, url: urlOf(file, p.name) })),
+      })),
     };
   }
   if (want('sampleSnapshotInfo')) {
     // The live response shape (an object with sampleSnapshotList), reference §4.2.
     out.sampleSnapshotInfo = {
-      sampleSnapshotList: file.sampleSnapshots.map((s) => ({ definition: s.definition, sampleType: s.sampleType, interval: s.interval, imageUrls: s.names.map((n) => urlOf(file, n)) })),
+      sampleSnapshotList: file.sampleSnapshots.map((s) => ({
+        definition: s.definition,
+        sampleType: s.sampleType,
+        interval: s.interval,
+        imageUrls: s.names.map((n) => urlOf(file, n)),
+      })),
     };
   }
   return render(out, call.ctx.baseUrl());

@@ -3,7 +3,14 @@ import { newVodTaskId } from '../ids';
 import type { NotifyMode, Task, TaskInput, TaskType } from '../types';
 import type { ActionCall } from './types';
 
-export function startTask(call: ActionCall, type: TaskType, fileId: string | undefined, input: TaskInput, notifyMode: NotifyMode = 'Finish', notifyUrl?: string): Task {
+export function startTask(
+  call: ActionCall,
+  type: TaskType,
+  fileId: string | undefined,
+  input: TaskInput,
+  notifyMode: NotifyMode = 'Finish',
+  notifyUrl?: string,
+): Task {
   const task: Task = {
     vodTaskId: newVodTaskId(type, call.account.appId),
     appId: call.account.appId,

@@ -2,7 +2,7 @@
 // at once, and leaves the media work to a task.
 import { DEFINITIONS, IMAGE_SPRITE_DEFINITIONS, SAMPLE_SNAPSHOT_DEFINITIONS, SNAPSHOT_DEFINITIONS } from '../media';
 import { newFileId } from '../ids';
-import { parseOutboundUrl, RefusedUrl } from '../net-guard';
+import { parseOutboundUrl, type RefusedUrl } from '../net-guard';
 import { ApiError } from '../protocol';
 import { parseProcedure, ProcedureError } from '../uploads/procedure-string';
 import type { ProcedureInput } from '../types';
@@ -14,7 +14,9 @@ import type { ActionCall, ActionHandler } from './types';
 const NOTIFY_MODES = ['Finish', 'Change', 'None'] as const;
 
 export function checkTranscodeDefinitions(definitions: number[]): void {
-  for (const d of definitions) if (!Object.hasOwn(DEFINITIONS, d)) throw new ApiError(4000, `transcode definition ${d} is not a template: use ${Object.keys(DEFINITIONS).join(', ')}`);
+  for (const d of definitions)
+    if (!Object.hasOwn(DEFINITIONS, d))
+      throw new ApiError(4000, `transcode definition ${d} is not a template: use ${Object.keys(DEFINITIONS).join(', ')}`);
 }
 
 function notifyUrlArg(args: Args): string | undefined {
@@ -29,7 +31,8 @@ function notifyUrlArg(args: Args): string | undefined {
 }
 
 function template(table: Readonly<Record<number, unknown>>, what: string, definition: number | undefined): number | undefined {
-  if (definition !== undefined && !Object.hasOwn(table, definition)) throw new ApiError(4000, `${what} definition ${definition} is not a template: use ${Object.keys(table).join(', ')}`);
+  if (definition !== undefined && !Object.hasOwn(table, definition))
+    throw new ApiError(4000, `${what} definition ${definition} is not a template: use ${Object.keys(table).join(', ')}`);
   return definition;
 }
 
@@ -66,7 +69,8 @@ const isEmpty = (p: ProcedureInput) => !p.transcode && !p.sampleSnapshot && !p.c
 export const processFile: ActionHandler = (call) => {
   const procedure = procedureFromArgs(call.args);
   const notifyMode = call.args.oneOf('notifyMode', NOTIFY_MODES) ?? 'Finish';
-  if (isEmpty(procedure)) throw new ApiError(4000, 'nothing to do: give transcode, sampleSnapshot, coverBySnapshot, snapshotByTimeOffset or imageSprite');
+  if (isEmpty(procedure))
+    throw new ApiError(4000, 'nothing to do: give transcode, sampleSnapshot, coverBySnapshot, snapshotByTimeOffset or imageSprite');
   const file = readyFileArg(call);
   const task = startTask(call, 'procedure', file.fileId, { kind: 'procedure', procedure }, notifyMode);
   return { vodTaskId: task.vodTaskId };
@@ -98,7 +102,14 @@ export const convertVodFile: ActionHandler = (call) => {
   call.args.flag('isWatermark');
   const notifyUrl = notifyUrlArg(call.args);
   const file = readyFileArg(call);
-  const task = startTask(call, 'transcode', file.fileId, { kind: 'transcode', definitions: call.ctx.settings.defaultDefinitions }, 'Finish', notifyUrl);
+  const task = startTask(
+    call,
+    'transcode',
+    file.fileId,
+    { kind: 'transcode', definitions: call.ctx.settings.defaultDefinitions },
+    'Finish',
+    notifyUrl,
+  );
   return { vodTaskId: task.vodTaskId };
 };
 
@@ -146,6 +157,12 @@ export const clipVideo: ActionHandler = (call) => {
   const newFileName = args.requiredStr('newFileName', { max: 256 });
   const startTimeOffset = args.int('startTimeOffset', { min: -604_800, max: 604_800 }) ?? 0;
   const endTimeOffset = args.int('endTimeOffset', { min: -604_800, max: 604_800 });
-  const task = startTask(call, 'clip', file.fileId, { kind: 'clip', newFileId: newFileId(exists(call)), newFileName, startTimeOffset, endTimeOffset });
+  const task = startTask(call, 'clip', file.fileId, {
+    kind: 'clip',
+    newFileId: newFileId(exists(call)),
+    newFileName,
+    startTimeOffset,
+    endTimeOffset,
+  });
   return { vodTaskId: task.vodTaskId };
 };

@@ -30,7 +30,8 @@ export const multiPullVodFile: ActionHandler = async (call) => {
     if (!item.url) throw new ApiError(4000, `missing parameter pullset.${i}.url`);
     if (!item.fileName) throw new ApiError(4000, `missing parameter pullset.${i}.fileName`);
     if (item.url.length > 4096 || item.fileName.length > 256) throw new ApiError(4000, `pullset.${i}: url or fileName too long`);
-    if (item.fileMd5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(item.fileMd5)) throw new ApiError(4000, `pullset.${i}.fileMd5 must be 32 hex digits`);
+    if (item.fileMd5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(item.fileMd5))
+      throw new ApiError(4000, `pullset.${i}.fileMd5 must be 32 hex digits`);
     const classId = item.classId === undefined ? 0 : Number(item.classId);
     if (!Number.isInteger(classId) || classId < 0) throw new ApiError(4000, `pullset.${i}.classId must be an integer`);
     try {
@@ -57,13 +58,20 @@ export const multiPullVodFile: ActionHandler = async (call) => {
       classId,
       tags: item.tags ? item.tags.split(',').filter(Boolean) : [],
     });
-    const task = startTask(call, 'pull', fileId, {
-      kind: 'pull',
-      url: url.toString(),
-      fileName: item.fileName!,
-      md5: item.fileMd5?.toLowerCase(),
-      isTranscode: item.isTranscode === '1',
-    }, 'Finish', item.notifyUrl);
+    const task = startTask(
+      call,
+      'pull',
+      fileId,
+      {
+        kind: 'pull',
+        url: url.toString(),
+        fileName: item.fileName!,
+        md5: item.fileMd5?.toLowerCase(),
+        isTranscode: item.isTranscode === '1',
+      },
+      'Finish',
+      item.notifyUrl,
+    );
     return { source_url: item.url, file_id: fileId, file_name: item.fileName, vod_task_id: task.vodTaskId };
   });
   return { data };

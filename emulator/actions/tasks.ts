@@ -54,14 +54,21 @@ export const getTaskList: ActionHandler = (call) => {
     data: {
       status: status ?? '',
       next: more ? Buffer.from(String(offset + maxCount)).toString('base64url') : '',
-      taskList: page.map((t) => ({ vodTaskId: t.vodTaskId, type: t.type, createTime: t.createTime, beginProcessTime: t.beginProcessTime, finishTime: t.finishTime })),
+      taskList: page.map((t) => ({
+        vodTaskId: t.vodTaskId,
+        type: t.type,
+        createTime: t.createTime,
+        beginProcessTime: t.beginProcessTime,
+        finishTime: t.finishTime,
+      })),
     },
   };
 };
 
 export const redoTask: ActionHandler = (call) => {
   const task = taskArg(call, 10026);
-  if (task.status !== 'FINISH') throw new ApiError(10026, `task ${task.vodTaskId} is still ${task.status}: only finished tasks can be redone`);
+  if (task.status !== 'FINISH')
+    throw new ApiError(10026, `task ${task.vodTaskId} is still ${task.status}: only finished tasks can be redone`);
   if (task.finishTime < Date.now() / 1000 - 72 * 3600) throw new ApiError(10026, 'only tasks finished in the last 72 hours can be redone');
   call.ctx.runner.redo(task);
   return {};

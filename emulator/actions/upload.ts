@@ -61,7 +61,8 @@ export const initUpload: ActionHandler = (call: ActionCall) => {
 export const uploadPart: ActionHandler = async (call) => {
   const { args, ctx, account } = call;
   const session = sessionOf(ctx, account.appId, fileShaArg(args));
-  if (session.sourceType !== 'ServerUpload') throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use UploadPartEx');
+  if (session.sourceType !== 'ServerUpload')
+    throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use UploadPartEx');
   await writePartAsync(ctx, session, partArgs(args), call.body);
   return withCanRetry({});
 };
@@ -72,7 +73,8 @@ export const finishUpload: ActionHandler = async (call) => {
   const known = finishedBefore(ctx, account.appId, fileSha);
   if (known) return withCanRetry(known);
   const session = sessionOf(ctx, account.appId, fileSha);
-  if (session.sourceType !== 'ServerUpload') throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use FinishUploadEx');
+  if (session.sourceType !== 'ServerUpload')
+    throw uploadError(PROTOCOL_ERROR, 'this upload was opened with a client upload signature: use FinishUploadEx');
   const { file } = await finishSession(ctx, session);
   return withCanRetry({ fileId: file.fileId, url: render(urlOf(file, file.sourceName), ctx.baseUrl()) });
 };

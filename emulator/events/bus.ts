@@ -87,7 +87,10 @@ export class EventBus {
 export function redacted(raw: string): string {
   try {
     const url = new URL(raw);
-    const path = url.pathname.split('/').map((segment) => (segment.length >= 12 ? '<redacted>' : segment)).join('/');
+    const path = url.pathname
+      .split('/')
+      .map((segment) => (segment.length >= 12 ? '<redacted>' : segment))
+      .join('/');
     return `${url.origin}${path}${url.search ? '?<redacted>' : ''}`;
   } catch {
     return '<unparseable URL>';

@@ -37,10 +37,7 @@ export class EventQueue {
       const events = this.take(appId);
       if (events.length || Date.now() >= deadline || signal?.aborted) return events;
       // Wake on a new event, when a hidden one becomes visible again, or at the deadline.
-      const nextVisible = Math.min(
-        deadline,
-        ...this.store.events.events.filter((e) => e.appId === appId).map((e) => e.invisibleUntil),
-      );
+      const nextVisible = Math.min(deadline, ...this.store.events.events.filter((e) => e.appId === appId).map((e) => e.invisibleUntil));
       await new Promise<void>((resolve) => {
         const waiter = { appId, wake: () => done() };
         const timer = setTimeout(() => done(), Math.max(1, nextVisible - Date.now()));

@@ -64,7 +64,10 @@ export function versionOf(path: string, env: Record<string, string> = {}): strin
   if (!versionCache.has(path)) {
     let line: string | undefined;
     try {
-      line = execFileSync(path, ['-version'], { env: { ...process.env, ...env }, timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]?.trim();
+      line = execFileSync(path, ['-version'], { env: { ...process.env, ...env }, timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .split('\n')[0]
+        ?.trim();
     } catch {
       line = undefined;
     }
@@ -101,7 +104,10 @@ function systemTools(): MediaBinaries | undefined {
   if (!ffmpeg || !ffprobe) return undefined;
   const [vm, vp] = [versionOf(ffmpeg), versionOf(ffprobe)];
   if ((majorOf(vm) ?? 0) < MIN_SYSTEM_MAJOR || (majorOf(vp) ?? 0) < MIN_SYSTEM_MAJOR) return undefined;
-  return { ffmpeg: { path: ffmpeg, env: {}, source: 'system', version: vm }, ffprobe: { path: ffprobe, env: {}, source: 'system', version: vp } };
+  return {
+    ffmpeg: { path: ffmpeg, env: {}, source: 'system', version: vm },
+    ffprobe: { path: ffprobe, env: {}, source: 'system', version: vp },
+  };
 }
 
 function chosen(explicit: string | undefined, envName: string): Tool | undefined {

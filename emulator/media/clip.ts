@@ -18,13 +18,29 @@ export function clipRange(duration: number, startTimeOffset: number, endTimeOffs
   return { start, end };
 }
 
-export async function clip(ctx: MediaContext, src: string, startTimeOffset: number, endTimeOffset: number | undefined, outDir: string, signal: AbortSignal): Promise<TranscodeOutput> {
+export async function clip(
+  ctx: MediaContext,
+  src: string,
+  startTimeOffset: number,
+  endTimeOffset: number | undefined,
+  outDir: string,
+  signal: AbortSignal,
+): Promise<TranscodeOutput> {
   const facts = await inspectSource(ctx, src, 'any', signal);
   const { start, end } = clipRange(facts.duration, startTimeOffset, endTimeOffset);
   if (start >= facts.duration) {
-    throw new MediaFailure(codeOf('transcode', SUFFIX.seekOutsideFile), 'transcode', `clip start ${seconds(start)} s is past the ${seconds(facts.duration)} s source`);
+    throw new MediaFailure(
+      codeOf('transcode', SUFFIX.seekOutsideFile),
+      'transcode',
+      `clip start ${seconds(start)} s is past the ${seconds(facts.duration)} s source`,
+    );
   }
-  if (end - start < MIN_DURATION) throw new MediaFailure(SOURCE_CODE.badDuration, 'source', `clip range ${seconds(start)}–${seconds(end)} s is shorter than ${MIN_DURATION} s`);
+  if (end - start < MIN_DURATION)
+    throw new MediaFailure(
+      SOURCE_CODE.badDuration,
+      'source',
+      `clip range ${seconds(start)}–${seconds(end)} s is shorter than ${MIN_DURATION} s`,
+    );
   const video = !!facts.video;
   const audio = !!facts.audio;
   return produceRendition(
@@ -35,7 +51,12 @@ export async function clip(ctx: MediaContext, src: string, startTimeOffset: numb
       mainName: outputName.edited('mp4'),
       args: (main) => [
         ...FFMPEG_HEAD,
-        '-ss', seconds(start), '-i', src, '-t', seconds(end - start),
+        '-ss',
+        seconds(start),
+        '-i',
+        src,
+        '-t',
+        seconds(end - start),
         ...(video ? ['-map', '0:V:0', '-c:v', 'libx264', '-preset', ctx.preset, '-crf', '23', '-pix_fmt', 'yuv420p'] : []),
         ...(audio ? ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '128000'] : []),
         ...containerArgs('mp4', main),

@@ -7,7 +7,13 @@
 // matches a rule decides, because ffmpeg's first complaint is the cause and later lines are
 // consequences (with -xerror ffmpeg stops at the first error anyway).
 
-import { INFERRED_PROCESSING, PROCESSING_RANGES, PROCESSING_SUFFIXES, SOURCE_REQUIREMENTS, type Step as VodStep } from '../../lib/vod/errors';
+import {
+  INFERRED_PROCESSING,
+  PROCESSING_RANGES,
+  PROCESSING_SUFFIXES,
+  SOURCE_REQUIREMENTS,
+  type Step as VodStep,
+} from '../../lib/vod/errors';
 
 /** The seed's command steps (lib/vod/errors PROCESSING_RANGES), spelled as vodflow's table spells them. */
 export type ToolStep = Exclude<VodStep, 'check-source' | 'check-concat-inputs'>;
@@ -15,7 +21,10 @@ export type ToolStep = Exclude<VodStep, 'check-source' | 'check-concat-inputs'>;
 export type Step = ToolStep | 'source';
 
 /** Where in the processing a failure happened; each step has its seed range (-43000, -43100, …). */
-export const STEP_BASE: Readonly<Record<ToolStep, number>> = Object.fromEntries(PROCESSING_RANGES.map((r) => [r.step, -r.base])) as Record<ToolStep, number>;
+export const STEP_BASE: Readonly<Record<ToolStep, number>> = Object.fromEntries(PROCESSING_RANGES.map((r) => [r.step, -r.base])) as Record<
+  ToolStep,
+  number
+>;
 
 const suffixOf = (cause: string): number => {
   const found = PROCESSING_SUFFIXES.find((s) => s.cause === cause);
@@ -103,10 +112,21 @@ export const STDERR_RULES: readonly StderrRule[] = [
   { suffix: 99, match: ': partial file', evenOnSuccess: true, evidence: 'mov demuxer: seek to a sample offset past the end of the file' },
   { suffix: 98, match: 'End of file', evenOnSuccess: true, evidence: 'ffmpeg 4.1 on a Matroska file cut after its header' },
   { suffix: 98, match: 'File ended prematurely', evenOnSuccess: true, evidence: 'matroska demuxer on a cut file' },
-  { suffix: 29, match: /Error while decoding stream|error while decoding/, evenOnSuccess: false, evidence: 'bytes flipped inside mdat (h264)' },
+  {
+    suffix: 29,
+    match: /Error while decoding stream|error while decoding/,
+    evenOnSuccess: false,
+    evidence: 'bytes flipped inside mdat (h264)',
+  },
   { suffix: 29, match: /Invalid NAL unit size|Error splitting the input into NAL units/, evenOnSuccess: false, evidence: 'h264 data cut' },
   { suffix: 1, match: 'moov atom not found', evenOnSuccess: false, evidence: 'garbage, empty, text, mp4 cut in half (moov at the end)' },
-  { suffix: 1, match: 'corrupt input packet', evenOnSuccess: false, evidence: 'faststart mp4 cut inside mdat (-xerror; ffmpeg 5 prints the h264 parser\'s "Invalid NAL unit size" first)', decisive: true },
+  {
+    suffix: 1,
+    match: 'corrupt input packet',
+    evenOnSuccess: false,
+    evidence: 'faststart mp4 cut inside mdat (-xerror; ffmpeg 5 prints the h264 parser\'s "Invalid NAL unit size" first)',
+    decisive: true,
+  },
   { suffix: 1, match: 'Invalid data found when processing input', evenOnSuccess: false, evidence: 'any unreadable input' },
   { suffix: 1, match: 'error reading header', evenOnSuccess: false, evidence: 'mp4 cut inside ftyp' },
   { suffix: 1, match: 'EBML header parsing failed', evenOnSuccess: false, evidence: 'Matroska cut inside its header' },
@@ -162,7 +182,10 @@ export function classifyStderr(stderr: string, opts: ClassifyOptions): StderrVer
   const verdict = firstVerdict(lines, opts);
   // A container guessed "with low score" from damaged bytes (a zeroed mp4 header read as MPEG-PS):
   // whatever the demuxer then misses is a consequence; the file itself is damaged (01).
-  const guessed = verdict && verdict.suffix !== SUFFIX.corrupt && lines.map((l) => l.trim()).find((l) => /detected only with low score of \d+, misdetection possible/.test(l));
+  const guessed =
+    verdict &&
+    verdict.suffix !== SUFFIX.corrupt &&
+    lines.map((l) => l.trim()).find((l) => /detected only with low score of \d+, misdetection possible/.test(l));
   return guessed ? { suffix: SUFFIX.corrupt, line: guessed } : verdict;
 }
 

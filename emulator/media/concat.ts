@@ -25,7 +25,8 @@ export async function concatInput(ctx: MediaContext, src: string, index: number,
   try {
     return await inspectSource(ctx, src, 'video', signal, 'probe-concat-inputs');
   } catch (err) {
-    if (err instanceof MediaFailure && err.code === SOURCE_CODE.noVideo) fail(SOURCE_CODE.concatProbe, `source ${index} has no video stream`);
+    if (err instanceof MediaFailure && err.code === SOURCE_CODE.noVideo)
+      fail(SOURCE_CODE.concatProbe, `source ${index} has no video stream`);
     throw err;
   }
 }
@@ -49,17 +50,34 @@ export function concatFilter(inputs: SourceFacts[]): string {
   return `${parts.join(';')};${pads.join('')}concat=n=${inputs.length}:v=1:a=${withAudio ? 1 : 0}[vout]${withAudio ? '[aout]' : ''}`;
 }
 
-export async function concat(ctx: MediaContext, srcs: string[], dstType: 'mp4' | 'm3u8', outDir: string, signal: AbortSignal): Promise<TranscodeOutput> {
+export async function concat(
+  ctx: MediaContext,
+  srcs: string[],
+  dstType: 'mp4' | 'm3u8',
+  outDir: string,
+  signal: AbortSignal,
+): Promise<TranscodeOutput> {
   const { maxConcatInputs, maxConcatBytes } = ctx.limits;
   if (srcs.length === 0) fail(SOURCE_CODE.concatProbe, 'no source to concatenate');
   if (srcs.length > maxConcatInputs) fail(SOURCE_CODE.concatTooMany, `${srcs.length} sources, the limit is ${maxConcatInputs}`);
-  const sizes = await Promise.all(srcs.map((s) => stat(s).then((st) => st.size, () => 0)));
+  const sizes = await Promise.all(
+    srcs.map((s) =>
+      stat(s).then(
+        (st) => st.size,
+        () => 0,
+      ),
+    ),
+  );
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total > maxConcatBytes) fail(SOURCE_CODE.concatTooMany, `${total} bytes in total, the limit is ${maxConcatBytes}`);
   const inputs = await Promise.all(srcs.map((s, i) => concatInput(ctx, s, i, signal)));
   const first = inputs[0]!;
   const odd = inputs.findIndex((f) => f.width !== first.width || f.height !== first.height);
-  if (odd >= 0) fail(SOURCE_CODE.concatResolution, `source ${odd} is ${inputs[odd]!.width}x${inputs[odd]!.height}, source 0 is ${first.width}x${first.height}`);
+  if (odd >= 0)
+    fail(
+      SOURCE_CODE.concatResolution,
+      `source ${odd} is ${inputs[odd]!.width}x${inputs[odd]!.height}, source 0 is ${first.width}x${first.height}`,
+    );
   const withAudio = inputs.some((f) => f.audio);
   const container = dstType === 'm3u8' ? 'hls' : 'mp4';
   return produceRendition(
@@ -71,9 +89,19 @@ export async function concat(ctx: MediaContext, srcs: string[], dstType: 'mp4' |
       args: (main) => [
         ...FFMPEG_HEAD,
         ...srcs.flatMap((s) => ['-i', s]),
-        '-filter_complex', concatFilter(inputs),
-        '-map', '[vout]', ...(withAudio ? ['-map', '[aout]'] : []),
-        '-c:v', 'libx264', '-preset', ctx.preset, '-crf', '23', '-pix_fmt', 'yuv420p',
+        '-filter_complex',
+        concatFilter(inputs),
+        '-map',
+        '[vout]',
+        ...(withAudio ? ['-map', '[aout]'] : []),
+        '-c:v',
+        'libx264',
+        '-preset',
+        ctx.preset,
+        '-crf',
+        '23',
+        '-pix_fmt',
+        'yuv420p',
         ...(withAudio ? ['-c:a', 'aac', '-b:a', '128000'] : []),
         ...containerArgs(container, main),
       ],

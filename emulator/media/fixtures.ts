@@ -49,7 +49,9 @@ export async function makeClip(spec: ClipSpec): Promise<string> {
         ...(video ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'] : []),
         ...(audio ? ['-c:a', 'aac', '-b:a', '64k'] : []),
         ...(spec.faststart ? ['-movflags', '+faststart'] : []),
-        '-f', format, tmp,
+        '-f',
+        format,
+        tmp,
       ],
       spec.ffmpegPath,
     );
@@ -101,7 +103,12 @@ export type BrokenKind = (typeof BROKEN_KINDS)[number];
 
 const SEED = 20161121;
 
-async function layout(goodClipPath: string | undefined, outPath: string, faststart: boolean, format: 'mp4' | 'matroska' = 'mp4'): Promise<Buffer> {
+async function layout(
+  goodClipPath: string | undefined,
+  outPath: string,
+  faststart: boolean,
+  format: 'mp4' | 'matroska' = 'mp4',
+): Promise<Buffer> {
   const tmp = tempBeside(outPath, format === 'matroska' ? '.mkv' : '.mp4');
   try {
     if (goodClipPath) {

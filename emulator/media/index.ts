@@ -16,9 +16,28 @@ import { transcode, type TranscodeOptions } from './transcode';
 import type { MediaInfo, OutputFile, SnapshotItem, SpriteOutput, TranscodeOutput } from './types';
 
 export * from './types';
-export { MediaFailure, MediaSystemError, UnknownDefinitionError, STEP_BASE, SUFFIX, SOURCE_CODE, STDERR_RULES, SNAPSHOT_OFFSET_BEYOND_DURATION, SYSTEM_FAILURE_CODE, classifyStderr, codeOf } from './codes';
+export {
+  MediaFailure,
+  MediaSystemError,
+  UnknownDefinitionError,
+  STEP_BASE,
+  SUFFIX,
+  SOURCE_CODE,
+  STDERR_RULES,
+  SNAPSHOT_OFFSET_BEYOND_DURATION,
+  SYSTEM_FAILURE_CODE,
+  classifyStderr,
+  codeOf,
+} from './codes';
 export type { Step, ToolStep, Suffix, StderrRule } from './codes';
-export { DEFINITIONS, SNAPSHOT_DEFINITIONS, SAMPLE_SNAPSHOT_DEFINITIONS, IMAGE_SPRITE_DEFINITIONS, ORIGINAL_DEFINITION, outputName } from './definitions';
+export {
+  DEFINITIONS,
+  SNAPSHOT_DEFINITIONS,
+  SAMPLE_SNAPSHOT_DEFINITIONS,
+  IMAGE_SPRITE_DEFINITIONS,
+  ORIGINAL_DEFINITION,
+  outputName,
+} from './definitions';
 export type { TranscodeDefinition, SnapshotDefinition, SampleDefinition, SpriteDefinition } from './definitions';
 export { resolveBinaries, describeTool } from './binaries';
 export { targetSize, type TranscodeOptions } from './transcode';
@@ -99,9 +118,11 @@ export function createMediaEngine(opts: MediaEngineOptions = {}): MediaEngine {
 
   return {
     probeSource: (file, o) => task('probe-source', o?.signal, async (s) => describe(ctx, file, await inspectSource(ctx, file, 'any', s))),
-    probeConcatInput: (file, o) => task('probe-concat-inputs', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
+    probeConcatInput: (file, o) =>
+      task('probe-concat-inputs', o?.signal, async (s) => describe(ctx, file, await concatInput(ctx, file, 0, s))),
     transcode: (src, definition, outDir, o) => task('transcode', o?.signal, (s) => transcode(ctx, src, definition, outDir, s, o)),
-    snapshotByTimeOffset: (src, offsets, definition, outDir, o) => task('snapshot', o?.signal, (s) => snapshotByTimeOffset(ctx, src, offsets, definition, outDir, s)),
+    snapshotByTimeOffset: (src, offsets, definition, outDir, o) =>
+      task('snapshot', o?.signal, (s) => snapshotByTimeOffset(ctx, src, offsets, definition, outDir, s)),
     sampleSnapshot: (src, definition, outDir, o) => task('snapshot', o?.signal, (s) => sampleSnapshot(ctx, src, definition, outDir, s)),
     coverBySnapshot: (src, positionType, position, outDir, o) =>
       task('snapshot', o?.signal, (s) => coverBySnapshot(ctx, src, positionType, position, outDir, s, o?.definition)),

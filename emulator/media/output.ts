@@ -29,7 +29,11 @@ export function checkRun(step: ToolStep, result: { exitCode: number | null; stde
   const exitedOk = result.exitCode === 0;
   const verdict = classifyStderr(result.stderr, { exitedOk, decoders });
   if (exitedOk && !verdict) return;
-  throw new MediaFailure(codeOf(step, verdict?.suffix ?? SUFFIX.corrupt), step, excerpt(result.stderr, verdict) || `ffmpeg exited ${result.exitCode}`);
+  throw new MediaFailure(
+    codeOf(step, verdict?.suffix ?? SUFFIX.corrupt),
+    step,
+    excerpt(result.stderr, verdict) || `ffmpeg exited ${result.exitCode}`,
+  );
 }
 
 export const FFMPEG_HEAD = ['-nostdin', '-hide_banner', '-v', 'error', '-xerror', '-y'];
@@ -95,7 +99,11 @@ export async function produceRendition(ctx: MediaContext, plan: RenditionPlan, s
     const names = await readdir(stageDir);
     const mainSize = names.includes(plan.mainName) ? (await stat(mainStaged)).size : 0;
     if (mainSize === 0) {
-      throw new MediaFailure(codeOf('transcode', plan.seeks ? SUFFIX.seekOutsideFile : SUFFIX.endOfFile), 'transcode', 'ffmpeg wrote no output');
+      throw new MediaFailure(
+        codeOf('transcode', plan.seeks ? SUFFIX.seekOutsideFile : SUFFIX.endOfFile),
+        'transcode',
+        'ffmpeg wrote no output',
+      );
     }
     await verify(ctx, mainStaged, plan, signal);
     published = await publish(stageDir, plan.outDir, names, plan.mainName);

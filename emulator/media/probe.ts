@@ -70,11 +70,19 @@ export async function probe(ctx: MediaContext, file: string, step: ToolStep, sig
   const ignoreStream = (index: number): boolean => kinds.has(index) && kinds.get(index) !== 'video' && kinds.get(index) !== 'audio';
   const verdict = classifyStderr(result.stderr, { exitedOk, ignoreStream });
   if (!exitedOk || verdict) {
-    throw new MediaFailure(codeOf(step, verdict?.suffix ?? SUFFIX.corrupt), step, excerpt(result.stderr, verdict) || `ffprobe exited ${result.exitCode}`);
+    throw new MediaFailure(
+      codeOf(step, verdict?.suffix ?? SUFFIX.corrupt),
+      step,
+      excerpt(result.stderr, verdict) || `ffprobe exited ${result.exitCode}`,
+    );
   }
   if (!parsed.success) {
     const sourceStep = step === 'probe-source' || step === 'probe-concat-inputs';
-    throw new MediaFailure(sourceStep ? SOURCE_CODE.notJson : codeOf(step, SUFFIX.corrupt), sourceStep ? 'source' : step, 'ffprobe did not print the expected JSON');
+    throw new MediaFailure(
+      sourceStep ? SOURCE_CODE.notJson : codeOf(step, SUFFIX.corrupt),
+      sourceStep ? 'source' : step,
+      'ffprobe did not print the expected JSON',
+    );
   }
   return parsed.data;
 }
@@ -125,18 +133,38 @@ export function mediaInfoOf(p: ProbeResult, file: { size: number; md5: string })
   const audios = p.streams.filter(isAudio);
   const first = videos[0] ? displaySize(videos[0]) : { width: 0, height: 0 };
   const duration = durationOf(p);
-  const bitrate = p.format?.format_name === 'hls' || !p.format?.bit_rate ? (duration > 0 ? Math.round((file.size * 8) / duration) : 0) : intOr0(p.format.bit_rate);
+  const bitrate =
+    p.format?.format_name === 'hls' || !p.format?.bit_rate
+      ? duration > 0
+        ? Math.round((file.size * 8) / duration)
+        : 0
+      : intOr0(p.format.bit_rate);
   // Matroska/WebM and HLS carry no per-stream rate: a lone video stream gets the file's rate less its audio.
   const audioRate = audios.reduce((n, s) => n + intOr0(s.bit_rate), 0);
   const videoRate = (s: ProbeStream): number => intOr0(s.bit_rate) || (videos.length === 1 ? Math.max(0, bitrate - audioRate) : 0);
-  const videoStreamList: StreamInfo[] = videos.map((s) => ({ codec: s.codec_name ?? 'unknown', ...displaySize(s), bitrate: videoRate(s), fps: fpsOf(s) }));
+  const videoStreamList: StreamInfo[] = videos.map((s) => ({
+    codec: s.codec_name ?? 'unknown',
+    ...displaySize(s),
+    bitrate: videoRate(s),
+    fps: fpsOf(s),
+  }));
   const audioStreamList: StreamInfo[] = audios.map((s) => ({
     codec: s.codec_name ?? 'unknown',
     bitrate: intOr0(s.bit_rate),
     samplingRate: s.sample_rate !== undefined ? intOr0(s.sample_rate) : undefined,
     channels: s.channels,
   }));
-  return { container: p.format?.format_name ?? 'unknown', duration, size: file.size, bitrate, width: first.width, height: first.height, md5: file.md5, videoStreamList, audioStreamList };
+  return {
+    container: p.format?.format_name ?? 'unknown',
+    duration,
+    size: file.size,
+    bitrate,
+    width: first.width,
+    height: first.height,
+    md5: file.md5,
+    videoStreamList,
+    audioStreamList,
+  };
 }
 
 export async function md5File(path: string): Promise<string> {

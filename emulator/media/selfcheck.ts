@@ -30,7 +30,31 @@ export async function checkTools(bins: MediaBinaries): Promise<string | undefine
     const quiet = ['-nostdin', '-hide_banner', '-v', 'error', '-y'];
     const probe = (file: string) => ['-hide_banner', '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
     return (
-      (await step(bins.ffmpeg, 'ffmpeg', [...quiet, '-f', 'lavfi', '-i', 'testsrc=s=64x64:r=10:d=0.5', '-f', 'lavfi', '-i', 'sine=d=0.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mpegts', ts], 'writing an H.264/AAC MPEG-TS')) ??
+      (await step(
+        bins.ffmpeg,
+        'ffmpeg',
+        [
+          ...quiet,
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc=s=64x64:r=10:d=0.5',
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=d=0.5',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-c:a',
+          'aac',
+          '-f',
+          'mpegts',
+          ts,
+        ],
+        'writing an H.264/AAC MPEG-TS',
+      )) ??
       (await step(bins.ffmpeg, 'ffmpeg', [...quiet, '-i', ts, '-c', 'copy', '-f', 'hls', '-hls_time', '1', m3u8], 'writing HLS')) ??
       (await step(bins.ffprobe, 'ffprobe', probe(ts), 'probing an MPEG-TS')) ??
       (await step(bins.ffprobe, 'ffprobe', probe(m3u8), 'probing an HLS playlist'))

@@ -35,10 +35,16 @@ export async function checkImage(ctx: MediaContext, path: string, signal: AbortS
     size = 0;
   }
   // ffmpeg exits 0 and writes nothing when the seek lands past the last frame.
-  if (size === 0) throw new MediaFailure(codeOf('snapshot', SUFFIX.seekOutsideFile), 'snapshot', 'ffmpeg wrote no image: the position is past the last frame');
+  if (size === 0)
+    throw new MediaFailure(
+      codeOf('snapshot', SUFFIX.seekOutsideFile),
+      'snapshot',
+      'ffmpeg wrote no image: the position is past the last frame',
+    );
   const info = await probe(ctx, path, 'snapshot-info', signal);
   const picture = info.streams.find(isVideo);
-  if (!picture?.width || !picture.height) throw new MediaFailure(codeOf('snapshot-info', SUFFIX.sizeUnknown), 'snapshot-info', 'the image has no size');
+  if (!picture?.width || !picture.height)
+    throw new MediaFailure(codeOf('snapshot-info', SUFFIX.sizeUnknown), 'snapshot-info', 'the image has no size');
 }
 
 /** No -xerror: a seek lands where it can (mid-GOP in MPEG-TS) and the decoder's complaints until the next keyframe are no failure; whether an image came out is. */
@@ -48,7 +54,16 @@ const SNAPSHOT_HEAD = FFMPEG_HEAD.filter((a) => a !== '-xerror');
 const SQUARE_PIXELS = ['-vf', 'scale=trunc(iw*sar/2)*2:ih,setsar=1'];
 
 /** One frame at `t` seconds into outDir/name: the first decodable frame at or after `t`. */
-export async function takeFrame(ctx: MediaContext, src: string, facts: SourceFacts, t: number, def: SnapshotDefinition, outDir: string, name: string, signal: AbortSignal): Promise<OutputFile> {
+export async function takeFrame(
+  ctx: MediaContext,
+  src: string,
+  facts: SourceFacts,
+  t: number,
+  def: SnapshotDefinition,
+  outDir: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<OutputFile> {
   return withStage(outDir, async (stageDir) => {
     const staged = join(stageDir, name);
     const size = sizeFilter(def);
@@ -57,7 +72,8 @@ export async function takeFrame(ctx: MediaContext, src: string, facts: SourceFac
     // seek lands mid-GOP; the next keyframe may be past the end), decode from the start and
     // drop frames up to t instead: slower, but the frame at t comes out.
     let result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-ss', seconds(t), '-i', src, ...frame], 'snapshot', signal);
-    if (!(await nonEmpty(staged)) && t > 0) result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-i', src, '-ss', seconds(t), ...frame], 'snapshot', signal);
+    if (!(await nonEmpty(staged)) && t > 0)
+      result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-i', src, '-ss', seconds(t), ...frame], 'snapshot', signal);
     if (!(await nonEmpty(staged))) checkRun('snapshot', result, decodersOf(facts.probe));
     await checkImage(ctx, staged, signal);
     await rename(staged, join(outDir, name));
@@ -67,14 +83,30 @@ export async function takeFrame(ctx: MediaContext, src: string, facts: SourceFac
 
 const nonEmpty = async (path: string): Promise<boolean> => ((await stat(path).catch(() => undefined))?.size ?? 0) > 0;
 
-export async function snapshotByTimeOffset(ctx: MediaContext, src: string, timeOffsetsMs: number[], definition: number, outDir: string, signal: AbortSignal): Promise<SnapshotItem[]> {
+export async function snapshotByTimeOffset(
+  ctx: MediaContext,
+  src: string,
+  timeOffsetsMs: number[],
+  definition: number,
+  outDir: string,
+  signal: AbortSignal,
+): Promise<SnapshotItem[]> {
   const def = lookup(SNAPSHOT_DEFINITIONS, 'snapshot', definition);
   const facts = await inspectSource(ctx, src, 'video', signal);
   return Promise.all(
     timeOffsetsMs.map(async (timeOffset): Promise<SnapshotItem> => {
       if (!(timeOffset >= 0) || timeOffset / 1000 >= facts.duration) return { timeOffset, status: SNAPSHOT_OFFSET_BEYOND_DURATION };
       try {
-        const file = await takeFrame(ctx, src, facts, timeOffset / 1000, def, outDir, outputName.snapshotByTimeOffset(definition, timeOffset), signal);
+        const file = await takeFrame(
+          ctx,
+          src,
+          facts,
+          timeOffset / 1000,
+          def,
+          outDir,
+          outputName.snapshotByTimeOffset(definition, timeOffset),
+          signal,
+        );
         return { timeOffset, file, status: 0 };
       } catch (err) {
         if (err instanceof MediaFailure) return { timeOffset, status: err.code };
@@ -93,14 +125,25 @@ export function samplePositions(duration: number, sampleType: 'Percent' | 'Time'
   return out.length > 0 ? out : [0];
 }
 
-export async function sampleSnapshot(ctx: MediaContext, src: string, definition: number, outDir: string, signal: AbortSignal): Promise<OutputFile[]> {
+export async function sampleSnapshot(
+  ctx: MediaContext,
+  src: string,
+  definition: number,
+  outDir: string,
+  signal: AbortSignal,
+): Promise<OutputFile[]> {
   const def = lookup(SAMPLE_SNAPSHOT_DEFINITIONS, 'sample snapshot', definition);
   const facts = await inspectSource(ctx, src, 'video', signal);
   const positions = samplePositions(facts.duration, def.sampleType, def.interval);
-  const files = await Promise.allSettled(positions.map((t, i) => takeFrame(ctx, src, facts, t, def, outDir, outputName.sampleSnapshot(definition, i), signal)));
+  const files = await Promise.allSettled(
+    positions.map((t, i) => takeFrame(ctx, src, facts, t, def, outDir, outputName.sampleSnapshot(definition, i), signal)),
+  );
   const failed = files.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await removeNames(outDir, positions.map((_, i) => outputName.sampleSnapshot(definition, i)));
+    await removeNames(
+      outDir,
+      positions.map((_, i) => outputName.sampleSnapshot(definition, i)),
+    );
     throw failed.reason;
   }
   return files.map((r) => (r as PromiseFulfilledResult<OutputFile>).value);
@@ -118,12 +161,24 @@ export interface CoverOptions {
 }
 
 /** positionType 'Time': seconds; 'Percent': 0–100 of the duration. */
-export async function coverBySnapshot(ctx: MediaContext, src: string, positionType: 'Time' | 'Percent', position: number, outDir: string, signal: AbortSignal, definition = 10): Promise<OutputFile> {
+export async function coverBySnapshot(
+  ctx: MediaContext,
+  src: string,
+  positionType: 'Time' | 'Percent',
+  position: number,
+  outDir: string,
+  signal: AbortSignal,
+  definition = 10,
+): Promise<OutputFile> {
   const def = lookup(SNAPSHOT_DEFINITIONS, 'snapshot', definition);
   const facts = await inspectSource(ctx, src, 'video', signal);
   const t = positionType === 'Percent' ? (facts.duration * position) / 100 : position;
   if (!(t >= 0) || t >= facts.duration) {
-    throw new MediaFailure(codeOf('snapshot', SUFFIX.seekOutsideFile), 'snapshot', `cover position ${seconds(t)} s is outside the ${seconds(facts.duration)} s video`);
+    throw new MediaFailure(
+      codeOf('snapshot', SUFFIX.seekOutsideFile),
+      'snapshot',
+      `cover position ${seconds(t)} s is outside the ${seconds(facts.duration)} s video`,
+    );
   }
   return takeFrame(ctx, src, facts, t, def, outDir, outputName.cover(definition), signal);
 }

@@ -30,13 +30,18 @@ const known = (codec: string | undefined): boolean => !!codec && codec !== 'unkn
 export function checkSource(p: ProbeResult, need: Need): SourceFacts {
   const videos = p.streams.filter(isVideo);
   const audios = p.streams.filter(isAudio);
-  if (videos.length === 0 && audios.length === 0) fail(SOURCE_CODE.noStreams, `no audio or video stream (${p.streams.map((s) => s.codec_type ?? '?').join(', ') || 'no streams'})`);
+  if (videos.length === 0 && audios.length === 0)
+    fail(SOURCE_CODE.noStreams, `no audio or video stream (${p.streams.map((s) => s.codec_type ?? '?').join(', ') || 'no streams'})`);
   for (const s of [...videos, ...audios]) {
     if (!known(s.codec_name)) fail(SOURCE_CODE.unknownCodec, `stream ${s.index ?? '?'} (${s.codec_type}) has no known codec`);
   }
   const video = videos[0];
   if (video) {
-    if (!video.width || !video.height || !video.pix_fmt) fail(SOURCE_CODE.missingGeometry, `video stream ${video.index ?? 0}: width ${video.width}, height ${video.height}, pix_fmt ${video.pix_fmt}`);
+    if (!video.width || !video.height || !video.pix_fmt)
+      fail(
+        SOURCE_CODE.missingGeometry,
+        `video stream ${video.index ?? 0}: width ${video.width}, height ${video.height}, pix_fmt ${video.pix_fmt}`,
+      );
     const w = video.width ?? 0;
     const h = video.height ?? 0;
     const rotation = rotationOf(video);
@@ -47,7 +52,8 @@ export function checkSource(p: ProbeResult, need: Need): SourceFacts {
   }
   const duration = durationOf(p);
   if (duration === 0) fail(SOURCE_CODE.zeroDuration, 'duration is 0 or unknown');
-  if (duration < MIN_DURATION || duration > MAX_DURATION) fail(SOURCE_CODE.badDuration, `duration ${duration} s outside ${MIN_DURATION}..${MAX_DURATION}`);
+  if (duration < MIN_DURATION || duration > MAX_DURATION)
+    fail(SOURCE_CODE.badDuration, `duration ${duration} s outside ${MIN_DURATION}..${MAX_DURATION}`);
   if (need === 'video' && !video) fail(SOURCE_CODE.noVideo, 'a video task on a source without video');
   if (need === 'audio' && audios.length === 0) fail(SOURCE_CODE.noAudio, 'an audio task on a source without audio');
   const size = video ? displaySize(video) : { width: 0, height: 0 };
@@ -55,6 +61,12 @@ export function checkSource(p: ProbeResult, need: Need): SourceFacts {
 }
 
 /** Probe the source (-430xx, or -431xx for concat inputs) and check it (-47xxx). */
-export async function inspectSource(ctx: MediaContext, src: string, need: Need, signal: AbortSignal, step: ToolStep = 'probe-source'): Promise<SourceFacts> {
+export async function inspectSource(
+  ctx: MediaContext,
+  src: string,
+  need: Need,
+  signal: AbortSignal,
+  step: ToolStep = 'probe-source',
+): Promise<SourceFacts> {
   return checkSource(await probe(ctx, src, step, signal), need);
 }

@@ -14,7 +14,11 @@ import { inspectSource } from './source';
 import type { OutputFile, SpriteOutput } from './types';
 
 /** Sheet k holds tiles [k·perSheet, …); its grid is columns wide and as tall as needed. */
-export function sheetLayout(totalCount: number, rows: number, columns: number): Array<{ start: number; count: number; columns: number; rows: number }> {
+export function sheetLayout(
+  totalCount: number,
+  rows: number,
+  columns: number,
+): Array<{ start: number; count: number; columns: number; rows: number }> {
   const perSheet = rows * columns;
   const sheets = [];
   for (let start = 0; start < totalCount; start += perSheet) {
@@ -25,7 +29,13 @@ export function sheetLayout(totalCount: number, rows: number, columns: number): 
   return sheets;
 }
 
-export async function imageSprite(ctx: MediaContext, src: string, definition: number, outDir: string, signal: AbortSignal): Promise<SpriteOutput> {
+export async function imageSprite(
+  ctx: MediaContext,
+  src: string,
+  definition: number,
+  outDir: string,
+  signal: AbortSignal,
+): Promise<SpriteOutput> {
   const def = lookup(IMAGE_SPRITE_DEFINITIONS, 'image sprite', definition);
   const facts = await inspectSource(ctx, src, 'video', signal);
   const interval = def.sampleType === 'Percent' ? (facts.duration * def.interval) / 100 : def.interval;
@@ -38,12 +48,28 @@ export async function imageSprite(ctx: MediaContext, src: string, definition: nu
     const args = [...FFMPEG_HEAD, '-i', src, '-map', '0:V:0', '-an', '-vf', `${pick},${fit}`, '-vsync', 'vfr', '-f', 'image2', tiles];
     checkRun('snapshot', await ctx.exec('ffmpeg', args, 'snapshot', signal), decodersOf(facts.probe));
     const totalCount = (await readdir(stageDir)).filter((n) => n.startsWith('tile-')).length;
-    if (totalCount === 0) throw new MediaFailure(codeOf('snapshot', SUFFIX.endOfFile), 'snapshot', 'no frame could be picked for the sprite');
+    if (totalCount === 0)
+      throw new MediaFailure(codeOf('snapshot', SUFFIX.endOfFile), 'snapshot', 'no frame could be picked for the sprite');
     const sheets = sheetLayout(totalCount, def.rows, def.columns);
     const staged = await Promise.all(
       sheets.map(async (sheet, k) => {
         const name = outputName.imageSprite(definition, k);
-        const sheetArgs = [...FFMPEG_HEAD, '-start_number', String(sheet.start + 1), '-i', tiles, '-frames:v', '1', '-vf', `tile=${sheet.columns}x${sheet.rows}`, '-q:v', '3', '-f', 'image2', join(stageDir, name)];
+        const sheetArgs = [
+          ...FFMPEG_HEAD,
+          '-start_number',
+          String(sheet.start + 1),
+          '-i',
+          tiles,
+          '-frames:v',
+          '1',
+          '-vf',
+          `tile=${sheet.columns}x${sheet.rows}`,
+          '-q:v',
+          '3',
+          '-f',
+          'image2',
+          join(stageDir, name),
+        ];
         checkRun('snapshot', await ctx.exec('ffmpeg', sheetArgs, 'snapshot', signal), ['png']);
         await checkImage(ctx, join(stageDir, name), signal);
         return name;

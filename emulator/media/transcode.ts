@@ -20,7 +20,11 @@ export interface TranscodeOptions {
 const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
 
 /** Output size: the short edge becomes the template's, the long edge keeps the aspect ratio. */
-export function targetSize(src: { width: number; height: number }, shortEdge: number, allowUpscale = false): { width: number; height: number } {
+export function targetSize(
+  src: { width: number; height: number },
+  shortEdge: number,
+  allowUpscale = false,
+): { width: number; height: number } {
   const short = Math.min(src.width, src.height);
   const long = Math.max(src.width, src.height);
   const wanted = allowUpscale ? shortEdge : Math.min(shortEdge, short);
@@ -38,11 +42,23 @@ export function videoArgs(ctx: MediaContext, facts: SourceFacts, def: TranscodeD
   const bitrate = o.disableHigherBitrate && srcBitrate > 0 ? Math.min(def.videoBitrate, srcBitrate) : def.videoBitrate;
   const channels = Math.min(facts.audio?.channels ?? 2, 2);
   return [
-    '-map', '0:V:0',
+    '-map',
+    '0:V:0',
     ...(facts.audio ? ['-map', '0:a:0'] : []),
-    '-vf', filters.join(','),
-    '-c:v', 'libx264', '-preset', ctx.preset, '-pix_fmt', 'yuv420p',
-    '-b:v', String(bitrate), '-maxrate', String(bitrate), '-bufsize', String(bitrate * 2),
+    '-vf',
+    filters.join(','),
+    '-c:v',
+    'libx264',
+    '-preset',
+    ctx.preset,
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    String(bitrate),
+    '-maxrate',
+    String(bitrate),
+    '-bufsize',
+    String(bitrate * 2),
     ...(facts.audio ? ['-c:a', 'aac', '-b:a', String(def.audioBitrate), '-ar', '44100', '-ac', String(channels)] : []),
   ];
 }
@@ -59,7 +75,17 @@ export function containerArgs(container: TranscodeDefinition['container'], main:
 function muxerArgs(container: TranscodeDefinition['container'], main: string): string[] {
   switch (container) {
     case 'hls':
-      return ['-f', 'hls', '-hls_time', '10', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dirname(main), outputName.segmentPattern(basename(main))), main];
+      return [
+        '-f',
+        'hls',
+        '-hls_time',
+        '10',
+        '-hls_playlist_type',
+        'vod',
+        '-hls_segment_filename',
+        join(dirname(main), outputName.segmentPattern(basename(main))),
+        main,
+      ];
     case 'mp3':
       return ['-f', 'mp3', main];
     case 'm4a':
@@ -95,7 +121,14 @@ async function original(ctx: MediaContext, src: string, outDir: string, signal: 
   return { ...info, definition: ORIGINAL_DEFINITION, files: [main], main };
 }
 
-export async function transcode(ctx: MediaContext, src: string, definition: number, outDir: string, signal: AbortSignal, o: TranscodeOptions = {}): Promise<TranscodeOutput> {
+export async function transcode(
+  ctx: MediaContext,
+  src: string,
+  definition: number,
+  outDir: string,
+  signal: AbortSignal,
+  o: TranscodeOptions = {},
+): Promise<TranscodeOutput> {
   if (definition === ORIGINAL_DEFINITION) return original(ctx, src, outDir, signal);
   const def = lookup(DEFINITIONS, 'transcode', definition);
   const facts = await inspectSource(ctx, src, def.kind, signal);

@@ -51,7 +51,13 @@ export function metaDataOf(info: MediaInfo | undefined): Record<string, unknown>
     width: int(info.width),
     md5: info.md5,
     duration: int(info.duration),
-    videoStreamList: info.videoStreamList.map((s) => ({ bitrate: int(s.bitrate), height: int(s.height), width: int(s.width), codec: s.codec, fps: int(s.fps) })),
+    videoStreamList: info.videoStreamList.map((s) => ({
+      bitrate: int(s.bitrate),
+      height: int(s.height),
+      width: int(s.width),
+      codec: s.codec,
+      fps: int(s.fps),
+    })),
     audioStreamList: info.audioStreamList.map((s) => ({ bitrate: int(s.bitrate), samplingRate: int(s.samplingRate), codec: s.codec })),
   };
 }
@@ -73,7 +79,9 @@ export const coverUrlOf = (file: VodFile): string => (file.coverName ? urlOf(fil
 
 export const now = (): number => Math.floor(Date.now() / 1000);
 
-export function newVodFile(fields: Pick<VodFile, 'fileId' | 'appId' | 'name' | 'type' | 'sourceType' | 'sourceName' | 'status'> & Partial<VodFile>): VodFile {
+export function newVodFile(
+  fields: Pick<VodFile, 'fileId' | 'appId' | 'name' | 'type' | 'sourceType' | 'sourceName' | 'status'> & Partial<VodFile>,
+): VodFile {
   const t = now();
   return {
     description: '',

@@ -6,8 +6,26 @@ import { checkAborted, dirOf, liveFile, newVodFile, readyFile, sourcePath, urlOf
 import { failureOf, TaskFailure } from './failure';
 import type { TaskRun, TaskExecutor } from './runner';
 
-function outputFile(run: TaskRun, fileId: string, name: string, type: string, sourceType: 'Clip' | 'Concat', out: TranscodeOutput): VodFile {
-  const file = newVodFile({ fileId, appId: run.task.appId, name, type, sourceType, sourceName: out.main.name, status: 'normal', size: out.size, md5: out.md5, metaData: out });
+function outputFile(
+  run: TaskRun,
+  fileId: string,
+  name: string,
+  type: string,
+  sourceType: 'Clip' | 'Concat',
+  out: TranscodeOutput,
+): VodFile {
+  const file = newVodFile({
+    fileId,
+    appId: run.task.appId,
+    name,
+    type,
+    sourceType,
+    sourceName: out.main.name,
+    status: 'normal',
+    size: out.size,
+    md5: out.md5,
+    metaData: out,
+  });
   run.ctx.store.state.files[fileId] = file;
   run.save();
   return file;
@@ -40,7 +58,13 @@ export const clipExecutor: TaskExecutor = {
     });
   },
   fail(run, code, message) {
-    run.finish('ClipComplete', { status: code, message, vodTaskId: run.task.vodTaskId, srcFileId: run.task.fileId, fileInfo: { status: code, message } });
+    run.finish('ClipComplete', {
+      status: code,
+      message,
+      vodTaskId: run.task.vodTaskId,
+      srcFileId: run.task.fileId,
+      fileInfo: { status: code, message },
+    });
   },
 };
 
@@ -74,6 +98,11 @@ export const concatExecutor: TaskExecutor = {
   },
   fail(run, code, message) {
     const outputs = run.task.input.kind === 'concat' ? run.task.input.outputs : [];
-    run.finish('ConcatComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileInfo: outputs.map((o) => ({ fileType: o.dstType, status: code, message })) });
+    run.finish('ConcatComplete', {
+      status: code,
+      message,
+      vodTaskId: run.task.vodTaskId,
+      fileInfo: outputs.map((o) => ({ fileType: o.dstType, status: code, message })),
+    });
   },
 };

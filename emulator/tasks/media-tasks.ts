@@ -42,7 +42,13 @@ export const snapshotExecutor: TaskExecutor = {
     if (input.kind !== 'snapshotByTimeOffset') throw new TaskFailure(30010, 'not a snapshot task');
     const file = readyFile(run);
     run.checkStep('SnapshotByTimeOffset');
-    const shots = await run.ctx.engine.snapshotByTimeOffset(sourcePath(run.ctx, file), input.timeOffsets, input.definition, dirOf(run.ctx, file), { signal: run.signal });
+    const shots = await run.ctx.engine.snapshotByTimeOffset(
+      sourcePath(run.ctx, file),
+      input.timeOffsets,
+      input.definition,
+      dirOf(run.ctx, file),
+      { signal: run.signal },
+    );
     checkAborted(run);
     const ok = shots.filter((s) => s.file);
     if (ok.length) {
@@ -58,7 +64,9 @@ export const snapshotExecutor: TaskExecutor = {
       vodTaskId: run.task.vodTaskId,
       fileId: file.fileId,
       definition: input.definition,
-      picInfo: shots.map((s) => (s.file ? { timeOffset: s.timeOffset, url: urlOf(file, s.file.name), status: 0 } : { timeOffset: s.timeOffset, status: s.status })),
+      picInfo: shots.map((s) =>
+        s.file ? { timeOffset: s.timeOffset, url: urlOf(file, s.file.name), status: 0 } : { timeOffset: s.timeOffset, status: s.status },
+      ),
     });
   },
   fail(run, code, message) {
@@ -82,7 +90,9 @@ export const imageSpriteExecutor: TaskExecutor = {
     if (input.kind !== 'imageSprite') throw new TaskFailure(30010, 'not an image sprite task');
     const file = readyFile(run);
     run.checkStep('ImageSprite');
-    const sprite = await run.ctx.engine.imageSprite(sourcePath(run.ctx, file), input.definition, dirOf(run.ctx, file), { signal: run.signal });
+    const sprite = await run.ctx.engine.imageSprite(sourcePath(run.ctx, file), input.definition, dirOf(run.ctx, file), {
+      signal: run.signal,
+    });
     checkAborted(run);
     const names = sprite.files.map((f) => f.name);
     file.imageSprites = [
@@ -101,6 +111,14 @@ export const imageSpriteExecutor: TaskExecutor = {
   },
   fail(run, code, message) {
     const definition = run.task.input.kind === 'imageSprite' ? run.task.input.definition : 0;
-    run.finish('CreateImageSpriteComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, definition, totalCount: 0, imageSpriteUrl: [] });
+    run.finish('CreateImageSpriteComplete', {
+      status: code,
+      message,
+      vodTaskId: run.task.vodTaskId,
+      fileId: run.task.fileId,
+      definition,
+      totalCount: 0,
+      imageSpriteUrl: [],
+    });
   },
 };

@@ -18,12 +18,22 @@ interface SubTask {
 }
 
 function subTasksOf(p: ProcedureInput): SubTask[] {
-  const sub = (taskType: string, input: Record<string, unknown>): SubTask => ({ taskType, status: 'PROCESSING', errCode: 0, message: '', input });
+  const sub = (taskType: string, input: Record<string, unknown>): SubTask => ({
+    taskType,
+    status: 'PROCESSING',
+    errCode: 0,
+    message: '',
+    input,
+  });
   const list: SubTask[] = [];
-  for (const definition of p.transcode?.definitions ?? []) list.push(sub('Transcode', { definition, watermark: p.transcode?.watermark ?? 0 }));
+  for (const definition of p.transcode?.definitions ?? [])
+    list.push(sub('Transcode', { definition, watermark: p.transcode?.watermark ?? 0 }));
   if (p.sampleSnapshot) list.push(sub('SampleSnapshot', { definition: p.sampleSnapshot.definition }));
   if (p.coverBySnapshot) list.push(sub('CoverBySnapshot', { ...p.coverBySnapshot }));
-  if (p.snapshotByTimeOffset) list.push(sub('SnapshotByTimeOffset', { definition: p.snapshotByTimeOffset.definition, timeOffset: p.snapshotByTimeOffset.timeOffsets }));
+  if (p.snapshotByTimeOffset)
+    list.push(
+      sub('SnapshotByTimeOffset', { definition: p.snapshotByTimeOffset.definition, timeOffset: p.snapshotByTimeOffset.timeOffsets }),
+    );
   if (p.imageSprite) list.push(sub('ImageSprite', { definition: p.imageSprite.definition }));
   return list;
 }
@@ -45,7 +55,10 @@ async function runSubTask(run: TaskRun, file: VodFile, src: string, sub: SubTask
       const files = await engine.sampleSnapshot(src, definition, dir, { signal: run.signal });
       const template = SAMPLE_SNAPSHOT_DEFINITIONS[definition];
       checkAborted(run);
-      file.sampleSnapshots = [...file.sampleSnapshots.filter((s) => s.definition !== definition), { definition, sampleType: template?.sampleType ?? 'Percent', interval: template?.interval ?? 10, names: names(files) }];
+      file.sampleSnapshots = [
+        ...file.sampleSnapshots.filter((s) => s.definition !== definition),
+        { definition, sampleType: template?.sampleType ?? 'Percent', interval: template?.interval ?? 10, names: names(files) },
+      ];
       return { imageUrls: files.map((f) => urlOf(file, f.name)) };
     }
     case 'CoverBySnapshot': {
@@ -61,13 +74,19 @@ async function runSubTask(run: TaskRun, file: VodFile, src: string, sub: SubTask
       checkAborted(run);
       const ok = shots.filter((s) => s.file);
       if (ok.length === 0) throw new TaskFailure(shots.find((s) => s.status !== 0)?.status ?? -44098, 'no snapshot could be taken');
-      file.snapshotsByTimeOffset = [...file.snapshotsByTimeOffset.filter((s) => s.definition !== definition), { definition, pics: ok.map((s) => ({ timeOffset: s.timeOffset, name: s.file!.name })) }];
+      file.snapshotsByTimeOffset = [
+        ...file.snapshotsByTimeOffset.filter((s) => s.definition !== definition),
+        { definition, pics: ok.map((s) => ({ timeOffset: s.timeOffset, name: s.file!.name })) },
+      ];
       return { imgInfo: ok.map((s) => ({ timeOffset: s.timeOffset, url: urlOf(file, s.file!.name) })) };
     }
     case 'ImageSprite': {
       const sprite = await engine.imageSprite(src, definition, dir, { signal: run.signal });
       checkAborted(run);
-      file.imageSprites = [...file.imageSprites.filter((s) => s.definition !== definition), { definition, width: sprite.width, height: sprite.height, totalCount: sprite.totalCount, names: names(sprite.files) }];
+      file.imageSprites = [
+        ...file.imageSprites.filter((s) => s.definition !== definition),
+        { definition, width: sprite.width, height: sprite.height, totalCount: sprite.totalCount, names: names(sprite.files) },
+      ];
       return { totalCount: sprite.totalCount, imageUrls: sprite.files.map((f) => urlOf(file, f.name)) };
     }
     default:
@@ -96,7 +115,15 @@ function finish(run: TaskRun, data: Record<string, unknown>, subs: SubTask[], co
 export const procedureExecutor: TaskExecutor = {
   async run(run) {
     const subs = subTasksOf(input(run));
-    const data: Record<string, unknown> = { vodTaskId: run.task.vodTaskId, status: 'PROCESSING', errCode: 0, message: '', fileId: run.task.fileId, metaData: {}, processTaskList: subs };
+    const data: Record<string, unknown> = {
+      vodTaskId: run.task.vodTaskId,
+      status: 'PROCESSING',
+      errCode: 0,
+      message: '',
+      fileId: run.task.fileId,
+      metaData: {},
+      processTaskList: subs,
+    };
     run.task.data = data;
     run.save();
     const file = readyFile(run);
@@ -136,7 +163,15 @@ export const procedureExecutor: TaskExecutor = {
     const existing = run.task.data as { processTaskList?: SubTask[] } | undefined;
     const subs = existing?.processTaskList ?? subTasksOf(input(run));
     for (const s of subs) if (s.status !== 'SUCCESS') Object.assign(s, { status: 'FAIL', errCode: code, message });
-    const data = { vodTaskId: run.task.vodTaskId, status: 'FINISH', errCode: code, message, fileId: run.task.fileId, metaData: metaDataOf(run.ctx.store.state.files[run.task.fileId ?? '']?.metaData) ?? {}, processTaskList: subs };
+    const data = {
+      vodTaskId: run.task.vodTaskId,
+      status: 'FINISH',
+      errCode: code,
+      message,
+      fileId: run.task.fileId,
+      metaData: metaDataOf(run.ctx.store.state.files[run.task.fileId ?? '']?.metaData) ?? {},
+      processTaskList: subs,
+    };
     finish(run, data, subs, code, message);
   },
 };

@@ -46,7 +46,13 @@ export const pullExecutor: TaskExecutor = {
     Object.assign(file, { status: 'normal', size: result.size, md5: result.md5, sha1: result.sha1, updateTime: now() });
     run.save();
     await probeInBackground(ctx, file);
-    const data: Record<string, unknown> = { status: 0, message: '', vodTaskId: run.task.vodTaskId, fileId: file.fileId, fileUrl: urlOf(file, file.sourceName) };
+    const data: Record<string, unknown> = {
+      status: 0,
+      message: '',
+      vodTaskId: run.task.vodTaskId,
+      fileId: file.fileId,
+      fileUrl: urlOf(file, file.sourceName),
+    };
     if (input.isTranscode) {
       const vodTaskId = newVodTaskId('transcode', run.task.appId);
       ctx.runner.submit({
@@ -69,6 +75,12 @@ export const pullExecutor: TaskExecutor = {
   fail(run, code, message) {
     const file = run.ctx.store.state.files[run.task.fileId ?? ''];
     if (file && file.status === 'uploading') file.status = 'failed';
-    run.finish('PullComplete', { status: code, message, vodTaskId: run.task.vodTaskId, fileId: run.task.fileId, fileUrl: file ? urlOf(file, file.sourceName) : '' });
+    run.finish('PullComplete', {
+      status: code,
+      message,
+      vodTaskId: run.task.vodTaskId,
+      fileId: run.task.fileId,
+      fileUrl: file ? urlOf(file, file.sourceName) : '',
+    });
   },
 };

@@ -134,7 +134,8 @@ export class TaskRunner {
         // Shutdown: leave it PROCESSING on disk; the next start runs it again.
         if (this.closing) return;
         const failure = controller.signal.reason === FILE_DELETED ? { code: 10008, message: 'the file was deleted' } : failureOf(err);
-        if (failure.code === SYSTEM_FAILURE) ctx.log('error', `task ${task.vodTaskId} failed unexpectedly`, { error: String((err as Error)?.stack ?? err) });
+        if (failure.code === SYSTEM_FAILURE)
+          ctx.log('error', `task ${task.vodTaskId} failed unexpectedly`, { error: String((err as Error)?.stack ?? err) });
         try {
           executor.fail(run, failure.code, failure.message);
         } catch (inner) {

@@ -8,7 +8,19 @@
 // count and bounded large uploads. The journal is merged into the session when a restarted
 // emulator first touches it, so resume still works across restarts.
 import { createHash, type Hash } from 'node:crypto';
-import { appendFileSync, closeSync, constants as fsConstants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  constants as fsConstants,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorContext } from '../context';
@@ -60,7 +72,8 @@ function liveOf(ctx: EmulatorContext, s: UploadSession, fresh = false): Live {
       } catch {
         continue; // the torn last line of a crash, or the empty one after the final newline
       }
-      if (Number.isInteger(rec.offset) && Number.isInteger(rec.dataSize) && typeof rec.dataMd5 === 'string') s.parts[String(rec.offset)] = rec;
+      if (Number.isInteger(rec.offset) && Number.isInteger(rec.dataSize) && typeof rec.dataMd5 === 'string')
+        s.parts[String(rec.offset)] = rec;
     }
   }
   return live;
@@ -107,7 +120,8 @@ export type InitResult = Record<string, unknown>;
 
 export function initSession(ctx: EmulatorContext, fields: Omit<UploadSession, 'key' | 'parts' | 'createTime'>): InitResult {
   const { limits } = ctx.settings;
-  if (fields.fileSize < 1 || fields.fileSize > limits.maxFileBytes) throw uploadError(PROTOCOL_ERROR, `fileSize must be 1…${limits.maxFileBytes}`);
+  if (fields.fileSize < 1 || fields.fileSize > limits.maxFileBytes)
+    throw uploadError(PROTOCOL_ERROR, `fileSize must be 1…${limits.maxFileBytes}`);
   if (fields.dataSize < limits.minDataSize || fields.dataSize > limits.maxDataSize) {
     throw uploadError(PROTOCOL_ERROR, `dataSize must be ${limits.minDataSize}…${limits.maxDataSize}`);
   }
@@ -227,7 +241,8 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
     await writesSettled(ctx, s);
     const missing: number[] = [];
     for (let offset = 0; offset < s.fileSize; offset += s.dataSize) if (!s.parts[String(offset)]) missing.push(offset);
-    if (missing.length) throw uploadError(PROTOCOL_ERROR, `parts missing at offsets ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
+    if (missing.length)
+      throw uploadError(PROTOCOL_ERROR, `parts missing at offsets ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
     const path = dataPath(ctx, s);
     const live = liveOf(ctx, s);
     const sha1 = live.sha1 && live.hashed === s.fileSize ? live.sha1.digest('hex') : await sha1Of(path);
@@ -262,7 +277,19 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
     ctx.store.save();
     const result: Finished = { file };
     const task = (type: 'procedure' | 'transcode', input: Task['input']): Task => {
-      const t: Task = { vodTaskId: newVodTaskId(type, s.appId), appId: s.appId, type, status: 'WAITING', fileId, input, notifyMode: s.notifyMode, createTime: now(), beginProcessTime: 0, finishTime: 0, attempts: 0 };
+      const t: Task = {
+        vodTaskId: newVodTaskId(type, s.appId),
+        appId: s.appId,
+        type,
+        status: 'WAITING',
+        fileId,
+        input,
+        notifyMode: s.notifyMode,
+        createTime: now(),
+        beginProcessTime: 0,
+        finishTime: 0,
+        attempts: 0,
+      };
       ctx.runner.submit(t);
       return t;
     };

@@ -16,7 +16,13 @@ import { applyUpload, commitUpload } from './storage';
 import { eventContentV3, mediaInfoV3, taskDetailV3 } from './translate';
 
 /** Run a v2 handler on translated params; its errors become 3.0 codes. */
-async function viaV2(call: V3Call, handler: (c: ActionCall) => unknown, params: FlatParams, notFound?: string, definitionError = false): Promise<Record<string, unknown>> {
+async function viaV2(
+  call: V3Call,
+  handler: (c: ActionCall) => unknown,
+  params: FlatParams,
+  notFound?: string,
+  definitionError = false,
+): Promise<Record<string, unknown>> {
   try {
     return (await handler({ ...call, args: new Args(params) })) as Record<string, unknown>;
   } catch (err) {
@@ -76,7 +82,11 @@ const processMedia: V3Handler = async (call) => {
     params['snapshotByTimeOffset.definition'] = String(int(sh, 'Definition') ?? '');
     const ext = arr(sh, 'ExtTimeOffsetSet', 100).map((v) => {
       const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(v) : null;
-      if (!m) throw new V3Error('InvalidParameterValue', `ExtTimeOffsetSet item ${JSON.stringify(v)} is not "<seconds>s" (percent offsets are not emulated)`);
+      if (!m)
+        throw new V3Error(
+          'InvalidParameterValue',
+          `ExtTimeOffsetSet item ${JSON.stringify(v)} is not "<seconds>s" (percent offsets are not emulated)`,
+        );
       return Math.round(Number(m[1]) * 1000);
     });
     const ms = ext.length ? ext : arr(sh, 'TimeOffsetSet', 100).map((v) => Math.round(Number(v)));
@@ -116,7 +126,10 @@ const pullEvents: V3Handler = async (call) => {
   const EventSet = events.map((e) => {
     const content = e.eventContent as { eventType: string; data: Body };
     const id = typeof content.data?.vodTaskId === 'string' ? content.data.vodTaskId : undefined;
-    return { EventHandle: e.msgHandle, ...eventContentV3(content.eventType, content.data ?? {}, id ? taskOf(call, id) : undefined, ctx.baseUrl()) };
+    return {
+      EventHandle: e.msgHandle,
+      ...eventContentV3(content.eventType, content.data ?? {}, id ? taskOf(call, id) : undefined, ctx.baseUrl()),
+    };
   });
   return { EventSet };
 };
@@ -132,10 +145,19 @@ const confirmEvents: V3Handler = (call) => {
 const describeAllClass: V3Handler = async (call) => {
   type Node = { info: { id: number; parent_id: number; name: string; level: number }; subclass: Node[] };
   const tree = (await viaV2(call, describeAllClassV2, {})).data as Node[];
-  const set: Body[] = [{ ClassId: 0, ParentId: -1, Name: classNameOf(call, 0), Level: 0, SubClassIdSet: [], ClassName: classNameOf(call, 0) }];
+  const set: Body[] = [
+    { ClassId: 0, ParentId: -1, Name: classNameOf(call, 0), Level: 0, SubClassIdSet: [], ClassName: classNameOf(call, 0) },
+  ];
   const walk = (nodes: Node[]) => {
     for (const n of nodes) {
-      set.push({ ClassId: n.info.id, ParentId: n.info.parent_id, Name: n.info.name, Level: n.info.level, SubClassIdSet: n.subclass.map((c) => c.info.id), ClassName: n.info.name });
+      set.push({
+        ClassId: n.info.id,
+        ParentId: n.info.parent_id,
+        Name: n.info.name,
+        Level: n.info.level,
+        SubClassIdSet: n.subclass.map((c) => c.info.id),
+        ClassName: n.info.name,
+      });
       walk(n.subclass);
     }
   };

@@ -28,7 +28,14 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats: Stats, req: IncomingMessage, res: ServerResponse, rawQuery: string): Promise<void> {
+export async function handleV3(
+  ctx: EmulatorContext,
+  replay: ReplayGuard,
+  stats: Stats,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawQuery: string,
+): Promise<void> {
   const requestId = randomUUID();
   const action = header(req, 'x-tc-action');
   const answer = (body: Body, status = 200, close = false) => sendJson(res, status, { Response: { ...body, RequestId: requestId } }, close);
@@ -40,10 +47,12 @@ export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats:
   if (body.aborted) return;
   if (body.tooLarge) return fail('RequestSizeLimitExceeded', 'the request body is larger than 10 MB', true);
   try {
-    if (req.method !== 'POST') throw new V3Error('UnsupportedProtocol', `method ${req.method}: this emulator takes API 3.0 calls as POST with a JSON body`);
+    if (req.method !== 'POST')
+      throw new V3Error('UnsupportedProtocol', `method ${req.method}: this emulator takes API 3.0 calls as POST with a JSON body`);
     if (rawQuery) throw new V3Error('InvalidParameter', 'POST API 3.0 calls carry their parameters in the JSON body, not the query string');
     const type = header(req, 'content-type') ?? '';
-    if (!type.toLowerCase().startsWith('application/json')) throw new V3Error('InvalidParameter', `Content-Type must be application/json with TC3 signing, not ${type || 'absent'}`);
+    if (!type.toLowerCase().startsWith('application/json'))
+      throw new V3Error('InvalidParameter', `Content-Type must be application/json with TC3 signing, not ${type || 'absent'}`);
     if (!action) throw new V3Error('MissingParameter', 'missing header X-TC-Action');
     const version = header(req, 'x-tc-version');
     if (!version) throw new V3Error('MissingParameter', 'missing header X-TC-Version');
@@ -52,19 +61,29 @@ export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats:
     if (!/^\d{1,12}$/.test(rawTs)) throw new V3Error('MissingParameter', 'X-TC-Timestamp must be UNIX seconds');
     const timestamp = Number(rawTs);
     const auth = parseAuthorization(header(req, 'authorization') ?? '');
-    if (!auth) throw new V3Error('AuthFailure.InvalidAuthorization', 'Authorization is not "TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request, SignedHeaders=<h;…>, Signature=<hex>"');
+    if (!auth)
+      throw new V3Error(
+        'AuthFailure.InvalidAuthorization',
+        'Authorization is not "TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request, SignedHeaders=<h;…>, Signature=<hex>"',
+      );
     const account = ctx.accounts.get(auth.secretId);
-    if (!account) throw new V3Error('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
+    if (!account)
+      throw new V3Error('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
     // The documented replay protection of 3.0 is the timestamp window (§2.3): 5 minutes, whatever
     // API 2.0's own (wider) window is; no nonce exists.
     const windowS = Math.min(replay.windowSeconds, V3_WINDOW_S);
-    if (Math.abs(Date.now() / 1000 - timestamp) > windowS) throw new V3Error('AuthFailure.SignatureExpire', `X-TC-Timestamp ${timestamp} is more than ${windowS} s from server time ${Math.floor(Date.now() / 1000)}`);
+    if (Math.abs(Date.now() / 1000 - timestamp) > windowS)
+      throw new V3Error(
+        'AuthFailure.SignatureExpire',
+        `X-TC-Timestamp ${timestamp} is more than ${windowS} s from server time ${Math.floor(Date.now() / 1000)}`,
+      );
     const headers = new Map<string, string>();
     for (const name of auth.signedHeaders) {
       const v = header(req, name);
       if (v !== undefined) headers.set(name, v);
     }
-    const verifyWith = (h: Map<string, string>) => verify3({ auth, secretKey: account.secretKey, timestamp, method: 'POST', path: '/', query: '', headers: h, payload: body.bytes });
+    const verifyWith = (h: Map<string, string>) =>
+      verify3({ auth, secretKey: account.secretKey, timestamp, method: 'POST', path: '/', query: '', headers: h, payload: body.bytes });
     // Tencent's SDK signs the URL's hostname but sends Host with the port (sdk-common sign.js,
     // http_connection.js): try the hostname first, then the header exactly as sent.
     const rawHost = headers.get('host');
@@ -72,7 +91,10 @@ export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats:
     let checked = verifyWith(hostname !== undefined ? new Map([...headers, ['host', hostname]]) : headers);
     if (!checked.ok && hostname !== rawHost) checked = verifyWith(headers);
     if (!checked.ok) {
-      throw new V3Error('AuthFailure.SignatureFailure', `The provided credentials could not be validated (${checked.reason}): ${checked.message}`);
+      throw new V3Error(
+        'AuthFailure.SignatureFailure',
+        `The provided credentials could not be validated (${checked.reason}): ${checked.message}`,
+      );
     }
     const handler = V3_ACTIONS.get(action);
     if (!handler) throw new V3Error('InvalidAction', `action ${action} is not emulated for ${V3_VERSION}`);
@@ -82,10 +104,15 @@ export async function handleV3(ctx: EmulatorContext, replay: ReplayGuard, stats:
     } catch {
       throw new V3Error('InvalidParameter', 'the body is not UTF-8 JSON');
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new V3Error('InvalidParameter', 'the body must be a JSON object');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new V3Error('InvalidParameter', 'the body must be a JSON object');
     const body3 = parsed as Body;
     const subAppId = Object.hasOwn(body3, 'SubAppId') ? body3.SubAppId : undefined;
-    if (subAppId !== undefined && subAppId !== account.appId) throw new V3Error('InvalidParameterValue.SubAppId', `SubAppId ${String(subAppId)} is not an application of this key (${account.appId})`);
+    if (subAppId !== undefined && subAppId !== account.appId)
+      throw new V3Error(
+        'InvalidParameterValue.SubAppId',
+        `SubAppId ${String(subAppId)} is not an application of this key (${account.appId})`,
+      );
 
     const decision = ctx.faults.decide(action);
     if (decision.delayMs) await new Promise((r) => setTimeout(r, decision.delayMs));

@@ -35,4 +35,3 @@ export const obj = (v: unknown, name: string): Body => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new V3Error('InvalidParameter', `${name} must be an object`);
   return v as Body;
 };
-

@@ -3,7 +3,7 @@
 // (no Tencent source maps the two, vod-v3-api.md §6.2: the mapping follows the meanings).
 import { rangeOf } from '../../lib/vod/errors/processing';
 import { OUTPUT_CHECKING_STEPS } from '../../lib/vod/errors/rule';
-import { ApiError } from '../protocol';
+import type { ApiError } from '../protocol';
 import { SOURCE_CODE, SUFFIX } from '../media/codes';
 
 const BY_SOURCE_CODE = new Map<number, string>([

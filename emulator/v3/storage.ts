@@ -72,23 +72,45 @@ export const commitUpload: V3Handler = (call) => {
   if (!call.region) throw new V3Error('MissingParameter', 'CommitUpload needs the common parameter Region (X-TC-Region)');
   const key = str(call.body3, 'VodSessionKey', { required: true, max: 256 })!;
   const u = sessions(call.ctx).get(key);
-  if (!u || u.appId !== call.account.appId) throw new V3Error('InvalidParameterValue.VodSessionKey', 'no such upload session (expired, committed, or from another application)');
+  if (!u || u.appId !== call.account.appId)
+    throw new V3Error('InvalidParameterValue.VodSessionKey', 'no such upload session (expired, committed, or from another application)');
   if (u.received === undefined) throw new V3Error('FailedOperation', `nothing was uploaded to ${u.path} yet`);
   const { ctx } = call;
   const { state } = ctx.store;
   const fileId = newFileId((id) => Object.hasOwn(state.files, id) || Object.hasOwn(state.deleted, id));
-  const file = newVodFile({ fileId, appId: u.appId, name: u.name, type: u.type, sourceType: 'ServerUpload', sourceName: `f0.${u.type}`, status: 'normal', size: u.received, classId: u.classId });
+  const file = newVodFile({
+    fileId,
+    appId: u.appId,
+    name: u.name,
+    type: u.type,
+    sourceType: 'ServerUpload',
+    sourceName: `f0.${u.type}`,
+    status: 'normal',
+    size: u.received,
+    classId: u.classId,
+  });
   renameSync(bytesPath(ctx, u), join(dirOf(ctx, file), file.sourceName));
   state.files[fileId] = file;
   sessions(ctx).delete(key);
   ctx.store.save();
   const mediaUrl = render(urlOf(file, file.sourceName), ctx.baseUrl());
-  ctx.events.emit(u.appId, 'NewFileUpload', { fileId, fileName: file.name, coverUrl: '', fileUrl: urlOf(file, file.sourceName), author: '', sourceType: 'ServerUpload', sourceContext: '', procedureTaskId: '', transcodeTaskId: '' });
+  ctx.events.emit(u.appId, 'NewFileUpload', {
+    fileId,
+    fileName: file.name,
+    coverUrl: '',
+    fileUrl: urlOf(file, file.sourceName),
+    author: '',
+    sourceType: 'ServerUpload',
+    sourceContext: '',
+    procedureTaskId: '',
+    transcodeTaskId: '',
+  });
   void probeInBackground(ctx, file);
   return { FileId: fileId, MediaUrl: mediaUrl, CoverUrl: '' };
 };
 
-const cosError = (res: ServerResponse, status: number, code: string, message: string) => sendJson(res, status, { Error: { Code: code, Message: message } });
+const cosError = (res: ServerResponse, status: number, code: string, message: string) =>
+  sendJson(res, status, { Error: { Code: code, Message: message } });
 
 /** `PUT /cos/<bucket><MediaStoragePath>`, COS-signed with the session's temporary certificate. */
 export async function handleStoragePut(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -111,13 +133,31 @@ export async function handleStoragePut(ctx: EmulatorContext, req: IncomingMessag
   const headerNames = (auth.get('q-header-list') ?? '').split(';').filter(Boolean);
   const signed: Record<string, string> = {};
   for (const h of headerNames) signed[h] = String(req.headers[h] ?? '');
-  const expected = cosAuthorization({ method: 'PUT', path: key, headers: signed, secretId: u.cert.secretId, secretKey: u.cert.secretKey, keyTime });
+  const expected = cosAuthorization({
+    method: 'PUT',
+    path: key,
+    headers: signed,
+    secretId: u.cert.secretId,
+    secretKey: u.cert.secretKey,
+    keyTime,
+  });
   const got = Buffer.from(String(req.headers.authorization ?? ''));
   const want = Buffer.from(expected);
   const tokenOk = req.headers['x-cos-security-token'] === u.cert.token;
-  if (auth.get('q-ak') !== u.cert.secretId || !tokenOk || !headerNames.includes('host') || got.length !== want.length || !timingSafeEqual(got, want)) {
+  if (
+    auth.get('q-ak') !== u.cert.secretId ||
+    !tokenOk ||
+    !headerNames.includes('host') ||
+    got.length !== want.length ||
+    !timingSafeEqual(got, want)
+  ) {
     req.resume();
-    return cosError(res, 403, 'SignatureDoesNotMatch', 'the COS signature, key or security token does not match the ApplyUpload certificate');
+    return cosError(
+      res,
+      403,
+      'SignatureDoesNotMatch',
+      'the COS signature, key or security token does not match the ApplyUpload certificate',
+    );
   }
   if (!(keyTime[0]! <= now && now <= keyTime[1]!) || now > u.cert.expiredTime) {
     req.resume();

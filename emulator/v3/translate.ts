@@ -23,7 +23,13 @@ export function metaDataV3(m: Rec | undefined): Rec | null {
     Width: num(m.width),
     Duration: num(m.duration),
     Rotate: 0,
-    VideoStreamSet: videos.map((v) => ({ Bitrate: num(v.bitrate), Height: num(v.height), Width: num(v.width), Codec: s(v.codec), Fps: num(v.fps) })),
+    VideoStreamSet: videos.map((v) => ({
+      Bitrate: num(v.bitrate),
+      Height: num(v.height),
+      Width: num(v.width),
+      Codec: s(v.codec),
+      Fps: num(v.fps),
+    })),
     AudioStreamSet: audios.map((a) => ({ Bitrate: num(a.bitrate), SamplingRate: num(a.samplingRate), Codec: s(a.codec) })),
     Md5: s(m.md5),
   };
@@ -41,21 +47,49 @@ function outputV3(taskType: string, input: Rec, output: Rec | undefined): Rec | 
   if (!output) return null;
   switch (taskType) {
     case 'Transcode':
-      return { Url: s(output.url), Definition: num(input.definition), Bitrate: num(output.bitrate), Height: num(output.height), Width: num(output.width), Size: num(output.size), Duration: num(output.duration), Md5: s(output.md5), Container: s(output.container) };
+      return {
+        Url: s(output.url),
+        Definition: num(input.definition),
+        Bitrate: num(output.bitrate),
+        Height: num(output.height),
+        Width: num(output.width),
+        Size: num(output.size),
+        Duration: num(output.duration),
+        Md5: s(output.md5),
+        Container: s(output.container),
+      };
     case 'CoverBySnapshot':
       return { CoverUrl: s(output.imageUrl) };
     case 'SnapshotByTimeOffset':
-      return { Definition: num(input.definition), PicInfoSet: ((output.imgInfo as Rec[] | undefined) ?? []).map((p) => ({ TimeOffset: num(p.timeOffset), Url: s(p.url), WaterMarkDefinition: [] })) };
+      return {
+        Definition: num(input.definition),
+        PicInfoSet: ((output.imgInfo as Rec[] | undefined) ?? []).map((p) => ({
+          TimeOffset: num(p.timeOffset),
+          Url: s(p.url),
+          WaterMarkDefinition: [],
+        })),
+      };
     case 'SampleSnapshot':
-      return { Definition: num(input.definition), SampleType: 'Percent', Interval: 10, ImageUrlSet: (output.imageUrls as string[] | undefined) ?? [], WaterMarkDefinition: [] };
+      return {
+        Definition: num(input.definition),
+        SampleType: 'Percent',
+        Interval: 10,
+        ImageUrlSet: (output.imageUrls as string[] | undefined) ?? [],
+        WaterMarkDefinition: [],
+      };
     default:
       return { ...output };
   }
 }
 
 function inputV3(taskType: string, input: Rec): Rec {
-  if (taskType === 'CoverBySnapshot') return { Definition: num(input.definition), PositionType: s(input.positionType) || 'Time', PositionValue: num(input.position) };
-  if (taskType === 'SnapshotByTimeOffset') return { Definition: num(input.definition), ExtTimeOffsetSet: ((input.timeOffset as number[] | undefined) ?? []).map((ms) => `${ms / 1000}s`) };
+  if (taskType === 'CoverBySnapshot')
+    return { Definition: num(input.definition), PositionType: s(input.positionType) || 'Time', PositionValue: num(input.position) };
+  if (taskType === 'SnapshotByTimeOffset')
+    return {
+      Definition: num(input.definition),
+      ExtTimeOffsetSet: ((input.timeOffset as number[] | undefined) ?? []).map((ms) => `${ms / 1000}s`),
+    };
   return { Definition: num(input.definition) };
 }
 
@@ -167,10 +201,22 @@ export function mediaInfoV3(file: VodFile, className: string, base: string): Rec
     },
     MetaData: meta,
     TranscodeInfo: {
-      TranscodeSet: play.map((p) => ({ Url: s(p.url), Definition: num(p.definition), Bitrate: num(p.vbitrate), Height: num(p.vheight), Width: num(p.vwidth), Size: 0, Duration: num(meta?.Duration), Container: '' })),
+      TranscodeSet: play.map((p) => ({
+        Url: s(p.url),
+        Definition: num(p.definition),
+        Bitrate: num(p.vbitrate),
+        Height: num(p.vheight),
+        Width: num(p.vwidth),
+        Size: 0,
+        Duration: num(meta?.Duration),
+        Container: '',
+      })),
     },
     SnapshotByTimeOffsetInfo: {
-      SnapshotByTimeOffsetSet: file.snapshotsByTimeOffset.map((set) => ({ Definition: set.definition, PicInfoSet: set.pics.map((p) => ({ TimeOffset: p.timeOffset, Url: render(urlOf(file, p.name), base), WaterMarkDefinition: [] })) })),
+      SnapshotByTimeOffsetSet: file.snapshotsByTimeOffset.map((set) => ({
+        Definition: set.definition,
+        PicInfoSet: set.pics.map((p) => ({ TimeOffset: p.timeOffset, Url: render(urlOf(file, p.name), base), WaterMarkDefinition: [] })),
+      })),
     },
   };
 }
@@ -179,11 +225,26 @@ export function mediaInfoV3(file: VodFile, className: string, base: string): Rec
 export function eventContentV3(eventType: string, data: Rec, task: Task | undefined, base: string): Rec {
   // The event's own data says how far the task was when it was sent, not the task's state now.
   if (eventType === 'ProcedureStateChanged' && task) {
-    return { EventType: eventType, ProcedureStateChangeEvent: procedureTaskV3({ ...task, status: data.status === 'FINISH' ? 'FINISH' : 'PROCESSING' }, render(data, base)) };
+    return {
+      EventType: eventType,
+      ProcedureStateChangeEvent: procedureTaskV3(
+        { ...task, status: data.status === 'FINISH' ? 'FINISH' : 'PROCESSING' },
+        render(data, base),
+      ),
+    };
   }
-  if (eventType === 'PullComplete' && task) return { EventType: eventType, PullCompleteEvent: pullUploadTaskV3({ ...task, status: 'FINISH' }, render(data, base)) };
+  if (eventType === 'PullComplete' && task)
+    return { EventType: eventType, PullCompleteEvent: pullUploadTaskV3({ ...task, status: 'FINISH' }, render(data, base)) };
   if (eventType === 'NewFileUpload') {
-    return { EventType: eventType, FileUploadEvent: { FileId: s(data.fileId), MediaBasicInfo: { Name: s(data.fileName), MediaUrl: render(s(data.fileUrl), base) }, ProcedureTaskId: s(data.procedureTaskId), ReviewAudioVideoTaskId: '' } };
+    return {
+      EventType: eventType,
+      FileUploadEvent: {
+        FileId: s(data.fileId),
+        MediaBasicInfo: { Name: s(data.fileName), MediaUrl: render(s(data.fileUrl), base) },
+        ProcedureTaskId: s(data.procedureTaskId),
+        ReviewAudioVideoTaskId: '',
+      },
+    };
   }
   return { EventType: eventType };
 }

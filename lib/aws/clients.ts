@@ -12,9 +12,7 @@ import { memo, resetMemos } from './memo';
 // same; a local stand-in may print queue URLs with a host that does not resolve).
 export const sqs = memo(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
 
-export const dynamo = memo(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
-);
+export const dynamo = memo(() => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
 
 /** Forget every client, S3 and SSM included (tests point the endpoints elsewhere between suites). */
 export function resetClients(): void {

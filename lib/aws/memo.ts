@@ -3,7 +3,15 @@
 
 // What a client is built from: a client is rebuilt when one of these changes (a process that
 // hosts one local stack after another), and reused otherwise.
-const SETTINGS = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SSM'];
+const SETTINGS = [
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SSM',
+];
 
 /** Every memoised client getter created so far, so that resetMemos() forgets them all. */
 const getters = new Set<{ reset(): void }>();

@@ -12,12 +12,10 @@ export function queueUrl(ref: string): Promise<string> {
   if (!resolved) byClient.set(client, (resolved = new Map()));
   let url = resolved.get(ref);
   if (!url) {
-    url = client
-      .send(new GetQueueUrlCommand({ QueueName: ref.slice(5) }))
-      .then((out) => {
-        if (!out.QueueUrl) throw new Error(`queue ${ref.slice(5)} has no URL`);
-        return out.QueueUrl;
-      });
+    url = client.send(new GetQueueUrlCommand({ QueueName: ref.slice(5) })).then((out) => {
+      if (!out.QueueUrl) throw new Error(`queue ${ref.slice(5)} has no URL`);
+      return out.QueueUrl;
+    });
     url.catch(() => resolved.delete(ref));
     resolved.set(ref, url);
   }

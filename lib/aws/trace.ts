@@ -23,7 +23,16 @@ export function annotateTrace(name: string, annotations: Record<string, string>)
   if (!daemon || !header) return;
   const [host, port] = [daemon.slice(0, daemon.lastIndexOf(':')), Number(daemon.slice(daemon.lastIndexOf(':') + 1))];
   const now = Date.now() / 1000;
-  const subsegment = { type: 'subsegment', name, id: randomBytes(8).toString('hex'), trace_id: header.root, parent_id: header.parent, start_time: now, end_time: now, annotations };
+  const subsegment = {
+    type: 'subsegment',
+    name,
+    id: randomBytes(8).toString('hex'),
+    trace_id: header.root,
+    parent_id: header.parent,
+    start_time: now,
+    end_time: now,
+    annotations,
+  };
   socket ??= createSocket('udp4').unref();
   socket.send(`${JSON.stringify({ format: 'json', version: 1 })}\n${JSON.stringify(subsegment)}`, port, host, () => undefined);
 }

@@ -39,6 +39,7 @@ export async function vodProvider(): Promise<VodProvider> {
     return provider;
   }
   const { client } = await vodV3Client();
-  if (cached?.key !== client.endpoint || (cached.provider as { client?: unknown }).client !== client) cached = { key: client.endpoint, provider: Object.assign(createV3Provider(client), { client }) };
+  if (cached?.key !== client.endpoint || (cached.provider as { client?: unknown }).client !== client)
+    cached = { key: client.endpoint, provider: Object.assign(createV3Provider(client), { client }) };
   return cached.provider;
 }

@@ -6,10 +6,18 @@ import { dataSchemaOf, downstreamEvent, EVENT_TYPES, type DownstreamEvent } from
 export const eventIdOf = (jobId: string, outcome: 'ready' | 'failed'): string => `${jobId}.${outcome}`;
 
 const sourceOf = (job: Job) =>
-  job.source ? { bucket: job.source.bucket, key: job.source.key, etag: job.source.etag, versionId: job.source.versionId, size: job.source.size } : undefined;
+  job.source
+    ? { bucket: job.source.bucket, key: job.source.key, etag: job.source.etag, versionId: job.source.versionId, size: job.source.size }
+    : undefined;
 
 /** The CloudEvents envelope shared by both outcomes; the data says what happened. */
-function terminalEvent(job: Job, outcome: 'ready' | 'failed', data: Record<string, unknown>, eventSource: string, time: Date): DownstreamEvent {
+function terminalEvent(
+  job: Job,
+  outcome: 'ready' | 'failed',
+  data: Record<string, unknown>,
+  eventSource: string,
+  time: Date,
+): DownstreamEvent {
   const type = EVENT_TYPES[outcome];
   return downstreamEvent.parse({
     specversion: '1.0',
@@ -20,7 +28,13 @@ function terminalEvent(job: Job, outcome: 'ready' | 'failed', data: Record<strin
     time: time.toISOString(),
     datacontenttype: 'application/json',
     dataschema: dataSchemaOf(type),
-    data: { jobId: job.jobId, source: sourceOf(job), attempts: job.attempt, ...(job.passthrough === undefined ? {} : { passthrough: job.passthrough }), ...data },
+    data: {
+      jobId: job.jobId,
+      source: sourceOf(job),
+      attempts: job.attempt,
+      ...(job.passthrough === undefined ? {} : { passthrough: job.passthrough }),
+      ...data,
+    },
   });
 }
 

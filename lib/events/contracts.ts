@@ -26,17 +26,19 @@ export const dataSchemaOf = (type: string): string => `urn:vodflow:schema:${type
 const extensionValue = z.union([z.string(), z.number().int(), z.boolean()]);
 
 const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({
-    specversion: z.literal('1.0'),
-    id: z.string().min(1).describe('Deterministic per job and terminal state: duplicates share it'),
-    source: z.string().min(1).describe('URI-reference of the emitting vodflow deployment'),
-    type: z.literal(type),
-    subject: z.string().min(1).describe('The jobId'),
-    time: z.iso.datetime({ offset: true }),
-    datacontenttype: z.literal('application/json'),
-    dataschema: z.literal(dataSchemaOf(type)).describe('Names the schema and its version: the $id of this JSON Schema'),
-    data,
-  }).catchall(extensionValue);
+  z
+    .object({
+      specversion: z.literal('1.0'),
+      id: z.string().min(1).describe('Deterministic per job and terminal state: duplicates share it'),
+      source: z.string().min(1).describe('URI-reference of the emitting vodflow deployment'),
+      type: z.literal(type),
+      subject: z.string().min(1).describe('The jobId'),
+      time: z.iso.datetime({ offset: true }),
+      datacontenttype: z.literal('application/json'),
+      dataschema: z.literal(dataSchemaOf(type)).describe('Names the schema and its version: the $id of this JSON Schema'),
+      data,
+    })
+    .catchall(extensionValue);
 
 const passthrough = z.string().max(255).optional().describe('The passthrough string given to POST /uploads, echoed as is');
 

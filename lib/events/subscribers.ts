@@ -25,7 +25,12 @@ export const subscribersSetting = z
   .string()
   .transform((s, ctx): unknown => {
     const text = s.trim();
-    if (!text.startsWith('[')) return text.split(',').map((p) => p.trim()).filter(Boolean).map((url) => ({ url }));
+    if (!text.startsWith('['))
+      return text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map((url) => ({ url }));
     try {
       return JSON.parse(text);
     } catch {

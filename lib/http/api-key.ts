@@ -20,10 +20,16 @@ export function matchesAny(candidate: string, secrets: readonly string[]): boole
 
 export async function apiKeys(): Promise<string[]> {
   const raw = await readSecret(config().apiKeys);
-  return raw.split(',').map((k) => k.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
-type AuthEvent = { headers?: Record<string, string | undefined>; requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
+type AuthEvent = {
+  headers?: Record<string, string | undefined>;
+  requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+};
 
 export const apiKeyAuth = (): MiddlewareObj<AuthEvent> => ({
   before: async (request) => {

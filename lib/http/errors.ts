@@ -45,7 +45,11 @@ export const jsonErrors = (): MiddlewareObj => ({
     // The JSON body parser answers 415 for both; only a wrong content type is a media-type error.
     if (err.statusCode === 415 && /malformed JSON/i.test(err.message)) {
       err.statusCode = 400;
-      err.message = JSON.stringify({ error: 'invalid_request', message: 'body is not valid JSON', fields: [{ field: 'body', message: 'not valid JSON' }] });
+      err.message = JSON.stringify({
+        error: 'invalid_request',
+        message: 'body is not valid JSON',
+        fields: [{ field: 'body', message: 'not valid JSON' }],
+      });
       return;
     }
     if (err.statusCode === 415 && !err.message.startsWith('{')) {

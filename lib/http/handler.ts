@@ -29,7 +29,12 @@ export function httpHandler(handler: (event: HttpEvent, context: Context) => Pro
     .use(httpHeaderNormalizer())
     .use(httpCors({ origins: config().http.corsOrigins, headers: 'content-type,x-api-key,authorization', methods: 'GET,POST,OPTIONS' }))
     // A 5xx (or any unexpected error) answers JSON too, without internals; the log has the cause.
-    .use(httpErrorHandler({ logger: (err: unknown) => logger.warn('request failed', { error: describe(err) }), fallbackMessage: INTERNAL_ERROR }))
+    .use(
+      httpErrorHandler({
+        logger: (err: unknown) => logger.warn('request failed', { error: describe(err) }),
+        fallbackMessage: INTERNAL_ERROR,
+      }),
+    )
     .use(jsonErrors());
   if (options.auth !== false) {
     requireSecret(config().apiKeys); // fail at start, not on the first request

@@ -33,7 +33,13 @@ const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknow
 });
 
 /** POST /uploads: the job exists (AWAITING_UPLOAD) before its object does. */
-export async function reserveUpload(t: JobTable, jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, ttlDays: number, passthrough?: string): Promise<boolean> {
+export async function reserveUpload(
+  t: JobTable,
+  jobId: string,
+  source: Omit<JobSource, 'etag' | 'versionId'>,
+  ttlDays: number,
+  passthrough?: string,
+): Promise<boolean> {
   const item = freshJob(jobId, 'AWAITING_UPLOAD', passthrough === undefined ? { source } : { source, passthrough }, ttlDays);
   const put = () => t.dynamo.send(new PutCommand({ TableName: t.table, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
   return (await conditional(put)) !== undefined;
@@ -46,14 +52,20 @@ export async function reserveUpload(t: JobTable, jobId: string, source: Omit<Job
 export async function createJob(t: JobTable, jobId: string, source: JobSource, mode: UploadMode, ttlDays: number): Promise<boolean> {
   const put = () =>
     t.dynamo.send(
-      new PutCommand({ TableName: t.table, Item: freshJob(jobId, 'QUEUED', { source, mode }, ttlDays), ConditionExpression: 'attribute_not_exists(jobId)' }),
+      new PutCommand({
+        TableName: t.table,
+        Item: freshJob(jobId, 'QUEUED', { source, mode }, ttlDays),
+        ConditionExpression: 'attribute_not_exists(jobId)',
+      }),
     );
   if (await conditional(put)) return true;
   const e = new Expr();
   const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays) });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
-    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }));
+    t.dynamo.send(
+      new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
+    );
   return (await conditional(adopt)) !== undefined;
 }
 
@@ -111,7 +123,9 @@ export async function patchJob(t: JobTable, jobId: string, attempt: number, set:
   const update = e.update({ ...set, updatedAt: nowIso() });
   const condition = `${e.name('attempt')} = ${e.value(attempt)} AND NOT ${e.in('status', TERMINAL_STATUSES)}`;
   const out = await conditional(() =>
-    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes })),
+    t.dynamo.send(
+      new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
+    ),
   );
   return out !== undefined;
 }

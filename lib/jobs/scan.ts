@@ -25,7 +25,9 @@ export async function* scanJobs(t: JobTable, filter: ScanFilter = {}): AsyncGene
   let start: Record<string, unknown> | undefined;
   let seen = 0;
   do {
-    const page = await t.dynamo.send(new ScanCommand({ TableName: t.table, FilterExpression: where.join(' AND '), ExclusiveStartKey: start, ...e.attributes }));
+    const page = await t.dynamo.send(
+      new ScanCommand({ TableName: t.table, FilterExpression: where.join(' AND '), ExclusiveStartKey: start, ...e.attributes }),
+    );
     for (const item of page.Items ?? []) {
       seen += 1;
       const parsed = jobSchema.safeParse(item);

@@ -16,7 +16,12 @@ const leasePath = (step: string) => `leases.${step}`;
 const donePath = (step: string) => `done.${step}`;
 
 /** Claims the step; a successful claim answers the job as it is right after the claim. */
-export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number): Promise<{ claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'> }> {
+export async function claim(
+  t: JobTable,
+  jobId: string,
+  step: string,
+  leaseMs: number,
+): Promise<{ claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'> }> {
   const e = new Expr();
   const now = Date.now();
   const lease = e.name(leasePath(step));
@@ -47,7 +52,8 @@ export async function claim(t: JobTable, jobId: string, step: string, leaseMs: n
   }
 }
 
-export const claimStep = async (t: JobTable, jobId: string, step: string, leaseMs: number): Promise<StepClaim> => (await claim(t, jobId, step, leaseMs)).claim;
+export const claimStep = async (t: JobTable, jobId: string, step: string, leaseMs: number): Promise<StepClaim> =>
+  (await claim(t, jobId, step, leaseMs)).claim;
 
 /** Marks the step done and drops its lease; the `supersedes` steps' markers go (e.g. past polls). */
 export async function completeStep(t: JobTable, jobId: string, step: string, supersedes: readonly string[] = []): Promise<void> {
@@ -61,7 +67,11 @@ export async function renewLease(t: JobTable, jobId: string, step: string, lease
   const e = new Expr();
   const update = `SET ${e.name(leasePath(step))} = ${e.value(Date.now() + leaseMs)}`;
   const condition = `attribute_exists(${e.name('jobId')}) AND attribute_not_exists(${e.name(donePath(step))})`;
-  const out = await conditional(() => t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes })));
+  const out = await conditional(() =>
+    t.dynamo.send(
+      new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
+    ),
+  );
   return out !== undefined;
 }
 
@@ -69,7 +79,9 @@ export async function renewLease(t: JobTable, jobId: string, step: string, lease
 export async function releaseStep(t: JobTable, jobId: string, step: string): Promise<void> {
   const e = new Expr();
   const update = e.update({}, [leasePath(step)]);
-  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes })).catch(() => undefined);
+  await t.dynamo
+    .send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }))
+    .catch(() => undefined);
 }
 
 export type StepResult<T> = { ran: true; value: T } | { ran: false; claim: Exclude<StepClaim, 'claimed'> };

@@ -21,7 +21,14 @@ export async function indexTask(t: JobTable, vodTaskId: string, owner: Omit<Task
   await t.dynamo.send(
     new PutCommand({
       TableName: t.table,
-      Item: { ...taskKey(vodTaskId), kind: 'task', ownerJobId: owner.jobId, attempt: owner.attempt, task: owner.task, ttl: ttlAfterDays(ttlDays) },
+      Item: {
+        ...taskKey(vodTaskId),
+        kind: 'task',
+        ownerJobId: owner.jobId,
+        attempt: owner.attempt,
+        task: owner.task,
+        ttl: ttlAfterDays(ttlDays),
+      },
     }),
   );
 }

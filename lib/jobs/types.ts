@@ -25,8 +25,7 @@ export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
 };
 
 /** The states a move to `to` may start from. */
-export const fromStatesOf = (to: JobStatus): JobStatus[] =>
-  JOB_STATUSES.filter((from) => TRANSITIONS[from].includes(to));
+export const fromStatesOf = (to: JobStatus): JobStatus[] => JOB_STATUSES.filter((from) => TRANSITIONS[from].includes(to));
 
 export const jobIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{7,80}$/, 'not a job id');
 

@@ -28,7 +28,11 @@ const queueOf = (record: SQSRecord): Promise<string> => queueUrl(`name:${record.
 /** ChangeMessageVisibility for one received record (SQS caps the value at 12 hours). */
 export async function setVisibility(record: SQSRecord, seconds: number): Promise<void> {
   await sqs().send(
-    new ChangeMessageVisibilityCommand({ QueueUrl: await queueOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))) }),
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: await queueOf(record),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))),
+    }),
   );
 }
 

@@ -85,18 +85,20 @@ export type FailureOrigin = z.infer<typeof failureOrigin>;
 export const PIPELINE_ORIGINS: ReadonlySet<FailureOrigin> = new Set(['deadline', 'stalled']);
 
 /** classify-queue → classify-error */
-export const classifyFailureV1 = z.object({
-  ...base,
-  type: z.literal('classify-failure'),
-  origin: failureOrigin,
-  /** VOD's code; absent when vodflow gave up (the origin names the reason). */
-  code: vodCode.optional(),
-  message: z.string(),
-  vodTaskId: z.string().optional(),
-  subTask: z.string().optional(),
-  /** The data-upload host's canRetry flag, when the code came from there. */
-  canRetry: z.number().int().optional(),
-}).refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' });
+export const classifyFailureV1 = z
+  .object({
+    ...base,
+    type: z.literal('classify-failure'),
+    origin: failureOrigin,
+    /** VOD's code; absent when vodflow gave up (the origin names the reason). */
+    code: vodCode.optional(),
+    message: z.string(),
+    vodTaskId: z.string().optional(),
+    subTask: z.string().optional(),
+    /** The data-upload host's canRetry flag, when the code came from there. */
+    canRetry: z.number().int().optional(),
+  })
+  .refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' });
 
 /**
  * deliver-queue → deliver-event: one signed HTTP delivery of a terminal event to one subscriber.

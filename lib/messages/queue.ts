@@ -34,7 +34,10 @@ export function readMessage<T extends InternalMessage['type']>(body: string, typ
     throw new MessageError('message body is not JSON');
   }
   const parsed = internalMessage.safeParse(json);
-  if (!parsed.success) throw new MessageError(`not a valid internal message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new MessageError(
+      `not a valid internal message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   if (parsed.data.type !== type) throw new MessageError(`expected a ${type} message, got ${parsed.data.type}`);
   return parsed.data as Extract<InternalMessage, { type: T }>;
 }

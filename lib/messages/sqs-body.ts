@@ -4,11 +4,10 @@
 // rest as \uXXXX keeps the body the same JSON value, so every consumer's JSON.parse decodes it.
 const REFUSED = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g;
 
-const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const jsonEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** JSON text of `value` that any SQS queue accepts; `JSON.parse` gives `value` back. */
 export function sqsJson(value: unknown): string {
   // Outside string literals JSON text is ASCII, so every refused character is inside a string.
-  return JSON.stringify(value).replace(REFUSED, escape);
+  return JSON.stringify(value).replace(REFUSED, jsonEscape);
 }
-

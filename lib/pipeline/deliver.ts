@@ -31,7 +31,12 @@ export function secretOf(subscriber: Subscriber): SecretSetting {
 export type NextTry = { message: DeliverEvent; delaySeconds: number } | undefined;
 
 /** The link after a failed try, or undefined when the retry window is over (give up). */
-export function nextTry(msg: DeliverEvent, retry: Config['events']['retry'], now = Date.now(), random: () => number = Math.random): NextTry {
+export function nextTry(
+  msg: DeliverEvent,
+  retry: Config['events']['retry'],
+  now = Date.now(),
+  random: () => number = Math.random,
+): NextTry {
   if (now - msg.firstAttemptAt >= retry.windowS * 1000) return undefined;
   const waitS = fullJitterS(msg.seq + 1, retry.baseDelayS, retry.maxDelayS, Math.min(1, retry.baseDelayS), random);
   const plan = delayPlan(waitS, now);
@@ -43,8 +48,10 @@ export async function deliverToSubscriber(msg: DeliverEvent, ctx: RecordContext,
   const cfg = config();
   const where = new URL(msg.url).origin;
   const subscriber = subscriberOf(msg.url);
-  if (!subscriber) return ctx.logger.warn('subscriber no longer configured; delivery dropped', { destination: where, eventId: msg.event.id });
-  if (!wants(subscriber, msg.event)) return ctx.logger.info('subscriber no longer takes this event type; delivery dropped', { destination: where, type: msg.event.type });
+  if (!subscriber)
+    return ctx.logger.warn('subscriber no longer configured; delivery dropped', { destination: where, eventId: msg.event.id });
+  if (!wants(subscriber, msg.event))
+    return ctx.logger.info('subscriber no longer takes this event type; delivery dropped', { destination: where, type: msg.event.type });
   if (msg.dueAt && msg.dueAt > now + 1000) {
     const plan = delayPlan((msg.dueAt - now) / 1000, now);
     await enqueue(cfg.queues.deliver, { ...msg, dueAt: plan.dueAt ? msg.dueAt : undefined }, plan.delaySeconds);
@@ -64,10 +71,19 @@ export async function deliverToSubscriber(msg: DeliverEvent, ctx: RecordContext,
         const next = nextTry(msg, cfg.events.retry, now);
         if (!next) {
           const hours = Math.round((now - msg.firstAttemptAt) / 360_000) / 10;
-          throw new DeliveryGaveUp(`gave up delivering ${msg.event.id} to ${where} after ${msg.seq + 1} tries over ${hours} h: ${err.message}`);
+          throw new DeliveryGaveUp(
+            `gave up delivering ${msg.event.id} to ${where} after ${msg.seq + 1} tries over ${hours} h: ${err.message}`,
+          );
         }
         await enqueue(cfg.queues.deliver, next.message, next.delaySeconds);
-        ctx.logger.warn('subscriber delivery failed; retrying', { destination: where, eventId: msg.event.id, try: msg.seq + 1, error: err.message, nextInS: next.delaySeconds, dueAt: next.message.dueAt });
+        ctx.logger.warn('subscriber delivery failed; retrying', {
+          destination: where,
+          eventId: msg.event.id,
+          try: msg.seq + 1,
+          error: err.message,
+          nextInS: next.delaySeconds,
+          dueAt: next.message.dueAt,
+        });
       }
     },
     step.supersedes,

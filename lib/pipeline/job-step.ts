@@ -31,7 +31,10 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
   dropBefore?: (msg: MessageOf<T>, job: Job) => string | undefined;
 }
 
-export type Admission = { admit: true; job: Job } | { admit: false; terminal: boolean; reason: string } | { admit: 'later'; reason: string };
+export type Admission =
+  | { admit: true; job: Job }
+  | { admit: false; terminal: boolean; reason: string }
+  | { admit: 'later'; reason: string };
 
 /** A message for an attempt the job has not begun yet: its sender records the attempt right after sending. */
 export class NotYetError extends Error {
@@ -45,13 +48,18 @@ export const NOT_YET_RETRY_S = 5;
 export function admission(job: Job | undefined, msg: { attempt: number }): Admission {
   if (!job) return { admit: false, terminal: false, reason: 'message for a job that does not exist; dropped' };
   if (isTerminal(job.status)) return { admit: false, terminal: true, reason: 'job already finished; message dropped' };
-  if (msg.attempt > job.attempt) return { admit: 'later', reason: `message for attempt ${msg.attempt} while the job is on attempt ${job.attempt}` };
+  if (msg.attempt > job.attempt)
+    return { admit: 'later', reason: `message for attempt ${msg.attempt} while the job is on attempt ${job.attempt}` };
   if (job.attempt !== msg.attempt) return { admit: false, terminal: false, reason: 'message from a superseded attempt; dropped' };
   return { admit: true, job };
 }
 
 /** Handles one message of `spec.type` as one step (see the header); exported for tests. */
-export async function handleStep<T extends InternalMessage['type']>(spec: JobStepSpec<T>, msg: MessageOf<T>, ctx: RecordContext): Promise<void> {
+export async function handleStep<T extends InternalMessage['type']>(
+  spec: JobStepSpec<T>,
+  msg: MessageOf<T>,
+  ctx: RecordContext,
+): Promise<void> {
   const found = await jobs().getJob(msg.jobId);
   const admitted = admission(found, msg);
   if (admitted.admit === 'later') {
@@ -78,7 +86,13 @@ export async function handleStep<T extends InternalMessage['type']>(spec: JobSte
   const leaseMs = long ? HEARTBEAT.leaseMs : leaseFor(ctx.remainingMs());
   const work = async (claimed: Job) => {
     if (!long) return spec.run({ msg, job: claimed, ctx });
-    const beat = setInterval(() => void jobs().renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs).catch(() => undefined), HEARTBEAT.everyMs);
+    const beat = setInterval(
+      () =>
+        void jobs()
+          .renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs)
+          .catch(() => undefined),
+      HEARTBEAT.everyMs,
+    );
     try {
       return await spec.run({ msg, job: claimed, ctx });
     } finally {

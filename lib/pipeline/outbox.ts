@@ -19,7 +19,11 @@ import { STEPS } from './steps';
 /** Where the job's event still has to go: the queue, and subscribers whose filter takes it. */
 export function pendingDestinations(job: Job): string[] {
   const delivered = new Set(job.eventDeliveredTo ?? []);
-  const subscribers = job.event ? config().events.subscribers.filter((s) => wants(s, job.event!)).map((s) => s.url) : [];
+  const subscribers = job.event
+    ? config()
+        .events.subscribers.filter((s) => wants(s, job.event!))
+        .map((s) => s.url)
+    : [];
   return [QUEUE_DESTINATION, ...subscribers].filter((d) => !delivered.has(d));
 }
 
@@ -28,7 +32,16 @@ const stepOf = (destination: string) => STEPS.event(destination === QUEUE_DESTIN
 
 /** The first link of a subscriber's delivery chain (deliver-event sends it, and retries). */
 async function handToSubscriber(job: Job, url: string, event: DownstreamEvent): Promise<void> {
-  await enqueue(config().queues.deliver, { v: 1, type: 'deliver-event', jobId: job.jobId, attempt: job.attempt, url, event, seq: 0, firstAttemptAt: Date.now() });
+  await enqueue(config().queues.deliver, {
+    v: 1,
+    type: 'deliver-event',
+    jobId: job.jobId,
+    attempt: job.attempt,
+    url,
+    event,
+    seq: 0,
+    firstAttemptAt: Date.now(),
+  });
 }
 
 /**
@@ -50,11 +63,19 @@ export async function deliverPending(job: Job, logger: Logger, leaseMs: number):
         await jobs().markEventDelivered(job.jobId, destination);
       });
       if (!step.ran) {
-        logger.info('downstream event already delivered or being delivered by another invocation', { eventId: event.id, destination: where, step: step.claim });
+        logger.info('downstream event already delivered or being delivered by another invocation', {
+          eventId: event.id,
+          destination: where,
+          step: step.claim,
+        });
         continue;
       }
       delivered++;
-      logger.info(destination === QUEUE_DESTINATION ? 'downstream event delivered' : 'downstream event handed to the deliver queue', { eventId: event.id, type: event.type, destination: where });
+      logger.info(destination === QUEUE_DESTINATION ? 'downstream event delivered' : 'downstream event handed to the deliver queue', {
+        eventId: event.id,
+        type: event.type,
+        destination: where,
+      });
     } catch (err) {
       failures.push((err as Error).message);
     }

@@ -7,7 +7,11 @@ import { delayPlan, enqueue, fullJitterS, type PollStatus } from '../messages';
 /** The first link of a task's polling chain, after POLL_BASE_DELAY_S. */
 export async function startPolling(jobId: string, attempt: number, task: TaskKind, vodTaskId: string): Promise<void> {
   const cfg = config();
-  await enqueue(cfg.queues.poll, { v: 1, type: 'poll-status', jobId, attempt, vodTaskId, task, seq: 0, startedAt: Date.now() }, cfg.poll.baseDelayS);
+  await enqueue(
+    cfg.queues.poll,
+    { v: 1, type: 'poll-status', jobId, attempt, vodTaskId, task, seq: 0, startedAt: Date.now() },
+    cfg.poll.baseDelayS,
+  );
 }
 
 const next = (msg: PollStatus, dueAt: number | undefined): PollStatus => ({ ...msg, seq: msg.seq + 1, dueAt });

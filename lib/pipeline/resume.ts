@@ -11,9 +11,14 @@ export type Resume = { queue: ResumeQueue; message: InternalMessage } | { queue?
 /** A fresh link for the task's polling chain, after every link the job has seen. */
 function poll(job: Job, task: TaskKind, vodTaskId: string, now: number): Resume {
   const chain = STEPS.poll(task, job.attempt, 0).name.replace(/#0$/, '#');
-  const seqs = [...Object.keys(job.done), ...Object.keys(job.leases)].filter((s) => s.startsWith(chain)).map((s) => Number(s.slice(chain.length)));
+  const seqs = [...Object.keys(job.done), ...Object.keys(job.leases)]
+    .filter((s) => s.startsWith(chain))
+    .map((s) => Number(s.slice(chain.length)));
   const seq = seqs.length ? Math.max(...seqs) + 1 : 0;
-  return { queue: 'poll', message: { v: 1, type: 'poll-status', jobId: job.jobId, attempt: job.attempt, vodTaskId, task, seq, startedAt: now } };
+  return {
+    queue: 'poll',
+    message: { v: 1, type: 'poll-status', jobId: job.jobId, attempt: job.attempt, vodTaskId, task, seq, startedAt: now },
+  };
 }
 
 export function resumeOf(job: Job, now = Date.now()): Resume {
@@ -23,7 +28,14 @@ export function resumeOf(job: Job, now = Date.now()): Resume {
   const startProcessing = (fileId: string): Resume => ({
     queue: 'process',
     // A retried procedure (a task id from an earlier attempt) is redone, as classify-error would.
-    message: { v: 1, type: 'start-processing', jobId, attempt, fileId, redoVodTaskId: job.processAttempt !== attempt ? job.vodTaskId : undefined },
+    message: {
+      v: 1,
+      type: 'start-processing',
+      jobId,
+      attempt,
+      fileId,
+      redoVodTaskId: job.processAttempt !== attempt ? job.vodTaskId : undefined,
+    },
   });
   if (job.status === 'PROCESSING') {
     if (job.processAttempt === attempt && job.vodTaskId) return poll(job, 'procedure', job.vodTaskId, now);

@@ -1,14 +1,7 @@
 // API 2.0 parameters travel flat: arrays as `name.N`, objects as `parent.child`.
 // These two functions convert between a nested value and that flat form.
 
-export type ParamValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | readonly ParamValue[]
-  | { readonly [key: string]: ParamValue };
+export type ParamValue = string | number | boolean | null | undefined | readonly ParamValue[] | { readonly [key: string]: ParamValue };
 
 export type FlatParams = Record<string, string>;
 

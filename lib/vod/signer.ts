@@ -227,7 +227,13 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   };
   if (input.signatureMethod) params.SignatureMethod = input.signatureMethod;
   if (input.credentials.token) params.Token = input.credentials.token;
-  const { signature, encoded } = signEncoded({ method, host: url.host, path: url.pathname, params, secretKey: input.credentials.secretKey });
+  const { signature, encoded } = signEncoded({
+    method,
+    host: url.host,
+    path: url.pathname,
+    params,
+    secretKey: input.credentials.secretKey,
+  });
   params.Signature = signature;
   const base = `${url.origin}${url.pathname}`;
   if (method === 'GET' || input.paramsInQuery) {
@@ -242,14 +248,9 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   };
 }
 
-export type VerifyRule =
-  | 'missing-signature'
-  | 'bad-signature-encoding'
-  | 'signature-mismatch';
+export type VerifyRule = 'missing-signature' | 'bad-signature-encoding' | 'signature-mismatch';
 
-export type VerifyResult =
-  | { ok: true; signatureMethod: SignatureMethod }
-  | { ok: false; rule: VerifyRule; message: string; hint?: string };
+export type VerifyResult = { ok: true; signatureMethod: SignatureMethod } | { ok: false; rule: VerifyRule; message: string; hint?: string };
 
 const constantTimeEqual = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 

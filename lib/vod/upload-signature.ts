@@ -70,11 +70,16 @@ export function issueUploadSignature(options: UploadSignatureOptions): { signatu
   return { signature: Buffer.concat([digest, Buffer.from(original, 'utf8')]).toString('base64'), params };
 }
 
-export type UploadSignatureRule = 'malformed' | 'unknown-secret-id' | 'hmac-mismatch' | 'expired' | 'not-yet-valid' | 'validity-too-long' | 'already-used';
+export type UploadSignatureRule =
+  | 'malformed'
+  | 'unknown-secret-id'
+  | 'hmac-mismatch'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'validity-too-long'
+  | 'already-used';
 
-export type UploadSignatureCheck =
-  | { ok: true; params: UploadSignatureParams }
-  | { ok: false; rule: UploadSignatureRule; message: string };
+export type UploadSignatureCheck = { ok: true; params: UploadSignatureParams } | { ok: false; rule: UploadSignatureRule; message: string };
 
 /** Remembers one-time signatures until they expire; `claim` is false when already used. */
 export interface OneTimeStore {
@@ -124,7 +129,8 @@ export function verifyUploadSignature(signature: string, options: VerifyUploadSi
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const currentTimeStamp = Number(get('currentTimeStamp'));
   const expireTime = Number(get('expireTime'));
-  if (expireTime - currentTimeStamp > MAX_UPLOAD_SIGNATURE_VALIDITY_S) return fail('validity-too-long', 'the signature is valid for more than 90 days');
+  if (expireTime - currentTimeStamp > MAX_UPLOAD_SIGNATURE_VALIDITY_S)
+    return fail('validity-too-long', 'the signature is valid for more than 90 days');
   if (currentTimeStamp > now + (options.clockSkew ?? 300)) return fail('not-yet-valid', 'the signature was issued in the future');
   if (expireTime <= now) return fail('expired', 'the signature has expired');
   const optionalInt = (k: string) => (INT.test(get(k) ?? '') ? Number(get(k)) : undefined);
@@ -146,7 +152,8 @@ export function verifyUploadSignature(signature: string, options: VerifyUploadSi
   };
   if (params.oneTimeValid) {
     if (!options.oneTimeStore) return fail('already-used', 'one-time signatures need a store to be checked');
-    if (!options.oneTimeStore.claim(digest.toString('hex'), expireTime)) return fail('already-used', 'this one-time signature was already used');
+    if (!options.oneTimeStore.claim(digest.toString('hex'), expireTime))
+      return fail('already-used', 'this one-time signature was already used');
   }
   return { ok: true, params };
 }

@@ -13,7 +13,10 @@ const messageSchema = z.object({
   messageId: z.string(),
   body: z.string(),
   md5OfBody: z.string(),
-  messageAttributes: z.record(z.string(), z.object({ DataType: z.string(), StringValue: z.string().optional(), BinaryValue: z.string().optional() })),
+  messageAttributes: z.record(
+    z.string(),
+    z.object({ DataType: z.string(), StringValue: z.string().optional(), BinaryValue: z.string().optional() }),
+  ),
   md5OfMessageAttributes: z.string(),
   sentTimestamp: z.number(),
   approximateReceiveCount: z.number(),
@@ -26,11 +29,28 @@ const messageSchema = z.object({
 
 const snapshotSchema = z.object({
   version: z.literal(1),
-  queues: z.array(z.object({ name: z.string(), arn: z.string(), attributes: z.record(z.string(), z.string()), tags: z.record(z.string(), z.string()), messages: z.array(messageSchema) })),
+  queues: z.array(
+    z.object({
+      name: z.string(),
+      arn: z.string(),
+      attributes: z.record(z.string(), z.string()),
+      tags: z.record(z.string(), z.string()),
+      messages: z.array(messageSchema),
+    }),
+  ),
   buckets: z.array(
     z.object({
       name: z.string(),
-      objects: z.array(z.object({ key: z.string(), file: z.string(), contentType: z.string(), etag: z.string(), lastModified: z.string(), metadata: z.record(z.string(), z.string()) })),
+      objects: z.array(
+        z.object({
+          key: z.string(),
+          file: z.string(),
+          contentType: z.string(),
+          etag: z.string(),
+          lastModified: z.string(),
+          metadata: z.record(z.string(), z.string()),
+        }),
+      ),
     }),
   ),
 });
@@ -40,7 +60,10 @@ type Snapshot = z.infer<typeof snapshotSchema>;
 const COMPUTED = /^(Approximate|CreatedTimestamp|LastModifiedTimestamp|QueueArn)/;
 
 interface BucketsInternals {
-  buckets: Map<string, Map<string, { key: string; body: Buffer; contentType: string; etag: string; lastModified: Date; metadata: Record<string, string> }>>;
+  buckets: Map<
+    string,
+    Map<string, { key: string; body: Buffer; contentType: string; etag: string; lastModified: Date; metadata: Record<string, string> }>
+  >;
 }
 
 export class FauxqsPersistence {
@@ -50,7 +73,11 @@ export class FauxqsPersistence {
   private saving: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
 
-  constructor(dir: string, private readonly sqs: SqsStoreT, private readonly s3: S3StoreT) {
+  constructor(
+    dir: string,
+    private readonly sqs: SqsStoreT,
+    private readonly s3: S3StoreT,
+  ) {
     this.index = path.join(dir, 'state.json');
     this.objectsDir = path.join(dir, 'objects');
   }
@@ -63,8 +90,16 @@ export class FauxqsPersistence {
       snapshot = snapshotSchema.parse(JSON.parse(await readFile(this.index, 'utf8')));
     } catch (error) {
       // Never start empty over a user's queues and objects: say which file, and stop.
-      const reason = error instanceof z.ZodError ? `not a snapshot: ${error.issues[0]?.path.join('.')} ${error.issues[0]?.message}` : (error as Error).message;
-      throw Object.assign(new Error(`${this.index} is damaged (${reason}); the local SQS/S3 will not start over it and lose its messages and objects. Repair it, or move the ${path.dirname(this.index)} folder aside to start empty.`), { name: 'StateFileError' });
+      const reason =
+        error instanceof z.ZodError
+          ? `not a snapshot: ${error.issues[0]?.path.join('.')} ${error.issues[0]?.message}`
+          : (error as Error).message;
+      throw Object.assign(
+        new Error(
+          `${this.index} is damaged (${reason}); the local SQS/S3 will not start over it and lose its messages and objects. Repair it, or move the ${path.dirname(this.index)} folder aside to start empty.`,
+        ),
+        { name: 'StateFileError' },
+      );
     }
     let messages = 0;
     let objects = 0;
@@ -114,7 +149,13 @@ export class FauxqsPersistence {
       const inflight = inspected.inflight.map((entry) => ({ ...entry.message, delayUntil: entry.visibilityDeadline }));
       const all = [...inspected.ready, ...inspected.delayed, ...inflight];
       const attributes = Object.fromEntries(Object.entries(queue.attributes).filter(([key]) => !COMPUTED.test(key)));
-      snapshot.queues.push({ name: queue.name, arn: queue.arn, attributes, tags: Object.fromEntries(queue.tags), messages: all.map((m) => ({ ...m })) });
+      snapshot.queues.push({
+        name: queue.name,
+        arn: queue.arn,
+        attributes,
+        tags: Object.fromEntries(queue.tags),
+        messages: all.map((m) => ({ ...m })),
+      });
     }
     const live = new Set<string>();
     for (const [name, objects] of (this.s3 as unknown as BucketsInternals).buckets) {
@@ -127,7 +168,14 @@ export class FauxqsPersistence {
           await writeFile(path.join(this.objectsDir, file), object.body);
           this.written.set(file, version);
         }
-        entry.objects.push({ key: object.key, file, contentType: object.contentType, etag: object.etag, lastModified: object.lastModified.toISOString(), metadata: object.metadata });
+        entry.objects.push({
+          key: object.key,
+          file,
+          contentType: object.contentType,
+          etag: object.etag,
+          lastModified: object.lastModified.toISOString(),
+          metadata: object.metadata,
+        });
       }
       snapshot.buckets.push(entry);
     }

@@ -37,7 +37,10 @@ export async function provision(model: StackModel, clients: LocalClients): Promi
   for (const table of model.tables) {
     await ensureTable(clients, table);
     out.tableNames[table.logicalId] = table.name;
-    if (table.ttl?.enabled) out.notes.push(`${table.name}: TTL on ${table.ttl.attributeName} is not enforced locally (dynalite has no TimeToLive); expired items stay until deleted`);
+    if (table.ttl?.enabled)
+      out.notes.push(
+        `${table.name}: TTL on ${table.ttl.attributeName} is not enforced locally (dynalite has no TimeToLive); expired items stay until deleted`,
+      );
   }
   return out;
 }
@@ -80,7 +83,8 @@ async function ensureTable(clients: LocalClients, table: TableSpec): Promise<voi
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
   }
-  const provisioned = table.billingMode === 'PROVISIONED' ? (table.provisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }) : undefined;
+  const provisioned =
+    table.billingMode === 'PROVISIONED' ? (table.provisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }) : undefined;
   await clients.dynamodb.send(
     new CreateTableCommand({
       TableName: table.name,
@@ -89,7 +93,10 @@ async function ensureTable(clients: LocalClients, table: TableSpec): Promise<voi
       BillingMode: table.billingMode,
       ProvisionedThroughput: provisioned,
       GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
-        ? table.globalSecondaryIndexes.map((index) => ({ ...index, ProvisionedThroughput: provisioned ? (index.ProvisionedThroughput ?? provisioned) : undefined }))
+        ? table.globalSecondaryIndexes.map((index) => ({
+            ...index,
+            ProvisionedThroughput: provisioned ? (index.ProvisionedThroughput ?? provisioned) : undefined,
+          }))
         : undefined,
       LocalSecondaryIndexes: table.localSecondaryIndexes.length ? table.localSecondaryIndexes : undefined,
     }),

@@ -57,10 +57,15 @@ export function createS3Bridge(options: S3BridgeOptions): S3Bridge {
       if (!created) return;
       const bucket = byName.get(created.bucket);
       const sends = (bucket?.notifications ?? []).flatMap((notification, i) =>
-        matchesNotification(notification, created.kind, created.key) ? [send(notification.queueLogicalId, s3EventMessage(created, options.region, `${bucket!.logicalId}-notification-${i + 1}`))] : [],
+        matchesNotification(notification, created.kind, created.key)
+          ? [send(notification.queueLogicalId, s3EventMessage(created, options.region, `${bucket!.logicalId}-notification-${i + 1}`))]
+          : [],
       );
       const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
-      if (failed) throw new Error(`sending the ${created.kind} notification of ${created.bucket}/${created.key} failed: ${(failed.reason as Error).message}`);
+      if (failed)
+        throw new Error(
+          `sending the ${created.kind} notification of ${created.bucket}/${created.key} failed: ${(failed.reason as Error).message}`,
+        );
     },
     async sendTestEvents(bucketNames) {
       for (const bucket of options.buckets) {

@@ -38,7 +38,13 @@ export function refusePut(request: FastifyRequest, store: S3StoreT): { status: n
   const existing = lookup(store, target.bucket, target.key);
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch === '*' && existing) {
-    return { status: 412, xml: s3ErrorXml('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold (If-None-Match: * and the key exists)') };
+    return {
+      status: 412,
+      xml: s3ErrorXml(
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold (If-None-Match: * and the key exists)',
+      ),
+    };
   }
   replaced.set(request, existing ? { ...existing } : null);
   return undefined;

@@ -73,5 +73,12 @@ export function s3EventMessage(event: ObjectCreated, region: string, configurati
 
 /** The message S3 puts on a queue when a notification configuration is (re)applied. */
 export function s3TestEventMessage(bucket: string, requestId: string): string {
-  return JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: bucket, RequestId: requestId, HostId: `local/${requestId}` });
+  return JSON.stringify({
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: new Date().toISOString(),
+    Bucket: bucket,
+    RequestId: requestId,
+    HostId: `local/${requestId}`,
+  });
 }

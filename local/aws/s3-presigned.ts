@@ -39,7 +39,11 @@ const amzDate = (text: string): Date | undefined => {
 };
 
 /** undefined when the request is not presigned with `credentials`, or its signature holds. */
-export async function checkPresigned(request: FastifyRequest, credentials: { accessKeyId: string; secretAccessKey: string }, now = Date.now()): Promise<PresignedCheck | undefined> {
+export async function checkPresigned(
+  request: FastifyRequest,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  now = Date.now(),
+): Promise<PresignedCheck | undefined> {
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   const signature = query['X-Amz-Signature'];
   const credential = query['X-Amz-Credential'];
@@ -48,10 +52,13 @@ export async function checkPresigned(request: FastifyRequest, credentials: { acc
   if (accessKeyId !== credentials.accessKeyId || !region || service !== 's3') return undefined;
   const date = amzDate(String(query['X-Amz-Date'] ?? ''));
   const expires = Number(query['X-Amz-Expires']);
-  if (!date || !Number.isInteger(expires) || day !== String(query['X-Amz-Date']).slice(0, 8)) return refuse(400, 'AuthorizationQueryParametersError', 'X-Amz-Date, X-Amz-Expires or X-Amz-Credential is malformed');
+  if (!date || !Number.isInteger(expires) || day !== String(query['X-Amz-Date']).slice(0, 8))
+    return refuse(400, 'AuthorizationQueryParametersError', 'X-Amz-Date, X-Amz-Expires or X-Amz-Credential is malformed');
   if (now > date.getTime() + expires * 1000) return refuse(403, 'AccessDenied', 'Request has expired');
 
-  const signedHeaders = String(query['X-Amz-SignedHeaders'] ?? '').split(';').filter(Boolean);
+  const signedHeaders = String(query['X-Amz-SignedHeaders'] ?? '')
+    .split(';')
+    .filter(Boolean);
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = request.headers[name];
@@ -63,11 +70,23 @@ export async function checkPresigned(request: FastifyRequest, credentials: { acc
   const host = headers.host ?? request.headers.host ?? '';
   const presigner = new S3RequestPresigner({ credentials, region, sha256: Sha256 });
   const again = await presigner.presign(
-    { method: request.method, protocol: 'http:', hostname: host.replace(/:\d+$/, ''), port: Number(host.split(':')[1]) || undefined, path: rawPath!, query: unsigned, headers },
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname: host.replace(/:\d+$/, ''),
+      port: Number(host.split(':')[1]) || undefined,
+      path: rawPath!,
+      query: unsigned,
+      headers,
+    },
     { signingDate: date, expiresIn: expires, signableHeaders: new Set(signedHeaders), unhoistableHeaders: new Set(signedHeaders) },
   );
   const expected = Buffer.from(String(again.query?.['X-Amz-Signature'] ?? ''));
   const given = Buffer.from(signature);
   if (expected.length === given.length && timingSafeEqual(expected, given)) return undefined;
-  return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided (a signed header such as Content-Length differs from the URL)');
+  return refuse(
+    403,
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided (a signed header such as Content-Length differs from the URL)',
+  );
 }

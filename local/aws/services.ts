@@ -50,7 +50,8 @@ function readBody(request: FastifyRequest, payload: NodeJS.ReadableStream, done:
   };
   payload.on('data', (chunk: Buffer) => {
     if (settled) return;
-    if (received + chunk.length > (body ? body.length : S3_MAX_BODY_BYTES)) return finish(bodyError(body ? 400 : 413, 'request body longer than declared or allowed'));
+    if (received + chunk.length > (body ? body.length : S3_MAX_BODY_BYTES))
+      return finish(bodyError(body ? 400 : 413, 'request body longer than declared or allowed'));
     if (body) chunk.copy(body, received);
     else chunks.push(chunk);
     received += chunk.length;
@@ -137,8 +138,11 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
       // The URLs fauxqs itself gives a new queue (sqs.<region>.localhost:<port>), so a restarted
       // stack hands out the same URLs as a fresh one on that port.
       const port = (app.server.address() as AddressInfo).port;
-      const restored = await persistence.restore((name) => stores.sqsStore.buildQueueUrl(name, String(port), `127.0.0.1:${port}`, options.region));
-      if (restored.queues || restored.objects) console.error(`[local] restored ${restored.queues} queues, ${restored.messages} messages, ${restored.objects} objects`);
+      const restored = await persistence.restore((name) =>
+        stores.sqsStore.buildQueueUrl(name, String(port), `127.0.0.1:${port}`, options.region),
+      );
+      if (restored.queues || restored.objects)
+        console.error(`[local] restored ${restored.queues} queues, ${restored.messages} messages, ${restored.objects} objects`);
     }
     dynamo = await startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);
   } catch (error) {

@@ -48,7 +48,11 @@ export class ApiError extends Error {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+    'cache-control': 'no-store',
+  });
   res.end(payload);
 }
 
@@ -83,7 +87,10 @@ async function showJob(ctx: ApiContext, id: string, res: ServerResponse): Promis
   const job = found.job;
   const delivered = new Set(job.eventDeliveredTo ?? []);
   const destinations = job.event
-    ? [QUEUE_DESTINATION, ...ctx.subscribers].map((d) => ({ destination: d === QUEUE_DESTINATION ? 'events queue (SQS)' : d, delivered: delivered.has(d) }))
+    ? [QUEUE_DESTINATION, ...ctx.subscribers].map((d) => ({
+        destination: d === QUEUE_DESTINATION ? 'events queue (SQS)' : d,
+        delivered: delivered.has(d),
+      }))
     : [];
   sendJson(res, 200, {
     job: jobJson(job),
@@ -105,7 +112,8 @@ export function apiHandler(ctx: ApiContext) {
   return async (req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
     const key = req.headers['x-api-key'];
-    if (typeof key !== 'string' || !matchesAny(key, ctx.apiKeys)) throw new ApiError(401, 'unauthorized', 'a valid x-api-key header is required (the API key `vodflow dev` prints)');
+    if (typeof key !== 'string' || !matchesAny(key, ctx.apiKeys))
+      throw new ApiError(401, 'unauthorized', 'a valid x-api-key header is required (the API key `vodflow dev` prints)');
 
     const job = /^\/jobs\/([^/]+)$/.exec(rest);
     if (method === 'GET' && job) return showJob(ctx, parse(idSchema, decodeURIComponent(job[1]!), 'path.id'), res);
@@ -114,7 +122,8 @@ export function apiHandler(ctx: ApiContext) {
         return sendJson(res, 200, { ...ctx.info, tools: await ctx.tools() });
       case 'GET /jobs': {
         const status = query.get('status');
-        if (status && !(JOB_STATUSES as readonly string[]).includes(status)) throw new ApiError(400, 'invalid_input', `query.status: expected one of ${JOB_STATUSES.join(', ')}`);
+        if (status && !(JOB_STATUSES as readonly string[]).includes(status))
+          throw new ApiError(400, 'invalid_input', `query.status: expected one of ${JOB_STATUSES.join(', ')}`);
         const list = await ctx.watch.list();
         return sendJson(res, 200, { ...list, rows: status ? list.rows.filter((r) => r.status === status) : list.rows });
       }
@@ -142,7 +151,12 @@ export function apiHandler(ctx: ApiContext) {
       }
       case 'PUT /upload': {
         const target = presignedTarget(query.get('to'), ctx.relay);
-        if (!target) throw new ApiError(400, 'invalid_input', 'query.to: must be a presigned PUT URL into the stack\'s upload bucket (as POST /uploads returns)');
+        if (!target)
+          throw new ApiError(
+            400,
+            'invalid_input',
+            "query.to: must be a presigned PUT URL into the stack's upload bucket (as POST /uploads returns)",
+          );
         return relayUpload(req, res, target);
       }
       default:

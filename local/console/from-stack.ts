@@ -19,9 +19,14 @@ export interface ConsoleStackParts {
   log: (message: string) => void;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
-const consumersOf = (model: StackModel, queue: string) => model.functions.filter((fn) => fn.sqs.some((e) => e.enabled && e.queueLogicalId === queue)).map((fn) => fn.key);
+const consumersOf = (model: StackModel, queue: string) =>
+  model.functions.filter((fn) => fn.sqs.some((e) => e.enabled && e.queueLogicalId === queue)).map((fn) => fn.key);
 
 /** undefined when the stack has no table (nothing to show). */
 export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefined {
@@ -37,14 +42,23 @@ export function consoleForStack(parts: ConsoleStackParts): LocalConsole | undefi
     httpApi: parts.httpApi,
     endpoints: parts.endpoints,
     credentials: parts.credentials,
-    queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: q.name, url: provisioned.queueUrls[q.logicalId]!, deadLetter: q.redrive?.deadLetterLogicalId, consumers: consumersOf(model, q.logicalId) })),
+    queues: model.queues.map((q) => ({
+      logicalId: q.logicalId,
+      name: q.name,
+      url: provisioned.queueUrls[q.logicalId]!,
+      deadLetter: q.redrive?.deadLetterLogicalId,
+      consumers: consumersOf(model, q.logicalId),
+    })),
     apiKeys: list(env.API_KEYS),
     emulator: parts.emulator,
     buckets,
     s3Endpoint: parts.endpoints.s3,
     // URLs only: the console shows where events go, never a subscriber's secret.
     subscribers: parseSubscribers(env.EVENT_SUBSCRIBERS).map((s) => s.url),
-    vod: parts.emulator && env.VOD_SECRET_ID && env.VOD_SECRET_KEY ? { endpoint: parts.emulator.endpoint, secretId: env.VOD_SECRET_ID, secretKey: env.VOD_SECRET_KEY, region: env.VOD_REGION } : undefined,
+    vod:
+      parts.emulator && env.VOD_SECRET_ID && env.VOD_SECRET_KEY
+        ? { endpoint: parts.emulator.endpoint, secretId: env.VOD_SECRET_ID, secretKey: env.VOD_SECRET_KEY, region: env.VOD_REGION }
+        : undefined,
     ffmpegPath: parts.emulatorOptions?.ffmpegPath,
     ffprobePath: parts.emulatorOptions?.ffprobePath,
     info: {

@@ -74,7 +74,9 @@ export function createConsole(options: ConsoleOptions): LocalConsole {
       if (res.headersSent) return void res.destroy();
       // The body may be unread (a refused upload): this connection cannot carry another request.
       if (!req.complete) res.setHeader('connection', 'close');
-      sendJson(res, known ? error.status : 500, { error: { code: known ? error.code : 'internal', message: known ? error.message : (error as Error).message } });
+      sendJson(res, known ? error.status : 500, {
+        error: { code: known ? error.code : 'internal', message: known ? error.message : (error as Error).message },
+      });
     });
     return true;
   };

@@ -26,7 +26,10 @@ export async function queueDepths(target: JobsTarget, queues: readonly ConsoleQu
   return Promise.all(
     queues.map(async (q) => {
       const { Attributes = {} } = await target.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: q.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
       );
       return {
         logicalId: q.logicalId,

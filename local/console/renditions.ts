@@ -59,7 +59,8 @@ export async function renditionFacts(outputs: JobOutputs, mediaOrigin: string | 
         return { definition: p.definition, url: p.url, kind: 'other', problem: 'not a URL' };
       }
       const kind = kindOf(p.url);
-      if (!mediaOrigin || url.origin !== mediaOrigin) return { definition: p.definition, url: p.url, kind, problem: 'not served by the local emulator' };
+      if (!mediaOrigin || url.origin !== mediaOrigin)
+        return { definition: p.definition, url: p.url, kind, problem: 'not served by the local emulator' };
       try {
         if (kind === 'hls') return { definition: p.definition, url: p.url, kind, ...(await hlsFacts(url)) };
         return { definition: p.definition, url: p.url, kind, bytes: await headBytes(url) };

@@ -23,7 +23,8 @@ const TYPES = new Map([
 const VENDOR = new Map([['hls.min.js', () => require.resolve('hls.js/dist/hls.min.js')]]);
 
 // Inline scripts are refused; media and images come from the emulator's port.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' http://127.0.0.1:* http://localhost:* data:; media-src 'self' http://127.0.0.1:* http://localhost:* blob:; connect-src 'self' http://127.0.0.1:* http://localhost:*; worker-src 'self' blob:; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' http://127.0.0.1:* http://localhost:* data:; media-src 'self' http://127.0.0.1:* http://localhost:* blob:; connect-src 'self' http://127.0.0.1:* http://localhost:*; worker-src 'self' blob:; frame-ancestors 'none'";
 
 function fileFor(rest: string): string | undefined {
   if (rest === '' || rest === '/') return path.join(CONSOLE_DIR, 'index.html');

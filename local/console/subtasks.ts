@@ -6,9 +6,7 @@ import { fetchSubTasks, type SubTask } from '../../cli/process/follow';
 import type { FaultOptions } from '../../emulator/faults';
 import { createVodClient, type VodClient } from '../../lib/vod/client';
 
-export interface SubTaskSource {
-  (vodTaskId: string): Promise<SubTask[]>;
-}
+export type SubTaskSource = (vodTaskId: string) => Promise<SubTask[]>;
 
 export interface VodAccess {
   endpoint: string;

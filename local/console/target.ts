@@ -27,7 +27,9 @@ export interface TargetSource {
 
 export function consoleTarget(source: TargetSource): JobsTarget {
   const common = { region: source.region, credentials: source.credentials };
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: source.endpoints.dynamodb }), { marshallOptions: { removeUndefinedValues: true } });
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: source.endpoints.dynamodb }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const sqs = new SQSClient({ ...common, endpoint: source.endpoints.sqs, useQueueUrlAsEndpoint: false });
   const byId = new Map(source.queues.map((q) => [q.logicalId, q]));
   const pairs: RedrivePair[] = source.queues.flatMap((q) => {

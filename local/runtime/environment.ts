@@ -20,7 +20,12 @@ export class EnvironmentError extends Error {}
  * `local` (AWS endpoints, credentials, region) always wins: those names are reserved in Lambda.
  * `overrides` replace what the yml declares (e.g. plain secrets instead of `${ssm:...}`).
  */
-export function planEnvironment(model: StackModel, queueUrls: Record<string, string>, local: Record<string, string>, overrides: Record<string, string>): EnvironmentPlan {
+export function planEnvironment(
+  model: StackModel,
+  queueUrls: Record<string, string>,
+  local: Record<string, string>,
+  overrides: Record<string, string>,
+): EnvironmentPlan {
   const perName = new Map<string, Record<string, string>>();
   const missing: string[] = [];
   for (const fn of model.functions) {
@@ -51,7 +56,12 @@ export function planEnvironment(model: StackModel, queueUrls: Record<string, str
 
 export function describeConflicts(conflicts: EnvConflict[]): string {
   return conflicts
-    .map((c) => `${c.name}: ${Object.entries(c.values).map(([fn, v]) => `${fn}=${JSON.stringify(v)}`).join(', ')}`)
+    .map(
+      (c) =>
+        `${c.name}: ${Object.entries(c.values)
+          .map(([fn, v]) => `${fn}=${JSON.stringify(v)}`)
+          .join(', ')}`,
+    )
     .join('\n  ');
 }
 

@@ -40,7 +40,13 @@ export class RouteTable<T> {
       .join('');
     const literal = segments.filter((s) => !s.startsWith('{')).length;
     const greedy = segments.some((s) => s.endsWith('+}')) ? 0 : 1;
-    this.routes.push({ route, target, regex: new RegExp(`^${pattern || ''}/?$`), names, score: [greedy, literal, segments.length, route.method === 'ANY' ? 0 : 1] });
+    this.routes.push({
+      route,
+      target,
+      regex: new RegExp(`^${pattern || ''}/?$`),
+      names,
+      score: [greedy, literal, segments.length, route.method === 'ANY' ? 0 : 1],
+    });
     this.routes.sort((a, b) => compareScores(b.score, a.score));
   }
 
@@ -139,7 +145,14 @@ export interface HttpResponse {
 /** Payload 2.0 response mapping, including the "no statusCode → 200 JSON" inference. */
 export function mapHttpResult(result: unknown): HttpResponse {
   if (result && typeof result === 'object' && 'statusCode' in result) {
-    const r = result as { statusCode: unknown; headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]>; body?: unknown; isBase64Encoded?: unknown; cookies?: unknown };
+    const r = result as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      multiValueHeaders?: Record<string, unknown[]>;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+      cookies?: unknown;
+    };
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(r.multiValueHeaders ?? {})) headers[name.toLowerCase()] = value.map(String).join(',');
     for (const [name, value] of Object.entries(r.headers ?? {})) headers[name.toLowerCase()] = String(value);

@@ -59,7 +59,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       options.accountId,
     );
     const result = await match.target.invoke(event);
-    if (!result.ok) return send(res, result.timedOut ? gatewayError(503, 'Service Unavailable') : gatewayError(500, 'Internal Server Error'), options.cors, req);
+    if (!result.ok)
+      return send(
+        res,
+        result.timedOut ? gatewayError(503, 'Service Unavailable') : gatewayError(500, 'Internal Server Error'),
+        options.cors,
+        req,
+      );
     send(res, mapHttpResult(result.result), options.cors, req);
   }
 
@@ -92,7 +98,9 @@ function corsHeaders(cors: CorsSpec, origin: string | undefined): Record<string,
   if (!origin) return {};
   const allowed = cors.allowedOrigins.includes('*') || cors.allowedOrigins.includes(origin);
   if (!allowed) return {};
-  const out: Record<string, string> = { 'access-control-allow-origin': cors.allowedOrigins.includes('*') && !cors.allowCredentials ? '*' : origin };
+  const out: Record<string, string> = {
+    'access-control-allow-origin': cors.allowedOrigins.includes('*') && !cors.allowCredentials ? '*' : origin,
+  };
   if (cors.allowCredentials) out['access-control-allow-credentials'] = 'true';
   if (cors.exposedResponseHeaders.length) out['access-control-expose-headers'] = cors.exposedResponseHeaders.join(',');
   return out;

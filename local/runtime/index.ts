@@ -47,7 +47,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       log(`[runtime] ${fn.key} has reservedConcurrency 0 (throttled): not started`);
       continue;
     }
-    invokers.set(fn.key, new FunctionInvoker(fn, { baseDir: model.baseDir, region: model.region, accountId: model.accountId, maxConcurrency, log }));
+    invokers.set(
+      fn.key,
+      new FunctionInvoker(fn, { baseDir: model.baseDir, region: model.region, accountId: model.accountId, maxConcurrency, log }),
+    );
   }
   // Cold-start every handler now: a handler that cannot load fails the start with its own error.
   for (const invoker of invokers.values()) await invoker.load();
@@ -74,8 +77,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
-  const gateway: HttpGateway = await startHttpGateway({ invokers: [...invokers.values()], accountId: model.accountId, cors: model.httpCors, port: options.httpPort, log });
-  const scheduler = new Scheduler([...invokers.values()], { region: model.region, accountId: model.accountId, timeScale: options.scheduleTimeScale, log });
+  const gateway: HttpGateway = await startHttpGateway({
+    invokers: [...invokers.values()],
+    accountId: model.accountId,
+    cors: model.httpCors,
+    port: options.httpPort,
+    log,
+  });
+  const scheduler = new Scheduler([...invokers.values()], {
+    region: model.region,
+    accountId: model.accountId,
+    timeScale: options.scheduleTimeScale,
+    log,
+  });
   pollers.forEach((poller, i) => poller.start(parallelism[i]!));
   if (options.schedules !== false) scheduler.start();
 

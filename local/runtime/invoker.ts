@@ -31,7 +31,10 @@ export class FunctionInvoker {
   /** Calls still running, including ones already reported as timed out (they cannot be killed in-process). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(readonly fn: FunctionSpec, private readonly options: InvokerOptions) {}
+  constructor(
+    readonly fn: FunctionSpec,
+    private readonly options: InvokerOptions,
+  ) {}
 
   get busy(): number {
     return this.running + this.waiting.length;
@@ -53,7 +56,11 @@ export class FunctionInvoker {
     try {
       const handler = await this.load();
       const timeoutMs = this.fn.timeoutSeconds * 1000;
-      const context = createLambdaContext(this.fn, { region: this.options.region, accountId: this.options.accountId, deadline: started + timeoutMs });
+      const context = createLambdaContext(this.fn, {
+        region: this.options.region,
+        accountId: this.options.accountId,
+        deadline: started + timeoutMs,
+      });
       const call = callHandler(handler, event, context);
       this.track(call);
       let timer: NodeJS.Timeout | undefined;
@@ -123,7 +130,10 @@ function callHandler(handler: Handler, event: unknown, context: Context): Promis
     try {
       const returned = handler(event, context, callback);
       if (returned && typeof (returned as Promise<unknown>).then === 'function') {
-        (returned as Promise<unknown>).then((value) => callback(undefined, value), (error: unknown) => callback(error ?? new Error('handler rejected')));
+        (returned as Promise<unknown>).then(
+          (value) => callback(undefined, value),
+          (error: unknown) => callback(error ?? new Error('handler rejected')),
+        );
       } else if (handler.length < 3) {
         callback(undefined, returned); // sync handler without callback: its return value is the result
       }
@@ -139,6 +149,7 @@ async function loadHandler(baseDir: string, fn: FunctionSpec): Promise<Handler> 
   if (!file) throw new Error(`${fn.key}: handler file ${fn.handlerFile}{${EXTENSIONS.join(',')}} not found under ${baseDir}`);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const handler = mod[fn.handlerExport] ?? (mod.default as Record<string, unknown> | undefined)?.[fn.handlerExport];
-  if (typeof handler !== 'function') throw new Error(`${fn.key}: ${path.relative(baseDir, file)} does not export a function named ${fn.handlerExport}`);
+  if (typeof handler !== 'function')
+    throw new Error(`${fn.key}: ${path.relative(baseDir, file)} does not export a function named ${fn.handlerExport}`);
   return handler as Handler;
 }

@@ -19,7 +19,8 @@ export function parseScheduleExpression(expression: string): Schedule {
   const cron = /^cron\((.+)\)$/i.exec(expression);
   if (!cron) throw new ScheduleExpressionError(`${expression}: expected rate(N unit) or cron(...)`);
   const fields = cron[1]!.trim().split(/\s+/);
-  if (fields.length !== 6) throw new ScheduleExpressionError(`${expression}: cron needs 6 fields (minutes hours day-of-month month day-of-week year)`);
+  if (fields.length !== 6)
+    throw new ScheduleExpressionError(`${expression}: cron needs 6 fields (minutes hours day-of-month month day-of-week year)`);
   const [min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if (/[LW#]/.test(`${dom} ${dow}`.toUpperCase().replace(/SUN|MON|TUE|WED|THU|FRI|SAT/g, ''))) {
     throw new ScheduleExpressionError(`${expression}: L, W and # are not supported by the local scheduler`);

@@ -27,11 +27,19 @@ export class Scheduler {
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
 
-  constructor(invokers: FunctionInvoker[], private readonly options: SchedulerOptions) {
+  constructor(
+    invokers: FunctionInvoker[],
+    private readonly options: SchedulerOptions,
+  ) {
     for (const invoker of invokers) {
       invoker.fn.schedules.forEach((spec, i) => {
         // Parse now so a bad expression fails the stack start.
-        this.entries.push({ invoker, spec, ruleName: spec.name ?? `${invoker.fn.name}-schedule-${i + 1}`, schedule: parseScheduleExpression(spec.expression) });
+        this.entries.push({
+          invoker,
+          spec,
+          ruleName: spec.name ?? `${invoker.fn.name}-schedule-${i + 1}`,
+          schedule: parseScheduleExpression(spec.expression),
+        });
       });
     }
   }
@@ -71,12 +79,15 @@ export class Scheduler {
   /** Cron has minute resolution: wake at each minute boundary and test the expression. */
   private everyMinute(entry: Entry, matches: (date: Date) => boolean): void {
     const arm = () => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.stopped) return;
-        if (matches(new Date())) this.fire(entry);
-        arm();
-      }, 60_000 - (Date.now() % 60_000));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          if (this.stopped) return;
+          if (matches(new Date())) this.fire(entry);
+          arm();
+        },
+        60_000 - (Date.now() % 60_000),
+      );
       this.timers.add(timer);
     };
     arm();
@@ -91,7 +102,9 @@ export class Scheduler {
     const { region, accountId } = this.options;
     const event: ScheduledEvent | unknown =
       entry.spec.input !== undefined
-        ? typeof entry.spec.input === 'string' ? JSON.parse(entry.spec.input) : entry.spec.input
+        ? typeof entry.spec.input === 'string'
+          ? JSON.parse(entry.spec.input)
+          : entry.spec.input
         : ({
             version: '0',
             id: randomUUID(),

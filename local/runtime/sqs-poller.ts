@@ -28,9 +28,7 @@ export interface BatchOutcome {
 const LONG_POLL_SECONDS = 20;
 
 // Lambda's partial batch response; anything malformed fails the whole batch (AWS docs table).
-const batchResponse = z
-  .object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string().min(1) })).nullish() })
-  .nullish();
+const batchResponse = z.object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string().min(1) })).nullish() }).nullish();
 
 export class SqsPoller {
   private stopped = false;
@@ -147,7 +145,8 @@ export class SqsPoller {
           Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
-      for (const failure of response.Failed ?? []) this.options.log(`[${this.options.invoker.fn.key}] DeleteMessage failed: ${failure.Code} ${failure.Message ?? ''}`);
+      for (const failure of response.Failed ?? [])
+        this.options.log(`[${this.options.invoker.fn.key}] DeleteMessage failed: ${failure.Code} ${failure.Message ?? ''}`);
     }
   }
 }

@@ -63,9 +63,21 @@ function build(raw: unknown, baseDir: string, options: LoadOptions): LoadedConfi
   if (options.region) opt.region = options.region;
 
   // Stage and region feed every other variable, so they resolve first with a bootstrap context.
-  const bootstrap: VariableContext = { document, baseDir, stage: opt.stage ?? 'dev', region: opt.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT_ID, options: opt, params: {}, env };
+  const bootstrap: VariableContext = {
+    document,
+    baseDir,
+    stage: opt.stage ?? 'dev',
+    region: opt.region ?? 'us-east-1',
+    accountId: LOCAL_ACCOUNT_ID,
+    options: opt,
+    params: {},
+    env,
+  };
   const stage = opt.stage ?? asString(resolveVariables(getPath(document, 'provider.stage'), bootstrap, 'provider.stage')) ?? 'dev';
-  const region = opt.region ?? asString(resolveVariables(getPath(document, 'provider.region'), { ...bootstrap, stage }, 'provider.region')) ?? 'us-east-1';
+  const region =
+    opt.region ??
+    asString(resolveVariables(getPath(document, 'provider.region'), { ...bootstrap, stage }, 'provider.region')) ??
+    'us-east-1';
   const paramsContext: VariableContext = { ...bootstrap, stage, region };
   const fileParams = document.params as Record<string, Record<string, unknown>> | undefined;
   const params: Record<string, string> = {};
@@ -101,7 +113,13 @@ function build(raw: unknown, baseDir: string, options: LoadOptions): LoadedConfi
   const normalised = normaliseResources(resources, intrinsics);
 
   const functions = mergeFunctions(resolve('functions')).map(([key, fn]) =>
-    normaliseFunction(key, fn, { service, stage, timeout: provider.timeout ?? 6, memorySize: provider.memorySize ?? 1024, environment: provider.environment ?? {} }, normalised.queues, intrinsics),
+    normaliseFunction(
+      key,
+      fn,
+      { service, stage, timeout: provider.timeout ?? 6, memorySize: provider.memorySize ?? 1024, environment: provider.environment ?? {} },
+      normalised.queues,
+      intrinsics,
+    ),
   );
 
   const model = stackModel.parse({
@@ -132,7 +150,10 @@ function mergeResources(value: unknown): Record<string, RawResource> {
   for (const block of blocks) {
     const entries = (block as { Resources?: Record<string, unknown> }).Resources ?? {};
     for (const [logicalId, resource] of Object.entries(entries)) {
-      const parsed = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }).passthrough().safeParse(resource);
+      const parsed = z
+        .object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() })
+        .passthrough()
+        .safeParse(resource);
       if (!parsed.success) throw new Error(`resources.Resources.${logicalId}: needs Type (and optional Properties)`);
       out[logicalId] = parsed.data;
     }
@@ -146,7 +167,15 @@ function mergeFunctions(value: unknown): Array<[string, unknown]> {
   return blocks.flatMap((block) => Object.entries((block ?? {}) as Record<string, unknown>));
 }
 
-const DEFAULT_CORS_HEADERS = ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id'];
+const DEFAULT_CORS_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
 
 /** provider.httpApi.cors: `true` means the framework's defaults. */
 function cors(value: unknown): CorsSpec | null {

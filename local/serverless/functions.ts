@@ -24,31 +24,32 @@ const isIntrinsic = (v: unknown) => !!v && typeof v === 'object' && Object.keys(
 const rawSqs = z.union([
   z.string().transform((arn) => ({ arn })),
   z.custom<Record<string, unknown>>(isIntrinsic).transform((arn) => ({ arn })), // `sqs: !GetAtt Queue.Arn`
-  z.object({
-    arn: z.unknown(),
-    batchSize: intLike.optional(),
-    maximumBatchingWindow: intLike.optional(),
-    functionResponseType: z.literal('ReportBatchItemFailures').optional(),
-    enabled: boolLike.optional(),
-    maximumConcurrency: intLike.optional(),
-    filterPatterns: z.unknown().optional(),
-  }).strict(),
+  z
+    .object({
+      arn: z.unknown(),
+      batchSize: intLike.optional(),
+      maximumBatchingWindow: intLike.optional(),
+      functionResponseType: z.literal('ReportBatchItemFailures').optional(),
+      enabled: boolLike.optional(),
+      maximumConcurrency: intLike.optional(),
+      filterPatterns: z.unknown().optional(),
+    })
+    .strict(),
 ]);
 
-const rawHttpApi = z.union([
-  z.string(),
-  z.object({ method: z.string(), path: z.string(), authorizer: z.unknown().optional() }).strict(),
-]);
+const rawHttpApi = z.union([z.string(), z.object({ method: z.string(), path: z.string(), authorizer: z.unknown().optional() }).strict()]);
 
 const rawSchedule = z.union([
   z.string(),
-  z.object({
-    rate: z.union([z.string(), z.array(z.string()).min(1)]),
-    enabled: boolLike.optional(),
-    input: z.unknown().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
-  }).strict(),
+  z
+    .object({
+      rate: z.union([z.string(), z.array(z.string()).min(1)]),
+      enabled: boolLike.optional(),
+      input: z.unknown().optional(),
+      name: z.string().optional(),
+      description: z.string().optional(),
+    })
+    .strict(),
 ]);
 
 export interface FunctionDefaults {
@@ -59,7 +60,13 @@ export interface FunctionDefaults {
   environment: Record<string, unknown>;
 }
 
-export function normaliseFunction(key: string, raw: unknown, defaults: FunctionDefaults, queues: QueueSpec[], intrinsics: Intrinsics): FunctionSpec {
+export function normaliseFunction(
+  key: string,
+  raw: unknown,
+  defaults: FunctionDefaults,
+  queues: QueueSpec[],
+  intrinsics: Intrinsics,
+): FunctionSpec {
   const where = `functions.${key}`;
   const fn = parse(rawFunction, raw, where);
   const dot = fn.handler.lastIndexOf('.');
@@ -118,7 +125,9 @@ function sqsEvent(event: z.infer<typeof rawSqs>, queues: QueueSpec[], intrinsics
 
 function httpRoute(event: z.infer<typeof rawHttpApi>, where: string): HttpRouteSpec {
   if (typeof event === 'object' && event.authorizer !== undefined) {
-    throw new FunctionError(`${where}.authorizer: authorizers are not enforced by the local stack; remove it or guard the route in the handler`);
+    throw new FunctionError(
+      `${where}.authorizer: authorizers are not enforced by the local stack; remove it or guard the route in the handler`,
+    );
   }
   const text = typeof event === 'string' ? event.trim() : `${event.method} ${event.path}`;
   if (text === '*') return { routeKey: '$default', method: 'ANY', path: null };
@@ -136,7 +145,12 @@ function httpRoute(event: z.infer<typeof rawHttpApi>, where: string): HttpRouteS
 function schedules(event: z.infer<typeof rawSchedule>): ScheduleSpec[] {
   if (typeof event === 'string') return [{ expression: event.trim(), enabled: true }];
   const rates = Array.isArray(event.rate) ? event.rate : [event.rate];
-  return rates.map((expression) => ({ expression: expression.trim(), enabled: event.enabled ?? true, input: event.input, name: event.name }));
+  return rates.map((expression) => ({
+    expression: expression.trim(),
+    enabled: event.enabled ?? true,
+    input: event.input,
+    name: event.name,
+  }));
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {

@@ -118,7 +118,9 @@ export class Intrinsics {
       if (attribute === undefined) return [name];
       if (attribute === 'Arn') return [this.arn(logicalId)];
     }
-    throw new IntrinsicError(`${where}: ${attribute ? `Fn::GetAtt ${logicalId}.${attribute}` : `Ref ${logicalId}`} is not supported locally`);
+    throw new IntrinsicError(
+      `${where}: ${attribute ? `Fn::GetAtt ${logicalId}.${attribute}` : `Ref ${logicalId}`} is not supported locally`,
+    );
   }
 
   private intrinsic(fn: string, arg: unknown, where: string): unknown {
@@ -156,7 +158,9 @@ export class Intrinsics {
         return this.toStaticString(arg[1], where).split(String(arg[0]));
       }
       default:
-        throw new IntrinsicError(`${where}: ${fn} is not supported by the local stack (supported: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split)`);
+        throw new IntrinsicError(
+          `${where}: ${fn} is not supported by the local stack (supported: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split)`,
+        );
     }
   }
 
@@ -185,7 +189,8 @@ export class Intrinsics {
     for (let m = /\$\{([^}]*)\}/.exec(rest); m; m = /\$\{([^}]*)\}/.exec(rest)) {
       parts.push(rest.slice(0, m.index));
       const name = m[1]!;
-      if (name.startsWith('!')) parts.push(`\${${name.slice(1)}}`); // `${!Literal}` escapes
+      if (name.startsWith('!'))
+        parts.push(`\${${name.slice(1)}}`); // `${!Literal}` escapes
       else if (name in variables) parts.push(...this.toValue(variables[name], `${where}.${name}`));
       else if (name.startsWith('AWS::')) parts.push(...this.ref(name, where));
       else {

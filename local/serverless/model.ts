@@ -6,11 +6,7 @@ import * as z from 'zod';
  * A string value, possibly holding parts only known at run time: a queue URL (it contains the
  * local SQS port) or a cloud-only variable (e.g. `${ssm:...}`) that needs a local override.
  */
-export const valuePart = z.union([
-  z.string(),
-  z.object({ queueUrl: z.string() }).strict(),
-  z.object({ unresolved: z.string() }).strict(),
-]);
+export const valuePart = z.union([z.string(), z.object({ queueUrl: z.string() }).strict(), z.object({ unresolved: z.string() }).strict()]);
 export type ValuePart = z.infer<typeof valuePart>;
 export const value = z.array(valuePart);
 export type Value = z.infer<typeof value>;
@@ -38,7 +34,12 @@ export const tableSpec = z.object({
   keySchema: z.array(keyElement).min(1).max(2),
   attributeDefinitions: z.array(z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) })).min(1),
   globalSecondaryIndexes: z.array(
-    z.object({ IndexName: z.string(), KeySchema: z.array(keyElement), Projection: projection, ProvisionedThroughput: throughput.optional() }),
+    z.object({
+      IndexName: z.string(),
+      KeySchema: z.array(keyElement),
+      Projection: projection,
+      ProvisionedThroughput: throughput.optional(),
+    }),
   ),
   localSecondaryIndexes: z.array(z.object({ IndexName: z.string(), KeySchema: z.array(keyElement), Projection: projection })),
   billingMode: z.enum(['PAY_PER_REQUEST', 'PROVISIONED']),
@@ -48,7 +49,13 @@ export const tableSpec = z.object({
 export type TableSpec = z.infer<typeof tableSpec>;
 
 export const notificationSpec = z.object({
-  events: z.array(z.string().regex(/^s3:ObjectCreated:(\*|Put|Post|Copy|CompleteMultipartUpload)$/, 'only s3:ObjectCreated:* events are bridged locally')).min(1),
+  events: z
+    .array(
+      z
+        .string()
+        .regex(/^s3:ObjectCreated:(\*|Put|Post|Copy|CompleteMultipartUpload)$/, 'only s3:ObjectCreated:* events are bridged locally'),
+    )
+    .min(1),
   queueLogicalId: z.string(),
   prefix: z.string().optional(),
   suffix: z.string().optional(),

@@ -2,17 +2,61 @@
 // tables, S3 buckets with queue notifications). Resource types that only matter in AWS (IAM,
 // queue policies, alarms, ...) are listed as ignored; anything that changes local behaviour and
 // cannot be honoured is an error.
-import { Intrinsics, IntrinsicError, type RawResource } from './intrinsics';
+import { type Intrinsics, IntrinsicError, type RawResource } from './intrinsics';
 import type { BucketSpec, NotificationSpec, QueueSpec, TableSpec } from './model';
 
 export class ResourceError extends Error {}
 
-const IGNORED_TYPES = /^AWS::(IAM|SNS|SQS::QueuePolicy|S3::BucketPolicy|Logs|CloudWatch|SSM|KMS|Lambda::Permission|ApiGatewayV2::(Authorizer|Stage))/;
+const IGNORED_TYPES =
+  /^AWS::(IAM|SNS|SQS::QueuePolicy|S3::BucketPolicy|Logs|CloudWatch|SSM|KMS|Lambda::Permission|ApiGatewayV2::(Authorizer|Stage))/;
 
-const QUEUE_ATTRIBUTES = ['VisibilityTimeout', 'DelaySeconds', 'MessageRetentionPeriod', 'MaximumMessageSize', 'ReceiveMessageWaitTimeSeconds', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'];
-const QUEUE_IGNORED = ['QueueName', 'RedrivePolicy', 'Tags', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled', 'RedriveAllowPolicy'];
-const TABLE_KNOWN = ['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'BillingMode', 'ProvisionedThroughput', 'TimeToLiveSpecification', 'PointInTimeRecoverySpecification', 'SSESpecification', 'Tags', 'DeletionProtectionEnabled', 'TableClass', 'StreamSpecification'];
-const BUCKET_KNOWN = ['BucketName', 'NotificationConfiguration', 'CorsConfiguration', 'PublicAccessBlockConfiguration', 'BucketEncryption', 'LifecycleConfiguration', 'OwnershipControls', 'Tags', 'VersioningConfiguration'];
+const QUEUE_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'DelaySeconds',
+  'MessageRetentionPeriod',
+  'MaximumMessageSize',
+  'ReceiveMessageWaitTimeSeconds',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+];
+const QUEUE_IGNORED = [
+  'QueueName',
+  'RedrivePolicy',
+  'Tags',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+  'RedriveAllowPolicy',
+];
+const TABLE_KNOWN = [
+  'TableName',
+  'KeySchema',
+  'AttributeDefinitions',
+  'GlobalSecondaryIndexes',
+  'LocalSecondaryIndexes',
+  'BillingMode',
+  'ProvisionedThroughput',
+  'TimeToLiveSpecification',
+  'PointInTimeRecoverySpecification',
+  'SSESpecification',
+  'Tags',
+  'DeletionProtectionEnabled',
+  'TableClass',
+  'StreamSpecification',
+];
+const BUCKET_KNOWN = [
+  'BucketName',
+  'NotificationConfiguration',
+  'CorsConfiguration',
+  'PublicAccessBlockConfiguration',
+  'BucketEncryption',
+  'LifecycleConfiguration',
+  'OwnershipControls',
+  'Tags',
+  'VersioningConfiguration',
+];
 
 export interface NormalisedResources {
   queues: QueueSpec[];
@@ -49,7 +93,13 @@ export function normaliseResources(resources: Record<string, RawResource>, intri
   return out;
 }
 
-function queue(logicalId: string, props: Record<string, unknown>, intrinsics: Intrinsics, queueByArn: Map<string, string>, where: string): QueueSpec {
+function queue(
+  logicalId: string,
+  props: Record<string, unknown>,
+  intrinsics: Intrinsics,
+  queueByArn: Map<string, string>,
+  where: string,
+): QueueSpec {
   rejectUnknown(props, [...QUEUE_ATTRIBUTES, ...QUEUE_IGNORED], where);
   const attributes: Record<string, string> = {};
   for (const key of QUEUE_ATTRIBUTES) {
@@ -58,13 +108,26 @@ function queue(logicalId: string, props: Record<string, unknown>, intrinsics: In
   const name = intrinsics.resourceName(logicalId);
   let redrive: QueueSpec['redrive'];
   if (props.RedrivePolicy !== undefined) {
-    const policy = (typeof props.RedrivePolicy === 'string' ? JSON.parse(props.RedrivePolicy) : props.RedrivePolicy) as Record<string, unknown>;
+    const policy = (typeof props.RedrivePolicy === 'string' ? JSON.parse(props.RedrivePolicy) : props.RedrivePolicy) as Record<
+      string,
+      unknown
+    >;
     const target = staticString(intrinsics, policy.deadLetterTargetArn, `${where}.RedrivePolicy.deadLetterTargetArn`);
     const deadLetterLogicalId = queueByArn.get(target);
     if (!deadLetterLogicalId) throw new ResourceError(`${where}.RedrivePolicy: dead-letter queue ${target} is not declared in resources`);
-    redrive = { deadLetterLogicalId, maxReceiveCount: Number(staticString(intrinsics, policy.maxReceiveCount, `${where}.RedrivePolicy.maxReceiveCount`)) };
+    redrive = {
+      deadLetterLogicalId,
+      maxReceiveCount: Number(staticString(intrinsics, policy.maxReceiveCount, `${where}.RedrivePolicy.maxReceiveCount`)),
+    };
   }
-  return { logicalId, name, arn: intrinsics.arn(logicalId), fifo: attributes.FifoQueue === 'true' || name.endsWith('.fifo'), attributes, redrive };
+  return {
+    logicalId,
+    name,
+    arn: intrinsics.arn(logicalId),
+    fifo: attributes.FifoQueue === 'true' || name.endsWith('.fifo'),
+    attributes,
+    redrive,
+  };
 }
 
 function table(logicalId: string, props: Record<string, unknown>, intrinsics: Intrinsics, where: string): TableSpec {
@@ -86,7 +149,13 @@ function table(logicalId: string, props: Record<string, unknown>, intrinsics: In
   };
 }
 
-function bucket(logicalId: string, props: Record<string, unknown>, intrinsics: Intrinsics, queueByArn: Map<string, string>, where: string): BucketSpec {
+function bucket(
+  logicalId: string,
+  props: Record<string, unknown>,
+  intrinsics: Intrinsics,
+  queueByArn: Map<string, string>,
+  where: string,
+): BucketSpec {
   rejectUnknown(props, BUCKET_KNOWN, where);
   const config = (props.NotificationConfiguration ?? {}) as Record<string, unknown>;
   rejectUnknown(config, ['QueueConfigurations'], `${where}.NotificationConfiguration`);
@@ -97,11 +166,12 @@ function bucket(logicalId: string, props: Record<string, unknown>, intrinsics: I
     const target = staticString(intrinsics, entry.Queue, `${at}.Queue`);
     const queueLogicalId = queueByArn.get(target);
     if (!queueLogicalId) throw new ResourceError(`${at}.Queue: ${target} is not a queue declared in resources`);
-    const rules = ((entry.Filter as { S3Key?: { Rules?: Array<{ Name?: unknown; Value?: unknown }> } } | undefined)?.S3Key?.Rules ?? []);
+    const rules = (entry.Filter as { S3Key?: { Rules?: Array<{ Name?: unknown; Value?: unknown }> } } | undefined)?.S3Key?.Rules ?? [];
     const filter: { prefix?: string; suffix?: string } = {};
     for (const rule of rules) {
       const name = String(rule.Name).toLowerCase();
-      if (name !== 'prefix' && name !== 'suffix') throw new ResourceError(`${at}.Filter: rule name must be prefix or suffix, got ${String(rule.Name)}`);
+      if (name !== 'prefix' && name !== 'suffix')
+        throw new ResourceError(`${at}.Filter: rule name must be prefix or suffix, got ${String(rule.Name)}`);
       filter[name] = String(rule.Value);
     }
     notifications.push({ events: [String(entry.Event)], queueLogicalId, ...filter });
@@ -122,5 +192,8 @@ function staticString(intrinsics: Intrinsics, value: unknown, where: string): st
 
 function rejectUnknown(props: Record<string, unknown>, known: string[], where: string): void {
   const unknown = Object.keys(props).filter((key) => !known.includes(key));
-  if (unknown.length) throw new ResourceError(`${where}: unsupported propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (the local stack cannot honour ${unknown.length > 1 ? 'them' : 'it'})`);
+  if (unknown.length)
+    throw new ResourceError(
+      `${where}: unsupported propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (the local stack cannot honour ${unknown.length > 1 ? 'them' : 'it'})`,
+    );
 }

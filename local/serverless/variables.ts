@@ -131,7 +131,9 @@ class Resolver {
       default:
         if (CLOUD_ONLY_SOURCES.has(source)) return new Unresolved(`\${${expression}}`);
     }
-    throw new VariableError(`${where}: unsupported variable \${${expression}} (locally supported: self, sls:stage, opt, env, param, aws:region|accountId, file())`);
+    throw new VariableError(
+      `${where}: unsupported variable \${${expression}} (locally supported: self, sls:stage, opt, env, param, aws:region|accountId, file())`,
+    );
   }
 
   private fromSelf(address: string, where: string, stack: string[]): unknown {

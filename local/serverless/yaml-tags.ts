@@ -1,6 +1,6 @@
 // YAML reading with CloudFormation's short-form tags (`!Ref X`, `!GetAtt X.Arn`, `!Sub ...`) turned
 // into their long form (`{ Ref: X }`, `{ 'Fn::GetAtt': [X, Arn] }`), as the framework does.
-import { Alias, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { type Alias, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 export class YamlError extends Error {}
 

@@ -49,7 +49,13 @@ describe('bench CPU profile', () => {
     expect(total).toBeLessThanOrEqual(100.5);
     expect(p.top.length).toBeGreaterThan(0);
 
-    const md = renderMarkdown({ generatedAt: 'now', quick: true, runtimeS: 1, machine: { cores: 2 }, sections: [{ title: 'S', figures: [], seconds: 1, profile: p }] });
+    const md = renderMarkdown({
+      generatedAt: 'now',
+      quick: true,
+      runtimeS: 1,
+      machine: { cores: 2 },
+      sections: [{ title: 'S', figures: [], seconds: 1, profile: p }],
+    });
     expect(md).toContain('### Profile');
     expect(md).toContain('zod (validation)');
     expect(md).toMatch(/\| `[^`]+` \| [\d.]+ % \|/);

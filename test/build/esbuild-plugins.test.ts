@@ -75,7 +75,10 @@ interface Run {
 }
 
 function run(bundlePath: string, body: unknown, env: Record<string, string>): Promise<Run> {
-  const event = JSON.parse(readFileSync(join(root, 'events/samples/sign-upload.json'), 'utf8')) as { headers: Record<string, string>; body: string };
+  const event = JSON.parse(readFileSync(join(root, 'events/samples/sign-upload.json'), 'utf8')) as {
+    headers: Record<string, string>;
+    body: string;
+  };
   event.headers['x-api-key'] = 'key-1';
   event.body = JSON.stringify(body);
   return new Promise((resolve) => {
@@ -100,7 +103,11 @@ function run(bundlePath: string, body: unknown, env: Record<string, string>): Pr
       },
       (error, stdout, stderr) => {
         const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr, ...(line ? JSON.parse(line.slice(7)) : {}) });
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stderr,
+          ...(line ? JSON.parse(line.slice(7)) : {}),
+        });
       },
     );
   });
@@ -114,7 +121,11 @@ beforeAll(async () => {
   writeFileSync(join(work, 'run.cjs'), RUNNER);
   [signUpload, ssm] = await Promise.all([
     bundle('sign-upload'),
-    startSsmServer({ '/vodflow/test/api-keys': 'key-1', '/vodflow/test/vod-secret-id': 'AKIDfromssm', '/vodflow/test/vod-secret-key': 'key-from-ssm' }),
+    startSsmServer({
+      '/vodflow/test/api-keys': 'key-1',
+      '/vodflow/test/vod-secret-id': 'AKIDfromssm',
+      '/vodflow/test/vod-secret-key': 'key-from-ssm',
+    }),
   ]);
 });
 

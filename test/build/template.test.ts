@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_LIMIT_BYTES, bundleSizes } from '../../build/bundle-sizes';
 import { packageStack, validateTemplate } from '../../build/validate-template';
 
-type Template = { Resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; Condition?: string }>; Outputs: Record<string, { Value: unknown }>; Parameters?: Record<string, unknown> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; Condition?: string }>;
+  Outputs: Record<string, { Value: unknown }>;
+  Parameters?: Record<string, unknown>;
+};
 
 let dir: string;
 let file: string;
@@ -32,20 +36,37 @@ describe('packaged template', () => {
   it('is rejected when it has the faults the validator and the rule pack exist for', () => {
     const broken = structuredClone(template);
     // The original fault: the framework's Fn::Join and a Fn::Sub merged into one output value.
-    (broken.Outputs.HttpApiUrl!.Value as Record<string, unknown>)['Fn::Sub'] = 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}';
+    (broken.Outputs.HttpApiUrl!.Value as Record<string, unknown>)['Fn::Sub'] =
+      'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}';
     delete broken.Resources.IngestLambdaFunction!.Properties.TracingConfig;
-    broken.Resources.CreateUploadRole!.Properties.Policies[0].PolicyDocument.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' });
+    broken.Resources.CreateUploadRole!.Properties.Policies[0].PolicyDocument.Statement.push({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::x/*',
+    });
     delete broken.Resources.JobsTable!.DeletionPolicy;
     const path = join(dir, 'broken.json');
     writeFileSync(path, JSON.stringify(broken));
     const found = validateTemplate(path).findings.map((d) => `${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? ''}`.trim());
-    expect(found).toEqual(expect.arrayContaining(['FATAL F6101 HttpApiUrl', 'ERROR LAMBDA_TRACING IngestLambdaFunction', 'ERROR PARTITION_LITERAL CreateUploadRole', 'ERROR STATEFUL_RETAINED JobsTable']));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'FATAL F6101 HttpApiUrl',
+        'ERROR LAMBDA_TRACING IngestLambdaFunction',
+        'ERROR PARTITION_LITERAL CreateUploadRole',
+        'ERROR STATEFUL_RETAINED JobsTable',
+      ]),
+    );
   });
 
   it('alarms on every DLQ, each function’s errors and throttles, the events queue age and HTTP 5xx, to one topic', () => {
     const alarms = byType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const watched = (metric: string, dimension: string) => new Set(alarms.filter((a) => a.MetricName === metric).map((a) => JSON.stringify(a.Dimensions.find((d: any) => d.Name === dimension).Value)));
-    const dlqs = byType('AWS::SQS::Queue').filter(([id]) => id.endsWith('Dlq')).map(([, q]) => JSON.stringify(q.Properties.QueueName));
+    const watched = (metric: string, dimension: string) =>
+      new Set(
+        alarms.filter((a) => a.MetricName === metric).map((a) => JSON.stringify(a.Dimensions.find((d: any) => d.Name === dimension).Value)),
+      );
+    const dlqs = byType('AWS::SQS::Queue')
+      .filter(([id]) => id.endsWith('Dlq'))
+      .map(([, q]) => JSON.stringify(q.Properties.QueueName));
     expect(dlqs.length).toBe(8);
     for (const q of dlqs) expect(watched('ApproximateNumberOfMessagesVisible', 'QueueName').has(q), q).toBe(true);
     const functions = byType('AWS::Lambda::Function').map(([, f]) => JSON.stringify(f.Properties.FunctionName));
@@ -54,7 +75,9 @@ describe('packaged template', () => {
       expect(watched('Errors', 'FunctionName').has(f), f).toBe(true);
       expect(watched('Throttles', 'FunctionName').has(f), f).toBe(true);
     }
-    expect(watched('ApproximateAgeOfOldestMessage', 'QueueName')).toEqual(new Set([JSON.stringify(template.Resources.EventsQueue!.Properties.QueueName)]));
+    expect(watched('ApproximateAgeOfOldestMessage', 'QueueName')).toEqual(
+      new Set([JSON.stringify(template.Resources.EventsQueue!.Properties.QueueName)]),
+    );
     expect(watched('5xx', 'ApiId')).toEqual(new Set([JSON.stringify({ Ref: 'HttpApi' })]));
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     const [[, subscription]] = byType('AWS::SNS::Subscription') as [[string, Template['Resources'][string]]];
@@ -70,19 +93,27 @@ describe('packaged template', () => {
   });
 
   it('runs nodejs22.x with X-Ray, access logs, throttling and capped SQS concurrency', () => {
-    for (const [id, f] of byType('AWS::Lambda::Function')) expect(f.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', TracingConfig: { Mode: 'Active' } });
+    for (const [id, f] of byType('AWS::Lambda::Function'))
+      expect(f.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', TracingConfig: { Mode: 'Active' } });
     const stage = template.Resources.HttpApiStage!.Properties;
     expect(stage.AccessLogSettings.DestinationArn).toBeDefined();
     expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
-    for (const [id, m] of byType('AWS::Lambda::EventSourceMapping')) expect(m.Properties.ScalingConfig.MaximumConcurrency, id).toBeGreaterThanOrEqual(2);
+    for (const [id, m] of byType('AWS::Lambda::EventSourceMapping'))
+      expect(m.Properties.ScalingConfig.MaximumConcurrency, id).toBeGreaterThanOrEqual(2);
     // One origins setting for the API and the bucket's presigned PUTs.
     const origins = template.Resources.HttpApi!.Properties.CorsConfiguration.AllowOrigins;
     expect(template.Resources.UploadBucket!.Properties.CorsConfiguration.CorsRules[0].AllowedOrigins).toEqual(origins);
   });
 
   it('puts the optional JWT authorizer on the two browser routes only', () => {
-    expect(template.Resources.JwtAuthorizer).toMatchObject({ Condition: 'HasJwtAuthorizer', Properties: { AuthorizerType: 'JWT', JwtConfiguration: { Issuer: { Ref: 'JwtIssuer' } } } });
-    const guarded = byType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.AuthorizerId).map(([, r]) => r.Properties.RouteKey).sort();
+    expect(template.Resources.JwtAuthorizer).toMatchObject({
+      Condition: 'HasJwtAuthorizer',
+      Properties: { AuthorizerType: 'JWT', JwtConfiguration: { Issuer: { Ref: 'JwtIssuer' } } },
+    });
+    const guarded = byType('AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => r.Properties.AuthorizerId)
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(guarded).toEqual(['POST /upload-signatures', 'POST /uploads']);
   });
 

@@ -36,7 +36,10 @@ interface Run {
   stderr: string;
 }
 
-async function run(args: string[], env: Record<string, string | undefined> = { VOD_SECRET_ID: SECRET_ID, VOD_SECRET_KEY: SECRET_KEY }): Promise<Run> {
+async function run(
+  args: string[],
+  env: Record<string, string | undefined> = { VOD_SECRET_ID: SECRET_ID, VOD_SECRET_KEY: SECRET_KEY },
+): Promise<Run> {
   const out: Run = { exitCode: undefined, stdout: '', stderr: '' };
   const program = new Command('vodflow').exitOverride();
   program.configureOutput({ writeOut: (t) => void (out.stdout += t), writeErr: (t) => void (out.stderr += t) });
@@ -70,7 +73,17 @@ describe('vodflow api (in-process)', () => {
   });
 
   it('--method GET --signature-method HmacSHA256 --region sh are honoured and verified', async () => {
-    const r = await run(['DescribeClass', '--method', 'GET', '--signature-method', 'HmacSHA256', '--region', 'sh', '--endpoint', server.endpoint]);
+    const r = await run([
+      'DescribeClass',
+      '--method',
+      'GET',
+      '--signature-method',
+      'HmacSHA256',
+      '--region',
+      'sh',
+      '--endpoint',
+      server.endpoint,
+    ]);
     expect(r.exitCode).toBe(0);
     expect(server.requests[0]).toMatchObject({ method: 'GET', signature: { ok: true, signatureMethod: 'HmacSHA256' } });
     expect(server.requests[0]?.params.Region).toBe('sh');
@@ -85,7 +98,12 @@ describe('vodflow api (in-process)', () => {
   it('data-upload actions go to VOD_UPLOAD_ENDPOINT, with --body as the chunk', async () => {
     const chunk = join(dir, 'chunk.bin');
     await writeFile(chunk, 'part-bytes');
-    const env = { VOD_SECRET_ID: SECRET_ID, VOD_SECRET_KEY: SECRET_KEY, VOD_ENDPOINT: 'http://127.0.0.1:9/unused', VOD_UPLOAD_ENDPOINT: server.uploadEndpoint };
+    const env = {
+      VOD_SECRET_ID: SECRET_ID,
+      VOD_SECRET_KEY: SECRET_KEY,
+      VOD_ENDPOINT: 'http://127.0.0.1:9/unused',
+      VOD_UPLOAD_ENDPOINT: server.uploadEndpoint,
+    };
     const sha = 'a'.repeat(40);
     const r = await run(['UploadPart', `fileSha=${sha}`, 'offset=0', 'dataSize=10', 'dataMd5=' + 'b'.repeat(32), '--body', chunk], env);
     expect(r.exitCode).toBe(0);
@@ -171,7 +189,9 @@ describe.skipIf(!registered)('vodflow api (spawned through cli/bin.mjs)', () => 
 
   it('exits 1 on code ≠ 0 and 2 without credentials, with one line and no stack trace', async () => {
     server.enqueue({ json: { code: 4100, message: 'auth', codeDesc: 'AuthFailure' } });
-    const failed = await exec('node', ['cli/bin.mjs', 'api', 'DescribeClass', '--endpoint', server.endpoint], { cwd: ROOT, env }).catch((e) => e);
+    const failed = await exec('node', ['cli/bin.mjs', 'api', 'DescribeClass', '--endpoint', server.endpoint], { cwd: ROOT, env }).catch(
+      (e) => e,
+    );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^vodflow api: DescribeClass failed: code 4100/);
 

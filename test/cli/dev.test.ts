@@ -48,7 +48,8 @@ describe('runDev (in-process)', () => {
     const { state } = dev!;
     const out = io.stdout;
     expect(out).toContain(`HTTP API      ${state.endpoints.httpApi}`);
-    for (const route of ['POST /uploads', 'GET  /jobs/{id}', 'POST /upload-signatures', 'POST /vod/callback/{token}']) expect(out).toContain(route);
+    for (const route of ['POST /uploads', 'GET  /jobs/{id}', 'POST /upload-signatures', 'POST /vod/callback/{token}'])
+      expect(out).toContain(route);
     expect(out).toContain(`VOD emulator  ${state.endpoints.emulator}`);
     expect(out).toContain(`SQS + S3      ${state.endpoints.sqs}`);
     expect(out).toContain(`DynamoDB      ${state.endpoints.dynamodb}`);
@@ -81,7 +82,11 @@ describe('runDev (in-process)', () => {
     expect(denied.status).toBe(401);
 
     const exported = Object.fromEntries([...io.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-    const sqs = new SQSClient({ region: exported.AWS_REGION, endpoint: exported.AWS_ENDPOINT_URL_SQS, credentials: { accessKeyId: exported.AWS_ACCESS_KEY_ID!, secretAccessKey: exported.AWS_SECRET_ACCESS_KEY! } });
+    const sqs = new SQSClient({
+      region: exported.AWS_REGION,
+      endpoint: exported.AWS_ENDPOINT_URL_SQS,
+      credentials: { accessKeyId: exported.AWS_ACCESS_KEY_ID!, secretAccessKey: exported.AWS_SECRET_ACCESS_KEY! },
+    });
     const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
     sqs.destroy();
     expect(QueueUrls.map((u) => u.split('/').pop())).toContain('vodflow-dev-events-dlq');
@@ -103,17 +108,21 @@ describe('runDev (in-process)', () => {
     const other = await mkdtemp(path.join(tmpdir(), 'vodflow-dev-other-'));
     const state = readDevState(dev!.statePath)!;
     await writeFile(path.join(other, 'dev.json'), JSON.stringify({ ...state, pid: process.ppid }));
-    await expect(runDev({ ...quiet, data: other }, capture())).rejects.toThrow(new RegExp(`another vodflow dev \\(pid ${process.ppid}\\) is running`));
+    await expect(runDev({ ...quiet, data: other }, capture())).rejects.toThrow(
+      new RegExp(`another vodflow dev \\(pid ${process.ppid}\\) is running`),
+    );
     await rm(other, { recursive: true, force: true });
   });
 
   it('restarts on the same data dir with its jobs, API key and webhook token, and removes dev.json on close', async () => {
     const before = dev!.state;
-    const created = (await (await fetch(`${before.endpoints.httpApi}/uploads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': before.apiKey },
-      body: JSON.stringify({ filename: 'kept.mp4', contentType: 'video/mp4', size: 10 }),
-    })).json()) as { jobId: string };
+    const created = (await (
+      await fetch(`${before.endpoints.httpApi}/uploads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': before.apiKey },
+        body: JSON.stringify({ filename: 'kept.mp4', contentType: 'video/mp4', size: 10 }),
+      })
+    ).json()) as { jobId: string };
     await dev!.close();
     expect(existsSync(dev!.statePath)).toBe(false);
     await dev!.close(); // twice is fine
@@ -183,7 +192,10 @@ describe.skipIf(!registered)('vodflow dev (real process)', () => {
   });
 
   it('serves until SIGINT, then exits 0 and removes dev.json', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'cli', 'bin.mjs'), 'dev', '--data', data, '--port', '0', '--quiet'], { cwd: data, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'cli', 'bin.mjs'), 'dev', '--data', data, '--port', '0', '--quiet'], {
+      cwd: data,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => void (stdout += c));

@@ -8,12 +8,26 @@ import { redacted } from '../../emulator/events/bus';
 import type { Job } from '../../lib/jobs/types';
 
 const HOSTILE = 'uploads/up-x/\u001b[2J\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m \u202Egnp.mp4 \ud800 😀.mp4';
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const TERMINAL_CONTROLS =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 describe('jobs output escaping', () => {
   it('list and show print no control characters, bidi override or lone surrogate, and keep emoji', () => {
-    const list = renderJobList({ rows: [{ jobId: 'up-x', status: 'FAILED', attempts: 1, updatedAt: '2026-12-01T10:00:00.000Z', source: HOSTILE }], matched: 1, truncated: false, unreadable: 0 });
-    const job = { jobId: 'up-x', kind: 'job', status: 'QUEUED', attempt: 1, createdAt: '2026-12-01T10:00:00.000Z', updatedAt: '2026-12-01T10:00:00.000Z', source: { bucket: 'b', key: HOSTILE } } as unknown as Job;
+    const list = renderJobList({
+      rows: [{ jobId: 'up-x', status: 'FAILED', attempts: 1, updatedAt: '2026-12-01T10:00:00.000Z', source: HOSTILE }],
+      matched: 1,
+      truncated: false,
+      unreadable: 0,
+    });
+    const job = {
+      jobId: 'up-x',
+      kind: 'job',
+      status: 'QUEUED',
+      attempt: 1,
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:00.000Z',
+      source: { bucket: 'b', key: HOSTILE },
+    } as unknown as Job;
     for (const text of [list, renderJob(job)]) {
       expect(text).not.toMatch(TERMINAL_CONTROLS);
       expect(text).toContain('\\u001b');
@@ -29,6 +43,8 @@ describe('jobs output escaping', () => {
   });
 
   it('the emulator logs a callback URL without its token', () => {
-    expect(redacted('http://127.0.0.1:3000/vod/callback/0123456789abcdef0123456789abcdef?x=1')).toBe('http://127.0.0.1:3000/vod/callback/<redacted>?<redacted>');
+    expect(redacted('http://127.0.0.1:3000/vod/callback/0123456789abcdef0123456789abcdef?x=1')).toBe(
+      'http://127.0.0.1:3000/vod/callback/<redacted>?<redacted>',
+    );
   });
 });

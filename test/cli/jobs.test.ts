@@ -50,19 +50,33 @@ async function run(args: string[], options: { cwd?: string; env?: NodeJS.Process
 
 const queueUrl = (name: string) => dev.state.queues.find((q) => q.name === `vodflow-dev-${name}`)!.url;
 const depth = async (url: string) => {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 };
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 const ids = { queued: 's3-queuedjob0000000000000000aa', ready: 's3-readyjob00000000000000000aa', failed: 's3-failedjob0000000000000000aa' };
-const source = (name: string) => ({ bucket: 'vodflow-dev-uploads', key: `drop/${name}.mp4`, etag: '"abc"', size: 2048, contentType: 'video/mp4' });
+const source = (name: string) => ({
+  bucket: 'vodflow-dev-uploads',
+  key: `drop/${name}.mp4`,
+  etag: '"abc"',
+  size: 2048,
+  contentType: 'video/mp4',
+});
 const corrupt = classify(-43001);
 
 beforeAll(async () => {
   // cwd holds .vodflow/dev, the place `vodflow jobs` looks by default.
   cwd = await mkdtemp(path.join(tmpdir(), 'vodflow-jobs-'));
-  dev = await runDev({ data: path.join(cwd, '.vodflow', 'dev'), port: 0, quiet: true, logLevel: 'silent', emulator: { mediaConcurrency: 1 } }, { out: () => {}, err: () => {} });
+  dev = await runDev(
+    { data: path.join(cwd, '.vodflow', 'dev'), port: 0, quiet: true, logLevel: 'silent', emulator: { mediaConcurrency: 1 } },
+    { out: () => {}, err: () => {} },
+  );
   sqs = new SQSClient({ region: dev.state.region, endpoint: dev.state.endpoints.sqs, credentials: dev.state.credentials });
 
   // The stack put its table and endpoints in process.env, so the real job store writes there.
@@ -71,16 +85,41 @@ beforeAll(async () => {
   await tick();
   await transition(ids.failed, { to: 'UPLOADING', attempt: 1 });
   await tick();
-  const error = { code: corrupt.code, stage: corrupt.stage, step: corrupt.step, cause: corrupt.cause, retryable: corrupt.retryable, message: corrupt.message, message_en: corrupt.message_en, action: corrupt.action, detail: 'moov atom not found', attempts: 1 };
-  await transition(ids.failed, { to: 'FAILED', attempt: 1, set: { error, fileId: '5285890799999999999', finishedAt: new Date().toISOString() } });
+  const error = {
+    code: corrupt.code,
+    stage: corrupt.stage,
+    step: corrupt.step,
+    cause: corrupt.cause,
+    retryable: corrupt.retryable,
+    message: corrupt.message,
+    message_en: corrupt.message_en,
+    action: corrupt.action,
+    detail: 'moov atom not found',
+    attempts: 1,
+  };
+  await transition(ids.failed, {
+    to: 'FAILED',
+    attempt: 1,
+    set: { error, fileId: '5285890799999999999', finishedAt: new Date().toISOString() },
+  });
   await tick();
   await createJob(ids.ready, source('good'), 'pull');
   await tick();
   await transition(ids.ready, { to: 'UPLOADING', attempt: 1 });
-  await transition(ids.ready, { to: 'PROCESSING', attempt: 1, set: { fileId: '5285890788888888888', vodTaskId: '1250000000-procedurev2-abc' } });
+  await transition(ids.ready, {
+    to: 'PROCESSING',
+    attempt: 1,
+    set: { fileId: '5285890788888888888', vodTaskId: '1250000000-procedurev2-abc' },
+  });
   await indexTask('1250000000-procedurev2-abc', { jobId: ids.ready, attempt: 1, task: 'procedure' });
   await tick();
-  const outputs = { fileId: '5285890788888888888', playSet: [{ definition: 20, url: 'http://127.0.0.1:1/play/f20.mp4', width: 640, height: 360, bitrate: 800_000 }], coverUrl: 'http://127.0.0.1:1/cover.jpg', snapshots: [], duration: 1 };
+  const outputs = {
+    fileId: '5285890788888888888',
+    playSet: [{ definition: 20, url: 'http://127.0.0.1:1/play/f20.mp4', width: 640, height: 360, bitrate: 800_000 }],
+    coverUrl: 'http://127.0.0.1:1/cover.jpg',
+    snapshots: [],
+    duration: 1,
+  };
   await transition(ids.ready, { to: 'SUCCEEDED', attempt: 1, set: { outputs, progress: 100 } });
   await tick();
   await createJob(ids.queued, source('waiting'), 'pull');
@@ -162,14 +201,18 @@ describe('vodflow jobs show', () => {
     const { out, err, exitCode } = await run(['show', 's3-nosuchjob000000000000000']);
     expect(exitCode).toBe(1);
     expect(out).toBe('');
-    expect(err).toMatch(/^vodflow jobs: no job s3-nosuchjob000000000000000 in vodflow-dev-jobs \(vodflow dev at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, .*\)\)\n$/);
+    expect(err).toMatch(
+      /^vodflow jobs: no job s3-nosuchjob000000000000000 in vodflow-dev-jobs \(vodflow dev at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, .*\)\)\n$/,
+    );
   });
 });
 
 describe('vodflow jobs redrive', () => {
   it('counts with --dry-run, then moves a poison message back with its attributes and empties the DLQ', async () => {
     const attributes = { origin: { DataType: 'String', StringValue: 'test' }, attempt: { DataType: 'Number', StringValue: '5' } };
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('events-dlq'), MessageBody: '{"poison":true}', MessageAttributes: attributes }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl('events-dlq'), MessageBody: '{"poison":true}', MessageAttributes: attributes }),
+    );
 
     const dry = await run(['redrive', '--dry-run']);
     expect(dry.out).toMatch(/^vodflow-dev-events +vodflow-dev-events-dlq +1 +0$/m);
@@ -178,9 +221,18 @@ describe('vodflow jobs redrive', () => {
 
     const moved = await run(['redrive', '--queue', 'events', '--json']);
     expect(moved.exitCode).toBeUndefined();
-    expect(JSON.parse(moved.out)).toEqual([{ queue: 'vodflow-dev-events', dlq: 'vodflow-dev-events-dlq', waiting: 1, inFlight: 0, moved: 1, failed: 0, errors: [] }]);
+    expect(JSON.parse(moved.out)).toEqual([
+      { queue: 'vodflow-dev-events', dlq: 'vodflow-dev-events-dlq', waiting: 1, inFlight: 0, moved: 1, failed: 0, errors: [] },
+    ]);
     expect(await depth(queueUrl('events-dlq'))).toBe(0);
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('events'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl('events'),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     expect(Messages).toHaveLength(1);
     expect(Messages[0]!.Body).toBe('{"poison":true}');
     expect(Messages[0]!.MessageAttributes).toEqual(attributes);
@@ -188,7 +240,14 @@ describe('vodflow jobs redrive', () => {
 
   it('redrives every DLQ by default, into the queue a consumer reads', async () => {
     // What S3 sends first to a notification queue; ingest acknowledges it once it is back.
-    const testEvent = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: 'vodflow-dev-uploads', RequestId: 'R', HostId: 'H' });
+    const testEvent = JSON.stringify({
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: new Date().toISOString(),
+      Bucket: 'vodflow-dev-uploads',
+      RequestId: 'R',
+      HostId: 'H',
+    });
     for (let i = 0; i < 12; i++) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('ingest-dlq'), MessageBody: testEvent }));
     const { out, exitCode } = await run(['redrive']);
     expect(exitCode).toBeUndefined();
@@ -203,7 +262,9 @@ describe('vodflow jobs redrive', () => {
   it('names the queues to choose from for an unknown --queue', async () => {
     const { err, exitCode } = await run(['redrive', '--queue', 'nope']);
     expect(exitCode).toBe(1);
-    expect(err).toBe('vodflow jobs: no queue with a DLQ is called nope; choose one of: ingest, upload, process, poll, result, classify, events\n');
+    expect(err).toBe(
+      'vodflow jobs: no queue with a DLQ is called nope; choose one of: ingest, upload, process, poll, result, classify, events\n',
+    );
   });
 });
 
@@ -217,7 +278,9 @@ describe('targets', () => {
     expect((JSON.parse(counted.out) as unknown[]).length).toBe(7);
     const other = await run(['list', '--aws', '--stage', 'prod']);
     expect(other.exitCode).toBe(1);
-    expect(other.err).toMatch(/^vodflow jobs: table vodflow-prod-jobs not found \(AWS API at AWS_ENDPOINT_URL_\*, region us-east-1, stage prod/);
+    expect(other.err).toMatch(
+      /^vodflow jobs: table vodflow-prod-jobs not found \(AWS API at AWS_ENDPOINT_URL_\*, region us-east-1, stage prod/,
+    );
   });
 
   it('uses AWS_ENDPOINT_URL_* with serverless.yml names when there is no dev stack here', async () => {
@@ -239,7 +302,9 @@ describe('targets', () => {
     try {
       const none = await run(['list'], { cwd: empty, env: {} });
       expect(none.exitCode).toBe(1);
-      expect(none.err).toMatch(/^vodflow jobs: nothing to look at: no running vodflow dev here \(.*dev\.json missing\)\. Start `vodflow dev`, pass --data DIR, or use --aws --stage S --region R\n$/);
+      expect(none.err).toMatch(
+        /^vodflow jobs: nothing to look at: no running vodflow dev here \(.*dev\.json missing\)\. Start `vodflow dev`, pass --data DIR, or use --aws --stage S --region R\n$/,
+      );
       expect(() => resolveTarget({ data: 'elsewhere' }, {}, empty)).toThrow(TargetError);
 
       const state = readDevState(dev.statePath)!;

@@ -21,7 +21,16 @@ const capture = () => {
 const X264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
 const BIG = {
   name: 'phone 1080p.mp4',
-  inputs: ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=4', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4'],
+  inputs: [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=30:duration=4',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=4',
+  ],
   args: [...X264, '-b:v', '30M', '-maxrate', '30M', '-bufsize', '60M', '-c:a', 'aac'],
   seconds: 4,
   aspect: 16 / 9,

@@ -36,7 +36,16 @@ describe('vodflow process', () => {
     const err = capture();
     const outDir = join(dir, 'out');
     const { exitCode, results } = await runProcess(
-      { files: [good, broken], json: false, definitions: [20, 210], callbackMode: 'http', outDir, keep: false, quiet: false, timeoutS: 120 },
+      {
+        files: [good, broken],
+        json: false,
+        definitions: [20, 210],
+        callbackMode: 'http',
+        outDir,
+        keep: false,
+        quiet: false,
+        timeoutS: 120,
+      },
       out.stream,
       err.stream,
     );
@@ -78,7 +87,8 @@ describe('vodflow process', () => {
     );
     expect(exitCode).toBe(1);
     const [ready, failed] = results;
-    if (ready?.event?.type !== 'vodflow.video.ready' || failed?.event?.type !== 'vodflow.video.failed') throw new Error(`unexpected: ${out.text()}`);
+    if (ready?.event?.type !== 'vodflow.video.ready' || failed?.event?.type !== 'vodflow.video.failed')
+      throw new Error(`unexpected: ${out.text()}`);
     expect(ready.event.data.playSet.map((p) => p.definition)).toEqual([0, 100020, 100210]);
     expect(failed.event.data.error).toMatchObject({ code: 'SourceFileError.ContentMalformed', stage: 'source', retryable: false });
     expect(out.text()).toMatch(/✘ broken\.mp4: failed with VOD code SourceFileError\.ContentMalformed/);

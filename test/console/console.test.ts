@@ -16,14 +16,25 @@ import { browserPath, launch, NO_BROWSER, shot, SHOTS } from './browser';
 
 // The page's globals, typed just enough for the callbacks puppeteer runs inside the browser
 // (the project's tsconfig has no DOM library).
-interface El { textContent: string | null; innerText: string; getAttribute(name: string): string | null; querySelector(s: string): El | null; click(): void }
-interface Video extends El { src: string; readyState: number; currentTime: number; play(): Promise<void>; pause(): void }
+interface El {
+  textContent: string | null;
+  innerText: string;
+  getAttribute(name: string): string | null;
+  querySelector(s: string): El | null;
+  click(): void;
+}
+interface Video extends El {
+  src: string;
+  readyState: number;
+  currentTime: number;
+  play(): Promise<void>;
+  pause(): void;
+}
 declare const document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> & ArrayLike<El> };
 declare const sessionStorage: { getItem(key: string): string | null };
 declare const location: { hash: string };
 declare const DataTransfer: new () => { items: { add(file: unknown): void } };
 declare const DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
-
 
 let dir: string;
 let dev: RunningDev;
@@ -38,7 +49,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vodflow-console-'));
-  dev = await runDev({ port: 0, data: path.join(dir, 'data'), quiet: true, logLevel: 'silent', emulator: { mediaConcurrency: 1 } }, { out: (t) => void (printed += t), err: () => {} });
+  dev = await runDev(
+    { port: 0, data: path.join(dir, 'data'), quiet: true, logLevel: 'silent', emulator: { mediaConcurrency: 1 } },
+    { out: (t) => void (printed += t), err: () => {} },
+  );
   consoleUrl = /^Console: open (\S+)$/m.exec(printed)?.[1] ?? '';
   sqs = new SQSClient({ endpoint: dev.state.endpoints.sqs, region: dev.state.region, credentials: dev.state.credentials });
   good = await makeClip({ path: path.join(dir, 'good-clip.mp4'), seconds: 3, width: 320, height: 180 });
@@ -53,7 +67,12 @@ afterAll(async () => {
 
 async function depth(logicalId: string): Promise<number> {
   const url = dev.stack.queues[logicalId]!.url;
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -86,24 +105,41 @@ describe('console server (no browser)', () => {
 
   it('refuses paths out of console/, foreign Host names, bad input and uploads elsewhere, naming the field', async () => {
     const key = { 'x-api-key': dev.state.apiKey };
-    for (const p of ['/console/..%2Fpackage.json', '/console/%2e%2e/package.json', '/console/.hidden', '/console/vendor/hls.js.map', '/console/nope.js']) {
+    for (const p of [
+      '/console/..%2Fpackage.json',
+      '/console/%2e%2e/package.json',
+      '/console/.hidden',
+      '/console/vendor/hls.js.map',
+      '/console/nope.js',
+    ]) {
       expect((await fetch(`${api()}${p}`)).status, p).toBe(404);
     }
     // A page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing.
     const { request } = await import('node:http');
     const rebound = await new Promise<number>((resolve, reject) => {
-      const req = request(`${api()}/console/api/info`, { headers: { ...key, host: 'evil.example:80' } }, (res) => resolve(res.statusCode ?? 0));
+      const req = request(`${api()}/console/api/info`, { headers: { ...key, host: 'evil.example:80' } }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
       req.on('error', reject);
       req.end();
     });
     expect(rebound).toBe(403);
     const status = await fetch(`${api()}/console/api/jobs?status=DONE`, { headers: key });
     expect(status.status).toBe(400);
-    expect(((await status.json()) as { error: { message: string } }).error.message).toMatch(/^query\.status: expected one of AWAITING_UPLOAD/);
-    const faults = await fetch(`${api()}/console/api/faults`, { method: 'PUT', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ http503: 2 }) });
+    expect(((await status.json()) as { error: { message: string } }).error.message).toMatch(
+      /^query\.status: expected one of AWAITING_UPLOAD/,
+    );
+    const faults = await fetch(`${api()}/console/api/faults`, {
+      method: 'PUT',
+      headers: { ...key, 'content-type': 'application/json' },
+      body: JSON.stringify({ http503: 2 }),
+    });
     expect(faults.status).toBe(400);
     expect(((await faults.json()) as { error: { message: string } }).error.message).toMatch(/^body\.http503: /);
-    const elsewhere = await fetch(`${api()}/console/api/upload?to=${encodeURIComponent('http://127.0.0.1:1/other-bucket/x?X-Amz-Signature=1')}`, { method: 'PUT', headers: key, body: 'x' });
+    const elsewhere = await fetch(
+      `${api()}/console/api/upload?to=${encodeURIComponent('http://127.0.0.1:1/other-bucket/x?X-Amz-Signature=1')}`,
+      { method: 'PUT', headers: key, body: 'x' },
+    );
     expect(elsewhere.status).toBe(400);
     expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toMatch(/^query\.to: /);
     const unknown = await fetch(`${api()}/console/api/jobs/${encodeURIComponent('../etc')}`, { headers: key });
@@ -112,15 +148,24 @@ describe('console server (no browser)', () => {
 
   it('reports queue depths with their DLQs, the media tools and the fault knobs', async () => {
     const key = { 'x-api-key': dev.state.apiKey };
-    const { queues } = (await (await fetch(`${api()}/console/api/queues`, { headers: key })).json()) as { queues: Array<{ short: string; deadLetterOf?: string; deadLetter?: string }> };
+    const { queues } = (await (await fetch(`${api()}/console/api/queues`, { headers: key })).json()) as {
+      queues: Array<{ short: string; deadLetterOf?: string; deadLetter?: string }>;
+    };
     expect(queues.find((q) => q.short === 'ingest')).toMatchObject({ deadLetter: 'IngestDlq' });
     expect(queues.find((q) => q.short === 'ingest-dlq')).toMatchObject({ deadLetterOf: 'IngestQueue' });
-    const info = (await (await fetch(`${api()}/console/api/info`, { headers: key })).json()) as { tools: Array<{ name: string; version: string }>; bucket: string };
+    const info = (await (await fetch(`${api()}/console/api/info`, { headers: key })).json()) as {
+      tools: Array<{ name: string; version: string }>;
+      bucket: string;
+    };
     expect(info.tools.map((t) => t.name)).toEqual(['ffmpeg', 'ffprobe']);
     for (const t of info.tools) expect(t.version).toMatch(new RegExp(`^${t.name} version `));
     expect(info.bucket).toBe(dev.state.bucket);
     expect(JSON.stringify(info)).not.toContain(dev.state.credentials.secretAccessKey);
-    const set = await fetch(`${api()}/console/api/faults`, { method: 'PUT', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ delay: { fraction: 0, ms: 5 } }) });
+    const set = await fetch(`${api()}/console/api/faults`, {
+      method: 'PUT',
+      headers: { ...key, 'content-type': 'application/json' },
+      body: JSON.stringify({ delay: { fraction: 0, ms: 5 } }),
+    });
     expect(((await set.json()) as { options: unknown }).options).toEqual({ delay: { fraction: 0, ms: 5 } });
     await fetch(`${api()}/console/api/faults`, { method: 'PUT', headers: { ...key, 'content-type': 'application/json' }, body: '{}' });
   });
@@ -145,7 +190,13 @@ browserTests('console in a headless browser', () => {
   afterAll(async () => browser?.close());
 
   const statusOf = (name: string) =>
-    page.evaluate((n) => [...document.querySelectorAll('#jobs-table tbody tr')].find((tr) => tr.querySelector('a')?.textContent === n)?.getAttribute('data-status') ?? null, name);
+    page.evaluate(
+      (n) =>
+        [...document.querySelectorAll('#jobs-table tbody tr')]
+          .find((tr) => tr.querySelector('a')?.textContent === n)
+          ?.getAttribute('data-status') ?? null,
+      name,
+    );
 
   it('takes the key from the printed URL, uploads a good and a broken clip, and both reach their terminal state', async () => {
     await page.goto(consoleUrl);
@@ -160,10 +211,25 @@ browserTests('console in a headless browser', () => {
 
     const input = await page.$('#file-input');
     await input!.uploadFile(good, broken);
-    await page.waitForFunction(() => [...document.querySelectorAll('.upload-state')].filter((s) => s.textContent?.startsWith('uploaded')).length === 2, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.upload-state')].filter((s) => s.textContent?.startsWith('uploaded')).length === 2,
+      { timeout: 30_000 },
+    );
     // A job started by putting an object straight into the bucket shows up in the same list.
-    const s3 = new S3Client({ endpoint: dev.state.endpoints.s3, region: dev.state.region, credentials: dev.state.credentials, forcePathStyle: true });
-    await s3.send(new PutObjectCommand({ Bucket: dev.state.bucket, Key: 'dropped/straight-in.mp4', Body: await readFile(good), ContentType: 'video/mp4' }));
+    const s3 = new S3Client({
+      endpoint: dev.state.endpoints.s3,
+      region: dev.state.region,
+      credentials: dev.state.credentials,
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: dev.state.bucket,
+        Key: 'dropped/straight-in.mp4',
+        Body: await readFile(good),
+        ContentType: 'video/mp4',
+      }),
+    );
     s3.destroy();
     await page.waitForFunction(() => document.querySelectorAll('#jobs-table tbody tr').length === 3, { timeout: 30_000 });
     await shot(page, '2-uploaded');
@@ -179,7 +245,9 @@ browserTests('console in a headless browser', () => {
     await shot(page, '3-terminal');
     // The status filter narrows the live list.
     await page.select('#status-filter', 'FAILED');
-    expect(await page.$$eval('#jobs-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('a')?.textContent))).toEqual(['broken-clip.mp4']);
+    expect(await page.$$eval('#jobs-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('a')?.textContent))).toEqual([
+      'broken-clip.mp4',
+    ]);
     await page.select('#status-filter', '');
   }, 200_000);
 
@@ -190,11 +258,19 @@ browserTests('console in a headless browser', () => {
       const transfer = new DataTransfer();
       transfer.items.add(file);
       const zone = document.querySelector('#drop-zone') as unknown as { dispatchEvent(e: unknown): void };
-      for (const type of ['dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      for (const type of ['dragover', 'drop'])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, bytes);
-    await page.waitForFunction(() => [...document.querySelectorAll('.upload')].some((li) => li.textContent?.includes('dropped-clip.mp4') && li.querySelector('.upload-state')?.textContent?.startsWith('uploaded')), { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.upload')].some(
+          (li) => li.textContent?.includes('dropped-clip.mp4') && li.querySelector('.upload-state')?.textContent?.startsWith('uploaded'),
+        ),
+      { timeout: 30_000 },
+    );
     let status: string | null = null;
-    for (const until = Date.now() + 60_000; Date.now() < until && status !== 'SUCCEEDED' && status !== 'FAILED'; await sleep(500)) status = await statusOf('dropped-clip.mp4');
+    for (const until = Date.now() + 60_000; Date.now() < until && status !== 'SUCCEEDED' && status !== 'FAILED'; await sleep(500))
+      status = await statusOf('dropped-clip.mp4');
     expect(status).toBe('SUCCEEDED');
   }, 90_000);
 
@@ -203,7 +279,9 @@ browserTests('console in a headless browser', () => {
     await page.waitForSelector('video[data-definition]');
     // Each step of the VOD procedure, as GetTaskInfo reports it.
     const steps = await page.$$eval('#job-tasks li', (lis) => lis.map((li) => `${li.textContent}`));
-    expect(steps).toEqual(expect.arrayContaining([expect.stringMatching(/^Transcode 20 ✓ success$/), expect.stringMatching(/^Transcode 210 ✓ success$/)]));
+    expect(steps).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Transcode 20 ✓ success$/), expect.stringMatching(/^Transcode 210 ✓ success$/)]),
+    );
     const definitions = await page.$$eval('video[data-definition]', (vs) => vs.map((v) => Number(v.getAttribute('data-definition'))));
     expect(definitions.sort((a, b) => a - b)).toEqual([0, 20, 210]); // 0 is the original, as VOD lists it
     for (const d of definitions) {
@@ -222,7 +300,9 @@ browserTests('console in a headless browser', () => {
     expect(text).toMatch(/Size\s+\d+(\.\d)? KiB/);
     expect(text).toMatch(/HLS, \d+ segments?/);
     expect(await page.$eval('#cover', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await page.waitForFunction(() => document.querySelector('#event-json')?.textContent?.includes('"type": "vodflow.video.ready"'), { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#event-json')?.textContent?.includes('"type": "vodflow.video.ready"'), {
+      timeout: 20_000,
+    });
     await page.waitForFunction(() => document.querySelector('.destinations')?.textContent?.includes('delivered to'), { timeout: 20_000 });
     await shot(page, '4-playback');
   }, 90_000);
@@ -233,7 +313,9 @@ browserTests('console in a headless browser', () => {
     await page.click('#jobs-table a');
     await page.waitForSelector('#failure-reason');
     const jobId = (await page.$eval('#job-title', () => location.hash.split('/').pop()))!;
-    const stored = (await (await fetch(`${api()}/jobs/${jobId}`, { headers: { 'x-api-key': dev.state.apiKey } })).json()) as { error: { code: number; message_en: string; action: string } };
+    const stored = (await (await fetch(`${api()}/jobs/${jobId}`, { headers: { 'x-api-key': dev.state.apiKey } })).json()) as {
+      error: { code: number; message_en: string; action: string };
+    };
     const reason = await page.$eval('#failure-reason', (el) => (el as El).innerText);
     expect(reason).toContain(String(stored.error.code));
     expect(reason).toContain(stored.error.message_en);
@@ -247,13 +329,23 @@ browserTests('console in a headless browser', () => {
 
   it('redrives a parked message from the operator view', async () => {
     // What S3 sends first to a notification queue: ingest acknowledges it once it is back.
-    const testEvent = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: dev.state.bucket, RequestId: 'R', HostId: 'H' });
+    const testEvent = JSON.stringify({
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: new Date().toISOString(),
+      Bucket: dev.state.bucket,
+      RequestId: 'R',
+      HostId: 'H',
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: dev.stack.queues.IngestDlq!.url, MessageBody: testEvent }));
     await page.click('a[data-nav="ops"]');
     await page.waitForSelector('#queues-table tr[data-queue="ingest"] td[data-parked="1"]', { timeout: 10_000 });
     await shot(page, '6-parked');
     await page.click('#queues-table tr[data-queue="ingest"] button');
-    await page.waitForFunction(() => document.querySelector('#redrive-result')?.textContent?.startsWith('1 message(s) moved back to ingest'), { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#redrive-result')?.textContent?.startsWith('1 message(s) moved back to ingest'),
+      { timeout: 20_000 },
+    );
     expect(await depth('IngestDlq')).toBe(0);
     await page.waitForSelector('#queues-table tr[data-queue="ingest"] td[data-parked="0"]', { timeout: 10_000 });
     await shot(page, '7-redriven');
@@ -276,10 +368,16 @@ browserTests('console in a headless browser', () => {
       if (status === 'FAILED' || status === 'SUCCEEDED') break;
     }
     expect(status).toBe('FAILED');
-    const code = await page.evaluate(() => [...document.querySelectorAll('#jobs-table tbody tr')].find((tr) => tr.querySelector('a')?.textContent === 'faulted-clip.mp4')?.textContent ?? '');
+    const code = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('#jobs-table tbody tr')].find((tr) => tr.querySelector('a')?.textContent === 'faulted-clip.mp4')
+          ?.textContent ?? '',
+    );
     expect(code).toContain('code -45001');
     await page.click('a[data-nav="ops"]');
-    await page.waitForFunction(() => document.querySelector('#faults-injected')?.textContent === 'Injected so far: failStep 1', { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('#faults-injected')?.textContent === 'Injected so far: failStep 1', {
+      timeout: 10_000,
+    });
     await shot(page, '8-faults');
     await page.click('#faults-form button[type="button"]');
     await page.waitForFunction(() => document.querySelector('#notice')?.textContent === 'All faults cleared.', { timeout: 10_000 });

@@ -13,7 +13,9 @@ import { makeClip } from '../../emulator/media/fixtures';
 import { uploadFile, waitTask } from './helpers';
 
 type Callback = (error: Error | null, body: Record<string, any>) => void;
-const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (d: Record<string, unknown>) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
+const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (
+  d: Record<string, unknown>,
+) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
 
 const int64 = z.number().int();
 const describeVodPlayInfoResp = z.object({
@@ -46,7 +48,11 @@ afterAll(() => emu?.close());
 
 const sdk = (data: Record<string, unknown>) =>
   new Promise<Record<string, any>>((resolve, reject) =>
-    new Ctor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: DEV_ACCOUNT.secretKey, Region: 'gz', serviceType: 'vod' }).request(data, { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'GET' }, (e, b) => (e ? reject(e) : resolve(b))),
+    new Ctor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: DEV_ACCOUNT.secretKey, Region: 'gz', serviceType: 'vod' }).request(
+      data,
+      { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'GET' },
+      (e, b) => (e ? reject(e) : resolve(b)),
+    ),
   );
 
 describe('DescribeVodPlayInfo', () => {
@@ -72,7 +78,10 @@ describe('CreateVodTags / DeleteVodTags', () => {
   });
 
   it('refuse a bad tag, no tags and an unknown file', async () => {
-    expect(await sdk({ Action: 'CreateVodTags', fileId: fileA, 'tags.1': 'far-too-long-tag' })).toMatchObject({ code: 4000, message: expect.stringContaining('tag') });
+    expect(await sdk({ Action: 'CreateVodTags', fileId: fileA, 'tags.1': 'far-too-long-tag' })).toMatchObject({
+      code: 4000,
+      message: expect.stringContaining('tag'),
+    });
     expect(await sdk({ Action: 'CreateVodTags', fileId: fileA })).toMatchObject({ code: 4000, message: expect.stringContaining('tags') });
     expect(await sdk({ Action: 'DeleteVodTags', fileId: '123', 'tags.1': 'a' })).toMatchObject({ code: 10008 });
   });
@@ -90,7 +99,14 @@ describe('TaskStatusStat and GetTaskListByFileId', () => {
 
     const list = await sdk({ Action: 'GetTaskListByFileId', fileId: fileB });
     expect(list).toMatchObject({ code: 0, next: '' });
-    expect(list.procedureList).toEqual([expect.objectContaining({ vodTaskId: convert.vodTaskId, type: 'transcode', createTime: expect.any(Number), updateTime: expect.any(Number) })]);
+    expect(list.procedureList).toEqual([
+      expect.objectContaining({
+        vodTaskId: convert.vodTaskId,
+        type: 'transcode',
+        createTime: expect.any(Number),
+        updateTime: expect.any(Number),
+      }),
+    ]);
     expect((await sdk({ Action: 'GetTaskListByFileId', fileId: fileA })).procedureList).toEqual([]);
     expect(await sdk({ Action: 'GetTaskListByFileId' })).toMatchObject({ code: 4000, message: expect.stringContaining('fileId') });
     expect(await sdk({ Action: 'GetTaskListByFileId', fileId: fileB, status: 'Done' })).toMatchObject({ code: 4000 });
@@ -106,7 +122,11 @@ describe('ProcessFileByProcedure and DescribeVodCover', () => {
       const started = await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'QCVB_SimpleProcessFile({10},0,10,10)' });
       expect(started).toMatchObject({ code: 0, vodTaskId: expect.stringContaining('-Procedure-') });
       const done = await waitTask(emu.endpoint, started.vodTaskId, 60_000);
-      expect(done.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual(['Transcode:SUCCESS', 'SampleSnapshot:SUCCESS', 'CoverBySnapshot:SUCCESS']);
+      expect(done.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual([
+        'Transcode:SUCCESS',
+        'SampleSnapshot:SUCCESS',
+        'CoverBySnapshot:SUCCESS',
+      ]);
 
       // DescribeVodCover: one of the file's own screenshots becomes the cover; anything else is refused.
       const info = await sdk({ Action: 'GetVideoInfo', fileId });
@@ -114,11 +134,23 @@ describe('ProcessFileByProcedure and DescribeVodCover', () => {
       expect(shot).not.toBe(info.basicInfo.coverUrl);
       expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: shot })).toMatchObject({ code: 0 });
       expect((await sdk({ Action: 'GetVideoInfo', fileId, 'infoFilter.0': 'basicInfo' })).basicInfo.coverUrl).toBe(shot);
-      expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: 'http://example.com/x.jpg' })).toMatchObject({ code: 4000, message: expect.stringContaining('para') });
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: 'http://example.com/x.jpg' })).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining('para'),
+      });
       expect(await sdk({ Action: 'DescribeVodCover', fileId, type: 1, para: shot.replace(fileId, fileA) })).toMatchObject({ code: 4000 });
-      expect(await sdk({ Action: 'DescribeVodCover', fileId, para: shot })).toMatchObject({ code: 4000, message: expect.stringContaining('type') });
-      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'MyOwnFlow' })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
-      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId })).toMatchObject({ code: 4000, message: expect.stringContaining('procedure') });
+      expect(await sdk({ Action: 'DescribeVodCover', fileId, para: shot })).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining('type'),
+      });
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId, procedure: 'MyOwnFlow' })).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining('procedure'),
+      });
+      expect(await sdk({ Action: 'ProcessFileByProcedure', fileId })).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining('procedure'),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

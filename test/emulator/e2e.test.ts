@@ -45,7 +45,11 @@ describe('emulator end to end', () => {
     const info = await waitTask(emu.endpoint, started.vodTaskId);
     expect(info.type).toBe('procedure');
     expect(info.data.errCode).toBe(0);
-    expect(info.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual(['Transcode:SUCCESS', 'Transcode:SUCCESS', 'CoverBySnapshot:SUCCESS']);
+    expect(info.data.processTaskList.map((t: { taskType: string; status: string }) => `${t.taskType}:${t.status}`)).toEqual([
+      'Transcode:SUCCESS',
+      'Transcode:SUCCESS',
+      'CoverBySnapshot:SUCCESS',
+    ]);
 
     const { playSet } = await api(emu.endpoint, 'DescribeVodPlayUrls', { fileId });
     expect(playSet.map((p: { definition: number }) => p.definition)).toEqual([0, 20, 210]);
@@ -59,7 +63,10 @@ describe('emulator end to end', () => {
       writeFileSync(local, body);
       if (name.endsWith('.m3u8')) {
         // Every segment the playlist names is served beside it.
-        const segments = body.toString('utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+        const segments = body
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'));
         expect(segments.length).toBeGreaterThan(0);
         for (const segment of segments) {
           const seg = await fetch(new URL(segment, item.url));

@@ -73,9 +73,15 @@ describe('tasks', () => {
 
   it('fails a chosen step with a chosen code, once', async () => {
     emu.setFaults({ failStep: { taskType: 'Transcode', code: -49101, times: 1 } });
-    const failed = await waitTask(emu.endpoint, (await api(emu.endpoint, 'ProcessFile', { fileId, transcode: { definition: [10] } })).vodTaskId);
+    const failed = await waitTask(
+      emu.endpoint,
+      (await api(emu.endpoint, 'ProcessFile', { fileId, transcode: { definition: [10] } })).vodTaskId,
+    );
     expect(failed.data).toMatchObject({ errCode: -49101, processTaskList: [{ status: 'FAIL', errCode: -49101 }] });
-    const ok = await waitTask(emu.endpoint, (await api(emu.endpoint, 'ProcessFile', { fileId, transcode: { definition: [10] } })).vodTaskId);
+    const ok = await waitTask(
+      emu.endpoint,
+      (await api(emu.endpoint, 'ProcessFile', { fileId, transcode: { definition: [10] } })).vodTaskId,
+    );
     expect(ok.data.errCode).toBe(0);
     expect(emu.stats().faultsInjected.failStep).toBe(1);
     emu.setFaults({});
@@ -91,7 +97,8 @@ describe('tasks', () => {
     const task = await waitTask(emu.endpoint, vodTaskId);
     expect([0, 10008]).toContain(task.data.errCode);
     let deleted: Json | undefined;
-    for (let i = 0; i < 5 && !deleted; i++) deleted = (await pull()).eventList.find((e: Json) => e.eventContent.eventType === 'FileDeleted');
+    for (let i = 0; i < 5 && !deleted; i++)
+      deleted = (await pull()).eventList.find((e: Json) => e.eventContent.eventType === 'FileDeleted');
     expect(deleted?.eventContent.data).toEqual({ status: 0, message: '', fileInfo: [{ fileId: doomed }] });
   });
 });

@@ -9,10 +9,116 @@ import { mulberry32 as prng } from '../../emulator/prng';
 import { INHERITED_NAMES } from '../support/inherited-names';
 import { api, startFileServer, uploadFile } from './helpers';
 
-const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006, 4400]);
-const ACTIONS = ['DescribeClass', 'DescribeAllClass', 'CreateClass', 'ModifyClass', 'DeleteClass', 'MultiPullVodFile', 'GetVideoInfo', 'DescribeVodPlayUrls', 'DescribeVodInfo', 'ModifyVodInfo', 'DeleteVodFile', 'ConvertVodFile', 'ProcessFile', 'CreateSnapshotByTimeOffset', 'CreateImageSprite', 'ConcatVideo', 'ClipVideo', 'GetTaskInfo', 'GetTaskList', 'RedoTask', 'ConfirmEvent', 'InitUpload', 'UploadPart', 'FinishUpload', 'InitUploadEx', 'UploadPartEx', 'FinishUploadEx', 'NoSuchAction', '', ...INHERITED_NAMES];
-const NAMES = ['fileId', 'vodTaskId', 'classId', 'className', 'parentId', 'definition', 'timeOffset.0', 'transcode.definition.0', 'transcode.definition.x', 'coverBySnapshot.definition', 'coverBySnapshot.positionType', 'pullset.0.url', 'pullset.0.fileName', 'pullset.1.url', 'infoFilter.0', 'msgHandle.1', 'srcFileList.0.fileId', 'dstType.0', 'status', 'maxCount', 'next', 'fileSha', 'fileSize', 'dataSize', 'offset', 'dataMd5', 'notifyMode', 'startTimeOffset', 'signature', 'fileIds.0', 'pageSize', 'expireTime', 'newFileName', 'name', ...INHERITED_NAMES];
-const VALUES = ['', '0', '-1', '1', '10', '20', '210', '99999999999999999999', '1e10', '0x10', 'NaN', '../../etc/passwd', '..%2f..%2fstate.json', '/etc/passwd', '中文名', '🎬', '<script>alert(1)</script>', "' OR 1=1 --", 'a'.repeat(3000), '\u0000', 'Time', 'Percent', 'FINISH', 'mp4', 'm3u8', 'a'.repeat(40), 'AAAA', 'file:///etc/passwd', 'gopher://127.0.0.1:70/_x', 'http://10.0.0.1/a.mp4', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:192.168.0.1]/x', 'http://127.0.0.1:1/x.mp4', 'http://localhost:1/y.mp4', 'ftp://127.0.0.1/z', ...INHERITED_NAMES];
+const DOCUMENTED = new Set([
+  0, 1, 2, 4000, 4100, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006, 4400,
+]);
+const ACTIONS = [
+  'DescribeClass',
+  'DescribeAllClass',
+  'CreateClass',
+  'ModifyClass',
+  'DeleteClass',
+  'MultiPullVodFile',
+  'GetVideoInfo',
+  'DescribeVodPlayUrls',
+  'DescribeVodInfo',
+  'ModifyVodInfo',
+  'DeleteVodFile',
+  'ConvertVodFile',
+  'ProcessFile',
+  'CreateSnapshotByTimeOffset',
+  'CreateImageSprite',
+  'ConcatVideo',
+  'ClipVideo',
+  'GetTaskInfo',
+  'GetTaskList',
+  'RedoTask',
+  'ConfirmEvent',
+  'InitUpload',
+  'UploadPart',
+  'FinishUpload',
+  'InitUploadEx',
+  'UploadPartEx',
+  'FinishUploadEx',
+  'NoSuchAction',
+  '',
+  ...INHERITED_NAMES,
+];
+const NAMES = [
+  'fileId',
+  'vodTaskId',
+  'classId',
+  'className',
+  'parentId',
+  'definition',
+  'timeOffset.0',
+  'transcode.definition.0',
+  'transcode.definition.x',
+  'coverBySnapshot.definition',
+  'coverBySnapshot.positionType',
+  'pullset.0.url',
+  'pullset.0.fileName',
+  'pullset.1.url',
+  'infoFilter.0',
+  'msgHandle.1',
+  'srcFileList.0.fileId',
+  'dstType.0',
+  'status',
+  'maxCount',
+  'next',
+  'fileSha',
+  'fileSize',
+  'dataSize',
+  'offset',
+  'dataMd5',
+  'notifyMode',
+  'startTimeOffset',
+  'signature',
+  'fileIds.0',
+  'pageSize',
+  'expireTime',
+  'newFileName',
+  'name',
+  ...INHERITED_NAMES,
+];
+const VALUES = [
+  '',
+  '0',
+  '-1',
+  '1',
+  '10',
+  '20',
+  '210',
+  '99999999999999999999',
+  '1e10',
+  '0x10',
+  'NaN',
+  '../../etc/passwd',
+  '..%2f..%2fstate.json',
+  '/etc/passwd',
+  '中文名',
+  '🎬',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  'a'.repeat(3000),
+  '\u0000',
+  'Time',
+  'Percent',
+  'FINISH',
+  'mp4',
+  'm3u8',
+  'a'.repeat(40),
+  'AAAA',
+  'file:///etc/passwd',
+  'gopher://127.0.0.1:70/_x',
+  'http://10.0.0.1/a.mp4',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://[::ffff:192.168.0.1]/x',
+  'http://127.0.0.1:1/x.mp4',
+  'http://localhost:1/y.mp4',
+  'ftp://127.0.0.1/z',
+  ...INHERITED_NAMES,
+];
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -30,7 +136,13 @@ describe('emulator under fuzzed requests', () => {
 
     const makeRequest = (i: number): { url: string; init: RequestInit } => {
       const action = pick(ACTIONS);
-      const params: Record<string, string> = { Action: action, Region: 'gz', Timestamp: String(now()), Nonce: String(i * 7919 + 1), SecretId: DEV_ACCOUNT.secretId };
+      const params: Record<string, string> = {
+        Action: action,
+        Region: 'gz',
+        Timestamp: String(now()),
+        Nonce: String(i * 7919 + 1),
+        SecretId: DEV_ACCOUNT.secretId,
+      };
       for (let n = Math.floor(rand() * 5); n > 0; n--) params[pick(NAMES)] = pick(VALUES);
       const path = pick(['/v2/index.php', '/v2/index.php', '/v3/index.php', '/v2/interface.php']);
       const method = rand() < 0.6 ? 'GET' : 'POST';
@@ -47,8 +159,17 @@ describe('emulator under fuzzed requests', () => {
       const url = `${emu.url}${path}`;
       const uploadAction = ['InitUpload', 'UploadPart', 'FinishUpload', 'UploadPartEx'].includes(action);
       if (method === 'GET') return { url: `${url}?${query}`, init: {} };
-      if (uploadAction && rand() < 0.7) return { url: `${url}?${query}`, init: { method, body: Buffer.from(Array.from({ length: Math.floor(rand() * 4096) }, () => Math.floor(rand() * 256))) } };
-      const contentType = pick(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'application/json', 'text/plain']);
+      if (uploadAction && rand() < 0.7)
+        return {
+          url: `${url}?${query}`,
+          init: { method, body: Buffer.from(Array.from({ length: Math.floor(rand() * 4096) }, () => Math.floor(rand() * 256))) },
+        };
+      const contentType = pick([
+        'application/x-www-form-urlencoded',
+        'application/x-www-form-urlencoded; charset=utf-8',
+        'application/json',
+        'text/plain',
+      ]);
       const body = kind === 7 ? Buffer.from([0xff, 0xfe, 0x41, 0x3d]) : kind === 8 ? 'a'.repeat(70 * 1024) : query;
       return { url, init: { method, body, headers: { 'content-type': contentType } } };
     };
@@ -60,10 +181,12 @@ describe('emulator under fuzzed requests', () => {
       const text = await res.text();
       if (res.status >= 500) return failures.push(`${res.status} ${url.slice(0, 120)}`);
       // Never internal state, whatever name was sent (`Action=constructor` once dumped it all).
-      if (text.includes(DEV_ACCOUNT.secretKey) || text.includes(emu.dataDir) || /\[native code\]|"ctx":/.test(text)) return failures.push(`state leaked for ${url.slice(0, 120)}`);
+      if (text.includes(DEV_ACCOUNT.secretKey) || text.includes(emu.dataDir) || /\[native code\]|"ctx":/.test(text))
+        return failures.push(`state leaked for ${url.slice(0, 120)}`);
       try {
         const body = JSON.parse(text) as { code: unknown };
-        if (!DOCUMENTED.has(body.code as number)) failures.push(`code ${String(body.code)} for ${url.slice(0, 160)}: ${text.slice(0, 200)}`);
+        if (!DOCUMENTED.has(body.code as number))
+          failures.push(`code ${String(body.code)} for ${url.slice(0, 160)}: ${text.slice(0, 200)}`);
       } catch {
         failures.push(`non-JSON ${res.status} for ${url.slice(0, 120)}`);
       }
@@ -99,6 +222,8 @@ describe('emulator under fuzzed requests', () => {
       await source.close();
     }
     const signed = signRequest({ endpoint: emu.endpoint, action: 'DescribeAllClass', credentials: DEV_ACCOUNT, method: 'POST' });
-    expect(((await (await fetch(signed.url, { method: 'POST', body: signed.body, headers: signed.headers })).json()) as { code: number }).code).toBe(0);
+    expect(
+      ((await (await fetch(signed.url, { method: 'POST', body: signed.body, headers: signed.headers })).json()) as { code: number }).code,
+    ).toBe(0);
   });
 });

@@ -101,7 +101,8 @@ export async function startReceiver(status = 200): Promise<Receiver> {
       for (;;) {
         const found = bodies.find(match);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching callback within ${timeoutMs} ms; got ${JSON.stringify(bodies.map((b) => b.eventType))}`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching callback within ${timeoutMs} ms; got ${JSON.stringify(bodies.map((b) => b.eventType))}`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 200);
@@ -127,7 +128,12 @@ export async function startFileServer(files: Record<string, Buffer>): Promise<{ 
 export const hex = (alg: 'sha1' | 'md5', b: Buffer): string => createHash(alg).update(b).digest('hex');
 
 /** Server upload of `bytes` with InitUpload / UploadPart / FinishUpload. */
-export async function uploadFile(endpoint: string, bytes: Buffer, fileName: string, dataSize = 16 * 1024): Promise<{ fileId: string; url: string }> {
+export async function uploadFile(
+  endpoint: string,
+  bytes: Buffer,
+  fileName: string,
+  dataSize = 16 * 1024,
+): Promise<{ fileId: string; url: string }> {
   const fileSha = hex('sha1', bytes);
   const init = await api(endpoint, 'InitUpload', { fileName, fileSha, fileSize: bytes.length, dataSize, fileType: 'mp4' });
   if (init.code === 2) return { fileId: init.fileId, url: init.url };
@@ -141,4 +147,3 @@ export async function uploadFile(endpoint: string, bytes: Buffer, fileName: stri
   if (done.code !== 0) throw new Error(`FinishUpload: ${JSON.stringify(done)}`);
   return { fileId: done.fileId, url: done.url };
 }
-

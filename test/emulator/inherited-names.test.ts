@@ -20,7 +20,17 @@ afterAll(() => emu?.close());
 
 /** What must never appear in an answer: credentials, the data dir, the store's collection names. */
 function leaks(text: string): string[] {
-  const markers = [DEV_ACCOUNT.secretKey, emu.dataDir, 'secret-class', '"oneTime"', '"uploads"', '"classes"', '[native code]', 'function ', '=>'];
+  const markers = [
+    DEV_ACCOUNT.secretKey,
+    emu.dataDir,
+    'secret-class',
+    '"oneTime"',
+    '"uploads"',
+    '"classes"',
+    '[native code]',
+    'function ',
+    '=>',
+  ];
   return markers.filter((m) => text.includes(m));
 }
 
@@ -32,7 +42,13 @@ async function send(url: string, init?: RequestInit): Promise<{ status: number; 
 
 function signed(params: Record<string, string>, method = 'GET', path = '/v2/index.php') {
   const host = new URL(emu.url).host;
-  const all = { Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: String(Math.floor(Math.random() * 1e12)), SecretId: DEV_ACCOUNT.secretId, ...params };
+  const all = {
+    Region: 'gz',
+    Timestamp: String(Math.floor(Date.now() / 1000)),
+    Nonce: String(Math.floor(Math.random() * 1e12)),
+    SecretId: DEV_ACCOUNT.secretId,
+    ...params,
+  };
   return { ...all, Signature: sign({ method, host, path, params: all, secretKey: DEV_ACCOUNT.secretKey }) };
 }
 
@@ -46,7 +62,19 @@ function expectRefused(what: string, r: { status: number; body: Json; text: stri
 
 describe('names inherited from Object.prototype and Function.prototype', () => {
   it('covers the names the brief lists', () => {
-    for (const n of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', 'call', 'apply', 'bind', '__defineGetter__']) expect(INHERITED_NAMES).toContain(n);
+    for (const n of [
+      'constructor',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      '__proto__',
+      'prototype',
+      'call',
+      'apply',
+      'bind',
+      '__defineGetter__',
+    ])
+      expect(INHERITED_NAMES).toContain(n);
   });
 
   it('as the Action, unsigned, by GET and by POST, on both hosts: an error code, never state', async () => {
@@ -54,9 +82,15 @@ describe('names inherited from Object.prototype and Function.prototype', () => {
       for (const name of INHERITED_NAMES) {
         const q = `Action=${encodeURIComponent(name)}`;
         expectRefused(`GET ${path} ${name}`, await send(`${emu.url}${path}?${q}`));
-        expectRefused(`POST ${path} ${name}`, await send(`${emu.url}${path}`, { method: 'POST', body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+        expectRefused(
+          `POST ${path} ${name}`,
+          await send(`${emu.url}${path}`, { method: 'POST', body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        );
         // Upload-host style: params in the query, bytes as the body.
-        expectRefused(`upload ${path} ${name}`, await send(`${emu.url}${path}?${q}&fileSha=${'a'.repeat(40)}`, { method: 'POST', body: Buffer.from('x') }));
+        expectRefused(
+          `upload ${path} ${name}`,
+          await send(`${emu.url}${path}?${q}&fileSha=${'a'.repeat(40)}`, { method: 'POST', body: Buffer.from('x') }),
+        );
       }
     }
   });
@@ -89,7 +123,10 @@ describe('names inherited from Object.prototype and Function.prototype', () => {
       for (const name of INHERITED_NAMES) {
         const q = `Action=DescribeAllClass&${encodeURIComponent(name)}=1`;
         expectRefused(`query ${path} ${name}`, await send(`${emu.url}${path}?${q}`));
-        expectRefused(`body ${path} ${name}`, await send(`${emu.url}${path}`, { method: 'POST', body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+        expectRefused(
+          `body ${path} ${name}`,
+          await send(`${emu.url}${path}`, { method: 'POST', body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        );
       }
     }
   });
@@ -111,7 +148,10 @@ describe('names inherited from Object.prototype and Function.prototype', () => {
       );
     }
     for (const [path, action, params] of calls) {
-      const r = await send(`${emu.url}${path}?${encodeParams(signed({ Action: action, ...params }, 'POST', path))}`, { method: 'POST', body: Buffer.from('x') });
+      const r = await send(`${emu.url}${path}?${encodeParams(signed({ Action: action, ...params }, 'POST', path))}`, {
+        method: 'POST',
+        body: Buffer.from('x'),
+      });
       expectRefused(`${action} ${JSON.stringify(params)}`, r);
     }
   });

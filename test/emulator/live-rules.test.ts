@@ -11,7 +11,9 @@ import { dateTime } from '../../emulator/actions/classes';
 import { api } from './helpers';
 
 type Callback = (error: Error | null, body: Record<string, any>) => void;
-const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (d: Record<string, unknown>) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
+const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (
+  d: Record<string, unknown>,
+) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -21,7 +23,11 @@ afterAll(() => emu?.close());
 
 const sdk = (data: Record<string, unknown>) =>
   new Promise<Record<string, any>>((resolve, reject) =>
-    new Ctor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: DEV_ACCOUNT.secretKey, Region: 'gz', serviceType: 'vod' }).request(data, { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'POST' }, (e, b) => (e ? reject(e) : resolve(b))),
+    new Ctor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: DEV_ACCOUNT.secretKey, Region: 'gz', serviceType: 'vod' }).request(
+      data,
+      { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'POST' },
+      (e, b) => (e ? reject(e) : resolve(b)),
+    ),
   );
 
 describe('required parameters (qcloudapi-sdk)', () => {
@@ -33,7 +39,12 @@ describe('required parameters (qcloudapi-sdk)', () => {
   });
 
   it('InitUpload dataSize outside the accepted range is refused naming dataSize', async () => {
-    const r = await api(emu.uploadEndpoint, 'InitUpload', { fileName: 'a.mp4', fileSha: 'a'.repeat(40), fileSize: 10_000, dataSize: 100 }, { body: Buffer.alloc(0) });
+    const r = await api(
+      emu.uploadEndpoint,
+      'InitUpload',
+      { fileName: 'a.mp4', fileSha: 'a'.repeat(40), fileSize: 10_000, dataSize: 100 },
+      { body: Buffer.alloc(0) },
+    );
     expect(r).toMatchObject({ code: -10003, canRetry: 0, message: expect.stringContaining('dataSize') });
   });
 });
@@ -58,7 +69,9 @@ describe('vodflow emulator on a bad or taken port', () => {
   const bin = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
   const run = (args: string[]) =>
     new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [bin, 'emulator', ...args], { timeout: 30_000 }, (err, _out, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr })),
+      execFile(process.execPath, [bin, 'emulator', ...args], { timeout: 30_000 }, (err, _out, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
     );
 
   it('answers in one line, no stack trace, exit code 1', async () => {
@@ -73,7 +86,9 @@ describe('vodflow emulator on a bad or taken port', () => {
       ] as const) {
         const r = await run([...args]);
         expect(r.code, args.join(' ')).toBe(1);
-        expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([`vodflow emulator: ${says}${says.startsWith('port') ? ' on 127.0.0.1; choose another with --port (0 = any free port)' : ''}`]);
+        expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([
+          `vodflow emulator: ${says}${says.startsWith('port') ? ' on 127.0.0.1; choose another with --port (0 = any free port)' : ''}`,
+        ]);
       }
     } finally {
       taken.close();

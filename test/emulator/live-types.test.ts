@@ -15,13 +15,34 @@ import { api, startReceiver, uploadFile, waitTask, type Receiver } from './helpe
 const int64 = z.number().int();
 const audioStream = z.object({ bitrate: int64, codec: z.string(), samplingRate: int64 });
 const videoStream = z.object({ bitrate: int64, codec: z.string(), fps: int64, height: int64, width: int64 });
-const metaData = z.object({ audioStreamList: z.array(audioStream), bitrate: int64, container: z.string(), duration: int64, height: int64, md5: z.string(), size: int64, videoStreamList: z.array(videoStream), width: int64 });
+const metaData = z.object({
+  audioStreamList: z.array(audioStream),
+  bitrate: int64,
+  container: z.string(),
+  duration: int64,
+  height: int64,
+  md5: z.string(),
+  size: int64,
+  videoStreamList: z.array(videoStream),
+  width: int64,
+});
 // tcpicli vod/GetVideoInfo.go GetVideoInfoResp (the parts this test reads).
 const getVideoInfoResp = z.object({
   code: int64,
   codeDesc: z.string(),
   message: z.string(),
-  basicInfo: z.object({ classificationId: int64, createTime: int64, duration: int64, expireTime: int64, playerId: int64, size: int64, updateTime: int64, name: z.string(), status: z.string(), type: z.string() }),
+  basicInfo: z.object({
+    classificationId: int64,
+    createTime: int64,
+    duration: int64,
+    expireTime: int64,
+    playerId: int64,
+    size: int64,
+    updateTime: int64,
+    name: z.string(),
+    status: z.string(),
+    type: z.string(),
+  }),
   metaData,
   transcodeInfo: z.object({ transcodeList: z.array(metaData.extend({ definition: int64, url: z.string() })) }),
 });
@@ -35,7 +56,18 @@ const getTaskInfoResp = z.object({
   message: z.string(),
   status: z.string(),
   type: z.string(),
-  data: z.object({ dstUrl: z.string(), errCode: int64, fileId: z.string(), message: z.string(), metaData, processTaskList: z.unknown(), status: z.string(), userSubTaskId: z.string(), userTaskId: z.string(), vodTaskId: z.string() }),
+  data: z.object({
+    dstUrl: z.string(),
+    errCode: int64,
+    fileId: z.string(),
+    message: z.string(),
+    metaData,
+    processTaskList: z.unknown(),
+    status: z.string(),
+    userSubTaskId: z.string(),
+    userTaskId: z.string(),
+    vodTaskId: z.string(),
+  }),
 });
 // Sub-task outputs per the ProcedureStateChanged doc (reference §4.7.4), numbers as in metaData.
 const transcodeOutput = metaData.extend({ url: z.string() });
@@ -89,7 +121,9 @@ describe('live integer types and the HLS master playlist', () => {
     const started = await api(emu.endpoint, 'ProcessFile', { fileId, transcode: { definition: [210, 220, 20], hlsMasterPlaylist: 1 } });
     await waitTask(emu.endpoint, started.vodTaskId, 90_000);
     const { transcodeInfo } = await api(emu.endpoint, 'GetVideoInfo', { fileId, infoFilter: ['transcodeInfo'] });
-    const byDefinition = new Map<number, { url: string; container: string }>(transcodeInfo.transcodeList.map((t: { definition: number }) => [t.definition, t]));
+    const byDefinition = new Map<number, { url: string; container: string }>(
+      transcodeInfo.transcodeList.map((t: { definition: number }) => [t.definition, t]),
+    );
     const master = byDefinition.get(10000)!;
     expect(master.url).toBe(`${emu.url}/vod1250000000/${fileId}/master_playlist.m3u8`);
     expect(master.container).toBe('hls,applehttp');

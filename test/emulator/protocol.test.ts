@@ -18,7 +18,13 @@ const raw = async (url: string, init?: RequestInit): Promise<{ status: number; b
 /** Common params + signature for the emulator's host, with full control over what is sent. */
 function signed(params: Record<string, string>, method = 'GET', path = '/v2/index.php', secretKey: string = DEV_ACCOUNT.secretKey) {
   const host = new URL(emu.url).host;
-  const all = { Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: String(Math.floor(Math.random() * 1e9)), SecretId: DEV_ACCOUNT.secretId, ...params };
+  const all = {
+    Region: 'gz',
+    Timestamp: String(Math.floor(Date.now() / 1000)),
+    Nonce: String(Math.floor(Math.random() * 1e9)),
+    SecretId: DEV_ACCOUNT.secretId,
+    ...params,
+  };
   return { ...all, Signature: sign({ method, host, path, params: all, secretKey }) };
 }
 
@@ -48,7 +54,9 @@ describe('emulator protocol', () => {
     const { body } = await raw(req.url.replace(`http://${url.hostname}`, emu.url));
     expect(body.code).toBe(4100);
     expect(body.message).toContain(`signed for host ${url.hostname} but sent to ${url.host}`);
-    expect((await api(emu.endpoint, 'DescribeClass', {}, { credentials: { secretId: DEV_ACCOUNT.secretId, secretKey: 'wrong' } })).code).toBe(4100);
+    expect(
+      (await api(emu.endpoint, 'DescribeClass', {}, { credentials: { secretId: DEV_ACCOUNT.secretId, secretKey: 'wrong' } })).code,
+    ).toBe(4100);
     const unknown = await api(emu.endpoint, 'DescribeClass', {}, { credentials: { secretId: 'AKIDnobody', secretKey: 'x' } });
     expect(unknown).toMatchObject({ code: 4100, codeDesc: 'AuthFailure' });
   });
@@ -82,7 +90,14 @@ describe('emulator protocol', () => {
     }
     // The same misspelling signed with SHA-256 does not pass: it really is checked as HmacSHA1.
     const host = new URL(emu.url).host;
-    const all = { Action: 'DescribeClass', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: '77', SecretId: DEV_ACCOUNT.secretId, SignatureMethod: 'hmacsha256' };
+    const all = {
+      Action: 'DescribeClass',
+      Region: 'gz',
+      Timestamp: String(Math.floor(Date.now() / 1000)),
+      Nonce: '77',
+      SecretId: DEV_ACCOUNT.secretId,
+      SignatureMethod: 'hmacsha256',
+    };
     const sha256 = hmacBase64(stringToSign('GET', host, '/v2/index.php', all), DEV_ACCOUNT.secretKey, 'HmacSHA256');
     const { body } = await raw(`${emu.endpoint}?${encodeParams({ ...all, Signature: sha256 })}`);
     expect(body.code).toBe(4100);
@@ -99,7 +114,11 @@ describe('emulator protocol', () => {
   });
 
   it('refuses oversized bodies and query strings with a code, and keeps answering', async () => {
-    const big = await raw(emu.endpoint, { method: 'POST', body: `Action=DescribeClass&x=${'a'.repeat(10_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const big = await raw(emu.endpoint, {
+      method: 'POST',
+      body: `Action=DescribeClass&x=${'a'.repeat(10_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(big).toMatchObject({ status: 200, body: { code: 4000 } });
     const longQuery = await raw(`${emu.endpoint}?Action=DescribeClass&x=${'a'.repeat(5000)}`);
     expect(longQuery).toMatchObject({ status: 200, body: { code: 4000 } });
@@ -110,7 +129,10 @@ describe('emulator protocol', () => {
   });
 
   it('answers CORS preflights', async () => {
-    const res = await fetch(emu.endpoint, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const res = await fetch(emu.endpoint, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');

@@ -23,10 +23,17 @@ afterAll(async () => {
 
 describe('MultiPullVodFile', () => {
   it('returns file_id and vod_task_id at once, pulls as a task, emits PullComplete', async () => {
-    const r = await api(emu.endpoint, 'MultiPullVodFile', { pullset: [{ url: `${source.url}/a.mp4`, fileName: 'pulled', fileMd5: createHash('md5').update(video).digest('hex') }] });
+    const r = await api(emu.endpoint, 'MultiPullVodFile', {
+      pullset: [{ url: `${source.url}/a.mp4`, fileName: 'pulled', fileMd5: createHash('md5').update(video).digest('hex') }],
+    });
     expect(r.code).toBe(0);
     const [item] = r.data;
-    expect(item).toMatchObject({ source_url: `${source.url}/a.mp4`, file_name: 'pulled', file_id: expect.stringMatching(/^\d+$/), vod_task_id: expect.stringMatching(/^pull-[0-9a-f]{32}$/) });
+    expect(item).toMatchObject({
+      source_url: `${source.url}/a.mp4`,
+      file_name: 'pulled',
+      file_id: expect.stringMatching(/^\d+$/),
+      vod_task_id: expect.stringMatching(/^pull-[0-9a-f]{32}$/),
+    });
     const task = await waitTask(emu.endpoint, item.vod_task_id);
     expect(task).toMatchObject({ type: 'pull', data: { status: 0, fileId: item.file_id } });
     expect(task.data.fileUrl).toBe(`${emu.url}/vod1250000000/${item.file_id}/f0.mp4`);
@@ -67,7 +74,18 @@ describe('MultiPullVodFile', () => {
 
   it('refuses other schemes and private addresses before connecting', async () => {
     const hits = source.hits.length;
-    for (const url of ['file:///etc/passwd', 'gopher://127.0.0.1:70/', 'ftp://127.0.0.1/a', 'http://10.0.0.1/a.mp4', 'http://192.168.1.1/', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:10.0.0.1]/', 'http://[fd00::1]/', 'http://0.0.0.0/', 'http://user:pw@127.0.0.1/']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'gopher://127.0.0.1:70/',
+      'ftp://127.0.0.1/a',
+      'http://10.0.0.1/a.mp4',
+      'http://192.168.1.1/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[fd00::1]/',
+      'http://0.0.0.0/',
+      'http://user:pw@127.0.0.1/',
+    ]) {
       const r = await api(emu.endpoint, 'MultiPullVodFile', { pullset: [{ url, fileName: 'x' }] });
       expect(r.code, url).toBe(4000);
       expect(r.message).toMatch(/refused/);

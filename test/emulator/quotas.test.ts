@@ -19,7 +19,10 @@ describe('documented quotas', () => {
   it('are on by default: the 101st DescribeClass in a minute answers 4400, other actions still run', async () => {
     const emu = await start();
     const codes: number[] = [];
-    for (let i = 0; i < 101; i += 25) codes.push(...(await Promise.all(Array.from({ length: Math.min(25, 101 - i) }, () => api(emu.endpoint, 'DescribeClass')))).map((r) => r.code));
+    for (let i = 0; i < 101; i += 25)
+      codes.push(
+        ...(await Promise.all(Array.from({ length: Math.min(25, 101 - i) }, () => api(emu.endpoint, 'DescribeClass')))).map((r) => r.code),
+      );
     expect(codes.filter((c) => c === 0)).toHaveLength(100);
     const over = await api(emu.endpoint, 'DescribeClass');
     expect(over).toMatchObject({ code: 4400, codeDesc: 'LimitExceeded', message: expect.stringContaining('100 calls per minute') });
@@ -52,7 +55,10 @@ describe('fault knobs 4400 and 4200', () => {
     emu.setFaults({ expired: 1 });
     expect(await api(emu.endpoint, 'DescribeClass')).toMatchObject({ code: 4200, codeDesc: 'RequestExpired' });
     expect(emu.stats().faultsInjected).toMatchObject({ limitExceeded: 1, expired: 1 });
-    expect(optionsFromEnv({ VOD_EMULATOR_FAULT_4400: '0.5', VOD_EMULATOR_FAULT_4200: '0.25' }).faults).toMatchObject({ limitExceeded: 0.5, expired: 0.25 });
+    expect(optionsFromEnv({ VOD_EMULATOR_FAULT_4400: '0.5', VOD_EMULATOR_FAULT_4200: '0.25' }).faults).toMatchObject({
+      limitExceeded: 0.5,
+      expired: 0.25,
+    });
   });
 
   it('vodflow’s VOD client backs off on 4400 and gets through', async () => {

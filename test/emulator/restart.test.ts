@@ -28,7 +28,8 @@ describe('restart', () => {
     const { fileId } = await uploadFile(first.endpoint, readFileSync(clip), 'clip.mp4', 64 * 1024);
     const { newClassId } = await api(first.endpoint, 'CreateClass', { className: 'kept' });
     const { vodTaskId } = await api(first.endpoint, 'ProcessFile', { fileId, transcode: { definition: [20, 30, 220] } });
-    for (let i = 0; i < 200 && (await api(first.endpoint, 'GetTaskInfo', { vodTaskId })).status !== 'PROCESSING'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && (await api(first.endpoint, 'GetTaskInfo', { vodTaskId })).status !== 'PROCESSING'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await first.close();
 
     const saved = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8'));

@@ -18,8 +18,19 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.close());
 
-function call(secretKey: string, data: Record<string, unknown>, method: 'GET' | 'POST', signatureMethod?: 'sha256'): Promise<Record<string, unknown>> {
-  const sdk = new QcloudApiCtor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: secretKey, Region: 'gz', serviceType: 'vod', signatureMethod });
+function call(
+  secretKey: string,
+  data: Record<string, unknown>,
+  method: 'GET' | 'POST',
+  signatureMethod?: 'sha256',
+): Promise<Record<string, unknown>> {
+  const sdk = new QcloudApiCtor({
+    SecretId: DEV_ACCOUNT.secretId,
+    SecretKey: secretKey,
+    Region: 'gz',
+    serviceType: 'vod',
+    signatureMethod,
+  });
   const { host } = new URL(emu.url);
   return new Promise((resolve, reject) =>
     sdk.request(data, { host, protocol: 'http', path: '/v2/index.php', method }, (err, body) => (err ? reject(err) : resolve(body))),

@@ -37,7 +37,12 @@ describe('vod-nodejs-server-sdk-v4 (server upload)', () => {
     const bytes = randomBytes(40_000);
     const first = await sdk.uploadVideo(bytes, 'movie', 'mp4', 16 * 1024);
     expect(first.init).toMatchObject({ code: 0, canRetry: 0 });
-    expect(first.finish).toMatchObject({ code: 0, canRetry: 0, fileId: expect.stringMatching(/^\d+$/), url: expect.stringContaining('/f0.mp4') });
+    expect(first.finish).toMatchObject({
+      code: 0,
+      canRetry: 0,
+      fileId: expect.stringMatching(/^\d+$/),
+      url: expect.stringContaining('/f0.mp4'),
+    });
     const again = await sdk.uploadVideo(bytes, 'movie', 'mp4', 16 * 1024);
     expect(again.init).toMatchObject({ code: 2, fileId: first.finish.fileId });
     expect(again.finish).toMatchObject({ code: 0, message: '', canRetry: 0, fileId: first.finish.fileId, url: first.finish.url });
@@ -51,7 +56,12 @@ describe('vod-nodejs-server-sdk-v4 (server upload)', () => {
     expect(wrongKey.init).toMatchObject({ code: -10002, canRetry: 0, codeDesc: 'UploadFailure' });
     const unknownId = await vodNodeV4(emu.url, 'AKIDnobody', 'x').uploadVideo(randomBytes(2000), 'a', 'mp4', 1024);
     expect(unknownId.init).toMatchObject({ code: -10002, canRetry: 0 });
-    const noRegion = await vodNodeV4(emu.url, DEV_ACCOUNT.secretId, DEV_ACCOUNT.secretKey, '').uploadVideo(randomBytes(2000), 'a', 'mp4', 1024);
+    const noRegion = await vodNodeV4(emu.url, DEV_ACCOUNT.secretId, DEV_ACCOUNT.secretKey, '').uploadVideo(
+      randomBytes(2000),
+      'a',
+      'mp4',
+      1024,
+    );
     expect(noRegion.init).toMatchObject({ code: -10001, canRetry: 0, message: expect.stringContaining('Region') });
   });
 });
@@ -70,20 +80,30 @@ describe('@tencent-sdk/capi 2.x, API 2.0 mode (form body sent as Content-Type: a
 
   it('still fails a wrong key with 4100, and a real JSON document with 4000', async () => {
     expect(await capi('wrong').request({ action: 'DescribeAllClass' }, { method: 'POST' } as never)).toMatchObject({ code: 4100 });
-    const res = await fetch(emu.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Action: 'DescribeAllClass' }) });
+    const res = await fetch(emu.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Action: 'DescribeAllClass' }),
+    });
     expect(await res.json()).toMatchObject({ code: 4000, message: expect.stringContaining('form') });
   });
 });
 
 describe('qcloudapi-sdk', () => {
   type Callback = (error: Error | null, body: Record<string, unknown>) => void;
-  const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (d: Record<string, unknown>) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
+  const Ctor = createRequire(import.meta.url)('qcloudapi-sdk') as new (
+    d: Record<string, unknown>,
+  ) => { request(data: Record<string, unknown>, opts: Record<string, unknown>, cb: Callback): void };
 
   it('a SignatureMethod other than HmacSHA256 (the SDK sends what it is given) is checked as HmacSHA1', async () => {
     // qcloudapi-sdk signs with sha1 unless signatureMethod is 'sha256', and sends SignatureMethod as a plain param.
     const sdk = new Ctor({ SecretId: DEV_ACCOUNT.secretId, SecretKey: DEV_ACCOUNT.secretKey, Region: 'gz', serviceType: 'vod' });
     const body = await new Promise<Record<string, unknown>>((resolve, reject) =>
-      sdk.request({ Action: 'DescribeAllClass', SignatureMethod: 'HMAC-SHA1' }, { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'GET' }, (e, b) => (e ? reject(e) : resolve(b))),
+      sdk.request(
+        { Action: 'DescribeAllClass', SignatureMethod: 'HMAC-SHA1' },
+        { host: new URL(emu.url).host, protocol: 'http', path: '/v2/index.php', method: 'GET' },
+        (e, b) => (e ? reject(e) : resolve(b)),
+      ),
     );
     expect(body).toMatchObject({ code: 0 });
   });

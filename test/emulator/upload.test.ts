@@ -28,13 +28,31 @@ describe('server upload', () => {
     const init = { fileName: 'movie.mp4', fileSha, fileSize: bytes.length, dataSize: DATA_SIZE, fileType: 'mp4' };
     expect(await api(emu.uploadEndpoint, 'InitUpload', init)).toMatchObject({ code: 0, canRetry: 0 });
     const first = part(bytes, 0);
-    expect((await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: 0, dataSize: first.length, dataMd5: hex('md5', first) }, { body: first })).code).toBe(0);
+    expect(
+      (
+        await api(
+          emu.uploadEndpoint,
+          'UploadPart',
+          { fileSha, offset: 0, dataSize: first.length, dataMd5: hex('md5', first) },
+          { body: first },
+        )
+      ).code,
+    ).toBe(0);
 
     const resumed = await api(emu.uploadEndpoint, 'InitUpload', init);
-    expect(resumed).toMatchObject({ code: 1, dataSize: DATA_SIZE, listParts: [{ offset: 0, dataSize: DATA_SIZE, dataMd5: hex('md5', first) }] });
+    expect(resumed).toMatchObject({
+      code: 1,
+      dataSize: DATA_SIZE,
+      listParts: [{ offset: 0, dataSize: DATA_SIZE, dataMd5: hex('md5', first) }],
+    });
 
     const second = part(bytes, DATA_SIZE);
-    const corrupt = await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: DATA_SIZE, dataSize: second.length, dataMd5: hex('md5', first) }, { body: second });
+    const corrupt = await api(
+      emu.uploadEndpoint,
+      'UploadPart',
+      { fileSha, offset: DATA_SIZE, dataSize: second.length, dataMd5: hex('md5', first) },
+      { body: second },
+    );
     expect(corrupt).toMatchObject({ code: -10006, canRetry: 1 });
     const early = await api(emu.uploadEndpoint, 'FinishUpload', { fileSha });
     expect(early).toMatchObject({ code: -10003, canRetry: 0 });
@@ -42,7 +60,10 @@ describe('server upload', () => {
 
     for (const offset of [DATA_SIZE, 2 * DATA_SIZE]) {
       const p = part(bytes, offset);
-      expect((await api(`${emu.url}/v3/index.php`, 'UploadPart', { fileSha, offset, dataSize: p.length, dataMd5: hex('md5', p) }, { body: p })).code).toBe(0);
+      expect(
+        (await api(`${emu.url}/v3/index.php`, 'UploadPart', { fileSha, offset, dataSize: p.length, dataMd5: hex('md5', p) }, { body: p }))
+          .code,
+      ).toBe(0);
     }
     const done = await api(emu.uploadEndpoint, 'FinishUpload', { fileSha });
     expect(done).toMatchObject({ code: 0, canRetry: 0, fileId: expect.stringMatching(/^\d{19}$/) });
@@ -55,28 +76,47 @@ describe('server upload', () => {
   });
 
   it('refuses bad parameters with -10003 and a SHA-1 mismatch at finish with -10006', async () => {
-    expect(await api(emu.uploadEndpoint, 'InitUpload', { fileName: 'a.mp4', fileSha: 'xyz', fileSize: 10, dataSize: DATA_SIZE })).toMatchObject({ code: -10003, canRetry: 0 });
-    expect((await api(emu.uploadEndpoint, 'InitUpload', { fileSha: 'a'.repeat(40), fileSize: 10, dataSize: DATA_SIZE })).message).toContain('fileName');
+    expect(
+      await api(emu.uploadEndpoint, 'InitUpload', { fileName: 'a.mp4', fileSha: 'xyz', fileSize: 10, dataSize: DATA_SIZE }),
+    ).toMatchObject({ code: -10003, canRetry: 0 });
+    expect((await api(emu.uploadEndpoint, 'InitUpload', { fileSha: 'a'.repeat(40), fileSize: 10, dataSize: DATA_SIZE })).message).toContain(
+      'fileName',
+    );
     const bytes = randomBytes(100);
     const fileSha = 'b'.repeat(40);
     expect((await api(emu.uploadEndpoint, 'InitUpload', { fileName: 'x.mp4', fileSha, fileSize: 100, dataSize: DATA_SIZE })).code).toBe(0);
-    expect((await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: 0, dataSize: 100, dataMd5: hex('md5', bytes) }, { body: bytes })).code).toBe(0);
+    expect(
+      (await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: 0, dataSize: 100, dataMd5: hex('md5', bytes) }, { body: bytes }))
+        .code,
+    ).toBe(0);
     expect(await api(emu.uploadEndpoint, 'FinishUpload', { fileSha })).toMatchObject({ code: -10006, canRetry: 0 });
-    expect((await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: 0, dataSize: 100, dataMd5: hex('md5', bytes) }, { body: bytes })).code).toBe(-10003);
+    expect(
+      (await api(emu.uploadEndpoint, 'UploadPart', { fileSha, offset: 0, dataSize: 100, dataMd5: hex('md5', bytes) }, { body: bytes }))
+        .code,
+    ).toBe(-10003);
   });
 });
 
 async function uploadEx(signature: string, bytes: Buffer, fileName = 'phone.mp4'): Promise<Json> {
   const fileSha = hex('sha1', bytes);
-  const q = (params: Record<string, string | number>) => `${emu.uploadEndpoint}?${new URLSearchParams(Object.entries({ ...params, signature }).map(([k, v]): [string, string] => [k, String(v)]))}`;
+  const q = (params: Record<string, string | number>) =>
+    `${emu.uploadEndpoint}?${new URLSearchParams(Object.entries({ ...params, signature }).map(([k, v]): [string, string] => [k, String(v)]))}`;
   const cors = { origin: 'http://browser.example' };
-  const init = await fetch(q({ Action: 'InitUploadEx', fileSha, fileSize: bytes.length, dataSize: DATA_SIZE, fileName }), { headers: cors });
+  const init = await fetch(q({ Action: 'InitUploadEx', fileSha, fileSize: bytes.length, dataSize: DATA_SIZE, fileName }), {
+    headers: cors,
+  });
   expect(init.headers.get('access-control-allow-origin')).toBe('*');
   const initBody = (await init.json()) as Json;
   if (initBody.code !== 0) return initBody;
   for (let offset = 0; offset < bytes.length; offset += DATA_SIZE) {
     const p = part(bytes, offset);
-    const r = (await (await fetch(q({ Action: 'UploadPartEx', fileSha, offset, dataSize: p.length, dataMd5: hex('md5', p) }), { method: 'POST', body: p, headers: cors })).json()) as Json;
+    const r = (await (
+      await fetch(q({ Action: 'UploadPartEx', fileSha, offset, dataSize: p.length, dataMd5: hex('md5', p) }), {
+        method: 'POST',
+        body: p,
+        headers: cors,
+      })
+    ).json()) as Json;
     if (r.code !== 0) return r;
   }
   return (await (await fetch(q({ Action: 'FinishUploadEx', fileSha }), { headers: cors })).json()) as Json;
@@ -84,7 +124,13 @@ async function uploadEx(signature: string, bytes: Buffer, fileName = 'phone.mp4'
 
 describe('client upload by signature', () => {
   it('uploads with a one-time signature, passes sourceContext through, refuses reuse with -10002', async () => {
-    const { signature } = issueUploadSignature({ ...DEV_ACCOUNT, validitySeconds: 600, sourceContext: 'user-42', oneTimeValid: true, classId: 0 });
+    const { signature } = issueUploadSignature({
+      ...DEV_ACCOUNT,
+      validitySeconds: 600,
+      sourceContext: 'user-42',
+      oneTimeValid: true,
+      classId: 0,
+    });
     const done = await uploadEx(signature, randomBytes(3000));
     expect(done).toMatchObject({ code: 0, fileId: expect.stringMatching(/^\d+$/) });
     const event = await receiver.waitFor((b) => b.eventType === 'NewFileUpload' && b.data.fileId === done.fileId);
@@ -94,7 +140,11 @@ describe('client upload by signature', () => {
 
   it('refuses expired, forged and unknown-key signatures with -10002', async () => {
     const expired = issueUploadSignature({ ...DEV_ACCOUNT, validitySeconds: 60, now: Math.floor(Date.now() / 1000) - 120 }).signature;
-    expect(await uploadEx(expired, randomBytes(10))).toMatchObject({ code: -10002, canRetry: 0, message: expect.stringContaining('expired') });
+    expect(await uploadEx(expired, randomBytes(10))).toMatchObject({
+      code: -10002,
+      canRetry: 0,
+      message: expect.stringContaining('expired'),
+    });
     const forged = issueUploadSignature({ ...DEV_ACCOUNT, secretKey: 'not-the-key', validitySeconds: 60 }).signature;
     expect((await uploadEx(forged, randomBytes(10))).code).toBe(-10002);
     const stranger = issueUploadSignature({ secretId: 'AKIDstranger', secretKey: 'k', validitySeconds: 60 }).signature;
@@ -108,7 +158,9 @@ describe('client upload by signature', () => {
     const event = await receiver.waitFor((b) => b.eventType === 'NewFileUpload' && b.data.fileId === done.fileId);
     expect(event.data.procedureTaskId).toMatch(/-Procedure-/);
     // Random bytes are no video: the procedure ends with a probe code.
-    const changed = await receiver.waitFor((b) => b.eventType === 'ProcedureStateChanged' && b.data.vodTaskId === event.data.procedureTaskId);
+    const changed = await receiver.waitFor(
+      (b) => b.eventType === 'ProcedureStateChanged' && b.data.vodTaskId === event.data.procedureTaskId,
+    );
     expect(changed.data.errCode).toBeLessThan(-43000);
     const bad = issueUploadSignature({ ...DEV_ACCOUNT, validitySeconds: 600, procedure: 'my_custom_flow' }).signature;
     expect(await uploadEx(bad, randomBytes(10))).toMatchObject({ code: -10003, message: expect.stringContaining('procedure') });

@@ -27,7 +27,11 @@ afterAll(async () => {
 
 const jobIdOf = (key: string) => h.jobIdOf(key);
 const post = (path: string, body: unknown) =>
-  fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('vod-webhook (HTTP callback mode)', () => {
   it('finishes a job from callbacks, confirmed by GetTaskInfo, and absorbs a duplicate callback', async () => {
@@ -57,7 +61,9 @@ describe('vod-webhook (HTTP callback mode)', () => {
   });
 
   it('rejects a wrong token, names the bad fields, acknowledges unknown types and tasks', async () => {
-    expect((await post('/vod/callback/wrong-token', { version: '4.0', eventType: 'NewFileUpload', data: { fileId: '1' } })).status).toBe(404);
+    expect((await post('/vod/callback/wrong-token', { version: '4.0', eventType: 'NewFileUpload', data: { fileId: '1' } })).status).toBe(
+      404,
+    );
 
     const bad = await post(`/vod/callback/${CALLBACK_TOKEN}`, { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } });
     expect(bad.status).toBe(400);

@@ -33,7 +33,11 @@ let server: Server;
 let base = '';
 const received = new Map<string, Delivery[]>();
 /** Per path: how many first requests answer 503 (then 204). */
-const failFirst = new Map<string, number>([['/a', 2], ['/down', Number.POSITIVE_INFINITY], ['/late', Number.POSITIVE_INFINITY]]);
+const failFirst = new Map<string, number>([
+  ['/a', 2],
+  ['/down', Number.POSITIVE_INFINITY],
+  ['/late', Number.POSITIVE_INFINITY],
+]);
 const got = (path: string) => received.get(path) ?? [];
 
 beforeAll(async () => {
@@ -112,7 +116,17 @@ describe('deliver-event', () => {
 
   const message = (over: Partial<DeliverEvent>): DeliverEvent => {
     const event = JSON.parse(got('/a').at(-1)!.body) as DeliverEvent['event'];
-    return { v: 1, type: 'deliver-event', jobId: readyJobId, attempt: 1, url: `${base}/late`, event, seq: 100, firstAttemptAt: Date.now(), ...over };
+    return {
+      v: 1,
+      type: 'deliver-event',
+      jobId: readyJobId,
+      attempt: 1,
+      url: `${base}/late`,
+      event,
+      seq: 100,
+      firstAttemptAt: Date.now(),
+      ...over,
+    };
   };
   const send = async (m: DeliverEvent) =>
     h.stack.sqs.send(new SendMessageCommand({ QueueUrl: h.stack.queueUrl('deliver'), MessageBody: JSON.stringify(m) }));
@@ -148,7 +162,10 @@ describe('deliver-event', () => {
     expect(got('/late')).toHaveLength(before);
     // The hop carries the same try, still due at the same time (fauxqs holds it for its 900 s delay).
     const { Attributes } = await h.stack.sqs.send(
-      new (await import('@aws-sdk/client-sqs')).GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('deliver'), AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }),
+      new (await import('@aws-sdk/client-sqs')).GetQueueAttributesCommand({
+        QueueUrl: h.stack.queueUrl('deliver'),
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+      }),
     );
     expect(Number(Attributes?.ApproximateNumberOfMessagesDelayed)).toBe(1);
   });
@@ -160,7 +177,16 @@ describe('retry schedule', () => {
   it('grows the ceiling exponentially up to the cap and retries for at least 24 h (simulated clock)', () => {
     const start = 1_700_000_000_000;
     let now = start;
-    let msg: DeliverEvent = { v: 1, type: 'deliver-event', jobId: 'j', attempt: 1, url: 'https://hooks.example.com/', event: undefined as never, seq: 0, firstAttemptAt: start };
+    let msg: DeliverEvent = {
+      v: 1,
+      type: 'deliver-event',
+      jobId: 'j',
+      attempt: 1,
+      url: 'https://hooks.example.com/',
+      event: undefined as never,
+      seq: 0,
+      firstAttemptAt: start,
+    };
     const waits: number[] = [];
     for (;;) {
       const next = nextTry(msg, retry, now, () => 1);
@@ -182,14 +208,49 @@ describe('retry schedule', () => {
   });
 
   it('parses per-subscriber entries and rejects malformed ones naming EVENT_SUBSCRIBERS', () => {
-    const env = { JOBS_TABLE: 't', UPLOAD_BUCKET: 'b', UPLOAD_QUEUE: 'u', PROCESS_QUEUE: 'p', POLL_QUEUE: 'q', RESULT_QUEUE: 'r', CLASSIFY_QUEUE: 'c', EVENTS_QUEUE: 'e', DELIVER_QUEUE: 'd', VOD_SECRET_ID: 'i', VOD_SECRET_KEY: 'k' };
-    const cfg = parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h', secretParam: '/vodflow/prod/subscribers/a', types: ['vodflow.video.ready'] }]) });
-    expect(cfg.events.subscribers).toEqual([{ url: 'https://a.example/h', secretParam: '/vodflow/prod/subscribers/a', types: ['vodflow.video.ready'] }]);
-    expect(parseConfig({ ...env, EVENT_SUBSCRIBERS: 'https://a.example/h, https://b.example/h', EVENT_SIGNING_SECRET: 's' }).events.subscribers).toEqual([{ url: 'https://a.example/h' }, { url: 'https://b.example/h' }]);
-    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: '[{"url":' })).toThrow(/EVENT_SUBSCRIBERS: expected comma-separated URLs or a JSON array/);
-    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h', secret: 'x', types: ['video.ready'] }]) })).toThrow(/EVENT_SUBSCRIBERS/);
-    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h', secret: 'x' }, { url: 'https://a.example/h', secret: 'y' }]) })).toThrow(/appears twice/);
+    const env = {
+      JOBS_TABLE: 't',
+      UPLOAD_BUCKET: 'b',
+      UPLOAD_QUEUE: 'u',
+      PROCESS_QUEUE: 'p',
+      POLL_QUEUE: 'q',
+      RESULT_QUEUE: 'r',
+      CLASSIFY_QUEUE: 'c',
+      EVENTS_QUEUE: 'e',
+      DELIVER_QUEUE: 'd',
+      VOD_SECRET_ID: 'i',
+      VOD_SECRET_KEY: 'k',
+    };
+    const cfg = parseConfig({
+      ...env,
+      EVENT_SUBSCRIBERS: JSON.stringify([
+        { url: 'https://a.example/h', secretParam: '/vodflow/prod/subscribers/a', types: ['vodflow.video.ready'] },
+      ]),
+    });
+    expect(cfg.events.subscribers).toEqual([
+      { url: 'https://a.example/h', secretParam: '/vodflow/prod/subscribers/a', types: ['vodflow.video.ready'] },
+    ]);
+    expect(
+      parseConfig({ ...env, EVENT_SUBSCRIBERS: 'https://a.example/h, https://b.example/h', EVENT_SIGNING_SECRET: 's' }).events.subscribers,
+    ).toEqual([{ url: 'https://a.example/h' }, { url: 'https://b.example/h' }]);
+    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: '[{"url":' })).toThrow(
+      /EVENT_SUBSCRIBERS: expected comma-separated URLs or a JSON array/,
+    );
+    expect(() =>
+      parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h', secret: 'x', types: ['video.ready'] }]) }),
+    ).toThrow(/EVENT_SUBSCRIBERS/);
+    expect(() =>
+      parseConfig({
+        ...env,
+        EVENT_SUBSCRIBERS: JSON.stringify([
+          { url: 'https://a.example/h', secret: 'x' },
+          { url: 'https://a.example/h', secret: 'y' },
+        ]),
+      }),
+    ).toThrow(/appears twice/);
     // An entry without a secret of its own needs the shared one.
-    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h' }]) })).toThrow(/EVENT_SIGNING_SECRET/);
+    expect(() => parseConfig({ ...env, EVENT_SUBSCRIBERS: JSON.stringify([{ url: 'https://a.example/h' }]) })).toThrow(
+      /EVENT_SIGNING_SECRET/,
+    );
   });
 });

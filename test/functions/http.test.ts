@@ -52,7 +52,10 @@ describe('auth and validation', () => {
     const body = (await res.json()) as { fields: Array<{ field: string }> };
     expect(body.fields.map((f) => f.field)).toEqual(['body.filename']);
     const big = await call('POST', '/uploads', { filename: 'a.mp4', contentType: 'text/plain', size: 1e13 });
-    expect(((await big.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort()).toEqual(['body.contentType', 'body.size']);
+    expect(((await big.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort()).toEqual([
+      'body.contentType',
+      'body.size',
+    ]);
     const long = await call('POST', '/uploads', { filename: 'a.mp4', contentType: 'video/mp4', size: 1, passthrough: 'x'.repeat(256) });
     expect(long.status).toBe(400);
     expect(((await long.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(['body.passthrough']);
@@ -63,17 +66,30 @@ describe('auth and validation', () => {
 
 describe('upload flow', () => {
   it('POST /uploads → PUT → ingest uses the returned jobId → GET /jobs/{id} shows the outputs', async () => {
-    const created = await call('POST', '/uploads', { filename: 'my clip.mp4', contentType: 'video/mp4', size: h.goodClip.length, passthrough: 'order-1234 ✓' });
+    const created = await call('POST', '/uploads', {
+      filename: 'my clip.mp4',
+      contentType: 'video/mp4',
+      size: h.goodClip.length,
+      passthrough: 'order-1234 ✓',
+    });
     expect(created.status).toBe(201);
     const { jobId, upload } = (await created.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
-    expect((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).toMatchObject({ status: 'AWAITING_UPLOAD', passthrough: 'order-1234 ✓' });
+    expect((await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string }).toMatchObject({
+      status: 'AWAITING_UPLOAD',
+      passthrough: 'order-1234 ✓',
+    });
 
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.goodClip });
     expect(put.status).toBe(200);
     await notifyObject(h.stack, `uploads/${jobId}/my clip.mp4`);
     await h.settle(jobId);
 
-    const job = (await (await call('GET', `/jobs/${jobId}`)).json()) as { status: string; progress: number; attempts: number; outputs: { playSet: unknown[] } };
+    const job = (await (await call('GET', `/jobs/${jobId}`)).json()) as {
+      status: string;
+      progress: number;
+      attempts: number;
+      outputs: { playSet: unknown[] };
+    };
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 100, attempts: 1 });
     expect(job.outputs.playSet.length).toBeGreaterThanOrEqual(2);
     expect((await h.events())[0]).toMatchObject({ subject: jobId, data: { passthrough: 'order-1234 ✓' } });
@@ -81,12 +97,19 @@ describe('upload flow', () => {
 
   it('echoes passthrough in video.failed too', async () => {
     const passthrough = `{"user":42,"note":"${'é'.repeat(200)}"}`;
-    const created = await call('POST', '/uploads', { filename: 'broken.mp4', contentType: 'video/mp4', size: h.brokenClip.length, passthrough });
+    const created = await call('POST', '/uploads', {
+      filename: 'broken.mp4',
+      contentType: 'video/mp4',
+      size: h.brokenClip.length,
+      passthrough,
+    });
     const { jobId, upload } = (await created.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
     await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: h.brokenClip });
     await notifyObject(h.stack, `uploads/${jobId}/broken.mp4`);
     await h.settle(jobId);
-    expect(await h.events()).toEqual([expect.objectContaining({ type: 'vodflow.video.failed', subject: jobId, data: expect.objectContaining({ passthrough }) })]);
+    expect(await h.events()).toEqual([
+      expect.objectContaining({ type: 'vodflow.video.failed', subject: jobId, data: expect.objectContaining({ passthrough }) }),
+    ]);
   });
 
   it('POST /upload-signatures issues a verifiable one-time client upload signature', async () => {
@@ -94,7 +117,10 @@ describe('upload flow', () => {
     expect(res.status).toBe(201);
     const { signature, oneTimeValid } = (await res.json()) as { signature: string; oneTimeValid: boolean };
     expect(oneTimeValid).toBe(true);
-    const check = verifyUploadSignature(signature, { secretKeyOf: (id) => (id === DEV_ACCOUNT.secretId ? DEV_ACCOUNT.secretKey : undefined), oneTimeStore: { claim: () => true } });
+    const check = verifyUploadSignature(signature, {
+      secretKeyOf: (id) => (id === DEV_ACCOUNT.secretId ? DEV_ACCOUNT.secretKey : undefined),
+      oneTimeStore: { claim: () => true },
+    });
     expect(check).toMatchObject({ ok: true, params: { classId: 7, procedure: 'QCVB_SimpleProcessFile(1,1)', oneTimeValid: true } });
     expect((await call('POST', '/upload-signatures', { validitySeconds: 10 })).status).toBe(400);
   });
@@ -123,7 +149,11 @@ describe('push mode and HTTP subscribers', () => {
       await h.settle(jobId);
       // The outbox hands the event to the deliver queue; deliver-event retries the failed delivery.
       const { runUntil } = await import('../support/stack');
-      await runUntil(h.stack, h.handlers, async () => ((await jobs().getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl) && received.length >= 2);
+      await runUntil(
+        h.stack,
+        h.handlers,
+        async () => ((await jobs().getJob(jobId))!.eventDeliveredTo ?? []).includes(subUrl) && received.length >= 2,
+      );
       const after = h.emu.stats().actions;
       expect((after.InitUpload ?? 0) - (before.InitUpload ?? 0)).toBe(1);
       expect((after.MultiPullVodFile ?? 0) - (before.MultiPullVodFile ?? 0)).toBe(0);
@@ -133,7 +163,9 @@ describe('push mode and HTTP subscribers', () => {
       const verified = new Webhook(SIGNING_SECRET).verify(last.body, last.headers) as { id: string; type: string };
       expect(verified).toMatchObject({ id: `${jobId}.ready`, type: 'vodflow.video.ready' });
       expect(last.headers['webhook-id']).toBe(`${jobId}.ready`);
-      expect(() => new Webhook(`whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`).verify(last.body, last.headers)).toThrow();
+      expect(() =>
+        new Webhook(`whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`).verify(last.body, last.headers),
+      ).toThrow();
     } finally {
       h.env();
       sub.close();

@@ -23,7 +23,11 @@ afterAll(async () => {
   await h?.close();
 });
 const postCallback = (body: unknown) =>
-  fetch(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 const jobIdOf = (key: string) => h.jobIdOf(key);
 
@@ -72,7 +76,7 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     expect((await fetch(event.data.coverUrl!)).status).toBe(200);
   });
 
-  it('turns a broken clip into exactly one video.failed with the version\'s code, classified', async () => {
+  it("turns a broken clip into exactly one video.failed with the version's code, classified", async () => {
     await putObject(h.stack, `${api}/broken.mp4`, h.brokenClip);
     const jobId = await jobIdOf(`${api}/broken.mp4`);
     await h.settle(jobId);
@@ -87,7 +91,7 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     expect((await jobs().getJob(jobId))!.error?.code).toBe(event.data.error.code);
   });
 
-  it('push mode: the bytes go from S3 through the version\'s upload into one video.ready', async () => {
+  it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {
     env({ UPLOAD_MODE: 'push' });
     try {
       await putObject(h.stack, `${api}/pushed.mp4`, h.goodClip);
@@ -101,7 +105,7 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 
-  it('HTTP callbacks: the webhook finishes the job (task fetched back) and absorbs this version\'s replay', async () => {
+  it("HTTP callbacks: the webhook finishes the job (task fetched back) and absorbs this version's replay", async () => {
     env({ POLL_BASE_DELAY_S: '60' });
     h.emu.setCallback(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');
     try {
@@ -113,12 +117,30 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
       // The same news again, in this version's own callback format.
       const replay =
         api === 'v2'
-          ? { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: job.vodTaskId, status: 'FINISH', errCode: 0, message: '', fileId: job.fileId, processTaskList: [] } }
-          : { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: job.vodTaskId, Status: 'FINISH', ErrCode: 0, Message: '', FileId: job.fileId, MediaProcessResultSet: [] } };
+          ? {
+              version: '4.0',
+              eventType: 'ProcedureStateChanged',
+              data: { vodTaskId: job.vodTaskId, status: 'FINISH', errCode: 0, message: '', fileId: job.fileId, processTaskList: [] },
+            }
+          : {
+              EventType: 'ProcedureStateChanged',
+              ProcedureStateChangeEvent: {
+                TaskId: job.vodTaskId,
+                Status: 'FINISH',
+                ErrCode: 0,
+                Message: '',
+                FileId: job.fileId,
+                MediaProcessResultSet: [],
+              },
+            };
       const res = await postCallback(replay);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { result: string }).result).toBe('duplicate');
-      const bad = await postCallback(api === 'v2' ? { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } } : { EventType: 'PullComplete', PullCompleteEvent: { Status: 'FINISH' } });
+      const bad = await postCallback(
+        api === 'v2'
+          ? { version: '4.0', eventType: 'PullComplete', data: { status: 'x' } }
+          : { EventType: 'PullComplete', PullCompleteEvent: { Status: 'FINISH' } },
+      );
       expect(bad.status).toBe(400);
       expect(await h.events()).toHaveLength(1);
     } finally {
@@ -127,18 +149,23 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 
-  it('reliable callbacks: pull-events drains the version\'s event queue and finishes the job', async () => {
+  it("reliable callbacks: pull-events drains the version's event queue and finishes the job", async () => {
     env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000' });
     h.emu.setCallback(undefined, 'reliable');
     const drainEvents = (await import('../../functions/pull-events')).drainEvents;
     try {
       await putObject(h.stack, `${api}/reliable.mp4`, h.goodClip);
       const jobId = await jobIdOf(`${api}/reliable.mp4`);
-      await runUntil(h.stack, h.handlers, async () => {
-        await drainEvents(lambdaContext('pull-events', 1500));
-        const job = await jobs().getJob(jobId);
-        return !!job && job.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
-      }, { timeoutMs: 45_000 });
+      await runUntil(
+        h.stack,
+        h.handlers,
+        async () => {
+          await drainEvents(lambdaContext('pull-events', 1500));
+          const job = await jobs().getJob(jobId);
+          return !!job && job.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
+        },
+        { timeoutMs: 45_000 },
+      );
       expect(await h.events()).toHaveLength(1);
     } finally {
       h.emu.setCallback(undefined, 'none');
@@ -146,4 +173,3 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 });
-

@@ -19,10 +19,12 @@ const actions = () => h.emu.stats().actions;
 const delta = (before: Record<string, number>, name: string) => (actions()[name] ?? 0) - (before[name] ?? 0);
 
 /** Every batch is handled twice, as if SQS redelivered each message right after it was processed. */
-const twice = (handler: SqsLambda): SqsLambda => async (event, context) => {
-  await handler(event, context);
-  return handler(event, context);
-};
+const twice =
+  (handler: SqsLambda): SqsLambda =>
+  async (event, context) => {
+    await handler(event, context);
+    return handler(event, context);
+  };
 
 describe('duplicates', () => {
   it('a repeated S3 notification and redelivered SQS messages start one pull, one procedure, one event', async () => {
@@ -65,7 +67,12 @@ describe('transient VOD errors', () => {
   });
 
   it('API-level faults (code 6000, HTTP 503) are absorbed by retries', async () => {
-    h.emu.setFaults({ seed: 7, error6000: 0.25, http503: 0.15, actions: ['MultiPullVodFile', 'ProcessFile', 'GetTaskInfo', 'DescribeVodPlayUrls'] });
+    h.emu.setFaults({
+      seed: 7,
+      error6000: 0.25,
+      http503: 0.15,
+      actions: ['MultiPullVodFile', 'ProcessFile', 'GetTaskInfo', 'DescribeVodPlayUrls'],
+    });
     try {
       await putObject(h.stack, 'faulty/clip.mp4', h.goodClip);
       const jobId = await jobIdOf('faulty/clip.mp4');

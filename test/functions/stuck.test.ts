@@ -39,7 +39,13 @@ beforeAll(async () => {
   h = await startHarness();
   ({ resumeInterrupted } = await import('../../functions/sweep-jobs'));
   ({ jobView } = await import('../../functions/get-job'));
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: h.stack.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: h.stack.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
+  );
   const queue = (short: string) => ({ logicalId: short, name: `vodflow-test-${short}`, url: h.stack.queueUrl(short) });
   target = {
     description: 'the test stack',
@@ -83,7 +89,10 @@ async function age(jobId: string, ms: number): Promise<void> {
       Key: { jobId },
       UpdateExpression: `SET ${['#u = :u', ...steps.map((_, i) => `leases.#s${i} = :s${i}`)].join(', ')}`,
       ExpressionAttributeNames: { '#u': 'updatedAt', ...Object.fromEntries(steps.map(([step], i) => [`#s${i}`, step])) },
-      ExpressionAttributeValues: { ':u': new Date(Date.parse(job.updatedAt) - ms).toISOString(), ...Object.fromEntries(steps.map(([, until], i) => [`:s${i}`, until - ms])) },
+      ExpressionAttributeValues: {
+        ':u': new Date(Date.parse(job.updatedAt) - ms).toISOString(),
+        ...Object.fromEntries(steps.map(([, until], i) => [`:s${i}`, until - ms])),
+      },
     }),
   );
 }
@@ -112,7 +121,11 @@ describe('a crash while initiate-upload runs', () => {
     const { jobId } = await crashedUpload('stuck/retried.mp4');
     expect(await retryJob(target, jobId)).toMatchObject({ sent: false, reason: expect.stringMatching(/upload#1 is running/) });
     await age(jobId, HEARTBEAT.leaseMs + 1_000);
-    expect(await retryJob(target, jobId)).toMatchObject({ sent: true, queue: 'vodflow-test-upload', message: { type: 'initiate-upload', attempt: 1 } });
+    expect(await retryJob(target, jobId)).toMatchObject({
+      sent: true,
+      queue: 'vodflow-test-upload',
+      message: { type: 'initiate-upload', attempt: 1 },
+    });
     await settle(jobId);
     expect((await h.events()).filter((e) => e.subject === jobId).map((e) => e.type)).toEqual(['vodflow.video.ready']);
     expect(await retryJob(target, jobId)).toMatchObject({ sent: false, reason: 'the job is SUCCEEDED' });

@@ -48,7 +48,11 @@ describe('sweep-jobs', () => {
     // reservation whose PUT was lost stayed "awaiting upload" for good.
     await sweep(context, Date.now() + config().staleJobS * 1000 + 1_000); // the previous test's job
     await h.settle('s3-stalled0002');
-    await jobs().reserveUpload('up-sweepreservation0000000001', { bucket: h.stack.bucket, key: 'uploads/up-sweepreservation0000000001/lost.mp4', size: 10 }, 2);
+    await jobs().reserveUpload(
+      'up-sweepreservation0000000001',
+      { bucket: h.stack.bucket, key: 'uploads/up-sweepreservation0000000001/lost.mp4', size: 10 },
+      2,
+    );
     const { staleJobS, http } = config();
     const urlStillValid = Date.now() + http.uploadUrlTtlS * 1000;
     expect(await sweep(context, urlStillValid)).toEqual({ stalled: 0, complete: true }); // an upload may still come

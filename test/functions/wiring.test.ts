@@ -14,7 +14,21 @@ const sls = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
   functions: Record<string, { handler: string; role: string; timeout?: number; events: Array<Record<string, Record<string, unknown>>> }>;
 };
 const resources = stackResources();
-const FUNCTIONS = ['ingest', 'initiate-upload', 'start-processing', 'poll-status', 'publish-result', 'classify-error', 'deliver-event', 'vod-webhook', 'pull-events', 'create-upload', 'get-job', 'sign-upload', 'sweep-jobs'];
+const FUNCTIONS = [
+  'ingest',
+  'initiate-upload',
+  'start-processing',
+  'poll-status',
+  'publish-result',
+  'classify-error',
+  'deliver-event',
+  'vod-webhook',
+  'pull-events',
+  'create-upload',
+  'get-job',
+  'sign-upload',
+  'sweep-jobs',
+];
 
 describe('serverless.yml', () => {
   it('declares the thirteen functions, each with its own handler file and role', () => {
@@ -41,7 +55,10 @@ describe('serverless.yml', () => {
         sqsFunctions++;
         expect(event.sqs.functionResponseType, name).toBe('ReportBatchItemFailures');
         const queueId = (event.sqs.arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-        const queue = byArn.get(queueId)!.Properties as { VisibilityTimeout: number; RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [string] }; maxReceiveCount: number } };
+        const queue = byArn.get(queueId)!.Properties as {
+          VisibilityTimeout: number;
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [string] }; maxReceiveCount: number };
+        };
         expect(queue.VisibilityTimeout, name).toBeGreaterThanOrEqual(6 * (fn.timeout ?? sls.provider.timeout));
         expect(byArn.get(queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0])?.Type).toBe('AWS::SQS::Queue');
         expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThan(1);
@@ -51,7 +68,9 @@ describe('serverless.yml', () => {
   });
 
   it('routes every httpApi endpoint that openapi.yaml documents', () => {
-    const routes = Object.values(sls.functions).flatMap((fn) => fn.events.filter((e) => e.httpApi).map((e) => `${String(e.httpApi!.method).toLowerCase()} ${e.httpApi!.path}`));
+    const routes = Object.values(sls.functions).flatMap((fn) =>
+      fn.events.filter((e) => e.httpApi).map((e) => `${String(e.httpApi!.method).toLowerCase()} ${e.httpApi!.path}`),
+    );
     const openapi = parse(readFileSync(new URL('openapi.yaml', root), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(openapi.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     expect(routes.sort()).toEqual(documented.sort());
@@ -59,7 +78,11 @@ describe('serverless.yml', () => {
 
   it('has a sample trigger payload in events/samples/ for every function', () => {
     const samples = readdirSync(new URL('events/samples/', root));
-    for (const name of FUNCTIONS) expect(samples.some((f) => f.startsWith(`${name}.`)), name).toBe(true);
+    for (const name of FUNCTIONS)
+      expect(
+        samples.some((f) => f.startsWith(`${name}.`)),
+        name,
+      ).toBe(true);
   });
 
   it('still loads in the local stack, which lists the AWS-only monitoring and auth resources as ignored', () => {
@@ -67,7 +90,17 @@ describe('serverless.yml', () => {
     expect(model.queues).toHaveLength(16);
     expect(model.functions).toHaveLength(13);
     const ignored = new Set(ignoredResources.map((r) => r.split(' ')[0]));
-    for (const id of ['AlarmTopic', 'AlarmTopicPolicy', 'AlarmEmailSubscription', 'IngestDlqDepthAlarm', 'DeliverDlqDepthAlarm', 'HttpApi5xxAlarm', 'JwtAuthorizer', 'UploadBucketPolicy']) expect(ignored.has(id), id).toBe(true);
+    for (const id of [
+      'AlarmTopic',
+      'AlarmTopicPolicy',
+      'AlarmEmailSubscription',
+      'IngestDlqDepthAlarm',
+      'DeliverDlqDepthAlarm',
+      'HttpApi5xxAlarm',
+      'JwtAuthorizer',
+      'UploadBucketPolicy',
+    ])
+      expect(ignored.has(id), id).toBe(true);
     // One origins setting: the local bucket gets the same CORS origins as the deployed one.
     expect(model.buckets[0]!.cors?.[0]).toMatchObject({ AllowedOrigins: ['*'], AllowedMethods: ['PUT'] });
     expect(model.functions[0]!.environment.CORS_ORIGINS).toBeDefined();

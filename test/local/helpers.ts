@@ -7,7 +7,13 @@ import { recorder } from './fixtures/handlers/recorder';
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export function startFixtureStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack({ configFile: path.join(FIXTURES, 'stack.yml'), emulator: false, schedules: false, logLevel: 'silent', ...options });
+  return startLocalStack({
+    configFile: path.join(FIXTURES, 'stack.yml'),
+    emulator: false,
+    schedules: false,
+    logLevel: 'silent',
+    ...options,
+  });
 }
 
 export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {

@@ -44,20 +44,33 @@ describe.skipIf(!ready)('local stack over the real serverless.yml', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': stack.secrets.apiKey },
       body: JSON.stringify({ filename: 'clip.mp4', contentType: 'video/mp4', size: bytes.length }),
     });
-    const body = (await created.json()) as { jobId: string; upload?: { url: string; headers?: Record<string, string> }; url?: string; headers?: Record<string, string> };
+    const body = (await created.json()) as {
+      jobId: string;
+      upload?: { url: string; headers?: Record<string, string> };
+      url?: string;
+      headers?: Record<string, string>;
+    };
     expect(created.status, JSON.stringify(body)).toBeLessThan(300);
     const upload = body.upload ?? { url: body.url!, headers: body.headers };
-    const put = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'video/mp4', ...(upload.headers ?? {}) }, body: bytes });
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'video/mp4', ...(upload.headers ?? {}) },
+      body: bytes,
+    });
     expect(put.status).toBe(200);
 
     const events: Array<{ type: string; subject: string }> = [];
     const until = Date.now() + 50_000;
     while (Date.now() < until && !events.some((e) => e.subject === body.jobId)) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.EventsQueue!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: stack.queues.EventsQueue!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
+      );
       events.push(...Messages.map((m) => JSON.parse(m.Body!) as { type: string; subject: string }));
     }
     await stack.waitForIdle({ timeoutMs: 20_000 });
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.EventsQueue!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.EventsQueue!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     events.push(...Messages.map((m) => JSON.parse(m.Body!) as { type: string; subject: string }));
     expect(events.filter((e) => e.subject === body.jobId).map((e) => e.type)).toEqual(['vodflow.video.ready']); // exactly once
     const job = await fetch(`${stack.endpoints.httpApi}/jobs/${body.jobId}`, { headers: { 'x-api-key': stack.secrets.apiKey } });

@@ -15,8 +15,11 @@ afterAll(async () => stack?.close());
 
 const invokeLocal = (fn: string, path: string, env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['node_modules/serverless/bin/serverless.js', 'invoke', 'local', '-f', fn, '--stage', 'test', '--path', path], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 150_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['node_modules/serverless/bin/serverless.js', 'invoke', 'local', '-f', fn, '--stage', 'test', '--path', path],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 150_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 
@@ -29,7 +32,8 @@ describe('serverless invoke local --stage test', () => {
       AWS_ENDPOINT_URL_SQS: stack.endpoints.sqs,
       AWS_ENDPOINT_URL_S3: stack.endpoints.s3,
       AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
-      VOD_SECRET_ID: 'AKIDlocal', VOD_SECRET_KEY: 'local-secret',
+      VOD_SECRET_ID: 'AKIDlocal',
+      VOD_SECRET_KEY: 'local-secret',
     });
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/"batchItemFailures": \[\]/);

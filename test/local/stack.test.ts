@@ -59,7 +59,14 @@ describe('local stack', () => {
     try {
       await waitFor(() => recorded('tick').length >= 2 || undefined, 5000, 'two ticks');
       const event = recorded('tick')[0] as ScheduledEvent;
-      expect(event).toMatchObject({ version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', region: 'eu-west-1', detail: {} });
+      expect(event).toMatchObject({
+        version: '0',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        region: 'eu-west-1',
+        detail: {},
+      });
       expect(event.resources).toEqual(['arn:aws:events:eu-west-1:000000000000:rule/fixture-dev-tick-schedule-1']);
       const results = await stack.triggerSchedule('tick');
       expect(results).toHaveLength(2); // both schedules of the function, the disabled cron included
@@ -86,7 +93,9 @@ describe('local stack', () => {
     const second = await startFixtureStack({ dataDir });
     try {
       c = clients(second);
-      const { Messages = [] } = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.queues.ParkedQueue!.url, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await c.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: second.queues.ParkedQueue!.url, WaitTimeSeconds: 1 }),
+      );
       expect(Messages.map((m) => m.Body)).toEqual(['parked-1']);
       const object = await c.s3.send(new GetObjectCommand({ Bucket: second.bucket, Key: 'kept/object.bin' }));
       expect(await object.Body!.transformToString()).toBe('kept bytes');
@@ -110,15 +119,24 @@ describe('local stack', () => {
   });
 
   it('refuses conflicting per-function environments (one shared process.env) and says which', async () => {
-    await expect(startLocalStack({ configFile: path.join(FIXTURES, 'conflict.yml'), emulator: false, logLevel: 'silent' })).rejects.toThrow(/TARGET: one="first", two="second"/);
+    await expect(startLocalStack({ configFile: path.join(FIXTURES, 'conflict.yml'), emulator: false, logLevel: 'silent' })).rejects.toThrow(
+      /TARGET: one="first", two="second"/,
+    );
     expect(process.env.SHARED).toBeUndefined();
-    const stack = await startLocalStack({ configFile: path.join(FIXTURES, 'conflict.yml'), emulator: false, logLevel: 'silent', allowEnvConflicts: true });
+    const stack = await startLocalStack({
+      configFile: path.join(FIXTURES, 'conflict.yml'),
+      emulator: false,
+      logLevel: 'silent',
+      allowEnvConflicts: true,
+    });
     expect(stack.envConflicts).toEqual([{ name: 'TARGET', values: { one: 'first', two: 'second' } }]);
     await stack.close();
   });
 
   it('fails the start on a handler that cannot load, naming it, and leaves nothing running', async () => {
-    await expect(startLocalStack({ configFile: path.join(FIXTURES, 'broken.yml'), emulator: false, logLevel: 'silent' })).rejects.toThrow(/ghost: handler file handlers\/missing/);
+    await expect(startLocalStack({ configFile: path.join(FIXTURES, 'broken.yml'), emulator: false, logLevel: 'silent' })).rejects.toThrow(
+      /ghost: handler file handlers\/missing/,
+    );
     expect(process.env.AWS_ENDPOINT_URL_SQS).toBeUndefined();
   });
 });

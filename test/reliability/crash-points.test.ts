@@ -13,7 +13,7 @@ import { SCALE } from './support/scale';
 let h: Harness;
 let drainEvents: (ctx: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
 const started = Date.now();
-let results: ScenarioResult[] = [];
+const results: ScenarioResult[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ pullEventHoldMs: 200, mediaConcurrency: 2 });
@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const fired = results.filter((r) => r.fired);
-  const recoveries = fired.map((r) => r.recoveryMs ?? Number.NaN).filter(Number.isFinite).sort((a, b) => a - b);
+  const recoveries = fired
+    .map((r) => r.recoveryMs ?? Number.NaN)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const bad = results.filter((r) => verdict(r));
   await recordScenario('crash-points', 'Crash right after each external write of each handler', started, {
     requestsTried: results.length,
@@ -38,7 +41,9 @@ afterAll(async () => {
     backoff: `recovery after a crash (lease 6 s, record back after 7 s): median ${Math.round(recoveries[Math.floor(recoveries.length / 2)] ?? 0)} ms, max ${Math.round(recoveries.at(-1) ?? 0)} ms`,
     notes: [
       `repeats of the same event id (crash between send and record, dropped by consumers by id): ${results.filter((r) => r.events.length > new Set(r.events.map((e) => e.id)).size).length}`,
-      ...results.map((r) => `${r.label} after write ${r.after} (${r.fired?.write ?? 'not reached'}): ${verdict(r) ?? `ok, ${r.events[0]?.type}`}`),
+      ...results.map(
+        (r) => `${r.label} after write ${r.after} (${r.fired?.write ?? 'not reached'}): ${verdict(r) ?? `ok, ${r.events[0]?.type}`}`,
+      ),
     ],
   });
   await h?.close();
@@ -52,10 +57,15 @@ describe(`crash points: every handler × every external write (${SCALE})`, () =>
   it('ends every job in exactly one true terminal event', async () => {
     // One rig for both runs: its clients' middleware and fetch wrapper are installed once.
     const rig = installCrashRig();
-    const calibration = await runScenarios(h, drainEvents, [
-      { label: 'ingest', after: 0, clip: 'good' },
-      { label: 'ingest', after: 0, clip: 'broken' },
-    ], { tag: 'calibrate', rig });
+    const calibration = await runScenarios(
+      h,
+      drainEvents,
+      [
+        { label: 'ingest', after: 0, clip: 'good' },
+        { label: 'ingest', after: 0, clip: 'broken' },
+      ],
+      { tag: 'calibrate', rig },
+    );
     const [good, broken] = calibration.results.map((r) => r.jobId);
     const writes = (label: Label, jobId: string) => calibration.rig.firstWrites.get(`${label}:${jobId}`) ?? [];
     const scenarios: Scenario[] = [
@@ -73,7 +83,11 @@ describe(`crash points: every handler × every external write (${SCALE})`, () =>
     } finally {
       rig.uninstall();
     }
-    if (process.env.RELIABILITY_DEBUG) for (const r of results) process.stderr.write(`${r.label}#${r.after} fired=${r.fired?.write} status=${r.job?.status} events=${r.events.length} recoveryMs=${r.recoveryMs} ${verdict(r) ?? ''}\n`);
+    if (process.env.RELIABILITY_DEBUG)
+      for (const r of results)
+        process.stderr.write(
+          `${r.label}#${r.after} fired=${r.fired?.write} status=${r.job?.status} events=${r.events.length} recoveryMs=${r.recoveryMs} ${verdict(r) ?? ''}\n`,
+        );
     expect(results.filter((r) => r.fired).length).toBeGreaterThan(scenarios.length * 0.8);
     expect(results.filter((r) => verdict(r)).map((r) => `${r.label}#${r.after} (${r.fired?.write}): ${verdict(r)}`)).toEqual([]);
   }, 400_000);

@@ -20,7 +20,11 @@ import { collectEvents, type EventCollector } from './support/user';
 
 const ROUNDS = size('uploadCrashRounds');
 const CLIPS = size('uploadCrashClips');
-const SECRETS = { API_KEYS: 'upload-crash-api-key-5d2e', CALLBACK_TOKEN: 'upload-crash-callback-token-91aa', EVENT_SIGNING_SECRET: 'whsec_dXBsb2FkLWNyYXNoLXNpZ25pbmc=' };
+const SECRETS = {
+  API_KEYS: 'upload-crash-api-key-5d2e',
+  CALLBACK_TOKEN: 'upload-crash-callback-token-91aa',
+  EVENT_SIGNING_SECRET: 'whsec_dXBsb2FkLWNyYXNoLXNpZ25pbmc=',
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const terminal = (j: JobItem) => j.status === 'SUCCEEDED' || j.status === 'FAILED';
 
@@ -42,11 +46,17 @@ afterAll(async () => {
 async function uploadBatch(httpApi: string, clip: Buffer, round: number): Promise<{ jobIds: string[]; acked: number }> {
   const created = await Promise.all(
     Array.from({ length: CLIPS }, async (_, i) => {
-      const res = await fetch(`${httpApi}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': SECRETS.API_KEYS }, body: JSON.stringify({ filename: `r${round}-${i}.mp4`, contentType: 'video/mp4', size: clip.length }) });
+      const res = await fetch(`${httpApi}/uploads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': SECRETS.API_KEYS },
+        body: JSON.stringify({ filename: `r${round}-${i}.mp4`, contentType: 'video/mp4', size: clip.length }),
+      });
       return (await res.json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
     }),
   );
-  const answers = await Promise.all(created.map((c) => fetch(c.upload.url, { method: 'PUT', headers: c.upload.headers, body: clip }).then((r) => r.status)));
+  const answers = await Promise.all(
+    created.map((c) => fetch(c.upload.url, { method: 'PUT', headers: c.upload.headers, body: clip }).then((r) => r.status)),
+  );
   return { jobIds: created.map((c) => c.jobId), acked: answers.filter((s) => s === 200).length };
 }
 
@@ -104,7 +114,9 @@ describe(`crash: SIGKILL right after uploads are acknowledged, ${ROUNDS} round(s
         http5xx: 0,
         maxAttempts: out.maxAttempts,
         backoff: `recovery (kill → every event out) ${recoveryS.map((s) => `${s.toFixed(0)} s`).join(', ')}`,
-        notes: [`${acked}/${jobIds.length} PUTs acknowledged before the kill; ${stuck} left AWAITING_UPLOAD after the restart (before the fix: objects saved 300 ms after the 200)`],
+        notes: [
+          `${acked}/${jobIds.length} PUTs acknowledged before the kill; ${stuck} left AWAITING_UPLOAD after the restart (before the fix: objects saved 300 ms after the 200)`,
+        ],
       });
       expect(acked).toBe(jobIds.length);
       expect(stuck, 'acknowledged uploads stuck as reservations').toBe(0);

@@ -16,7 +16,7 @@ const started = Date.now();
 const refusals: string[] = [];
 
 describe('damaged or edited local state', () => {
-  it("the emulator refuses a damaged state.json, naming it, and leaves it in place", () => {
+  it('the emulator refuses a damaged state.json, naming it, and leaves it in place', () => {
     const dir = path.join(work, 'emulator');
     const store = new Store(dir);
     store.state.files['5285890000000000001'] = { fileId: '5285890000000000001' } as never;
@@ -71,7 +71,16 @@ describe('damaged or edited local state', () => {
     refusals.push('secrets.json: bad CALLBACK_TOKEN, not JSON');
 
     await recordScenario('damaged-state', 'Damaged or edited local state files', started, {
-      requestsTried: refusals.length + 1, faultsInjected: refusals.length, jobsHeld: 0, succeeded: 0, failed: 0, lost: 0, duplicated: 0, crashes: 0, http5xx: 0, maxAttempts: 1,
+      requestsTried: refusals.length + 1,
+      faultsInjected: refusals.length,
+      jobsHeld: 0,
+      succeeded: 0,
+      failed: 0,
+      lost: 0,
+      duplicated: 0,
+      crashes: 0,
+      http5xx: 0,
+      maxAttempts: 1,
       backoff: 'start refused at once, file named and left as it was',
       notes: [`refused: ${refusals.join('; ')}`, 'two API keys (comma list) kept; mode 644 → 600 with a warning'],
     });

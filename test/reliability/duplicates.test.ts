@@ -35,7 +35,12 @@ describe(`duplicates at every hop (${SCALE})`, () => {
   it(
     'start one pull and one procedure per video and emit one event per job',
     async () => {
-      const s3 = new S3Client({ region: s.local.region, credentials: s.local.credentials, endpoint: s.local.endpoints.s3, forcePathStyle: true });
+      const s3 = new S3Client({
+        region: s.local.region,
+        credentials: s.local.credentials,
+        endpoint: s.local.endpoints.s3,
+        forcePathStyle: true,
+      });
       const jobIds: string[] = [];
       for (let i = 0; i < CLIPS; i++) {
         const jobId = await s.submit(`dup-${i}.mp4`);
@@ -43,7 +48,9 @@ describe(`duplicates at every hop (${SCALE})`, () => {
         // S3 notifies again: the same record as the bridge sent, from the stored object.
         const key = `uploads/${jobId}/dup-${i}.mp4`;
         const head = await s3.send(new HeadObjectCommand({ Bucket: s.local.bucket!, Key: key }));
-        const notification = { Records: [s3EventRecord(s.local.bucket!, key, head.ContentLength ?? 0, (head.ETag ?? '').replaceAll('"', ''))] };
+        const notification = {
+          Records: [s3EventRecord(s.local.bucket!, key, head.ContentLength ?? 0, (head.ETag ?? '').replaceAll('"', ''))],
+        };
         await s.sqs.send(new SendMessageCommand({ QueueUrl: s.local.queues.IngestQueue!.url, MessageBody: JSON.stringify(notification) }));
       }
       s3.destroy();
@@ -55,12 +62,14 @@ describe(`duplicates at every hop (${SCALE})`, () => {
       const calls = s.proxy.calls.filter((c) => c.end === 'answered' && c.code === 0);
       const pulls = calls.filter((c) => c.action === 'MultiPullVodFile').length;
       const procedures = calls.filter((c) => c.action === 'ProcessFile').length;
-      const duplicateAcks = s.capture.find((l) => /duplicate|already reported|already handled|nothing to do/.test(String(l.message))).length;
+      const duplicateAcks = s.capture.find((l) =>
+        /duplicate|already reported|already handled|nothing to do/.test(String(l.message)),
+      ).length;
       const extraSends = Object.values(dup.copies).reduce((a, b) => a + b, 0);
 
       await recordScenario('duplicates', `Duplicates at every hop (S3, SQS, callbacks): ${CLIPS} clips`, started, {
         requestsTried: s.proxy.calls.length,
-        faultsInjected: CLIPS + extraSends + relay.delivered / 3 * 2,
+        faultsInjected: CLIPS + extraSends + (relay.delivered / 3) * 2,
         jobsHeld: out.held,
         succeeded: out.succeeded,
         failed: out.failed,

@@ -72,11 +72,14 @@ describe(`emulator under ${TOTAL} hostile requests (${SCALE})`, () => {
         }
         if (!DOCUMENTED.has(code as number) || (r.expectCode !== undefined && code !== r.expectCode)) {
           perKind[r.kind].wrong++;
-          problems.push(`${r.kind}: code ${String(code)}${r.expectCode !== undefined ? ` (expected ${r.expectCode})` : ''}: ${text.slice(0, 120)}`);
+          problems.push(
+            `${r.kind}: code ${String(code)}${r.expectCode !== undefined ? ` (expected ${r.expectCode})` : ''}: ${text.slice(0, 120)}`,
+          );
         }
         if (/\bat [\w.<>]+ \(|node:internal|\.ts:\d+/.test(text)) problems.push(`${r.kind}: stack trace in the answer`);
         // Nothing internal ever comes back: not a key, not the data dir, not a function's source.
-        if (text.includes(DEV_ACCOUNT.secretKey) || text.includes(emu.dataDir) || /\[native code\]|"ctx":/.test(text)) problems.push(`${r.kind}: internal state in the answer: ${text.slice(0, 120)}`);
+        if (text.includes(DEV_ACCOUNT.secretKey) || text.includes(emu.dataDir) || /\[native code\]|"ctx":/.test(text))
+          problems.push(`${r.kind}: internal state in the answer: ${text.slice(0, 120)}`);
       };
       for (let i = 0; i < TOTAL; i += 25) {
         await Promise.all(Array.from({ length: Math.min(25, TOTAL - i) }, one));

@@ -15,7 +15,14 @@ const MAX_ATTEMPTS = 3;
 const VOD_TIMEOUT_MS = 1000;
 // ≈ 20 % of calls: 6 % code 6000, 5 % HTTP 503, 3 % reset before, 2 % reset after the action ran,
 // 4 % answered only after the client's timeout (the action still runs, like a lost answer).
-const FAULTS = { seed: 20_260_511, error6000: 0.06, http503: 0.05, drop: 0.03, dropAfter: 0.02, delay: { fraction: 0.04, ms: VOD_TIMEOUT_MS + 600 } };
+const FAULTS = {
+  seed: 20_260_511,
+  error6000: 0.06,
+  http503: 0.05,
+  drop: 0.03,
+  dropAfter: 0.02,
+  delay: { fraction: 0.04, ms: VOD_TIMEOUT_MS + 600 },
+};
 
 let s: RelStack;
 let crashes: CrashWatch;
@@ -52,7 +59,9 @@ describe(`faults: ${CLIPS} clips with 20 % of VOD calls failing (${SCALE})`, () 
       const emu = s.local.emulator!.stats();
       const calls = s.proxy.calls;
       const faultsSeen = calls.filter(isFault).length;
-      const injected = Object.entries(emu.faultsInjected).filter(([k]) => k !== 'failStep').reduce((n, [, v]) => n + v, 0);
+      const injected = Object.entries(emu.faultsInjected)
+        .filter(([k]) => k !== 'failStep')
+        .reduce((n, [, v]) => n + v, 0);
       const timing = retryTiming(calls);
       const polls = pollGaps(calls);
       const perJobCalls = calls.length / CLIPS;
@@ -84,7 +93,11 @@ describe(`faults: ${CLIPS} clips with 20 % of VOD calls failing (${SCALE})`, () 
       });
 
       const bad = new Set([...out.duplicateJobs, ...out.lost]);
-      debugDump('faults', () => ({ bad: [...bad], events: s.events.filter((e) => bad.has(e.subject)), logs: s.capture.logs.filter((l) => bad.has(String(l.jobId ?? l.correlation_id ?? ''))) }));
+      debugDump('faults', () => ({
+        bad: [...bad],
+        events: s.events.filter((e) => bad.has(e.subject)),
+        logs: s.capture.logs.filter((l) => bad.has(String(l.jobId ?? l.correlation_id ?? ''))),
+      }));
       expect(out.lost, 'jobs without a terminal state and event').toEqual([]);
       expect(out.duplicateIds, 'event ids seen twice').toEqual([]);
       expect(out.duplicateJobs, 'jobs with two events').toEqual([]);

@@ -20,7 +20,12 @@ const record = (body: unknown, queueArn: string) => ({
   messageId: randomUUID(),
   receiptHandle: randomUUID(),
   body: JSON.stringify(body),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: '000000000000', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: String(Date.now()),
+    SenderId: '000000000000',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
   messageAttributes: {},
   md5OfBody: '',
   eventSource: 'aws:sqs',
@@ -36,15 +41,32 @@ describe('outbox: two reports of one finished task', () => {
     expect(s.events.filter((e) => e.subject === jobId)).toHaveLength(1);
 
     // Back into the window between the terminal write and the delivery mark.
-    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: s.local.region, credentials: s.local.credentials, endpoint: s.local.endpoints.dynamodb }));
+    const ddb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: s.local.region, credentials: s.local.credentials, endpoint: s.local.endpoints.dynamodb }),
+    );
     // (The delivery step's done marker goes too: in the real window it is not written yet.)
     await ddb.send(
-      new UpdateCommand({ TableName: s.local.table!, Key: { jobId }, UpdateExpression: 'REMOVE eventDeliveredTo, done.#queue', ExpressionAttributeNames: { '#queue': 'event#queue' } }),
+      new UpdateCommand({
+        TableName: s.local.table!,
+        Key: { jobId },
+        UpdateExpression: 'REMOVE eventDeliveredTo, done.#queue',
+        ExpressionAttributeNames: { '#queue': 'event#queue' },
+      }),
     );
     ddb.destroy();
-    const finished = { v: 1, type: 'task-finished', jobId, attempt: job!.attempt, vodTaskId: job!.vodTaskId, task: 'procedure', outcome: { ok: true, fileId: job!.fileId, snapshots: [] } };
+    const finished = {
+      v: 1,
+      type: 'task-finished',
+      jobId,
+      attempt: job!.attempt,
+      vodTaskId: job!.vodTaskId,
+      task: 'procedure',
+      outcome: { ok: true, fileId: job!.fileId, snapshots: [] },
+    };
     const arn = s.local.queues.ResultQueue!.arn;
-    const result = await s.local.invoke('publish-result', { Records: [record({ ...finished, via: 'poll' }, arn), record({ ...finished, via: 'callback' }, arn)] });
+    const result = await s.local.invoke('publish-result', {
+      Records: [record({ ...finished, via: 'poll' }, arn), record({ ...finished, via: 'callback' }, arn)],
+    });
     expect(result.ok).toBe(true);
     await s.local.waitForIdle({ timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 1500));

@@ -17,10 +17,20 @@ const POISON: Record<string, string[]> = {
   UploadQueue: ['{"v":1,"type":"initiate-upload"}', '{"v":1,"type":"initiate-upload","jobId":"../../etc/passwd","attempt":1e400}'],
   ProcessQueue: ['{"v":2,"type":"start-processing","jobId":"x","attempt":1,"fileId":"1"}'],
   PollQueue: ['{"v":1,"type":"task-finished","jobId":"s3-aaaaaaaaaaaaaaaaaaaaaaaaaa","attempt":1}'],
-  ResultQueue: ['[]', '{"v":1,"type":"task-finished","jobId":"","attempt":0,"vodTaskId":"t","task":"pull","via":"poll","outcome":{"ok":"yes"}}'],
+  ResultQueue: [
+    '[]',
+    '{"v":1,"type":"task-finished","jobId":"","attempt":0,"vodTaskId":"t","task":"pull","via":"poll","outcome":{"ok":"yes"}}',
+  ],
   ClassifyQueue: ['{"v":1,"type":"classify-failure","jobId":"j","attempt":1,"origin":"moon","code":"x","message":1}'],
 };
-const DLQ_OF: Record<string, string> = { IngestQueue: 'IngestDlq', UploadQueue: 'UploadDlq', ProcessQueue: 'ProcessDlq', PollQueue: 'PollDlq', ResultQueue: 'ResultDlq', ClassifyQueue: 'ClassifyDlq' };
+const DLQ_OF: Record<string, string> = {
+  IngestQueue: 'IngestDlq',
+  UploadQueue: 'UploadDlq',
+  ProcessQueue: 'ProcessDlq',
+  PollQueue: 'PollDlq',
+  ResultQueue: 'ResultDlq',
+  ClassifyQueue: 'ClassifyDlq',
+};
 const POISON_COUNT = Object.values(POISON).flat().length;
 
 let s: RelStack;
@@ -45,7 +55,9 @@ describe(`poison messages and redrive (${SCALE})`, () => {
         }
       }
       // VOD unreachable for one video's pull: its upload message fails on every receive.
-      s.proxy.block((p) => p.get('Action') === 'MultiPullVodFile' && (p.get('pullset.0.fileName') ?? p.get('pullset.0.url') ?? '').includes('stranded'));
+      s.proxy.block(
+        (p) => p.get('Action') === 'MultiPullVodFile' && (p.get('pullset.0.fileName') ?? p.get('pullset.0.url') ?? '').includes('stranded'),
+      );
       const t0 = Date.now();
       const stranded = await s.submit('stranded.mp4');
       const broken = await s.submit('broken.mp4', Buffer.from('not a video, only text pretending to be one. '.repeat(40)));
@@ -75,7 +87,9 @@ describe(`poison messages and redrive (${SCALE})`, () => {
 
       const all = [...batch, broken, stranded];
       const out = outcomeOf(all, await s.jobs(), s.events);
-      const reasons = [...poisonIds.keys()].map((id) => s.capture.find((l) => l.messageId === id && typeof l.error === 'string' && l.error.length > 0));
+      const reasons = [...poisonIds.keys()].map((id) =>
+        s.capture.find((l) => l.messageId === id && typeof l.error === 'string' && l.error.length > 0),
+      );
       const logged = reasons.filter((r) => r.length > 0).length;
 
       await recordScenario('poison', `Poison messages (${POISON_COUNT} on 6 queues) beside ${CLIPS + 1} clips; redrive`, started, {

@@ -38,7 +38,9 @@ describe(`PullEvent redelivery (${SCALE})`, () => {
       const ok = s.proxy.calls.filter((c) => c.end === 'answered' && c.code === 0);
       const pulls = ok.filter((c) => c.action === 'MultiPullVodFile').length;
       const procedures = ok.filter((c) => c.action === 'ProcessFile').length;
-      const repeats = s.capture.find((l) => l.via === 'pull-event' && /duplicate event acknowledged|already reported/.test(String(l.message))).length;
+      const repeats = s.capture.find(
+        (l) => l.via === 'pull-event' && /duplicate event acknowledged|already reported/.test(String(l.message)),
+      ).length;
       const confirmed = ok.filter((c) => c.action === 'ConfirmEvent').length;
 
       await recordScenario('pull-events', `PullEvent redelivery: ${CLIPS} clips, confirmations lost`, started, {
@@ -53,7 +55,9 @@ describe(`PullEvent redelivery (${SCALE})`, () => {
         http5xx: 0,
         maxAttempts: out.maxAttempts,
         backoff: 'n/a',
-        notes: [`${lostConfirms} ConfirmEvent calls dropped; ${repeats} redelivered events acknowledged as duplicates; ${confirmed} ConfirmEvent calls succeeded afterwards; VOD work: ${pulls} pulls, ${procedures} procedures`],
+        notes: [
+          `${lostConfirms} ConfirmEvent calls dropped; ${repeats} redelivered events acknowledged as duplicates; ${confirmed} ConfirmEvent calls succeeded afterwards; VOD work: ${pulls} pulls, ${procedures} procedures`,
+        ],
       });
 
       expect(lostConfirms).toBeGreaterThan(0);

@@ -10,7 +10,14 @@ import { FIXTURES } from '../local/helpers';
 import { recordScenario } from './support/report';
 
 const work = mkdtempSync(path.join(tmpdir(), 'vodflow-ports-'));
-const start = () => startLocalStack({ configFile: path.join(FIXTURES, 'stack.yml'), dataDir: work, schedules: false, logLevel: 'silent', emulator: { env: false, log: false } });
+const start = () =>
+  startLocalStack({
+    configFile: path.join(FIXTURES, 'stack.yml'),
+    dataDir: work,
+    schedules: false,
+    logLevel: 'silent',
+    emulator: { env: false, log: false },
+  });
 let open: LocalStack | undefined;
 const started = Date.now();
 afterAll(async () => {
@@ -41,7 +48,16 @@ describe('restart on the same --data', () => {
       squatter.close();
     }
     await recordScenario('restart-ports', 'Restart on the same --data: ports kept', started, {
-      requestsTried: 3, faultsInjected: 1, jobsHeld: 0, succeeded: 0, failed: 0, lost: 0, duplicated: 0, crashes: 0, http5xx: 0, maxAttempts: 1,
+      requestsTried: 3,
+      faultsInjected: 1,
+      jobsHeld: 0,
+      succeeded: 0,
+      failed: 0,
+      lost: 0,
+      duplicated: 0,
+      crashes: 0,
+      http5xx: 0,
+      maxAttempts: 1,
       backoff: `restart took ${(restartMs / 1000).toFixed(1)} s; 4/4 ports kept`,
       notes: ['a port taken by another program meanwhile is replaced, with a note naming it'],
     });

@@ -42,7 +42,11 @@ describe(`HTTP API (${SCALE})`, () => {
         expect([401, 403], `${route} with key ${JSON.stringify(apiKey)}`).toContain(res.status);
       }
       // The key in the query string or another header does not count.
-      const q = await s.api(`${route}?x-api-key=${key}&apiKey=${key}`, { ...init, apiKey: null, headers: { authorization: `Bearer ${key}` } });
+      const q = await s.api(`${route}?x-api-key=${key}&apiKey=${key}`, {
+        ...init,
+        apiKey: null,
+        headers: { authorization: `Bearer ${key}` },
+      });
       figures.tried++;
       expect([401, 403]).toContain(q.status);
     }
@@ -89,10 +93,14 @@ describe(`HTTP API (${SCALE})`, () => {
     // A body past API Gateway's 10 MiB never reaches a handler.
     // (On a connection of its own: the gateway answers before reading it all and drops the socket.)
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${s.local.endpoints.httpApi}/uploads`, { method: 'POST', agent: false, headers: { 'x-api-key': s.local.secrets.apiKey, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${s.local.endpoints.httpApi}/uploads`,
+        { method: 'POST', agent: false, headers: { 'x-api-key': s.local.secrets.apiKey, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(`{"filename":"${'a'.repeat(11 * 1024 * 1024)}"}`);
     });
@@ -103,15 +111,54 @@ describe(`HTTP API (${SCALE})`, () => {
   it(`answers ${size('httpRequests')} hostile requests with 4xx, never 5xx`, async () => {
     const rand = prng(77);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const values = [null, true, 0, -1, 1e308, 'x'.repeat(10_000), '../../a.mp4', '<script>', { $ne: 1 }, [], ['a'], '\u202e.mp4', 'a.mp4', 'video/mp4', 12345];
-    const keys = ['filename', 'contentType', 'size', '__proto__', 'constructor', 'validitySeconds', 'classId', 'procedure', 'oneTimeValid', 'sourceContext', 'x'];
+    const values = [
+      null,
+      true,
+      0,
+      -1,
+      1e308,
+      'x'.repeat(10_000),
+      '../../a.mp4',
+      '<script>',
+      { $ne: 1 },
+      [],
+      ['a'],
+      '\u202e.mp4',
+      'a.mp4',
+      'video/mp4',
+      12345,
+    ];
+    const keys = [
+      'filename',
+      'contentType',
+      'size',
+      '__proto__',
+      'constructor',
+      'validitySeconds',
+      'classId',
+      'procedure',
+      'oneTimeValid',
+      'sourceContext',
+      'x',
+    ];
     const statuses: Record<string, number> = {};
     for (let i = 0; i < size('httpRequests'); i++) {
       const body: Record<string, unknown> = {};
       for (let n = Math.floor(rand() * 5); n > 0; n--) body[pick(keys)] = pick(values);
-      const route = pick(['/uploads', '/upload-signatures', '/jobs/%00', '/jobs/up-aaaaaaaaaaaaaaaaaaaaaaaaaa', `/jobs/${'a'.repeat(300)}`, '/nope']);
+      const route = pick([
+        '/uploads',
+        '/upload-signatures',
+        '/jobs/%00',
+        '/jobs/up-aaaaaaaaaaaaaaaaaaaaaaaaaa',
+        `/jobs/${'a'.repeat(300)}`,
+        '/nope',
+      ]);
       const method = route.startsWith('/jobs') ? 'GET' : 'POST';
-      const res = await s.api(route, { method, ...(method === 'POST' ? { body: rand() < 0.1 ? '{"__proto__":{"admin":true}}' : JSON.stringify(body) } : {}), apiKey: rand() < 0.1 ? 'guess' : undefined });
+      const res = await s.api(route, {
+        method,
+        ...(method === 'POST' ? { body: rand() < 0.1 ? '{"__proto__":{"admin":true}}' : JSON.stringify(body) } : {}),
+        apiKey: rand() < 0.1 ? 'guess' : undefined,
+      });
       figures.tried++;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status >= 500) figures.http5xx++;
@@ -137,7 +184,14 @@ describe(`HTTP API (${SCALE})`, () => {
 describe('client upload signatures against the emulator', () => {
   const initUploadEx = async (signature: string, name: string) => {
     const bytes = Buffer.from(name.repeat(100));
-    const q = new URLSearchParams({ Action: 'InitUploadEx', signature, fileSha: createHash('sha1').update(bytes).digest('hex'), fileSize: String(bytes.length), dataSize: '1024', fileName: `${name}.mp4` });
+    const q = new URLSearchParams({
+      Action: 'InitUploadEx',
+      signature,
+      fileSha: createHash('sha1').update(bytes).digest('hex'),
+      fileSize: String(bytes.length),
+      dataSize: '1024',
+      fileName: `${name}.mp4`,
+    });
     const res = await fetch(`${s.local.emulator!.url}/v2/index.php?${q}`);
     return (await res.json()) as { code: number; message: string };
   };
@@ -153,14 +207,22 @@ describe('client upload signatures against the emulator', () => {
   });
 
   it('expired, forged and tampered signatures never work; validity is bounded', async () => {
-    const { signature } = (await s.api('/upload-signatures', { method: 'POST', body: JSON.stringify({ validitySeconds: 120, oneTimeValid: false }) })).json as { signature: string };
+    const { signature } = (
+      await s.api('/upload-signatures', { method: 'POST', body: JSON.stringify({ validitySeconds: 120, oneTimeValid: false }) })
+    ).json as { signature: string };
     expect((await initUploadEx(signature, 'reusable')).code).toBe(0);
     // Too long a validity is refused at the API, naming the field.
     const long = await s.api('/upload-signatures', { method: 'POST', body: JSON.stringify({ validitySeconds: 10 ** 9 }) });
     expect(long.status).toBe(400);
     expect(fieldsOf(long.json)).toContain('body.validitySeconds');
     // Issued an hour ago for a minute, with the account's own key: expired.
-    const expired = issueUploadSignature({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, validitySeconds: 60, now: Math.floor(Date.now() / 1000) - 3600, oneTimeValid: false });
+    const expired = issueUploadSignature({
+      secretId: DEV_ACCOUNT.secretId,
+      secretKey: DEV_ACCOUNT.secretKey,
+      validitySeconds: 60,
+      now: Math.floor(Date.now() / 1000) - 3600,
+      oneTimeValid: false,
+    });
     expect((await initUploadEx(expired.signature, 'late')).code).toBe(-10002);
     // Signed with another key, or tampered: refused.
     const forged = issueUploadSignature({ secretId: DEV_ACCOUNT.secretId, secretKey: 'not-the-key', validitySeconds: 600 });
@@ -173,7 +235,11 @@ describe('client upload signatures against the emulator', () => {
 
 describe('VOD webhook', () => {
   const post = (token: string, body: unknown) =>
-    fetch(`${s.local.endpoints.httpApi}/vod/callback/${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${s.local.endpoints.httpApi}/vod/callback/${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const procedureEvent = (vodTaskId: string, fileId: string, errCode: number) => ({
     version: '4.0',
     eventType: 'ProcedureStateChanged',
@@ -235,7 +301,9 @@ describe('VOD webhook', () => {
     await s.settle([jobId], 40_000);
     s.local.emulator!.setCallback(s.local.callbackUrl, 'http');
     expect(s.events.filter((e) => e.subject === jobId).map((e) => e.type)).toEqual(['vodflow.video.ready']);
-    expect(lines.map((l) => l.message).join(' | '), 'a log line saying the callback and GetTaskInfo disagree').toMatch(/disagree|contradict|does not match|mismatch|does not \(yet\) mean/i);
+    expect(lines.map((l) => l.message).join(' | '), 'a log line saying the callback and GetTaskInfo disagree').toMatch(
+      /disagree|contradict|does not match|mismatch|does not \(yet\) mean/i,
+    );
   });
 });
 
@@ -266,7 +334,9 @@ describe('secrets', () => {
       http5xx: 0,
       maxAttempts: 0,
       backoff: 'n/a',
-      notes: [`searched ${haystack.length} captured writes (${s.capture.logs.length} structured log lines, ${s.capture.extra.length} HTTP answers and events) for ${Object.keys(secrets).join(', ')}: ${leaks.length} leak(s)${leaks.length ? ` — ${leaks.slice(0, 3).join(' | ')}` : ''}`],
+      notes: [
+        `searched ${haystack.length} captured writes (${s.capture.logs.length} structured log lines, ${s.capture.extra.length} HTTP answers and events) for ${Object.keys(secrets).join(', ')}: ${leaks.length} leak(s)${leaks.length ? ` — ${leaks.slice(0, 3).join(' | ')}` : ''}`,
+      ],
     });
     expect(s.capture.logs.length).toBeGreaterThan(50);
     expect(leaks).toEqual([]);

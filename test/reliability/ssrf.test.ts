@@ -30,7 +30,12 @@ let slowUrl: string;
 const started = Date.now();
 
 beforeAll(async () => {
-  stack = await startLocalStack({ configFile: path.join(FIXTURES, 'stack.yml'), schedules: false, logLevel: 'silent', emulator: { env: false, log: false, limits: { maxPullMs: DEADLINE_MS } } });
+  stack = await startLocalStack({
+    configFile: path.join(FIXTURES, 'stack.yml'),
+    schedules: false,
+    logLevel: 'silent',
+    emulator: { env: false, log: false, limits: { maxPullMs: DEADLINE_MS } },
+  });
   // A source that answers and then trickles: never idle long enough for a socket timeout.
   slow = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': '100000' });
@@ -54,7 +59,9 @@ describe('local stack: the emulator pulls only loopback and public hosts, within
       if (r.code === 4000 && /refused/.test(r.message)) refused.push(url);
     }
     expect(refused).toEqual(TARGETS);
-    const notes = [`${refused.length}/${TARGETS.length} private targets refused with 4000 (metadata service, 10/8, 192.168/16, mapped, 6to4, Teredo, fec0::, fd00::, NAT64)`];
+    const notes = [
+      `${refused.length}/${TARGETS.length} private targets refused with 4000 (metadata service, 10/8, 192.168/16, mapped, 6to4, Teredo, fec0::, fd00::, NAT64)`,
+    ];
 
     const t0 = Date.now();
     const r = await api(stack.emulator!.endpoint, 'MultiPullVodFile', { pullset: [{ url: slowUrl, fileName: 'slow' }] });
@@ -63,7 +70,9 @@ describe('local stack: the emulator pulls only loopback and public hosts, within
     const failedAfterMs = Date.now() - t0;
     expect(task.data).toMatchObject({ status: 10001, message: expect.stringMatching(/pull deadline/) });
     expect(failedAfterMs).toBeLessThan(DEADLINE_MS + 10_000);
-    notes.push(`a trickling loopback source failed with 10001 after ${(failedAfterMs / 1000).toFixed(1)} s (deadline ${DEADLINE_MS / 1000} s; default PULL_DEADLINE_MS 600 s)`);
+    notes.push(
+      `a trickling loopback source failed with 10001 after ${(failedAfterMs / 1000).toFixed(1)} s (deadline ${DEADLINE_MS / 1000} s; default PULL_DEADLINE_MS 600 s)`,
+    );
 
     await recordScenario('ssrf', 'SSRF: private pull targets and a slow source (local stack)', started, {
       requestsTried: TARGETS.length + 1,

@@ -45,7 +45,12 @@ async function run(name: string, failStep: { taskType: string; code: number; tim
   s.local.emulator!.setFaults({});
   await s.local.waitForIdle({ timeoutMs: 10_000 });
   const calls = s.proxy.calls.slice(before).filter((c) => c.end === 'answered' && c.code === 0);
-  const row = { name, jobId, redo: calls.filter((c) => c.action === 'RedoTask').length, processFiles: calls.filter((c) => c.action === 'ProcessFile').length };
+  const row = {
+    name,
+    jobId,
+    redo: calls.filter((c) => c.action === 'RedoTask').length,
+    processFiles: calls.filter((c) => c.action === 'ProcessFile').length,
+  };
   rows.push(row);
   const events = s.events.filter((e) => e.subject === jobId);
   expect(events, `${name}: one event`).toHaveLength(1);

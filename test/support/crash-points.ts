@@ -74,7 +74,8 @@ export function installCrashRig(): CrashRig {
   const mw = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
     around(context.commandName?.replace(/Command$/, '') ?? 'Unknown', () => next(args));
   const clients = [sqs(), dynamo()];
-  for (const c of clients) (c.middlewareStack as { add(m: unknown, o: unknown): void }).add(mw, { step: 'initialize', name: 'crashPoints', override: true });
+  for (const c of clients)
+    (c.middlewareStack as { add(m: unknown, o: unknown): void }).add(mw, { step: 'initialize', name: 'crashPoints', override: true });
 
   // VOD: every action of the handlers' shared v2 client (lib/aws/vod) goes through one of its
   // methods (multiPullVodFile → MultiPullVodFile); each is wrapped on the instance, once.
@@ -115,7 +116,9 @@ export function installCrashRig(): CrashRig {
     const crashAfter = plan.get(key);
     const inv: Invocation = { label, jobId, writes: [], crashAfter, dead: false };
     // The invocation has `leaseS - 5` s left, so its step leases end `leaseS` s from now.
-    const res = await als.run(inv, () => handler({ Records: [record] }, lambdaContext(short, (leaseS - 5) * 1000))).catch(() => ({ batchItemFailures: [{ itemIdentifier: record.messageId }] }));
+    const res = await als
+      .run(inv, () => handler({ Records: [record] }, lambdaContext(short, (leaseS - 5) * 1000)))
+      .catch(() => ({ batchItemFailures: [{ itemIdentifier: record.messageId }] }));
     if (first) firstWrites.set(key, inv.writes);
     if (inv.dead) {
       plan.delete(key);
@@ -134,7 +137,9 @@ export function installCrashRig(): CrashRig {
       await Promise.all(
         Object.entries(handlers).map(async ([short, handler]) => {
           const url = stack.queueUrl(short);
-          const out = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+          const out = await stack.sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+          );
           await Promise.all(
             (out.Messages ?? []).map(async (m) => {
               handled++;
@@ -142,7 +147,12 @@ export function installCrashRig(): CrashRig {
               const ok = await invoke(short, handler, record, leaseS);
               if (ok) await stack.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
               // A crashed or failed record comes back once the dead holder's lease is over.
-              else await stack.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: leaseS + 1 })).catch(() => undefined);
+              else
+                await stack.sqs
+                  .send(
+                    new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: leaseS + 1 }),
+                  )
+                  .catch(() => undefined);
             }),
           );
         }),
@@ -150,7 +160,8 @@ export function installCrashRig(): CrashRig {
       return handled;
     },
     uninstall() {
-      for (const [client, originals] of wrapped) for (const [name, fn] of originals) (client as unknown as Record<string, unknown>)[name] = fn;
+      for (const [client, originals] of wrapped)
+        for (const [name, fn] of originals) (client as unknown as Record<string, unknown>)[name] = fn;
       wrapped.clear();
       for (const c of clients) (c.middlewareStack as { remove(name: string): boolean }).remove('crashPoints');
     },

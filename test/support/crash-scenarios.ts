@@ -90,7 +90,8 @@ export function verdict(r: ScenarioResult): string | undefined {
   const ids = new Set(r.events.map((e) => e.id));
   if (ids.size !== 1) return `${ids.size} distinct events`;
   const [e] = r.events;
-  if (e!.type !== want) return `${e!.type} instead of ${want}${e!.data.error ? ` (${JSON.stringify((e!.data.error as { cause?: string }).cause)})` : ''}`;
+  if (e!.type !== want)
+    return `${e!.type} instead of ${want}${e!.data.error ? ` (${JSON.stringify((e!.data.error as { cause?: string }).cause)})` : ''}`;
   if (r.job?.status !== (r.clip === 'good' ? 'SUCCEEDED' : 'FAILED')) return `job ${r.job?.status}`;
   if (r.clip === 'good' && e!.data.fileId !== r.job.fileId) return 'event names another file than the job';
   if (r.clip === 'broken' && (e!.data.error as { cause?: string }).cause === 'stalled') return 'failed as stalled';

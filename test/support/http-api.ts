@@ -26,7 +26,11 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
-export function apiEvent(method: string, path: string, init: { headers?: Record<string, string>; body?: string; pathParameters?: Record<string, string>; routeKey?: string } = {}): APIGatewayProxyEventV2 {
+export function apiEvent(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string; pathParameters?: Record<string, string>; routeKey?: string } = {},
+): APIGatewayProxyEventV2 {
   const url = new URL(path, 'http://localhost');
   return {
     version: '2.0',
@@ -53,8 +57,15 @@ export function apiEvent(method: string, path: string, init: { headers?: Record<
   };
 }
 
-export async function startHttpApi(routes: Array<{ method: string; path: string; handler: HttpLambda }>): Promise<{ url: string; close(): Promise<void>; server: Server }> {
-  const table: Route[] = routes.map((r) => ({ ...compile(r.path), method: r.method, routeKey: `${r.method} ${r.path}`, handler: r.handler }));
+export async function startHttpApi(
+  routes: Array<{ method: string; path: string; handler: HttpLambda }>,
+): Promise<{ url: string; close(): Promise<void>; server: Server }> {
+  const table: Route[] = routes.map((r) => ({
+    ...compile(r.path),
+    method: r.method,
+    routeKey: `${r.method} ${r.path}`,
+    handler: r.handler,
+  }));
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -74,7 +85,11 @@ export async function startHttpApi(routes: Array<{ method: string; path: string;
       routeKey: route.routeKey,
     });
     try {
-      const out = (await route.handler(event, lambdaContext(route.routeKey))) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+      const out = (await route.handler(event, lambdaContext(route.routeKey))) as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        body?: string;
+      };
       res.writeHead(out.statusCode ?? 200, out.headers ?? {}).end(out.body ?? '');
     } catch (err) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (err as Error).message }));

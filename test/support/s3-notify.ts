@@ -20,7 +20,12 @@ export function s3EventRecord(bucket: string, key: string, size: number, eTag: s
       configurationId: 'ingest',
       bucket: { name: bucket, ownerIdentity: { principalId: 'TEST' }, arn: `arn:aws:s3:::${bucket}` },
       // S3 sends keys URL-encoded with '+' for spaces.
-      object: { key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'), size, eTag, sequencer: Date.now().toString(16).toUpperCase() },
+      object: {
+        key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'),
+        size,
+        eTag,
+        sequencer: Date.now().toString(16).toUpperCase(),
+      },
     },
   };
 }

@@ -195,7 +195,13 @@ export function sqsRecord(m: Message, short: string): SQSRecord {
 export async function pumpOnce(stack: Stack, short: string, handler: SqsLambda): Promise<{ received: number; failed: number }> {
   const url = stack.queueUrl(short);
   const out = await stack.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
   );
   const messages = out.Messages ?? [];
   if (!messages.length) return { received: 0, failed: 0 };
@@ -204,12 +210,17 @@ export async function pumpOnce(stack: Stack, short: string, handler: SqsLambda):
   const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
   const ok = messages.filter((m) => !failed.has(m.MessageId!));
   if (ok.length) {
-    await stack.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: ok.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await stack.sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: ok.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    );
   }
   const bad = messages.filter((m) => failed.has(m.MessageId!));
   if (bad.length) {
     await stack.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: bad.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }),
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: bad.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
     );
   }
   return { received: messages.length, failed: bad.length };
@@ -224,7 +235,12 @@ export async function drainQueue(stack: Stack, short: string): Promise<unknown[]
     const messages = out.Messages ?? [];
     if (!messages.length) return all;
     all.push(...messages.map((m) => JSON.parse(m.Body!)));
-    await stack.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await stack.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 

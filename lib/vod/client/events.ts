@@ -5,9 +5,7 @@ import { anyVodEventSchema, isVodEventType, vodEventSchemas, type AnyVodEvent } 
 
 export * from './schemas/events';
 
-export type ParseVodEventResult =
-  | { success: true; event: AnyVodEvent }
-  | { success: false; eventType?: string; issues: string[] };
+export type ParseVodEventResult = { success: true; event: AnyVodEvent } | { success: false; eventType?: string; issues: string[] };
 
 /** Never throws: a body that is not JSON or not an event comes back as `success: false`. */
 export function safeParseVodEvent(body: unknown): ParseVodEventResult {

@@ -37,9 +37,10 @@ export interface VodClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-type Method<K extends ActionName> = {} extends ActionParams<K>
-  ? (params?: ActionParams<K>, options?: CallOptions) => Promise<ActionResponse<K>>
-  : (params: ActionParams<K>, options?: CallOptions) => Promise<ActionResponse<K>>;
+type Method<K extends ActionName> =
+  {} extends ActionParams<K>
+    ? (params?: ActionParams<K>, options?: CallOptions) => Promise<ActionResponse<K>>
+    : (params: ActionParams<K>, options?: CallOptions) => Promise<ActionResponse<K>>;
 
 export interface RawCallOptions extends CallOptions {
   /** Send to the data-upload host; default: by action name (InitUpload, UploadPart, FinishUpload). */
@@ -95,9 +96,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
   const invoke = async (def: ActionDef, params: unknown, callOptions?: CallOptions): Promise<unknown> => {
     const input = def.params.safeParse(params ?? {});
     if (!input.success) throw new VodParamsError(def.action, describeIssues(input.error.issues));
-    const wire = def.toWire
-      ? def.toWire(input.data)
-      : { params: input.data as Record<string, ParamValue>, body: undefined };
+    const wire = def.toWire ? def.toWire(input.data) : { params: input.data as Record<string, ParamValue>, body: undefined };
     const flat: FlatParams = flattenParams(wire.params, { indexBase: def.indexBase ?? 0 });
     const { body, status } = await send(config, {
       action: def.action,

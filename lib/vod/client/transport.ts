@@ -124,14 +124,25 @@ interface Exchange {
 }
 
 /** One HTTP request, the whole response body as text; rejects on network failure or abort. */
-function exchange(url: string, method: HttpMethod, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal): Promise<Exchange> {
+function exchange(
+  url: string,
+  method: HttpMethod,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  signal: AbortSignal,
+): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const https = target.protocol === 'https:';
     const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const req = (https ? httpsRequest : httpRequest)(
       target,
-      { method, headers: payload ? { ...headers, 'content-length': String(payload.byteLength) } : headers, agent: https ? agents.https : agents.http, signal },
+      {
+        method,
+        headers: payload ? { ...headers, 'content-length': String(payload.byteLength) } : headers,
+        agent: https ? agents.https : agents.http,
+        signal,
+      },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

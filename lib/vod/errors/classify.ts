@@ -64,7 +64,8 @@ function decodeUnlisted(code: number): ErrorEntry {
       category: 'source',
       message: '',
       message_en: 'Source file does not meet requirements: unlisted requirement',
-      action: 'The source does not meet an unlisted VOD requirement: re-encode it with a standard encoder (H.264/AAC in MP4), then upload it again.',
+      action:
+        'The source does not meet an unlisted VOD requirement: re-encode it with a standard encoder (H.264/AAC in MP4), then upload it again.',
       basis: 'decoded',
     };
   }
@@ -95,7 +96,9 @@ const NOT_A_CODE: ErrorEntry = {
 /** An upload-host canRetry flag that disagrees with the table gets the last word, and says so. */
 function withCanRetry(entry: ErrorEntry, flag: boolean): { retryable: boolean; action: string } {
   if (flag === isRetryableCategory(entry.category)) return { retryable: flag, action: entry.action };
-  const note = flag ? 'The upload host marked this retryable (canRetry=1): retry the request.' : 'The upload host marked this not retryable (canRetry=0).';
+  const note = flag
+    ? 'The upload host marked this retryable (canRetry=1): retry the request.'
+    : 'The upload host marked this not retryable (canRetry=0).';
   return { retryable: flag, action: `${note} ${entry.action}` };
 }
 

@@ -31,7 +31,7 @@ export const RETRY_RULE = [
   'A code is worth a retry only when another attempt can change the outcome.',
   'Permanent: a failure reading or decoding the source file (steps probe-source, probe-concat-inputs, snapshot, transcode) or an unmet source requirement (-47xxx), since the same bytes fail the same way; authentication or authorisation failures; invalid parameters, unsupported protocols or actions; missing files, tasks, classes or resources; account, billing or qualification problems; a partly successful batch (resend only its failed items).',
   'Worth a retry: a failure while VOD checks its own output (steps snapshot-info, probe-before-verify, probe-before-upload, verify-output); internal or server errors; throttling, quota or too many pull tasks (after a delay); an expired timestamp or replayed nonce (re-sign with a fresh Timestamp and Nonce, then resend); a file or task in a transitional state; an upload-host response with canRetry=1 (canRetry=0 means do not).',
-  'Unknown codes: an unlisted code inside a known range follows its step; any other unknown code is retried within the caller\'s attempt limit.',
+  "Unknown codes: an unlisted code inside a known range follows its step; any other unknown code is retried within the caller's attempt limit.",
 ].join('\n');
 
 /** The retry classes the rule calls worth a retry. */

@@ -24,8 +24,10 @@ export const VODFLOW_CODES: readonly ErrorEntry[] = [
     cause: 'stalled',
     category: 'gave-up',
     message: '任务长时间没有进展',
-    message_en: 'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished (STALE_JOB_S)',
-    action: 'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
+    message_en:
+      'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished (STALE_JOB_S)',
+    action:
+      'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
     basis: 'vodflow',
   },
 ];

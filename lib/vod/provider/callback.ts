@@ -10,13 +10,18 @@ import { eventViewV3 } from './v3';
 
 function parseV2(body: unknown): CallbackParse {
   const parsed = safeParseVodEvent(body);
-  return parsed.success ? { success: true, event: eventViewV2(parsed.event) } : { success: false, eventType: parsed.eventType, issues: parsed.issues };
+  return parsed.success
+    ? { success: true, event: eventViewV2(parsed.event) }
+    : { success: false, eventType: parsed.eventType, issues: parsed.issues };
 }
 
 export function parseVodCallback(version: VodApiVersion, body: unknown): CallbackParse {
   // The local emulator's HTTP callbacks keep the 2.0 format; they are only a hint either way,
   // so the v3 provider takes both.
-  const legacy = typeof body === 'string' ? body.includes('"eventType"') && !body.includes('"EventType"') : !!body && typeof body === 'object' && 'eventType' in body;
+  const legacy =
+    typeof body === 'string'
+      ? body.includes('"eventType"') && !body.includes('"EventType"')
+      : !!body && typeof body === 'object' && 'eventType' in body;
   if (version === 'v2' || legacy) return parseV2(body);
   let json: unknown = body;
   if (typeof body === 'string') {

@@ -8,8 +8,12 @@ export function processFileParams(plan: ProcessingPlan) {
   return {
     fileId: plan.fileId,
     transcode: { definition: plan.definitions },
-    ...(plan.cover ? { coverBySnapshot: { definition: plan.cover.definition, positionType: 'Percent' as const, position: plan.cover.percent } } : {}),
-    ...(plan.snapshots ? { snapshotByTimeOffset: { definition: plan.snapshots.definition, timeOffset: plan.snapshots.timeOffsetsMs } } : {}),
+    ...(plan.cover
+      ? { coverBySnapshot: { definition: plan.cover.definition, positionType: 'Percent' as const, position: plan.cover.percent } }
+      : {}),
+    ...(plan.snapshots
+      ? { snapshotByTimeOffset: { definition: plan.snapshots.definition, timeOffset: plan.snapshots.timeOffsetsMs } }
+      : {}),
     notifyMode: 'Finish' as const,
   };
 }

@@ -6,7 +6,13 @@ import { V3_TASK_ERRCODES } from '../errors/v3';
 import type { MediaProcessResult, ProcedureTask, PullUploadTask, TaskDetail } from '../v3/schemas';
 import type { TaskView } from './types';
 
-const SUB_TASKS = ['TranscodeTask', 'CoverBySnapshotTask', 'SnapshotByTimeOffsetTask', 'SampleSnapshotTask', 'AdaptiveDynamicStreamingTask'] as const;
+const SUB_TASKS = [
+  'TranscodeTask',
+  'CoverBySnapshotTask',
+  'SnapshotByTimeOffsetTask',
+  'SampleSnapshotTask',
+  'AdaptiveDynamicStreamingTask',
+] as const;
 
 const codeOf = (errCodeExt: string | undefined, errCode: number | undefined): string =>
   errCodeExt || (errCode !== undefined && V3_TASK_ERRCODES.get(errCode)) || 'InternalError';
@@ -22,7 +28,9 @@ function subTaskOf(r: MediaProcessResult) {
 export function procedureOutcomeV3(task: ProcedureTask): TaskOutcome {
   const failures = task.MediaProcessResultSet.flatMap((r) => {
     const t = subTaskOf(r);
-    return t && t.Status === 'FAIL' ? [{ ok: false as const, code: codeOf(t.ErrCodeExt, t.ErrCode), message: t.Message ?? '', subTask: r.Type }] : [];
+    return t && t.Status === 'FAIL'
+      ? [{ ok: false as const, code: codeOf(t.ErrCodeExt, t.ErrCode), message: t.Message ?? '', subTask: r.Type }]
+      : [];
   });
   // A specific code beats the generic InternalError, as v2 prefers -4xxxx over 30009/30010.
   const failure = failures.find((f) => f.code !== 'InternalError') ?? failures[0];
@@ -43,12 +51,20 @@ export function pullOutcomeV3(task: PullUploadTask): TaskOutcome {
 
 export function taskViewV3(detail: TaskDetail): TaskView {
   const procedure = detail.ProcedureTask;
-  const progress = procedure && procedure.MediaProcessResultSet.length
-    ? procedure.MediaProcessResultSet.filter((r) => subTaskOf(r)?.Status !== 'PROCESSING').length / procedure.MediaProcessResultSet.length
-    : undefined;
+  const progress =
+    procedure && procedure.MediaProcessResultSet.length
+      ? procedure.MediaProcessResultSet.filter((r) => subTaskOf(r)?.Status !== 'PROCESSING').length / procedure.MediaProcessResultSet.length
+      : undefined;
   if (detail.Status !== 'FINISH' && detail.Status !== 'ABORTED') return { status: detail.Status, finished: false, progress };
-  if (detail.Status === 'ABORTED') return { status: detail.Status, finished: true, outcome: { ok: false, code: 'FailedOperation', message: 'the task was aborted' } };
-  if (detail.TaskType === 'Procedure' && procedure) return { status: detail.Status, finished: true, outcome: procedureOutcomeV3(procedure) };
-  if (detail.TaskType === 'PullUpload' && detail.PullUploadTask) return { status: detail.Status, finished: true, outcome: pullOutcomeV3(detail.PullUploadTask) };
-  return { status: detail.Status, finished: true, outcome: { ok: false, code: 'InternalError', message: `task of type ${detail.TaskType} finished without the data vodflow expects` } };
+  if (detail.Status === 'ABORTED')
+    return { status: detail.Status, finished: true, outcome: { ok: false, code: 'FailedOperation', message: 'the task was aborted' } };
+  if (detail.TaskType === 'Procedure' && procedure)
+    return { status: detail.Status, finished: true, outcome: procedureOutcomeV3(procedure) };
+  if (detail.TaskType === 'PullUpload' && detail.PullUploadTask)
+    return { status: detail.Status, finished: true, outcome: pullOutcomeV3(detail.PullUploadTask) };
+  return {
+    status: detail.Status,
+    finished: true,
+    outcome: { ok: false, code: 'InternalError', message: `task of type ${detail.TaskType} finished without the data vodflow expects` },
+  };
 }

@@ -12,8 +12,20 @@ export function processMediaBody(plan: ProcessingPlan) {
     FileId: plan.fileId,
     MediaProcessTask: {
       TranscodeTaskSet: plan.definitions.map((Definition) => ({ Definition })),
-      ...(plan.cover ? { CoverBySnapshotTaskSet: [{ Definition: plan.cover.definition, PositionType: 'Percent' as const, PositionValue: plan.cover.percent }] } : {}),
-      ...(plan.snapshots ? { SnapshotByTimeOffsetTaskSet: [{ Definition: plan.snapshots.definition, ExtTimeOffsetSet: plan.snapshots.timeOffsetsMs.map((ms) => `${ms / 1000}s`) }] } : {}),
+      ...(plan.cover
+        ? {
+            CoverBySnapshotTaskSet: [
+              { Definition: plan.cover.definition, PositionType: 'Percent' as const, PositionValue: plan.cover.percent },
+            ],
+          }
+        : {}),
+      ...(plan.snapshots
+        ? {
+            SnapshotByTimeOffsetTaskSet: [
+              { Definition: plan.snapshots.definition, ExtTimeOffsetSet: plan.snapshots.timeOffsetsMs.map((ms) => `${ms / 1000}s`) },
+            ],
+          }
+        : {}),
     },
     TasksNotifyMode: 'Finish' as const,
   };
@@ -26,7 +38,12 @@ export function eventViewV3(event: EventContent): EventView {
   }
   if (event.EventType === 'ProcedureStateChanged' && event.ProcedureStateChangeEvent) {
     const t = event.ProcedureStateChangeEvent;
-    return { eventType: event.EventType, vodTaskId: t.TaskId, kind: 'procedure', outcome: t.Status === 'FINISH' ? procedureOutcomeV3(t) : undefined };
+    return {
+      eventType: event.EventType,
+      vodTaskId: t.TaskId,
+      kind: 'procedure',
+      outcome: t.Status === 'FINISH' ? procedureOutcomeV3(t) : undefined,
+    };
   }
   return { eventType: event.EventType };
 }
@@ -52,7 +69,13 @@ export function createV3Provider(client: VodV3Client): VodProvider {
       if (!info) throw new Error(`DescribeMediaInfos does not know file ${fileId}`);
       return {
         // Definition 0 is the original file (§4.7); v2's playSet lists it too, so both keep it.
-        playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({ definition: t.Definition, url: t.Url, width: t.Width, height: t.Height, bitrate: t.Bitrate })),
+        playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({
+          definition: t.Definition,
+          url: t.Url,
+          width: t.Width,
+          height: t.Height,
+          bitrate: t.Bitrate,
+        })),
         coverUrl: info.BasicInfo?.CoverUrl || undefined,
         duration: info.MetaData?.Duration,
       };

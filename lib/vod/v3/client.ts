@@ -27,7 +27,11 @@ export interface VodV3ClientOptions {
 }
 
 type Def<Req extends z.ZodType, Res extends z.ZodType> = { request: Req; response: Res; region?: boolean };
-const def = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, region = false): Def<Req, Res> => ({ request, response, region });
+const def = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, region = false): Def<Req, Res> => ({
+  request,
+  response,
+  region,
+});
 
 export const V3_ACTIONS = {
   PullUpload: def(s.pullUploadRequest, s.taskIdResponse),
@@ -74,9 +78,13 @@ export function createVodV3Client(options: VodV3ClientOptions): VodV3Client {
     const d = V3_ACTIONS[action] as Def<z.ZodType, z.ZodType>;
     const input = d.request.safeParse(request);
     if (!input.success) throw new VodParamsError(action, describeIssues(input.error.issues));
-    const response = await send3(config, action, withApp(input.data as Record<string, unknown>), { ...(d.region ? { region } : {}), ...callOptions });
+    const response = await send3(config, action, withApp(input.data as Record<string, unknown>), {
+      ...(d.region ? { region } : {}),
+      ...callOptions,
+    });
     const parsed = d.response.safeParse(response);
-    if (!parsed.success) throw new VodResponseError(action, 'response does not match its schema', { endpoint, issues: describeIssues(parsed.error.issues) });
+    if (!parsed.success)
+      throw new VodResponseError(action, 'response does not match its schema', { endpoint, issues: describeIssues(parsed.error.issues) });
     return parsed.data as Res<K>;
   };
 

@@ -15,11 +15,28 @@ export interface PushV3Input {
 }
 
 /** `fallback`: the caller's own keys, used when ApplyUpload returns no certificate (as the upload SDK does). */
-export async function pushUploadV3(client: VodV3Client, input: PushV3Input, fallback: CosCredentials): Promise<{ fileId: string; mediaUrl?: string }> {
-  const applied = await client.call('ApplyUpload', { MediaType: input.mediaType, MediaName: input.mediaName, ClassId: input.classId, Procedure: input.procedure });
+export async function pushUploadV3(
+  client: VodV3Client,
+  input: PushV3Input,
+  fallback: CosCredentials,
+): Promise<{ fileId: string; mediaUrl?: string }> {
+  const applied = await client.call('ApplyUpload', {
+    MediaType: input.mediaType,
+    MediaName: input.mediaName,
+    ClassId: input.classId,
+    Procedure: input.procedure,
+  });
   const cert = applied.TempCertificate;
   const credentials = cert ? { secretId: cert.SecretId, secretKey: cert.SecretKey, token: cert.Token } : fallback;
-  await putObject({ bucket: applied.StorageBucket, region: applied.StorageRegion, key: applied.MediaStoragePath, credentials, body: input.body, size: input.size, storageEndpoint: client.storageEndpoint });
+  await putObject({
+    bucket: applied.StorageBucket,
+    region: applied.StorageRegion,
+    key: applied.MediaStoragePath,
+    credentials,
+    body: input.body,
+    size: input.size,
+    storageEndpoint: client.storageEndpoint,
+  });
   const committed = await client.call('CommitUpload', { VodSessionKey: applied.VodSessionKey });
   return { fileId: committed.FileId, mediaUrl: committed.MediaUrl };
 }

@@ -28,7 +28,11 @@ export const applyUploadRequest = z.object({
 });
 export const commitUploadRequest = z.object({ VodSessionKey: z.string().min(1) });
 const coverTask = z.object({ Definition: z.number().int(), PositionType: z.enum(['Time', 'Percent']), PositionValue: z.number() });
-const snapshotTask = z.object({ Definition: z.number().int(), ExtTimeOffsetSet: z.array(z.string()).optional(), TimeOffsetSet: z.array(z.number()).optional() });
+const snapshotTask = z.object({
+  Definition: z.number().int(),
+  ExtTimeOffsetSet: z.array(z.string()).optional(),
+  TimeOffsetSet: z.array(z.number()).optional(),
+});
 export const processMediaRequest = z.object({
   FileId: z.string().min(1),
   MediaProcessTask: z.object({
@@ -42,7 +46,10 @@ export const processMediaRequest = z.object({
   SessionId: z.string().max(50).optional(),
 });
 export const describeTaskDetailRequest = z.object({ TaskId: z.string().min(1) });
-export const describeMediaInfosRequest = z.object({ FileIds: z.array(z.string().min(1)).min(1).max(20), Filters: z.array(z.string()).optional() });
+export const describeMediaInfosRequest = z.object({
+  FileIds: z.array(z.string().min(1)).min(1).max(20),
+  Filters: z.array(z.string()).optional(),
+});
 export const pullEventsRequest = z.object({});
 export const confirmEventsRequest = z.object({ EventHandles: z.array(z.string().min(1)).min(1).max(16) });
 export const describeAllClassRequest = z.object({});
@@ -73,7 +80,9 @@ export const mediaProcessResult = z.looseObject({
   TranscodeTask: opt(subTaskResult),
   CoverBySnapshotTask: opt(subTaskResult.extend({ Output: opt(z.looseObject({ CoverUrl: opt(str) })) })),
   SnapshotByTimeOffsetTask: opt(
-    subTaskResult.extend({ Output: opt(z.looseObject({ Definition: opt(num), PicInfoSet: opt(z.array(z.looseObject({ TimeOffset: num, Url: str }))) })) }),
+    subTaskResult.extend({
+      Output: opt(z.looseObject({ Definition: opt(num), PicInfoSet: opt(z.array(z.looseObject({ TimeOffset: num, Url: str }))) })),
+    }),
   ),
   SampleSnapshotTask: opt(subTaskResult),
   AdaptiveDynamicStreamingTask: opt(subTaskResult),
@@ -111,13 +120,30 @@ export const describeTaskDetailResponse = z.looseObject({
 });
 export type TaskDetail = z.infer<typeof describeTaskDetailResponse>;
 
-const transcodeItem = z.looseObject({ Url: str, Definition: num, Bitrate: opt(num), Height: opt(num), Width: opt(num), Duration: opt(num), Size: opt(num), Container: opt(str) });
+const transcodeItem = z.looseObject({
+  Url: str,
+  Definition: num,
+  Bitrate: opt(num),
+  Height: opt(num),
+  Width: opt(num),
+  Duration: opt(num),
+  Size: opt(num),
+  Container: opt(str),
+});
 export const mediaInfo = z.looseObject({
   FileId: str,
-  BasicInfo: opt(z.looseObject({ Name: opt(str), CoverUrl: opt(str), MediaUrl: opt(str), Type: opt(str), ClassId: opt(num), Status: opt(str) })),
+  BasicInfo: opt(
+    z.looseObject({ Name: opt(str), CoverUrl: opt(str), MediaUrl: opt(str), Type: opt(str), ClassId: opt(num), Status: opt(str) }),
+  ),
   MetaData: opt(metaData),
   TranscodeInfo: opt(z.looseObject({ TranscodeSet: opt(z.array(transcodeItem)).transform((v) => v ?? []) })),
-  SnapshotByTimeOffsetInfo: opt(z.looseObject({ SnapshotByTimeOffsetSet: opt(z.array(z.looseObject({ Definition: num, PicInfoSet: opt(z.array(z.looseObject({ TimeOffset: num, Url: str }))) }))) })),
+  SnapshotByTimeOffsetInfo: opt(
+    z.looseObject({
+      SnapshotByTimeOffsetSet: opt(
+        z.array(z.looseObject({ Definition: num, PicInfoSet: opt(z.array(z.looseObject({ TimeOffset: num, Url: str }))) })),
+      ),
+    }),
+  ),
 });
 export type MediaInfo = z.infer<typeof mediaInfo>;
 export const describeMediaInfosResponse = z.looseObject({
@@ -137,5 +163,16 @@ export type EventContent = z.infer<typeof eventContent>;
 export const pullEventsResponse = z.looseObject({ EventSet: opt(z.array(eventContent)).transform((v) => v ?? []) });
 export const emptyResponse = z.looseObject({});
 export const describeAllClassResponse = z.looseObject({
-  ClassInfoSet: opt(z.array(z.looseObject({ ClassId: num, ParentId: num, Name: opt(str), ClassName: opt(str), Level: opt(num), SubClassIdSet: opt(z.array(num)) }))).transform((v) => v ?? []),
+  ClassInfoSet: opt(
+    z.array(
+      z.looseObject({
+        ClassId: num,
+        ParentId: num,
+        Name: opt(str),
+        ClassName: opt(str),
+        Level: opt(num),
+        SubClassIdSet: opt(z.array(num)),
+      }),
+    ),
+  ).transform((v) => v ?? []),
 });

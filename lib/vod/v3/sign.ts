@@ -32,7 +32,9 @@ export function canonicalRequest(input: CanonicalInput): { canonical: string; si
   // except the Content-Type case, which the SDK leaves as sent — so only trim.
   const lines = names.map((n) => `${n}:${input.headers.get(n)!.trim()}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonical = [input.method.toUpperCase(), input.path ?? '/', input.query ?? '', lines, signedHeaders, sha256Hex(input.payload)].join('\n');
+  const canonical = [input.method.toUpperCase(), input.path ?? '/', input.query ?? '', lines, signedHeaders, sha256Hex(input.payload)].join(
+    '\n',
+  );
   return { canonical, signedHeaders };
 }
 
@@ -63,7 +65,9 @@ export function sign3(input: SignInput): Signed {
   const { canonical, signedHeaders } = canonicalRequest(input);
   const credentialScope = `${date}/${service}/tc3_request`;
   const stringToSign = `${TC3_ALGORITHM}\n${input.timestamp}\n${credentialScope}\n${sha256Hex(canonical)}`;
-  const signature = createHmac('sha256', signingKey(input.secretKey, date, service)).update(stringToSign, 'utf8').digest('hex');
+  const signature = createHmac('sha256', signingKey(input.secretKey, date, service))
+    .update(stringToSign, 'utf8')
+    .digest('hex');
   return {
     authorization: `${TC3_ALGORITHM} Credential=${input.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     signature,
@@ -81,7 +85,8 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-const AUTH = /^TC3-HMAC-SHA256 Credential=([^/\s,]{1,128})\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]{1,32})\/tc3_request, ?SignedHeaders=([a-z0-9;-]{1,512}), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^TC3-HMAC-SHA256 Credential=([^/\s,]{1,128})\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]{1,32})\/tc3_request, ?SignedHeaders=([a-z0-9;-]{1,512}), ?Signature=([0-9a-f]{64})$/;
 
 /** `undefined` for anything that is not a well-formed TC3 Authorization header. */
 export function parseAuthorization(value: string): ParsedAuthorization | undefined {
@@ -91,9 +96,7 @@ export function parseAuthorization(value: string): ParsedAuthorization | undefin
   return { secretId: m[1]!, date: m[2]!, service: m[3]!, signedHeaders, signature: m[5]! };
 }
 
-export type VerifyResult =
-  | { ok: true }
-  | { ok: false; reason: 'scope' | 'headers' | 'signature'; message: string };
+export type VerifyResult = { ok: true } | { ok: false; reason: 'scope' | 'headers' | 'signature'; message: string };
 
 export interface VerifyInput {
   auth: ParsedAuthorization;
@@ -111,7 +114,11 @@ export interface VerifyInput {
 export function verify3(input: VerifyInput): VerifyResult {
   const { auth } = input;
   if (auth.date !== scopeDate(input.timestamp)) {
-    return { ok: false, reason: 'scope', message: `credential scope date ${auth.date} is not the UTC date of X-TC-Timestamp (${scopeDate(input.timestamp)})` };
+    return {
+      ok: false,
+      reason: 'scope',
+      message: `credential scope date ${auth.date} is not the UTC date of X-TC-Timestamp (${scopeDate(input.timestamp)})`,
+    };
   }
   if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
     return { ok: false, reason: 'headers', message: 'SignedHeaders must include content-type and host' };
@@ -122,7 +129,17 @@ export function verify3(input: VerifyInput): VerifyResult {
     if (value === undefined) return { ok: false, reason: 'headers', message: `signed header ${name} is absent from the request` };
     headers.set(name, name === 'x-tc-action' ? value.toLowerCase() : value);
   }
-  const expected = sign3({ secretId: auth.secretId, secretKey: input.secretKey, timestamp: input.timestamp, service: auth.service, method: input.method, path: input.path, query: input.query, headers, payload: input.payload });
+  const expected = sign3({
+    secretId: auth.secretId,
+    secretKey: input.secretKey,
+    timestamp: input.timestamp,
+    service: auth.service,
+    method: input.method,
+    path: input.path,
+    query: input.query,
+    headers,
+    payload: input.payload,
+  });
   const a = Buffer.from(expected.signature, 'hex');
   const b = Buffer.from(auth.signature, 'hex');
   if (a.length === b.length && timingSafeEqual(a, b)) return { ok: true };

@@ -80,17 +80,35 @@ export async function putObject(p: StoragePut): Promise<{ etag?: string }> {
   const headers: Record<string, string> = { host: url.host };
   // COS signs the object key (on its own host the key is the whole path).
   const keyPath = p.key.startsWith('/') ? p.key : `/${p.key}`;
-  const authorization = cosAuthorization({ method: 'PUT', path: keyPath, headers, secretId: p.credentials.secretId, secretKey: p.credentials.secretKey, keyTime: [now - 60, now + 3600] });
-  const sendHeaders: Record<string, string> = { authorization, 'content-length': String(p.size), 'content-type': 'application/octet-stream' };
+  const authorization = cosAuthorization({
+    method: 'PUT',
+    path: keyPath,
+    headers,
+    secretId: p.credentials.secretId,
+    secretKey: p.credentials.secretKey,
+    keyTime: [now - 60, now + 3600],
+  });
+  const sendHeaders: Record<string, string> = {
+    authorization,
+    'content-length': String(p.size),
+    'content-type': 'application/octet-stream',
+  };
   if (p.credentials.token) sendHeaders['x-cos-security-token'] = p.credentials.token;
   const body = p.body instanceof Uint8Array ? p.body : (Readable.toWeb(p.body) as ReadableStream<Uint8Array>);
   let res: Response;
   try {
-    res = await fetch(url, { method: 'PUT', headers: sendHeaders, body, duplex: 'half', signal: AbortSignal.timeout(p.timeoutMs ?? 600_000) } as RequestInit);
+    res = await fetch(url, {
+      method: 'PUT',
+      headers: sendHeaders,
+      body,
+      duplex: 'half',
+      signal: AbortSignal.timeout(p.timeoutMs ?? 600_000),
+    } as RequestInit);
   } catch (error) {
     throw new VodTransportError('StoragePut', (error as Error).message, 1, { endpoint: url.origin, cause: error });
   }
   const text = await res.text();
-  if (!res.ok) throw new VodTransportError('StoragePut', `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, { endpoint: url.origin, status: res.status });
+  if (!res.ok)
+    throw new VodTransportError('StoragePut', `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, { endpoint: url.origin, status: res.status });
   return { etag: res.headers.get('etag') ?? undefined };
 }

@@ -37,7 +37,12 @@ export interface V3CallOptions {
 
 type Attempt = { ok: true; response: Record<string, unknown> } | { ok: false; error: Error; retryable: boolean };
 
-export async function send3(config: V3TransportConfig, action: string, body: Record<string, unknown>, options: V3CallOptions = {}): Promise<Record<string, unknown>> {
+export async function send3(
+  config: V3TransportConfig,
+  action: string,
+  body: Record<string, unknown>,
+  options: V3CallOptions = {},
+): Promise<Record<string, unknown>> {
   const policy: RetryPolicy = { ...config.retry, ...options.retry };
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -45,7 +50,8 @@ export async function send3(config: V3TransportConfig, action: string, body: Rec
     const timeoutMs = Math.max(1, Math.ceil(Math.min(options.timeoutMs ?? config.timeoutMs, policy.maxElapsedMs - elapsed())));
     const outcome = await attemptOnce(config, action, body, options, attempt, timeoutMs);
     if (outcome.ok) return outcome.response;
-    if (options.signal?.aborted) throw new VodTransportError(action, 'aborted by the caller', attempt, { endpoint: config.endpoint, cause: options.signal.reason });
+    if (options.signal?.aborted)
+      throw new VodTransportError(action, 'aborted by the caller', attempt, { endpoint: config.endpoint, cause: options.signal.reason });
     if (!outcome.retryable || attempt >= policy.maxAttempts) throw outcome.error;
     const delayMs = backoffDelay(attempt, policy, config.random);
     if (elapsed() + delayMs >= policy.maxElapsedMs) throw outcome.error;
@@ -56,7 +62,14 @@ export async function send3(config: V3TransportConfig, action: string, body: Rec
   }
 }
 
-async function attemptOnce(config: V3TransportConfig, action: string, body: Record<string, unknown>, options: V3CallOptions, attempt: number, timeoutMs: number): Promise<Attempt> {
+async function attemptOnce(
+  config: V3TransportConfig,
+  action: string,
+  body: Record<string, unknown>,
+  options: V3CallOptions,
+  attempt: number,
+  timeoutMs: number,
+): Promise<Attempt> {
   const url = new URL(config.endpoint);
   const payload = JSON.stringify(body);
   const timestamp = Math.floor(Date.now() / 1000);
@@ -70,7 +83,10 @@ async function attemptOnce(config: V3TransportConfig, action: string, body: Reco
     service: 'vod',
     method: 'POST',
     path: '/',
-    headers: new Map([['content-type', contentType], ['host', url.hostname]]),
+    headers: new Map([
+      ['content-type', contentType],
+      ['host', url.hostname],
+    ]),
     payload,
   });
   const headers: Record<string, string> = {
@@ -94,27 +110,56 @@ async function attemptOnce(config: V3TransportConfig, action: string, body: Reco
     text = await res.text();
   } catch (error) {
     const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    const message = e?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e?.cause?.code ? `${e.cause.code}: ${e.cause.message ?? e.message}` : (e?.message ?? String(error));
-    return { ok: false, retryable: true, error: new VodTransportError(action, message, attempt, { endpoint: config.endpoint, cause: error }) };
+    const message =
+      e?.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : e?.cause?.code
+          ? `${e.cause.code}: ${e.cause.message ?? e.message}`
+          : (e?.message ?? String(error));
+    return {
+      ok: false,
+      retryable: true,
+      error: new VodTransportError(action, message, attempt, { endpoint: config.endpoint, cause: error }),
+    };
   }
   if (status !== 200) {
-    return { ok: false, retryable: status >= 500 || status === 429, error: new VodTransportError(action, `HTTP ${status}`, attempt, { endpoint: config.endpoint, status }) };
+    return {
+      ok: false,
+      retryable: status >= 500 || status === 429,
+      error: new VodTransportError(action, `HTTP ${status}`, attempt, { endpoint: config.endpoint, status }),
+    };
   }
   let json: unknown;
   try {
     json = parseJsonKeepingIds(text);
   } catch {
-    return { ok: false, retryable: false, error: new VodResponseError(action, 'response is not JSON', { status, endpoint: config.endpoint, bodySnippet: text.slice(0, 200) }) };
+    return {
+      ok: false,
+      retryable: false,
+      error: new VodResponseError(action, 'response is not JSON', { status, endpoint: config.endpoint, bodySnippet: text.slice(0, 200) }),
+    };
   }
   const response = (json as { Response?: unknown })?.Response;
   if (!response || typeof response !== 'object' || Array.isArray(response)) {
-    return { ok: false, retryable: false, error: new VodResponseError(action, 'response has no "Response" object', { status, endpoint: config.endpoint, bodySnippet: text.slice(0, 200) }) };
+    return {
+      ok: false,
+      retryable: false,
+      error: new VodResponseError(action, 'response has no "Response" object', {
+        status,
+        endpoint: config.endpoint,
+        bodySnippet: text.slice(0, 200),
+      }),
+    };
   }
   const r = response as Record<string, unknown>;
   const err = r.Error as { Code?: unknown; Message?: unknown } | undefined;
   if (err !== undefined) {
     const code = typeof err.Code === 'string' && err.Code ? err.Code : 'InternalError';
-    const error = new VodApiError(action, code, typeof err.Message === 'string' ? err.Message : '', { attempts: attempt, response: r, requestId: typeof r.RequestId === 'string' ? r.RequestId : undefined });
+    const error = new VodApiError(action, code, typeof err.Message === 'string' ? err.Message : '', {
+      attempts: attempt,
+      response: r,
+      requestId: typeof r.RequestId === 'string' ? r.RequestId : undefined,
+    });
     return { ok: false, retryable: error.retryable, error };
   }
   return { ok: true, response: r };

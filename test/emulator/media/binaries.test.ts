@@ -19,7 +19,10 @@ afterEach(() => {
 function fakeTools(version: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vodflow-fake-tools-'));
   for (const name of ['ffmpeg', 'ffprobe']) {
-    writeFileSync(join(dir, name), `#!/bin/sh\n[ "$1" = -version ] && { echo "${name} version ${version} Copyright"; exit 0; }\nkill -SEGV $$\n`);
+    writeFileSync(
+      join(dir, name),
+      `#!/bin/sh\n[ "$1" = -version ] && { echo "${name} version ${version} Copyright"; exit 0; }\nkill -SEGV $$\n`,
+    );
     chmodSync(join(dir, name), 0o755);
   }
   return dir;

@@ -92,7 +92,9 @@ describe('fixtures', () => {
     const types = async (p: string) => topLevelAtoms(await readFile(p)).map((a) => a.type);
     expect(await types(good)).toEqual(['ftyp', 'free', 'mdat', 'moov']);
     expect(await types(broken.truncated)).not.toContain('moov');
-    expect((await types(broken['truncated-faststart'])).indexOf('moov')).toBeLessThan((await types(broken['truncated-faststart'])).indexOf('mdat'));
+    expect((await types(broken['truncated-faststart'])).indexOf('moov')).toBeLessThan(
+      (await types(broken['truncated-faststart'])).indexOf('mdat'),
+    );
     expect(await leftovers(dir)).toEqual([]);
   });
 });

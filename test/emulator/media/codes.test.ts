@@ -22,10 +22,12 @@ const REAL = {
   flippedTranscode: ['[aac @ 0xba9d900] channel element 1.5 is not allocated', '[h264 @ 0xba98680] error while decoding MB 3 0'].join('\n'),
   cutMoovProbe: [
     '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x2d65bc80] stream 0, offset 0xb1a: partial file',
-    "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x2d65bc80] Could not find codec parameters for stream 0 (Video: h264 (avc1 / 0x31637661), none, 320x240, 707 kb/s): unspecified pixel format",
+    '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x2d65bc80] Could not find codec parameters for stream 0 (Video: h264 (avc1 / 0x31637661), none, 320x240, 707 kb/s): unspecified pixel format',
     "Consider increasing the value for the 'analyzeduration' (0) and 'probesize' (5000000) options",
   ].join('\n'),
-  mkvHeaderOnlyProbe: ['[matroska,webm @ 0xc58b200] File ended prematurely at pos. 100 (0x64)', 'cut100.mkv: Input/output error'].join('\n'),
+  mkvHeaderOnlyProbe: ['[matroska,webm @ 0xc58b200] File ended prematurely at pos. 100 (0x64)', 'cut100.mkv: Input/output error'].join(
+    '\n',
+  ),
   mkvHeaderOnlyTranscode: 'cut9.mkv: End of file',
   hlsBenign: '[hls @ 0x1dfd6380] Cannot use rename on non file protocol, this may lead to races and temporary partial files',
 };
@@ -63,12 +65,16 @@ describe('classifyStderr', () => {
 
   it('skips the HLS muxer line printed for every good HLS output', () => {
     expect(classifyStderr(REAL.hlsBenign, { exitedOk: true, decoders: ['hls'] })).toBeUndefined();
-    expect(classifyStderr(`${REAL.hlsBenign}\n${REAL.truncatedFaststartTranscode}`, { exitedOk: false })?.line).toBe(REAL.truncatedFaststartTranscode);
+    expect(classifyStderr(`${REAL.hlsBenign}\n${REAL.truncatedFaststartTranscode}`, { exitedOk: false })?.line).toBe(
+      REAL.truncatedFaststartTranscode,
+    );
   });
 
   it('a data track without a decoder (tmcd, GoPro gpmd, Apple mebx) is no source problem; an audio/video one is', () => {
-    const gpmd = '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 3 (Data: none (gpmd / 0x646D7067), 25 kb/s): unknown codec';
-    const mebx = '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 2 (Data: none (mebx / 0x7862656D), 0 kb/s): unknown codec';
+    const gpmd =
+      '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 3 (Data: none (gpmd / 0x646D7067), 25 kb/s): unknown codec';
+    const mebx =
+      '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] Could not find codec parameters for stream 2 (Data: none (mebx / 0x7862656D), 0 kb/s): unknown codec';
     expect(classifyStderr(gpmd, { exitedOk: true })).toBeUndefined();
     expect(classifyStderr(mebx, { exitedOk: true })).toBeUndefined();
     expect(classifyStderr(gpmd.replace('Data: none', 'Audio: none'), { exitedOk: true })?.suffix).toBe(SUFFIX.codecUnknown);
@@ -84,12 +90,22 @@ describe('classifyStderr', () => {
       '[mp2 @ 0x2] Header missing',
       '[mpeg @ 0x1] Could not find codec parameters for stream 0 (Audio: mp2, 0 channels): unspecified frame size',
     ].join('\n');
-    expect(classifyStderr(zeroedHeader, { exitedOk: true })).toMatchObject({ suffix: SUFFIX.corrupt, line: expect.stringContaining('low score') });
+    expect(classifyStderr(zeroedHeader, { exitedOk: true })).toMatchObject({
+      suffix: SUFFIX.corrupt,
+      line: expect.stringContaining('low score'),
+    });
   });
 
   it("'corrupt input packet' decides over the h264 parser line ffmpeg 5 prints before it", () => {
-    const cut = ['[NULL @ 0x1] Invalid NAL unit size (1368 > 1027).', '[NULL @ 0x1] missing picture in access unit with size 1031', 'in.mp4: corrupt input packet in stream 0'].join('\n');
-    expect(classifyStderr(cut, { exitedOk: false, decoders: ['h264'] })).toMatchObject({ suffix: SUFFIX.corrupt, line: 'in.mp4: corrupt input packet in stream 0' });
+    const cut = [
+      '[NULL @ 0x1] Invalid NAL unit size (1368 > 1027).',
+      '[NULL @ 0x1] missing picture in access unit with size 1031',
+      'in.mp4: corrupt input packet in stream 0',
+    ].join('\n');
+    expect(classifyStderr(cut, { exitedOk: false, decoders: ['h264'] })).toMatchObject({
+      suffix: SUFFIX.corrupt,
+      line: 'in.mp4: corrupt input packet in stream 0',
+    });
   });
 
   it('returns the deciding line', () => {

@@ -14,7 +14,10 @@ let wide: string; // 640x480, 1 s
 let long: string; // 160x120, 12 s at 5 fps
 let tiny: string; // 160x120, 1 s
 
-const md5 = async (p: string) => createHash('md5').update(await readFile(p)).digest('hex');
+const md5 = async (p: string) =>
+  createHash('md5')
+    .update(await readFile(p))
+    .digest('hex');
 const out = async (name: string) => {
   const d = join(dir, name);
   await mkdir(d, { recursive: true });
@@ -183,7 +186,15 @@ describe('concat', () => {
     const outDir = await out('concat-bad');
     const [a, b] = await makeMismatchedPair(dir);
     expect(await codeOf(engine.concat([a, b], 'mp4', outDir))).toBe(-47301);
-    expect(await codeOf(engine.concat(Array.from({ length: 501 }, () => good), 'mp4', outDir))).toBe(-47300);
+    expect(
+      await codeOf(
+        engine.concat(
+          Array.from({ length: 501 }, () => good),
+          'mp4',
+          outDir,
+        ),
+      ),
+    ).toBe(-47300);
     const small = createMediaEngine({ maxConcatBytes: 1000 });
     try {
       expect(await codeOf(small.concat([good, good], 'mp4', outDir))).toBe(-47300);

@@ -54,7 +54,11 @@ describe('runProcess', () => {
   });
 
   it('bounds the captured stderr', async () => {
-    const r = await runProcess(ffmpeg, ['-nostdin', '-v', 'debug', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:duration=1', '-f', 'null', '-'], { stderrLimit: 1024 });
+    const r = await runProcess(
+      ffmpeg,
+      ['-nostdin', '-v', 'debug', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:duration=1', '-f', 'null', '-'],
+      { stderrLimit: 1024 },
+    );
     expect(r.exitCode).toBe(0);
     expect(Buffer.byteLength(r.stderr)).toBeLessThanOrEqual(1024);
     expect(r.stderrTruncated).toBe(true);

@@ -51,7 +51,11 @@ describe('official VOD 3.0 SDK against the emulator', () => {
     const clip = await makeClip({ path: join(dir, 'clip.mp4'), seconds: 1, width: 320, height: 240 });
     const audioOnly = await makeBroken('audio-only', join(dir, 'audio.mp4'), clip);
     const garbage = await makeBroken('garbage', join(dir, 'garbage.mp4'));
-    files = await startFileServer({ '/clip.mp4': readFileSync(clip), '/audio.mp4': readFileSync(audioOnly), '/garbage.mp4': readFileSync(garbage) });
+    files = await startFileServer({
+      '/clip.mp4': readFileSync(clip),
+      '/audio.mp4': readFileSync(audioOnly),
+      '/garbage.mp4': readFileSync(garbage),
+    });
     emu = await startEmulator({ callbackMode: 'reliable', env: false, log: false, pullEventHoldMs: 200 });
     port = Number(new URL(emu.url).port);
     sdk = sdkClient(port);
@@ -80,7 +84,10 @@ describe('official VOD 3.0 SDK against the emulator', () => {
 
     const started = await sdk.ProcessMedia({
       FileId: fileId,
-      MediaProcessTask: { TranscodeTaskSet: [{ Definition: 100020 }, { Definition: 100210 }], CoverBySnapshotTaskSet: [{ Definition: 10, PositionType: 'Percent', PositionValue: 50 }] },
+      MediaProcessTask: {
+        TranscodeTaskSet: [{ Definition: 100020 }, { Definition: 100210 }],
+        CoverBySnapshotTaskSet: [{ Definition: 10, PositionType: 'Percent', PositionValue: 50 }],
+      },
     });
     const done = await waitFinish(sdk, started.TaskId!);
     expect(done.TaskType).toBe('Procedure');
@@ -113,7 +120,8 @@ describe('official VOD 3.0 SDK against the emulator', () => {
       for (const e of EventSet) {
         seen.push(e.EventType!);
         expect(e.EventHandle).toBeTruthy();
-        if (e.EventType === 'ProcedureStateChanged') expect(e.ProcedureStateChangeEvent).toMatchObject({ Status: 'FINISH', FileId: fileId });
+        if (e.EventType === 'ProcedureStateChanged')
+          expect(e.ProcedureStateChangeEvent).toMatchObject({ Status: 'FINISH', FileId: fileId });
         if (e.EventType === 'PullComplete') expect(e.PullCompleteEvent).toMatchObject({ Status: 'FINISH', ErrCode: 0, FileId: fileId });
       }
       await sdk.ConfirmEvents({ EventHandles: EventSet.map((e) => e.EventHandle!) });
@@ -143,28 +151,45 @@ describe('official VOD 3.0 SDK against the emulator', () => {
     expect(v2.basicInfo.name).toBe('pushed');
     // A wrong storage key is refused by the storage step.
     await expect(
-      putObject({ bucket: applied.StorageBucket!, region: 'x', key: applied.MediaStoragePath!, credentials: { secretId: cert.SecretId!, secretKey: 'wrong' }, body: bytes, size: bytes.length, storageEndpoint: `${emu.url}/cos` }),
+      putObject({
+        bucket: applied.StorageBucket!,
+        region: 'x',
+        key: applied.MediaStoragePath!,
+        credentials: { secretId: cert.SecretId!, secretKey: 'wrong' },
+        body: bytes,
+        size: bytes.length,
+        storageEndpoint: `${emu.url}/cos`,
+      }),
     ).rejects.toThrow(/404|403/);
   });
 
   it.each([
     ['audio.mp4', 'SourceFileError.NoVideoMedia'],
     ['garbage.mp4', 'SourceFileError.ContentMalformed'],
-  ])('broken media %s fails with %s', async (name, code) => {
-    const pulled = await sdk.PullUpload({ MediaUrl: `${files.url}/${name}` });
-    const pull = await waitFinish(sdk, pulled.TaskId!);
-    const started = await sdk.ProcessMedia({ FileId: pull.PullUploadTask!.FileId!, MediaProcessTask: { TranscodeTaskSet: [{ Definition: 100020 }] } });
-    const done = await waitFinish(sdk, started.TaskId!);
-    const t = done.ProcedureTask!.MediaProcessResultSet![0]!.TranscodeTask!;
-    expect(t.Status).toBe('FAIL');
-    expect(t.ErrCodeExt).toBe(code);
-    expect(t.ErrCode).toBe(60000);
-    expect(t.Message).toBeTruthy();
-  }, 60_000);
+  ])(
+    'broken media %s fails with %s',
+    async (name, code) => {
+      const pulled = await sdk.PullUpload({ MediaUrl: `${files.url}/${name}` });
+      const pull = await waitFinish(sdk, pulled.TaskId!);
+      const started = await sdk.ProcessMedia({
+        FileId: pull.PullUploadTask!.FileId!,
+        MediaProcessTask: { TranscodeTaskSet: [{ Definition: 100020 }] },
+      });
+      const done = await waitFinish(sdk, started.TaskId!);
+      const t = done.ProcedureTask!.MediaProcessResultSet![0]!.TranscodeTask!;
+      expect(t.Status).toBe('FAIL');
+      expect(t.ErrCodeExt).toBe(code);
+      expect(t.ErrCode).toBe(60000);
+      expect(t.Message).toBeTruthy();
+    },
+    60_000,
+  );
 
   it('API errors arrive as SDK exceptions with the 3.0 code and RequestId', async () => {
     await expect(sdk.DescribeTaskDetail({ TaskId: 'no-such-task' })).rejects.toMatchObject({ code: 'InvalidParameterValue.TaskId' });
-    await expect(sdk.ProcessMedia({ FileId: '123', MediaProcessTask: { TranscodeTaskSet: [{ Definition: 100020 }] } })).rejects.toMatchObject({ code: 'InvalidParameterValue.FileId' });
+    await expect(
+      sdk.ProcessMedia({ FileId: '123', MediaProcessTask: { TranscodeTaskSet: [{ Definition: 100020 }] } }),
+    ).rejects.toMatchObject({ code: 'InvalidParameterValue.FileId' });
     await expect(sdkClient(port, 'wrong-key').DescribeAllClass({})).rejects.toMatchObject({ code: 'AuthFailure.SignatureFailure' });
     await expect(sdk.ApplyUpload({ MediaType: 'mp4', SubAppId: 42 })).rejects.toMatchObject({ code: 'InvalidParameterValue.SubAppId' });
   });
@@ -172,10 +197,27 @@ describe('official VOD 3.0 SDK against the emulator', () => {
   it('refuses a timestamp outside the 5-minute window', async () => {
     const payload = '{}';
     const timestamp = Math.floor(Date.now() / 1000) - 600;
-    const { authorization } = sign3({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, timestamp, method: 'POST', headers: new Map([['content-type', 'application/json'], ['host', HOST]]), payload });
+    const { authorization } = sign3({
+      secretId: DEV_ACCOUNT.secretId,
+      secretKey: DEV_ACCOUNT.secretKey,
+      timestamp,
+      method: 'POST',
+      headers: new Map([
+        ['content-type', 'application/json'],
+        ['host', HOST],
+      ]),
+      payload,
+    });
     const res = await fetch(`${emu.url}/`, {
       method: 'POST',
-      headers: { authorization, 'content-type': 'application/json', 'x-tc-action': 'DescribeAllClass', 'x-tc-version': '2018-07-17', 'x-tc-timestamp': String(timestamp), host: HOST },
+      headers: {
+        authorization,
+        'content-type': 'application/json',
+        'x-tc-action': 'DescribeAllClass',
+        'x-tc-version': '2018-07-17',
+        'x-tc-timestamp': String(timestamp),
+        host: HOST,
+      },
       body: payload,
     });
     const body = (await res.json()) as { Response: { Error?: { Code: string }; RequestId: string } };

@@ -14,7 +14,12 @@ beforeAll(async () => {
     startSsmServer({ '/vodflow/test/api-keys': 'k1,k2', '/vodflow/test/empty': '' }),
     startSsmServer({ '/vodflow/test/api-keys': 'from-second' }),
   ]);
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_SSM: first.endpoint });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_SSM: first.endpoint,
+  });
 });
 
 afterEach(() => {

@@ -8,7 +8,10 @@ import { jobLogger } from '../../../lib/aws/log';
 const ROOT = '1-6756f2a1-0123456789abcdef01234567';
 const saved = { daemon: process.env.AWS_XRAY_DAEMON_ADDRESS, trace: process.env._X_AMZN_TRACE_ID };
 afterEach(() => {
-  for (const [k, v] of [['AWS_XRAY_DAEMON_ADDRESS', saved.daemon], ['_X_AMZN_TRACE_ID', saved.trace]] as const) {
+  for (const [k, v] of [
+    ['AWS_XRAY_DAEMON_ADDRESS', saved.daemon],
+    ['_X_AMZN_TRACE_ID', saved.trace],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -34,7 +37,13 @@ describe('X-Ray jobId annotation', () => {
     const [header, body] = d.received[0]!.split('\n');
     expect(JSON.parse(header!)).toEqual({ format: 'json', version: 1 });
     const subsegment = JSON.parse(body!);
-    expect(subsegment).toMatchObject({ type: 'subsegment', name: 'job', trace_id: ROOT, parent_id: '53995c3f42cd8ad8', annotations: { jobId: 'up-k3v2q9m4x7c1d8f5h6j2n0p4rs' } });
+    expect(subsegment).toMatchObject({
+      type: 'subsegment',
+      name: 'job',
+      trace_id: ROOT,
+      parent_id: '53995c3f42cd8ad8',
+      annotations: { jobId: 'up-k3v2q9m4x7c1d8f5h6j2n0p4rs' },
+    });
     expect(subsegment.id).toMatch(/^[0-9a-f]{16}$/);
     expect(subsegment.end_time).toBeGreaterThanOrEqual(subsegment.start_time);
   });

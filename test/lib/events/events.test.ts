@@ -21,7 +21,17 @@ const job = jobSchema.parse({
   vodTaskId: 'task-1',
 });
 const outputs = { fileId: '123', playSet: [{ definition: 10, url: 'http://x/f0.f10.mp4' }], snapshots: [] };
-const error = { code: -43001, stage: 'probe', step: 'probe-source', cause: 'corrupt-file', retryable: false, message: '文件损坏', message_en: 'corrupt', action: 'Re-encode', attempts: 2 };
+const error = {
+  code: -43001,
+  stage: 'probe',
+  step: 'probe-source',
+  cause: 'corrupt-file',
+  retryable: false,
+  message: '文件损坏',
+  message_en: 'corrupt',
+  action: 'Re-encode',
+  attempts: 2,
+};
 
 describe('downstream events', () => {
   it('are CloudEvents 1.0 with an id fixed by job and terminal state', () => {
@@ -32,7 +42,10 @@ describe('downstream events', () => {
     expect(a).toMatchObject({ specversion: '1.0', type: 'vodflow.video.ready', subject: job.jobId, datacontenttype: 'application/json' });
     const f = failedEvent(job, error, '/vodflow/test');
     expect(f.id).not.toBe(a.id);
-    expect(f).toMatchObject({ type: 'vodflow.video.failed', data: { error: { code: -43001, retryable: false }, attempts: 2, vodTaskId: 'task-1' } });
+    expect(f).toMatchObject({
+      type: 'vodflow.video.failed',
+      data: { error: { code: -43001, retryable: false }, attempts: 2, vodTaskId: 'task-1' },
+    });
   });
 
   it('reject an event without its data', () => {

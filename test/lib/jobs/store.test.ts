@@ -13,7 +13,11 @@ beforeAll(async () => {
   stack = await startStack();
   // The store is injected: its own client and table, no environment.
   client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    new DynamoDBClient({
+      endpoint: stack.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   store = createJobStore({ dynamo: client, table: stack.table });
@@ -74,17 +78,35 @@ describe('job store', () => {
     await store.transition('j-attempt-001', { to: 'PROCESSING', attempt: 1, set: { attempt: 2, vodTaskId: 't2' } });
     expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 1 })).toBeUndefined();
     expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 'other' } })).toBeUndefined();
-    expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 't2' } })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await store.transition('j-attempt-001', { to: 'SUCCEEDED', attempt: 2, expect: { vodTaskId: 't2' } })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
   });
 });
 
 describe('task start guards', () => {
   it('record a started task only while no task of the attempt was adopted, and narrow the from-states', async () => {
     await store.createJob('j-guard-00001', source('g.mp4'), 'pull');
-    expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' }, absent: ['pullTaskId'] })).toMatchObject({ pullTaskId: 'p1' });
-    expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p2' }, absent: ['pullTaskId'] })).toBeUndefined();
-    await store.transition('j-guard-00001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't1', processAttempt: 1 }, differs: { processAttempt: 1 } });
-    expect(await store.transition('j-guard-00001', { to: 'PROCESSING', attempt: 1, set: { vodTaskId: 't2', processAttempt: 1 }, differs: { processAttempt: 1 } })).toBeUndefined();
+    expect(
+      await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' }, absent: ['pullTaskId'] }),
+    ).toMatchObject({ pullTaskId: 'p1' });
+    expect(
+      await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p2' }, absent: ['pullTaskId'] }),
+    ).toBeUndefined();
+    await store.transition('j-guard-00001', {
+      to: 'PROCESSING',
+      attempt: 1,
+      set: { vodTaskId: 't1', processAttempt: 1 },
+      differs: { processAttempt: 1 },
+    });
+    expect(
+      await store.transition('j-guard-00001', {
+        to: 'PROCESSING',
+        attempt: 1,
+        set: { vodTaskId: 't2', processAttempt: 1 },
+        differs: { processAttempt: 1 },
+      }),
+    ).toBeUndefined();
     // PROCESSING may go back to UPLOADING in general, but not for an adopted pull result.
     expect(await store.transition('j-guard-00001', { to: 'UPLOADING', attempt: 1, from: ['QUEUED', 'UPLOADING'] })).toBeUndefined();
     expect((await store.getJob('j-guard-00001'))!).toMatchObject({ status: 'PROCESSING', pullTaskId: 'p1', vodTaskId: 't1' });
@@ -123,7 +145,7 @@ describe('step markers', () => {
     expect(runs).toBe(1);
     expect(results.filter((r) => r.ran)).toHaveLength(1);
     await expect(store.runStep('j-steps-00002', 'fails', 60_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect((await store.runStep('j-steps-00002', 'fails', 60_000, async () => 7))).toEqual({ ran: true, value: 7 });
+    expect(await store.runStep('j-steps-00002', 'fails', 60_000, async () => 7)).toEqual({ ran: true, value: 7 });
   });
 });
 

@@ -6,7 +6,15 @@ import { sqsJson } from '../../../lib/messages/sqs-body';
 import { startServices, type LocalServices } from '../../../local/aws/services';
 
 /** Names S3 accepts and SQS refuses in a body (or the stand-in does: it counts UTF-16 units). */
-const HOSTILE_NAMES = ['\uFFFE clip.mp4', '\uFFFF.mp4', '😀 clip.mp4', 'bell\u0007 and esc\u001b[31m.mp4', 'nul\u0000.mp4', '\u0085next line.mp4', 'ok ü 名字.mp4'];
+const HOSTILE_NAMES = [
+  '\uFFFE clip.mp4',
+  '\uFFFF.mp4',
+  '😀 clip.mp4',
+  'bell\u0007 and esc\u001b[31m.mp4',
+  'nul\u0000.mp4',
+  '\u0085next line.mp4',
+  'ok ü 名字.mp4',
+];
 
 let services: LocalServices;
 let sqs: SQSClient;
@@ -42,10 +50,17 @@ describe('sqsJson', () => {
     expect(refusedRaw, 'the stand-in refuses these names unescaped, as SQS does').toBeGreaterThanOrEqual(3);
     const got: Array<{ key: string; escaped?: boolean }> = [];
     while (got.filter((m) => m.escaped).length < HOSTILE_NAMES.length) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       if (!Messages.length) break;
       got.push(...Messages.map((m) => JSON.parse(m.Body!)));
     }
-    expect(got.filter((m) => m.escaped).map((m) => m.key).sort()).toEqual([...HOSTILE_NAMES].sort());
+    expect(
+      got
+        .filter((m) => m.escaped)
+        .map((m) => m.key)
+        .sort(),
+    ).toEqual([...HOSTILE_NAMES].sort());
   });
 });

@@ -22,7 +22,11 @@ describe('failure origins', () => {
   });
 
   it('have a retry path only where the pipeline can start over', () => {
-    expect(Object.entries(RETRY_PATH).filter(([, p]) => p === undefined).map(([o]) => o)).toEqual(['poll', 'deadline', 'stalled']);
+    expect(
+      Object.entries(RETRY_PATH)
+        .filter(([, p]) => p === undefined)
+        .map(([o]) => o),
+    ).toEqual(['poll', 'deadline', 'stalled']);
     // vodflow's own codes are not retryable either: giving up is final.
     expect(classify(DEADLINE_CODE).retryable).toBe(false);
     expect(classify(STALLED_CODE).retryable).toBe(false);

@@ -35,7 +35,12 @@ const deliver = async (msg: InitiateUpload) => {
         messageId: `m-${Math.random()}`,
         receiptHandle: 'r',
         body: JSON.stringify(msg),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 't', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 't',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -111,7 +116,13 @@ describe('jobStep', () => {
   it('a poll link supersedes the previous link’s marker', async () => {
     await jobs().createJob('j-step-poll-001', source('f.mp4'), 'pull');
     const store = jobs();
-    await store.runStep('j-step-poll-001', STEPS.poll('pull', 1, 0).name, 10_000, async () => undefined, STEPS.poll('pull', 1, 0).supersedes);
+    await store.runStep(
+      'j-step-poll-001',
+      STEPS.poll('pull', 1, 0).name,
+      10_000,
+      async () => undefined,
+      STEPS.poll('pull', 1, 0).supersedes,
+    );
     const second = STEPS.poll('pull', 1, 1);
     await store.runStep('j-step-poll-001', second.name, 10_000, async () => undefined, second.supersedes);
     expect((await store.getJob('j-step-poll-001'))!.done).toEqual({ 'poll#pull#1#1': true });

@@ -29,7 +29,12 @@ describe('flattenParams', () => {
 
 describe('unflattenParams', () => {
   it('accepts any index base and gaps, ordering by index (ProcessFile example skips 2)', () => {
-    const flat = { 'transcode.definition.0': '210', 'transcode.definition.1': '220', 'transcode.definition.3': '230', 'transcode.definition.4': '240' };
+    const flat = {
+      'transcode.definition.0': '210',
+      'transcode.definition.1': '220',
+      'transcode.definition.3': '230',
+      'transcode.definition.4': '240',
+    };
     expect(unflattenParams(flat)).toEqual({ transcode: { definition: ['210', '220', '230', '240'] } });
     expect(unflattenParams({ 'msgHandle.2': 'b', 'msgHandle.1': 'a' })).toEqual({ msgHandle: ['a', 'b'] });
     expect(unflattenParams({ 'a.10': 'z', 'a.9': 'y' })).toEqual({ a: ['y', 'z'] });
@@ -43,7 +48,12 @@ describe('unflattenParams', () => {
     const leaf = fc.string({ maxLength: 5 });
     const key = fc.stringMatching(/^[a-z]{1,4}$/);
     const tree = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { minLength: 1, maxLength: 3 }), fc.dictionary(key, tie('node'), { minKeys: 1, maxKeys: 3 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
+        fc.dictionary(key, tie('node'), { minKeys: 1, maxKeys: 3 }),
+      ),
     })).node;
     fc.assert(
       fc.property(fc.dictionary(key, tree, { maxKeys: 4 }), (input) => {

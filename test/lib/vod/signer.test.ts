@@ -10,8 +10,14 @@ const DOC_KEY = 'Gu5t9xGARNpq86cd98joQYCN3Cozk1qA';
 describe('documented vectors (reference §2.2, §2.3)', () => {
   it('§2.2: GET cvm DescribeInstances, HmacSHA1', () => {
     const params: FlatParams = {
-      Action: 'DescribeInstances', SecretId: DOC_ID, Timestamp: '1465185768', Nonce: '11886',
-      Region: 'gz', 'instanceIds.0': 'ins-09dx96dg', offset: '0', limit: '20',
+      Action: 'DescribeInstances',
+      SecretId: DOC_ID,
+      Timestamp: '1465185768',
+      Nonce: '11886',
+      Region: 'gz',
+      'instanceIds.0': 'ins-09dx96dg',
+      offset: '0',
+      limit: '20',
     };
     const source = stringToSign('GET', 'cvm.api.qcloud.com', '/v2/index.php', params);
     expect(source).toBe(
@@ -22,7 +28,14 @@ describe('documented vectors (reference §2.2, §2.3)', () => {
     expect(encodeURIComponent(signature)).toBe('NSI3UqqD99b%2FUJb4tbG%2FxZpRW64%3D');
   });
 
-  const base = { Action: 'DescribeInstances', 'InstanceIds.0': 'ins-09dx96dg', Nonce: '11886', Region: 'ap-guangzhou', SecretId: DOC_ID, Timestamp: '1465185768' };
+  const base = {
+    Action: 'DescribeInstances',
+    'InstanceIds.0': 'ins-09dx96dg',
+    Nonce: '11886',
+    Region: 'ap-guangzhou',
+    SecretId: DOC_ID,
+    Timestamp: '1465185768',
+  };
   it.each([
     ['HmacSHA256', '0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s='],
     ['HmacSHA1', 'nPVnY6njQmwQ8ciqbPl5Qe+Oru4='],
@@ -32,10 +45,19 @@ describe('documented vectors (reference §2.2, §2.3)', () => {
   });
 
   it('§2.3: without SignatureMethod the default is HmacSHA1', () => {
-    expect(sign({ method: 'GET', host: 'cvm.api.qcloud.com', path: '/v2/index.php', params: base, secretKey: DOC_KEY })).toBe('B6cecqdJznPP5xUBExLyaWYdre4=');
+    expect(sign({ method: 'GET', host: 'cvm.api.qcloud.com', path: '/v2/index.php', params: base, secretKey: DOC_KEY })).toBe(
+      'B6cecqdJznPP5xUBExLyaWYdre4=',
+    );
   });
 
-  const py = { Action: 'DescribeInstances', Nonce: '1290303896666895346', Region: 'ap-guangzhou', SecretId: 'secretIdFoo', Timestamp: '1512393162', Version: '2017-03-12' };
+  const py = {
+    Action: 'DescribeInstances',
+    Nonce: '1290303896666895346',
+    Region: 'ap-guangzhou',
+    SecretId: 'secretIdFoo',
+    Timestamp: '1512393162',
+    Version: '2017-03-12',
+  };
   it.each([
     ['post', 'HmacSHA1', 'p3n+pxBqF5JGZtDSxoVn5tGngf0='],
     ['GET', 'HmacSHA1', '5HAq1BOKNLEE2/uauWnp6Zv9Z3c='],
@@ -58,7 +80,7 @@ describe('string to sign', () => {
     );
   });
 
-  it('agrees with Tencent\'s official Node SDK (qcloudapi-sdk generateQueryString)', () => {
+  it("agrees with Tencent's official Node SDK (qcloudapi-sdk generateQueryString)", () => {
     const require = createRequire(import.meta.url);
     const QcloudApi = require('qcloudapi-sdk');
     const sdk = new QcloudApi({ SecretId: DOC_ID, SecretKey: DOC_KEY, serviceType: 'vod', Region: 'gz' });
@@ -67,13 +89,22 @@ describe('string to sign', () => {
         // The SDK leaves POST values starting with '@' out of the string to sign (a leftover of
         // curl's '@file' uploads, reference §2.4) while still sending them; the documented
         // algorithm signs every parameter sent, so such values are not compared here.
-        fc.dictionary(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_.]{0,12}$/), fc.string({ unit: 'grapheme', maxLength: 20 }).filter((v) => !v.startsWith('@')), { maxKeys: 8 }),
+        fc.dictionary(
+          fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_.]{0,12}$/),
+          fc.string({ unit: 'grapheme', maxLength: 20 }).filter((v) => !v.startsWith('@')),
+          { maxKeys: 8 },
+        ),
         fc.constantFrom('GET', 'POST'),
         fc.constantFrom('sha1', 'sha256'),
         (data, method, alg) => {
-          const query: string = sdk.generateQueryString({ Action: 'DescribeClass', ...data }, { method, signatureMethod: alg, SecretId: DOC_ID, SecretKey: DOC_KEY });
+          const query: string = sdk.generateQueryString(
+            { Action: 'DescribeClass', ...data },
+            { method, signatureMethod: alg, SecretId: DOC_ID, SecretKey: DOC_KEY },
+          );
           const params = Object.fromEntries(new URLSearchParams(query));
-          expect(verify({ method, host: 'vod.api.qcloud.com', path: '/v2/index.php', params, secretKey: DOC_KEY })).toMatchObject({ ok: true });
+          expect(verify({ method, host: 'vod.api.qcloud.com', path: '/v2/index.php', params, secretKey: DOC_KEY })).toMatchObject({
+            ok: true,
+          });
         },
       ),
       { numRuns: 300 },
@@ -87,18 +118,31 @@ describe('signRequest encodes so that every value round-trips exactly', () => {
 
   it.each(['GET', 'POST'] as const)('%s', (method) => {
     const request = signRequest({
-      endpoint: 'http://127.0.0.1:8123/v2/index.php', action: 'ModifyVodInfo', method, credentials,
-      params: { fileId: '1', fileIntro: awkward, 'weird_name': 'x' },
+      endpoint: 'http://127.0.0.1:8123/v2/index.php',
+      action: 'ModifyVodInfo',
+      method,
+      credentials,
+      params: { fileId: '1', fileIntro: awkward, weird_name: 'x' },
     });
     const url = new URL(request.url);
     const received = Object.fromEntries(new URLSearchParams(method === 'GET' ? url.search : request.body));
     expect(received).toEqual(request.params);
     awkward.forEach((value, i) => expect(received[`fileIntro.${i}`]).toBe(value));
-    expect(verify({ method, host: url.host, path: url.pathname, params: received, secretKey: DOC_KEY })).toEqual({ ok: true, signatureMethod: 'HmacSHA1' });
+    expect(verify({ method, host: url.host, path: url.pathname, params: received, secretKey: DOC_KEY })).toEqual({
+      ok: true,
+      signatureMethod: 'HmacSHA1',
+    });
   });
 
   it('data-upload requests are POST with every parameter in the query string', () => {
-    const request = signRequest({ endpoint: 'http://127.0.0.1:9/v3/index.php', action: 'UploadPart', method: 'POST', paramsInQuery: true, credentials, params: { fileSha: 'ab', offset: 0 } });
+    const request = signRequest({
+      endpoint: 'http://127.0.0.1:9/v3/index.php',
+      action: 'UploadPart',
+      method: 'POST',
+      paramsInQuery: true,
+      credentials,
+      params: { fileSha: 'ab', offset: 0 },
+    });
     expect(request.body).toBeUndefined();
     const url = new URL(request.url);
     const received = Object.fromEntries(url.searchParams);
@@ -106,9 +150,17 @@ describe('signRequest encodes so that every value round-trips exactly', () => {
   });
 
   it('signs the Host header as sent, port included', () => {
-    const request = signRequest({ endpoint: 'http://localhost:8080/v2/index.php', action: 'DescribeClass', credentials, signatureMethod: 'HmacSHA256' });
+    const request = signRequest({
+      endpoint: 'http://localhost:8080/v2/index.php',
+      action: 'DescribeClass',
+      credentials,
+      signatureMethod: 'HmacSHA256',
+    });
     const params = Object.fromEntries(new URL(request.url).searchParams);
-    expect(verify({ method: 'GET', host: 'localhost:8080', path: '/v2/index.php', params, secretKey: DOC_KEY })).toEqual({ ok: true, signatureMethod: 'HmacSHA256' });
+    expect(verify({ method: 'GET', host: 'localhost:8080', path: '/v2/index.php', params, secretKey: DOC_KEY })).toEqual({
+      ok: true,
+      signatureMethod: 'HmacSHA256',
+    });
     const wrongHost = verify({ method: 'GET', host: 'localhost', path: '/v2/index.php', params, secretKey: DOC_KEY });
     expect(wrongHost).toMatchObject({ ok: false, rule: 'signature-mismatch' });
   });
@@ -123,7 +175,14 @@ describe('signRequest encodes so that every value round-trips exactly', () => {
 
 describe('verify reports the rule that failed', () => {
   const signed = (mutate: (p: FlatParams) => void = () => {}) => {
-    const params: FlatParams = { Action: 'DescribeClass', Nonce: '1', Region: 'gz', SecretId: DOC_ID, Timestamp: '1465185768', fileId: 'a b' };
+    const params: FlatParams = {
+      Action: 'DescribeClass',
+      Nonce: '1',
+      Region: 'gz',
+      SecretId: DOC_ID,
+      Timestamp: '1465185768',
+      fileId: 'a b',
+    };
     mutate(params);
     return params;
   };
@@ -138,7 +197,11 @@ describe('verify reports the rule that failed', () => {
   it.each([
     ['host without port', (p: FlatParams) => stringToSign('GET', 'vod.api.qcloud.com', '/v2/index.php', p), /sign the Host header as sent/],
     ['other method', (p: FlatParams) => stringToSign('POST', 'vod.api.qcloud.com:8080', '/v2/index.php', p), /signed as POST/],
-    ['encoded values', (p: FlatParams) => stringToSign('GET', 'vod.api.qcloud.com:8080', '/v2/index.php', { ...p, fileId: 'a%20b' }), /URL-encoded/],
+    [
+      'encoded values',
+      (p: FlatParams) => stringToSign('GET', 'vod.api.qcloud.com:8080', '/v2/index.php', { ...p, fileId: 'a%20b' }),
+      /URL-encoded/,
+    ],
   ])('hint for a client that signed with %s', (_name, source, hint) => {
     const params = signed();
     params.Signature = hmacBase64(source(params), DOC_KEY, 'HmacSHA1');
@@ -166,7 +229,10 @@ describe('properties', () => {
   const mutateChar = (s: string, i: number, c: string) => s.slice(0, i) + c + s.slice(i + 1);
 
   it('verify(sign(p)) holds', () => {
-    fc.assert(fc.property(signedRequest, (r) => verify(r).ok === true), { numRuns: 500 });
+    fc.assert(
+      fc.property(signedRequest, (r) => verify(r).ok === true),
+      { numRuns: 500 },
+    );
   });
 
   it('changing one character of a value breaks it', () => {
@@ -199,13 +265,19 @@ describe('properties', () => {
 
   it('changing one character of the host or path, or the method, breaks it', () => {
     fc.assert(
-      fc.property(signedRequest, fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), fc.constantFrom('host', 'path', 'method'), (r, i, c, part) => {
-        if (part === 'method') return verify({ ...r, method: r.method === 'GET' ? 'POST' : 'GET' }).ok === false;
-        const old = r[part];
-        const next = mutateChar(old, i % old.length, c);
-        fc.pre(next !== old);
-        return verify({ ...r, [part]: next }).ok === false;
-      }),
+      fc.property(
+        signedRequest,
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        fc.constantFrom('host', 'path', 'method'),
+        (r, i, c, part) => {
+          if (part === 'method') return verify({ ...r, method: r.method === 'GET' ? 'POST' : 'GET' }).ok === false;
+          const old = r[part];
+          const next = mutateChar(old, i % old.length, c);
+          fc.pre(next !== old);
+          return verify({ ...r, [part]: next }).ok === false;
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -14,14 +14,28 @@ describe('client upload signature (reference §5.1)', () => {
   });
 
   it('matches the worked example with a URL-encoded procedure', () => {
-    const { signature } = issueUploadSignature({ secretId, secretKey, now: 1465185768, validitySeconds: 86400, random: 11886, procedure: 'QCVB_SimpleProcessFile(1,1,10,10)' });
+    const { signature } = issueUploadSignature({
+      secretId,
+      secretKey,
+      now: 1465185768,
+      validitySeconds: 86400,
+      random: 11886,
+      procedure: 'QCVB_SimpleProcessFile(1,1,10,10)',
+    });
     expect(signature).toBe(
       'bRNLb1xrxsOHazeJ6NEv1jjYJChzZWNyZXRJZD1BS0lEejhrcmJzSjV5S0JaUXBuNzRXRmttTFB4M2duUGhFU0EmY3VycmVudFRpbWVTdGFtcD0xNDY1MTg1NzY4JmV4cGlyZVRpbWU9MTQ2NTI3MjE2OCZyYW5kb209MTE4ODYmcHJvY2VkdXJlPVFDVkJfU2ltcGxlUHJvY2Vzc0ZpbGUlMjgxJTJDMSUyQzEwJTJDMTAlMjk=',
     );
   });
 
   it('verifies its own signatures and returns the fields', () => {
-    const { signature } = issueUploadSignature({ secretId, secretKey, validitySeconds: 600, classId: 3, sourceContext: 'job 42 & more', procedure: 'p(1)' });
+    const { signature } = issueUploadSignature({
+      secretId,
+      secretKey,
+      validitySeconds: 600,
+      classId: 3,
+      sourceContext: 'job 42 & more',
+      procedure: 'p(1)',
+    });
     const check = verifyUploadSignature(signature, { secretKeyOf });
     expect(check).toMatchObject({ ok: true, params: { secretId, classId: 3, sourceContext: 'job 42 & more', procedure: 'p(1)' } });
   });

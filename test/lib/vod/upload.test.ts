@@ -115,11 +115,25 @@ describe('uploadStream', () => {
   it('uploads ~3 MiB in 1 MiB parts from a re-openable source; the server reassembles and verifies', async () => {
     const progress: UploadProgress[] = [];
     const result = await uploadStream({ client, source: piecewise, fileName: 'clip.mp4', onProgress: (p) => progress.push(p) });
-    expect(result).toMatchObject({ fileId: '7031868222808505913', fileSha: SHA, size: DATA.length, instant: false, uploadedParts: 4, skippedParts: 0 });
+    expect(result).toMatchObject({
+      fileId: '7031868222808505913',
+      fileSha: SHA,
+      size: DATA.length,
+      instant: false,
+      uploadedParts: 4,
+      skippedParts: 0,
+    });
     expect(host.file?.equals(DATA)).toBe(true);
     expect(host.partOffsets(server).sort(byNumber)).toEqual([0, MiB, 2 * MiB, 3 * MiB]);
     const init = server.requests[0];
-    expect(init?.params).toMatchObject({ Action: 'InitUpload', fileSha: SHA, fileSize: String(DATA.length), dataSize: String(MiB), fileType: 'mp4', fileName: 'clip.mp4' });
+    expect(init?.params).toMatchObject({
+      Action: 'InitUpload',
+      fileSha: SHA,
+      fileSize: String(DATA.length),
+      dataSize: String(MiB),
+      fileType: 'mp4',
+      fileName: 'clip.mp4',
+    });
     expect(server.requests.every((r) => r.signature.ok && r.path === '/v3/index.php' && r.method === 'POST')).toBe(true);
     expect(Math.max(...server.requests.map((r) => r.body.length))).toBeLessThanOrEqual(MiB);
     // Parts are answered in any order: the sum of acknowledged parts, one step per part.
@@ -154,7 +168,11 @@ describe('uploadStream', () => {
 
   it('resume (code 1): sends only the missing parts, at the server-given dataSize', async () => {
     const half = 524_288;
-    const part = (i: number, dataMd5?: string) => ({ offset: i * half, dataSize: half, dataMd5: dataMd5 ?? md5(DATA.subarray(i * half, (i + 1) * half)) });
+    const part = (i: number, dataMd5?: string) => ({
+      offset: i * half,
+      dataSize: half,
+      dataMd5: dataMd5 ?? md5(DATA.subarray(i * half, (i + 1) * half)),
+    });
     // Parts 0, 2, 3 present; part 5 present but with a wrong MD5 (must be resent).
     host.resume = { dataSize: half, parts: [part(0), part(2), part(3), part(5, 'f'.repeat(32))] };
     const result = await uploadStream({ client, source: piecewise, fileName: 'clip.mp4' });
@@ -293,7 +311,9 @@ describe('uploadStream: parts in flight', () => {
     // Every other part is held until the end: the upload can only settle if it stops waiting for them.
     holdParts((offset) => (offset === HALF ? Promise.resolve() : release.promise));
     try {
-      const error = await uploadStream({ client, source: piecewise, fileName: 'clip.mp4', chunkSize: HALF, concurrency: 3 }).catch((e: unknown) => e);
+      const error = await uploadStream({ client, source: piecewise, fileName: 'clip.mp4', chunkSize: HALF, concurrency: 3 }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(VodApiError);
       expect(error).toMatchObject({ code: -10006, attempts: 1 });
       // No part started after the failure: only the first three were ever sent.
@@ -313,7 +333,14 @@ describe('uploadStream: parts in flight', () => {
     const arrived = deferred();
     holdParts((_, o) => (o.now === 2 && arrived.resolve(), release.promise));
     const controller = new AbortController();
-    const upload = uploadStream({ client, source: piecewise, fileName: 'clip.mp4', chunkSize: HALF, concurrency: 2, signal: controller.signal });
+    const upload = uploadStream({
+      client,
+      source: piecewise,
+      fileName: 'clip.mp4',
+      chunkSize: HALF,
+      concurrency: 2,
+      signal: controller.signal,
+    });
     const settled = upload.catch((e: unknown) => e);
     await arrived.promise;
     controller.abort();
@@ -328,7 +355,9 @@ describe('uploadStream: parts in flight', () => {
     expect(finished()).toBe(false);
 
     server.reset();
-    await expect(uploadStream({ client, source: piecewise, fileName: 'clip.mp4', signal: AbortSignal.abort() })).rejects.toBeInstanceOf(VodUploadError);
+    await expect(uploadStream({ client, source: piecewise, fileName: 'clip.mp4', signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      VodUploadError,
+    );
     expect(server.requests).toHaveLength(0);
 
     // A source that stalls after its first part: the abort does not wait for more bytes.
@@ -336,7 +365,15 @@ describe('uploadStream: parts in flight', () => {
     const stalled = new Readable({ read() {} });
     stalled.push(DATA.subarray(0, HALF + 1000));
     const late = new AbortController();
-    const pending = uploadStream({ client, source: stalled, sha1: SHA, size: DATA.length, fileName: 'clip.mp4', chunkSize: HALF, signal: late.signal });
+    const pending = uploadStream({
+      client,
+      source: stalled,
+      sha1: SHA,
+      size: DATA.length,
+      fileName: 'clip.mp4',
+      chunkSize: HALF,
+      signal: late.signal,
+    });
     const settledLate = pending.catch((e: unknown) => e);
     while (host.partOffsets(server).length === 0) await sleep(5);
     late.abort();
@@ -362,7 +399,15 @@ describe('uploadStream: parts in flight', () => {
         })(),
         { highWaterMark: 1 },
       );
-    const result = await uploadStream({ client, source: counting, sha1: SHA, size: DATA.length, fileName: 'clip.mp4', chunkSize: HALF, concurrency });
+    const result = await uploadStream({
+      client,
+      source: counting,
+      sha1: SHA,
+      size: DATA.length,
+      fileName: 'clip.mp4',
+      chunkSize: HALF,
+      concurrency,
+    });
     expect(result.uploadedParts).toBe(7);
     // Slack: the stream's own read-ahead (one piece) and the piece being cut.
     expect(maxBuffered).toBeLessThanOrEqual((concurrency + 1) * HALF + 2 * piece);
@@ -374,7 +419,12 @@ describe('uploadStream against the emulator', () => {
   let emu: RunningEmulator | undefined;
   let dataDir: string;
   const vodOf = (e: RunningEmulator) =>
-    createVodClient({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: e.endpoint, uploadEndpoint: e.uploadEndpoint });
+    createVodClient({
+      secretId: DEV_ACCOUNT.secretId,
+      secretKey: DEV_ACCOUNT.secretKey,
+      endpoint: e.endpoint,
+      uploadEndpoint: e.uploadEndpoint,
+    });
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vodflow-upload-emu-'));
   });
@@ -397,11 +447,18 @@ describe('uploadStream against the emulator', () => {
         })(),
       );
     };
-    await expect(uploadStream({ client: vodOf(emu), source: breaking, fileName: 'clip.mp4', chunkSize: HALF })).rejects.toThrow(/source broke/);
+    await expect(uploadStream({ client: vodOf(emu), source: breaking, fileName: 'clip.mp4', chunkSize: HALF })).rejects.toThrow(
+      /source broke/,
+    );
     await emu.close();
     const uploads = join(dataDir, 'uploads');
     const journal = (await readdir(uploads)).find((name) => name.endsWith('.parts'));
-    const journaled = new Set((await readFile(join(uploads, journal!), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { offset: number }).offset));
+    const journaled = new Set(
+      (await readFile(join(uploads, journal!), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { offset: number }).offset),
+    );
     expect(journaled.size).toBeGreaterThan(0);
     // A crash leaves state.json as it was before the parts: only the journal knows them.
     const statePath = join(dataDir, 'state.json');

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices, type LocalServices } from '../../../local/aws/services';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vodflow-durable-'));
-const snapshot = () => JSON.parse(readFileSync(path.join(dataDir, 'sqs-s3', 'state.json'), 'utf8')) as { buckets: Array<{ name: string; objects: Array<{ key: string }> }> };
+const snapshot = () =>
+  JSON.parse(readFileSync(path.join(dataDir, 'sqs-s3', 'state.json'), 'utf8')) as {
+    buckets: Array<{ name: string; objects: Array<{ key: string }> }>;
+  };
 const keysOnDisk = () => snapshot().buckets.flatMap((b) => b.objects.map((o) => o.key));
 let services: LocalServices;
 let s3: S3Client;
@@ -26,7 +29,13 @@ beforeAll(async () => {
       notified.push(request.url);
     },
   });
-  s3 = new S3Client({ region: 'eu-west-1', credentials: services.credentials, endpoint: services.endpoints.s3, forcePathStyle: true, maxAttempts: 1 });
+  s3 = new S3Client({
+    region: 'eu-west-1',
+    credentials: services.credentials,
+    endpoint: services.endpoints.s3,
+    forcePathStyle: true,
+    maxAttempts: 1,
+  });
   await s3.send(new CreateBucketCommand({ Bucket: 'durable' }));
 });
 afterAll(async () => {
@@ -48,8 +57,12 @@ describe('local S3 durability', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'durable', Key: 'kept.mp4', Body: 'first' }));
     failNotification = true;
     try {
-      await expect(s3.send(new PutObjectCommand({ Bucket: 'durable', Key: 'kept.mp4', Body: 'second' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
-      await expect(s3.send(new PutObjectCommand({ Bucket: 'durable', Key: 'new.mp4', Body: 'x' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+      await expect(s3.send(new PutObjectCommand({ Bucket: 'durable', Key: 'kept.mp4', Body: 'second' }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 503 },
+      });
+      await expect(s3.send(new PutObjectCommand({ Bucket: 'durable', Key: 'new.mp4', Body: 'x' }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 503 },
+      });
     } finally {
       failNotification = false;
     }

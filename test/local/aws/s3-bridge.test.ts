@@ -1,4 +1,11 @@
-import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEventKey } from '../../../local/aws/s3-event';
@@ -36,7 +43,12 @@ async function takeNotifications(): Promise<unknown[]> {
   }
 }
 
-type Note = { Records: Array<{ eventName: string; s3: { bucket: { name: string; arn: string }; object: { key: string; size: number; eTag: string; sequencer: string } } }> };
+type Note = {
+  Records: Array<{
+    eventName: string;
+    s3: { bucket: { name: string; arn: string }; object: { key: string; size: number; eTag: string; sequencer: string } };
+  }>;
+};
 
 describe('S3 → SQS notification bridge', () => {
   it('sends s3:TestEvent when the bucket is created, as S3 does when notifications are configured', async () => {
@@ -80,14 +92,29 @@ describe('S3 → SQS notification bridge', () => {
     await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'source.bin', Body: 'copy me' }));
     await s3.send(new CopyObjectCommand({ Bucket: stack.bucket, Key: 'incoming/copied.mp4', CopySource: `${stack.bucket}/source.bin` }));
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: stack.bucket, Key: 'incoming/multi.mp4' }));
-    const part1 = await s3.send(new UploadPartCommand({ Bucket: stack.bucket, Key: 'incoming/multi.mp4', UploadId, PartNumber: 1, Body: Buffer.alloc(5 * 1024 * 1024, 1) }));
-    const part2 = await s3.send(new UploadPartCommand({ Bucket: stack.bucket, Key: 'incoming/multi.mp4', UploadId, PartNumber: 2, Body: Buffer.alloc(10, 2) }));
+    const part1 = await s3.send(
+      new UploadPartCommand({
+        Bucket: stack.bucket,
+        Key: 'incoming/multi.mp4',
+        UploadId,
+        PartNumber: 1,
+        Body: Buffer.alloc(5 * 1024 * 1024, 1),
+      }),
+    );
+    const part2 = await s3.send(
+      new UploadPartCommand({ Bucket: stack.bucket, Key: 'incoming/multi.mp4', UploadId, PartNumber: 2, Body: Buffer.alloc(10, 2) }),
+    );
     await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: stack.bucket,
         Key: 'incoming/multi.mp4',
         UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part1.ETag }, { PartNumber: 2, ETag: part2.ETag }] },
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: part1.ETag },
+            { PartNumber: 2, ETag: part2.ETag },
+          ],
+        },
       }),
     );
     await stack.waitForIdle({ timeoutMs: 5000 });

@@ -11,7 +11,13 @@ const Bucket = 'presigned';
 
 beforeAll(async () => {
   services = await startServices({ region: 'eu-west-1' });
-  s3 = new S3Client({ region: 'eu-west-1', credentials: services.credentials, endpoint: services.endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  s3 = new S3Client({
+    region: 'eu-west-1',
+    credentials: services.credentials,
+    endpoint: services.endpoints.s3,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
   await s3.send(new CreateBucketCommand({ Bucket }));
 });
 afterAll(async () => {

@@ -22,7 +22,7 @@ afterAll(async () => {
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 describe('S3 stand-in request bodies', () => {
-  it('stores a 24 MiB PUT (over fauxqs\'s 11 MiB) and gives back the same bytes', async () => {
+  it("stores a 24 MiB PUT (over fauxqs's 11 MiB) and gives back the same bytes", async () => {
     const body = Buffer.alloc(24 * 1024 * 1024);
     for (let i = 0; i < body.length; i += 4096) body.writeUInt32LE(i, i);
     await s3.send(new PutObjectCommand({ Bucket: 'big', Key: 'uploads/phone.mp4', Body: body, ContentType: 'video/mp4' }));

@@ -32,7 +32,12 @@ describe('HTTP API (payload 2.0)', () => {
       pathParameters: { id: 'a b' },
       body: '{"hello":"world"}',
       isBase64Encoded: false,
-      requestContext: { http: { method: 'POST', path: '/items/a%20b', sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' }, routeKey: 'POST /items/{id}', stage: '$default', accountId: '000000000000' },
+      requestContext: {
+        http: { method: 'POST', path: '/items/a%20b', sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+        routeKey: 'POST /items/{id}',
+        stage: '$default',
+        accountId: '000000000000',
+      },
     });
     expect(event.headers['x-custom-header']).toBe('V');
     expect(event.headers['content-type']).toBe('application/json');
@@ -53,7 +58,11 @@ describe('HTTP API (payload 2.0)', () => {
   });
 
   it('base64-encodes binary request bodies and decodes isBase64Encoded responses', async () => {
-    await fetch(`${stack.endpoints.httpApi}/items/bin`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 10]) });
+    await fetch(`${stack.endpoints.httpApi}/items/bin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 255, 10]),
+    });
     expect(lastEvent()).toMatchObject({ isBase64Encoded: true, body: Buffer.from([0, 255, 10]).toString('base64') });
     const res = await fetch(`${stack.endpoints.httpApi}/binary`);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 255]));
@@ -87,7 +96,10 @@ describe('HTTP API (payload 2.0)', () => {
   });
 
   it('answers CORS preflights when provider.httpApi.cors is set', async () => {
-    const res = await fetch(`${stack.endpoints.httpApi}/items/1`, { method: 'OPTIONS', headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST' } });
+    const res = await fetch(`${stack.endpoints.httpApi}/items/1`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-headers')).toContain('Content-Type');

@@ -32,7 +32,8 @@ describe('local HTTP gateway', () => {
       expect(event.queryStringParameters!.plain).toBe('1');
       expect(event.pathParameters, name).toEqual({ id: name });
       // Node's HTTP parser (and fetch) drop a `__proto__` header before any handler sees it.
-      if (name !== '__proto__') expect(Object.hasOwn(event.headers, name.toLowerCase()) && event.headers[name.toLowerCase()], name).toBe('h');
+      if (name !== '__proto__')
+        expect(Object.hasOwn(event.headers, name.toLowerCase()) && event.headers[name.toLowerCase()], name).toBe('h');
     }
     // A request without those names sees none of them (nothing inherited shows through).
     await fetch(`${fixture.endpoints.httpApi}/items/1?a=1`);
@@ -57,7 +58,8 @@ describe('the HTTP API (serverless.yml functions on the local stack)', () => {
       }
       // `constructor` has the shape of a job id, so it is looked up — and not found.
       const job = await rel.api(`/jobs/${q}`);
-      if (/^[a-z0-9][a-z0-9_-]{7,80}$/.test(name)) expect([job.status, job.json?.message ?? job.text], name).toEqual([404, expect.stringContaining(`no job ${name}`)]);
+      if (/^[a-z0-9][a-z0-9_-]{7,80}$/.test(name))
+        expect([job.status, job.json?.message ?? job.text], name).toEqual([404, expect.stringContaining(`no job ${name}`)]);
       else expect([job.status, job.text], name).toEqual([400, expect.stringContaining('id')]);
       noState(job.text);
     }
@@ -76,14 +78,20 @@ describe('the HTTP API (serverless.yml functions on the local stack)', () => {
 
   it('as JSON body keys, alone or in place of a required field: 400 naming the field', async () => {
     for (const name of INHERITED_NAMES) {
-      for (const body of [`{${JSON.stringify(name)}:"x"}`, `{${JSON.stringify(name)}:{"filename":"a.mp4","contentType":"video/mp4","size":1000}}`]) {
+      for (const body of [
+        `{${JSON.stringify(name)}:"x"}`,
+        `{${JSON.stringify(name)}:{"filename":"a.mp4","contentType":"video/mp4","size":1000}}`,
+      ]) {
         for (const route of ['/uploads', '/upload-signatures']) {
           const r = await rel.api(route, { method: 'POST', body });
           expect(r.status, `${route} ${body}`).toBe(400);
           noState(r.text);
         }
       }
-      const r = await rel.api('/uploads', { method: 'POST', body: JSON.stringify({ filename: name, contentType: 'video/mp4', size: 1000 }) });
+      const r = await rel.api('/uploads', {
+        method: 'POST',
+        body: JSON.stringify({ filename: name, contentType: 'video/mp4', size: 1000 }),
+      });
       expect(r.status, name).toBe(400);
       expect(r.text).toContain('filename');
     }

@@ -1,4 +1,10 @@
-import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  GetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../../local/stack';
@@ -22,15 +28,28 @@ afterAll(async () => {
 const deliveries = (fn: string, tag: string): SQSRecord[] =>
   (recorded(fn) as SQSEvent[]).flatMap((e) => e.Records).filter((r) => (JSON.parse(r.body) as { tag?: string }).tag === tag);
 
-const send = (queue: string, body: object) => sqs.send(new SendMessageCommand({ QueueUrl: stack.queues[queue]!.url, MessageBody: JSON.stringify(body) }));
+const send = (queue: string, body: object) =>
+  sqs.send(new SendMessageCommand({ QueueUrl: stack.queues[queue]!.url, MessageBody: JSON.stringify(body) }));
 
 async function drainDlq(tag: string, timeoutMs = 8000): Promise<{ Body?: string; Attributes?: Record<string, string> }> {
   const found: Array<{ Body?: string; Attributes?: Record<string, string> }> = [];
-  return waitFor(async () => {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.WorkDlq!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30, MessageSystemAttributeNames: ['All'] }));
-    found.push(...Messages);
-    return found.find((m) => (JSON.parse(m.Body!) as { tag: string }).tag === tag);
-  }, timeoutMs, `${tag} in the DLQ`);
+  return waitFor(
+    async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.queues.WorkDlq!.url,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 30,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      found.push(...Messages);
+      return found.find((m) => (JSON.parse(m.Body!) as { tag: string }).tag === tag);
+    },
+    timeoutMs,
+    `${tag} in the DLQ`,
+  );
 }
 
 describe('SQS event source mapping', () => {
@@ -39,10 +58,17 @@ describe('SQS event source mapping', () => {
       new SendMessageCommand({
         QueueUrl: stack.queues.WorkQueue!.url,
         MessageBody: JSON.stringify({ mode: 'ok', tag: 'shape' }),
-        MessageAttributes: { kind: { DataType: 'String', StringValue: 'demo' }, blob: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) } },
+        MessageAttributes: {
+          kind: { DataType: 'String', StringValue: 'demo' },
+          blob: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) },
+        },
       }),
     );
-    const [record] = await waitFor(() => (deliveries('worker', 'shape').length ? deliveries('worker', 'shape') : undefined), 5000, 'delivery');
+    const [record] = await waitFor(
+      () => (deliveries('worker', 'shape').length ? deliveries('worker', 'shape') : undefined),
+      5000,
+      'delivery',
+    );
     expect(record).toMatchObject({
       body: JSON.stringify({ mode: 'ok', tag: 'shape' }),
       eventSource: 'aws:sqs',
@@ -108,7 +134,9 @@ describe('SQS event source mapping', () => {
     await send('StrictQueue', { tag: 'strict' });
     await waitFor(() => deliveries('strict', 'strict').length === 1 || undefined, 5000, 'strict delivery');
     await stack.waitForIdle({ timeoutMs: 5000 });
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queues.StrictQueue!.url, AttributeNames: ['All'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: stack.queues.StrictQueue!.url, AttributeNames: ['All'] }),
+    );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
     expect(Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('0');
     expect(deliveries('strict', 'strict')).toHaveLength(1);
@@ -119,7 +147,10 @@ describe('SQS event source mapping', () => {
     expect(worker.reservedConcurrency).toBe(1);
     await Promise.all(Array.from({ length: 12 }, (_, i) => send('WorkQueue', { mode: 'ok', tag: `burst-${i}` })));
     for (let b = 0; b < 3; b++) {
-      const Entries = Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ tag: `strict-burst-${b * 10 + i}` }) }));
+      const Entries = Array.from({ length: 10 }, (_, i) => ({
+        Id: String(i),
+        MessageBody: JSON.stringify({ tag: `strict-burst-${b * 10 + i}` }),
+      }));
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.queues.StrictQueue!.url, Entries }));
     }
     await stack.waitForIdle({ timeoutMs: 8000 });

@@ -28,7 +28,12 @@ process.stdout.write(
   `VODFLOW_STACK ${JSON.stringify({
     pid: process.pid,
     endpoints: stack.endpoints,
-    ports: { httpApi: port(stack.endpoints.httpApi), fauxqs: port(stack.endpoints.sqs), dynamodb: port(stack.endpoints.dynamodb), emulator: port(stack.endpoints.emulator) },
+    ports: {
+      httpApi: port(stack.endpoints.httpApi),
+      fauxqs: port(stack.endpoints.sqs),
+      dynamodb: port(stack.endpoints.dynamodb),
+      emulator: port(stack.endpoints.emulator),
+    },
     region: stack.region,
     credentials: stack.credentials,
     table: stack.table,

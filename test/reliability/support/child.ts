@@ -22,7 +22,10 @@ export interface ChildStack {
 
 const SCRIPT = fileURLToPath(new URL('./child-stack.ts', import.meta.url));
 
-export async function startChildStack(input: { configFile: string; dataDir: string; ports?: Partial<ChildInfo['ports']>; env: Record<string, string> }, timeoutMs = 60_000): Promise<ChildStack> {
+export async function startChildStack(
+  input: { configFile: string; dataDir: string; ports?: Partial<ChildInfo['ports']>; env: Record<string, string> },
+  timeoutMs = 60_000,
+): Promise<ChildStack> {
   const proc = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
     env: { ...process.env, REL_CHILD: JSON.stringify(input), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,7 +34,10 @@ export async function startChildStack(input: { configFile: string; dataDir: stri
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const info = await new Promise<ChildInfo>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`child stack not up after ${timeoutMs} ms:\n${output.join('').slice(-3000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`child stack not up after ${timeoutMs} ms:\n${output.join('').slice(-3000)}`)),
+      timeoutMs,
+    );
     proc.stdout!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       output.push(text);

@@ -28,7 +28,9 @@ type Yml = {
 /** Writes the variant into `dir` and returns its path; handlers stay the repository's files. */
 export function writeConfigVariant(dir: string, limits: TimeLimits): string {
   if (limits.visibilityTimeoutS < limits.functionTimeoutS + LEASE_MARGIN_S + 1) {
-    throw new Error(`visibility ${limits.visibilityTimeoutS} s must exceed timeout ${limits.functionTimeoutS} s + ${LEASE_MARGIN_S} s lease margin`);
+    throw new Error(
+      `visibility ${limits.visibilityTimeoutS} s must exceed timeout ${limits.functionTimeoutS} s + ${LEASE_MARGIN_S} s lease margin`,
+    );
   }
   const doc = parse(readFileSync(path.join(REPO_ROOT, 'serverless.yml'), 'utf8')) as Yml;
   doc.provider.timeout = Math.min(doc.provider.timeout ?? 6, limits.functionTimeoutS);
@@ -38,7 +40,8 @@ export function writeConfigVariant(dir: string, limits: TimeLimits): string {
     fn.timeout = Math.min(fn.timeout ?? limits.functionTimeoutS, limits.functionTimeoutS);
   }
   for (const res of Object.values(doc.resources.Resources)) {
-    if (res.Type === 'AWS::SQS::Queue' && res.Properties.VisibilityTimeout !== undefined) res.Properties.VisibilityTimeout = limits.visibilityTimeoutS;
+    if (res.Type === 'AWS::SQS::Queue' && res.Properties.VisibilityTimeout !== undefined)
+      res.Properties.VisibilityTimeout = limits.visibilityTimeoutS;
   }
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'serverless.yml');

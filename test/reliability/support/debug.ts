@@ -7,6 +7,9 @@ import path from 'node:path';
 export function debugDump(name: string, data: () => unknown): void {
   if (!process.env.RELIABILITY_DEBUG) return;
   const file = path.join(tmpdir(), `vodflow-reliability-${name}.json`);
-  writeFileSync(file, JSON.stringify(data(), (_k, v) => (v instanceof Set ? [...v] : v), 1));
+  writeFileSync(
+    file,
+    JSON.stringify(data(), (_k, v) => (v instanceof Set ? [...v] : v), 1),
+  );
   process.stderr.write(`[reliability] ${name}: details in ${file}\n`);
 }

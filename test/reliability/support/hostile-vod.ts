@@ -7,7 +7,9 @@ import { DEV_ACCOUNT } from '../../../emulator';
 import { mulberry32 as prng } from '../../../emulator/prng';
 import { INHERITED_NAMES } from '../../support/inherited-names';
 
-export const DOCUMENTED = new Set([0, 1, 2, 4000, 4100, 4400, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006]);
+export const DOCUMENTED = new Set([
+  0, 1, 2, 4000, 4100, 4400, 4500, 6100, 1903, 1904, 1905, 1907, 10008, 10009, 10026, 70014, -10001, -10002, -10003, -10006,
+]);
 
 export const KINDS = [
   'forged', // signed with a key that is not the account's
@@ -26,12 +28,57 @@ export const KINDS = [
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-const ACTIONS = ['DescribeClass', 'GetVideoInfo', 'DescribeVodPlayUrls', 'ModifyVodInfo', 'DeleteVodFile', 'ProcessFile', 'GetTaskInfo', 'GetTaskList', 'RedoTask', 'ConfirmEvent', 'PullEvent', 'CreateClass', 'MultiPullVodFile', 'InitUpload', 'FinishUpload', 'ClipVideo', 'ConcatVideo', 'CreateSnapshotByTimeOffset'];
-const TRAVERSAL = ['../../state.json', '..%2F..%2Fetc%2Fpasswd', '/etc/passwd', '....//....//x', '%2e%2e%2f%2e%2e%2f', '..\\..\\windows\\win.ini', 'a/../../b', '\u0000../x'];
+const ACTIONS = [
+  'DescribeClass',
+  'GetVideoInfo',
+  'DescribeVodPlayUrls',
+  'ModifyVodInfo',
+  'DeleteVodFile',
+  'ProcessFile',
+  'GetTaskInfo',
+  'GetTaskList',
+  'RedoTask',
+  'ConfirmEvent',
+  'PullEvent',
+  'CreateClass',
+  'MultiPullVodFile',
+  'InitUpload',
+  'FinishUpload',
+  'ClipVideo',
+  'ConcatVideo',
+  'CreateSnapshotByTimeOffset',
+];
+const TRAVERSAL = [
+  '../../state.json',
+  '..%2F..%2Fetc%2Fpasswd',
+  '/etc/passwd',
+  '....//....//x',
+  '%2e%2e%2f%2e%2e%2f',
+  '..\\..\\windows\\win.ini',
+  'a/../../b',
+  '\u0000../x',
+];
 const SSRF = [
-  'file:///etc/passwd', 'file://localhost/etc/shadow', 'gopher://127.0.0.1:70/_GET', 'ftp://127.0.0.1/x.mp4', 'dict://127.0.0.1:11211/', 'data:video/mp4;base64,AAAA', 'javascript:alert(1)',
-  'http://10.0.0.1/a.mp4', 'http://172.16.5.4/a.mp4', 'http://192.168.1.1/a.mp4', 'http://169.254.169.254/latest/meta-data/', 'http://100.64.0.1/x', 'http://0.0.0.0/x',
-  'http://[::ffff:10.0.0.1]/x', 'http://[fc00::1]/x', 'http://[fe80::1]/x', 'http://[::ffff:a9fe:a9fe]/x', 'http://user:pass@127.0.0.1/x', 'http://224.0.0.1/x', 'http://240.0.0.1/x',
+  'file:///etc/passwd',
+  'file://localhost/etc/shadow',
+  'gopher://127.0.0.1:70/_GET',
+  'ftp://127.0.0.1/x.mp4',
+  'dict://127.0.0.1:11211/',
+  'data:video/mp4;base64,AAAA',
+  'javascript:alert(1)',
+  'http://10.0.0.1/a.mp4',
+  'http://172.16.5.4/a.mp4',
+  'http://192.168.1.1/a.mp4',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://100.64.0.1/x',
+  'http://0.0.0.0/x',
+  'http://[::ffff:10.0.0.1]/x',
+  'http://[fc00::1]/x',
+  'http://[fe80::1]/x',
+  'http://[::ffff:a9fe:a9fe]/x',
+  'http://user:pass@127.0.0.1/x',
+  'http://224.0.0.1/x',
+  'http://240.0.0.1/x',
 ];
 
 export interface HostileRequest {
@@ -50,13 +97,22 @@ export function hostileGenerator(baseUrl: string, seed: number) {
   let nonce = seed % 100_000;
   const replayable: string[] = [];
 
-  const common = (action: string): Record<string, string> => ({ Action: action, Region: 'gz', Timestamp: String(now()), Nonce: String(++nonce * 13 + 7), SecretId: DEV_ACCOUNT.secretId });
+  const common = (action: string): Record<string, string> => ({
+    Action: action,
+    Region: 'gz',
+    Timestamp: String(now()),
+    Nonce: String(++nonce * 13 + 7),
+    SecretId: DEV_ACCOUNT.secretId,
+  });
   const signed = (method: 'GET' | 'POST', path: string, params: Record<string, string>, opts: { key?: string; host?: string } = {}) => ({
     ...params,
     Signature: sign({ method, host: opts.host ?? host, path, params, secretKey: opts.key ?? DEV_ACCOUNT.secretKey }),
   });
   const get = (path: string, query: string) => ({ url: `${baseUrl}${path}?${query}`, init: {} as RequestInit });
-  const post = (path: string, body: string | Uint8Array, type = 'application/x-www-form-urlencoded') => ({ url: `${baseUrl}${path}`, init: { method: 'POST', body, headers: { 'content-type': type } } as RequestInit });
+  const post = (path: string, body: string | Uint8Array, type = 'application/x-www-form-urlencoded') => ({
+    url: `${baseUrl}${path}`,
+    init: { method: 'POST', body, headers: { 'content-type': type } } as RequestInit,
+  });
 
   return function next(kind: Kind = pick(KINDS)): HostileRequest {
     const path = '/v2/index.php';
@@ -68,7 +124,15 @@ export function hostileGenerator(baseUrl: string, seed: number) {
     const SIG = upload ? -10002 : 4100;
     switch (kind) {
       case 'forged':
-        return { kind, ...send(signed(method, path, common(action), { key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k' })), expectCode: SIG };
+        return {
+          kind,
+          ...send(
+            signed(method, path, common(action), {
+              key: pick(['', 'x', DEV_ACCOUNT.secretKey.slice(1), DEV_ACCOUNT.secretKey.toLowerCase()]) || 'k',
+            }),
+          ),
+          expectCode: SIG,
+        };
       case 'tampered': {
         const p = signed(method, path, { ...common('GetTaskInfo'), vodTaskId: 'task-1' });
         return { kind, ...send({ ...p, vodTaskId: 'task-2' }), expectCode: 4100 };
@@ -84,7 +148,15 @@ export function hostileGenerator(baseUrl: string, seed: number) {
         return { kind, ...send(signed(method, path, p)), expectCode: upload ? -10001 : 4500 };
       }
       case 'wrong-host':
-        return { kind, ...send(signed(method, path, common(action), { host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']) })), expectCode: SIG };
+        return {
+          kind,
+          ...send(
+            signed(method, path, common(action), {
+              host: pick(['vod.api.qcloud.com', '127.0.0.1', `evil.example:${new URL(baseUrl).port}`, host.toUpperCase() + '.']),
+            }),
+          ),
+          expectCode: SIG,
+        };
       case 'missing': {
         const p = common(action);
         const left = pick(['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId']);
@@ -106,14 +178,34 @@ export function hostileGenerator(baseUrl: string, seed: number) {
         if (which === 0) return { kind, ...get(path, `${encodeParams(common(action))}&v=${'A'.repeat(70_000)}`) };
         if (which === 1) return { kind, ...post(path, 'a=b&'.repeat(300_000)) };
         if (which === 2) return { kind, ...post(path, Array.from({ length: 3000 }, (_, i) => `p${i}=1`).join('&')) };
-        return { kind, ...send(signed(method, path, { ...common('ModifyVodInfo'), fileId: '1', name: 'n'.repeat(5000), description: '説明'.repeat(2000) })) };
+        return {
+          kind,
+          ...send(
+            signed(method, path, { ...common('ModifyVodInfo'), fileId: '1', name: 'n'.repeat(5000), description: '説明'.repeat(2000) }),
+          ),
+        };
       }
       case 'traversal': {
-        const p = common(pick(['GetVideoInfo', 'DescribeVodPlayUrls', 'DeleteVodFile', 'GetTaskInfo', 'ProcessFile', 'RedoTask', 'ModifyVodInfo']));
-        return { kind, ...send(signed(method, path, { ...p, fileId: pick(TRAVERSAL), vodTaskId: pick(TRAVERSAL), name: pick(TRAVERSAL) })) };
+        const p = common(
+          pick(['GetVideoInfo', 'DescribeVodPlayUrls', 'DeleteVodFile', 'GetTaskInfo', 'ProcessFile', 'RedoTask', 'ModifyVodInfo']),
+        );
+        return {
+          kind,
+          ...send(signed(method, path, { ...p, fileId: pick(TRAVERSAL), vodTaskId: pick(TRAVERSAL), name: pick(TRAVERSAL) })),
+        };
       }
       case 'ssrf':
-        return { kind, ...send(signed(method, path, { ...common('MultiPullVodFile'), 'pullset.0.url': pick(SSRF), 'pullset.0.fileName': pick(['a.mp4', ...TRAVERSAL]) })), expectCode: 4000 };
+        return {
+          kind,
+          ...send(
+            signed(method, path, {
+              ...common('MultiPullVodFile'),
+              'pullset.0.url': pick(SSRF),
+              'pullset.0.fileName': pick(['a.mp4', ...TRAVERSAL]),
+            }),
+          ),
+          expectCode: 4000,
+        };
       case 'inherited': {
         const name = pick(INHERITED_NAMES);
         const where = pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']);
@@ -130,7 +222,16 @@ export function hostileGenerator(baseUrl: string, seed: number) {
       }
       case 'garbage': {
         const bytes = Uint8Array.from({ length: Math.floor(rand() * 4096) }, () => Math.floor(rand() * 256));
-        return { kind, ...(rand() < 0.5 ? post(pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']), bytes, pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x'])) : get(path, Buffer.from(bytes).toString('latin1').replace(/[#\s]/g, ''))) };
+        return {
+          kind,
+          ...(rand() < 0.5
+            ? post(
+                pick(['/v2/index.php', '/v3/index.php', '/v2/interface.php']),
+                bytes,
+                pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x']),
+              )
+            : get(path, Buffer.from(bytes).toString('latin1').replace(/[#\s]/g, ''))),
+        };
       }
     }
   };

@@ -57,7 +57,22 @@ function machine(): string {
 const cell = (v: unknown) => String(v).replaceAll('|', '\\|');
 
 function render(rows: Row[]): string {
-  const order = ['faults', 'task-steps', 'crash', 'crash-upload', 'restart-ports', 'duplicates', 'poison', 'names-overwrites', 'emulator-fuzz', 'http-api', 'webhook', 'secrets', 'ssrf', 'damaged-state'];
+  const order = [
+    'faults',
+    'task-steps',
+    'crash',
+    'crash-upload',
+    'restart-ports',
+    'duplicates',
+    'poison',
+    'names-overwrites',
+    'emulator-fuzz',
+    'http-api',
+    'webhook',
+    'secrets',
+    'ssrf',
+    'damaged-state',
+  ];
   const rank = (r: Row) => (order.includes(r.scenario) ? order.indexOf(r.scenario) : order.length);
   rows.sort((a, b) => rank(a) - rank(b) || a.scenario.localeCompare(b.scenario));
   const head = [
@@ -73,8 +88,9 @@ function render(rows: Row[]): string {
     '| scenario | scale | date | s | requests tried | faults injected | jobs held | succeeded | failed | lost | duplicated | crashes | 5xx | max attempts | backoff observed |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  const lines = rows.map((r) =>
-    `| ${[r.title, r.scale, r.date, r.seconds, r.requestsTried, r.faultsInjected, r.jobsHeld, r.succeeded, r.failed, r.lost, r.duplicated, r.crashes, r.http5xx, r.maxAttempts, r.backoff].map(cell).join(' | ')} |`,
+  const lines = rows.map(
+    (r) =>
+      `| ${[r.title, r.scale, r.date, r.seconds, r.requestsTried, r.faultsInjected, r.jobsHeld, r.succeeded, r.failed, r.lost, r.duplicated, r.crashes, r.http5xx, r.maxAttempts, r.backoff].map(cell).join(' | ')} |`,
   );
   const notes = rows.filter((r) => r.notes?.length).flatMap((r) => ['', `**${r.title}**`, '', ...r.notes!.map((n) => `- ${n}`)]);
   return [...head, ...lines, '', '## Notes', ...notes, '', `${DATA_MARK}${JSON.stringify(rows)} -->`, ''].join('\n');
@@ -107,7 +123,14 @@ async function withLock<T>(work: () => T): Promise<T> {
 /** Adds (or replaces) one scenario's row; a no-op unless reporting is enabled. */
 export async function recordScenario(scenario: string, title: string, startedAt: number, figures: ScenarioFigures): Promise<void> {
   if (!REPORT_ENABLED) return;
-  const row: Row = { scenario, title, scale: SCALE, date: new Date().toISOString().slice(0, 16).replace('T', ' '), seconds: Math.round((Date.now() - startedAt) / 1000), ...figures };
+  const row: Row = {
+    scenario,
+    title,
+    scale: SCALE,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+    ...figures,
+  };
   await withLock(() => {
     const rows = readRows().filter((r) => r.scenario !== scenario);
     rows.push(row);

@@ -20,7 +20,11 @@ export interface DownstreamEvent {
   type: string;
   subject: string;
   time: string;
-  data: { attempts: number; error?: { code: number; retryable: boolean; message_en: string; cause: string | null; stage: string | null }; [k: string]: unknown };
+  data: {
+    attempts: number;
+    error?: { code: number; retryable: boolean; message_en: string; cause: string | null; stage: string | null };
+    [k: string]: unknown;
+  };
 }
 
 export interface JobItem {
@@ -165,9 +169,16 @@ export async function startRelStack(options: RelStackOptions = {}): Promise<RelS
 
   const depth: RelStack['depth'] = async (id) => {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: local.queues[id]!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: local.queues[id]!.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
     );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
   };
 
   let closed = false;

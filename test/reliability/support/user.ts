@@ -5,7 +5,13 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DownstreamEvent } from './stack';
 
-export async function submitClip(httpApi: string, apiKey: string, filename: string, bytes: Buffer, onAnswer?: (text: string, status: number) => void): Promise<string> {
+export async function submitClip(
+  httpApi: string,
+  apiKey: string,
+  filename: string,
+  bytes: Buffer,
+  onAnswer?: (text: string, status: number) => void,
+): Promise<string> {
   const res = await fetch(`${httpApi}/uploads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
@@ -38,7 +44,9 @@ export function collectEvents(sqs: SQSClient, queue: string | (() => Promise<str
     while (state.running) {
       try {
         queueUrl ??= await (queue as () => Promise<string>)();
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
         for (const m of Messages) {
           if (seen.has(m.MessageId!)) {
             state.redeliveries++;
@@ -48,7 +56,13 @@ export function collectEvents(sqs: SQSClient, queue: string | (() => Promise<str
           events.push(JSON.parse(m.Body!) as DownstreamEvent);
           onBody?.(m.Body!);
         }
-        if (Messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        if (Messages.length)
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
       } catch {
         // The queue's host is down (a killed stack) or busy: try again shortly.
         if (typeof queue !== 'string') queueUrl = undefined;

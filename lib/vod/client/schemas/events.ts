@@ -154,8 +154,7 @@ export const vodEventSchema = z.discriminatedUnion('eventType', [
 ]);
 export type VodEvent = z.output<typeof vodEventSchema>;
 
-export const isVodEventType = (t: unknown): t is VodEventType =>
-  typeof t === 'string' && Object.hasOwn(vodEventSchemas, t);
+export const isVodEventType = (t: unknown): t is VodEventType => typeof t === 'string' && Object.hasOwn(vodEventSchemas, t);
 
 /** An event type this client does not model (porn-check, review…): kept, not rejected. */
 export const unknownVodEventSchema = z.looseObject({

@@ -36,9 +36,7 @@ export const processFileParams = z.strictObject({
       position: z.number().nonnegative(),
     })
     .optional(),
-  snapshotByTimeOffset: z
-    .strictObject({ definition, timeOffset: z.array(z.number().int().nonnegative()).min(1) })
-    .optional(),
+  snapshotByTimeOffset: z.strictObject({ definition, timeOffset: z.array(z.number().int().nonnegative()).min(1) }).optional(),
   imageSprite: z.strictObject({ definition }).optional(),
   notifyMode: z.enum(['Finish', 'Change', 'None']).optional(),
 });
@@ -53,7 +51,10 @@ export const createSnapshotByTimeOffsetParams = z.strictObject({
 export const createImageSpriteParams = z.strictObject({ fileId: idString, definition });
 
 export const concatVideoParams = z.strictObject({
-  srcFileList: z.array(z.strictObject({ fileId: idString })).min(1).max(500),
+  srcFileList: z
+    .array(z.strictObject({ fileId: idString }))
+    .min(1)
+    .max(500),
   name: z.string().min(1),
   dstType: z.array(z.enum(['mp4', 'm3u8'])).min(1),
 });

@@ -2,13 +2,7 @@
 // `clipVideo` → `clip`) and status FINISHED to FINISH, so callers compare against one spelling.
 import * as z from 'zod';
 import { envelopeFields, list, optNum, str, taskStatus } from './common';
-import {
-  clipCompleteData,
-  concatCompleteData,
-  procedureStateChangedData,
-  pullCompleteData,
-  transcodeCompleteData,
-} from './events';
+import { clipCompleteData, concatCompleteData, procedureStateChangedData, pullCompleteData, transcodeCompleteData } from './events';
 
 // A Map: the type comes from the wire, and `constructor` must stay a string, not Object.
 const TYPE_ALIASES: ReadonlyMap<string, string> = new Map([['clipvideo', 'clip']]);
@@ -93,4 +87,3 @@ export const getTaskListResponse = z.looseObject({
 });
 
 export const redoTaskParams = z.strictObject({ vodTaskId: z.string().min(1) });
-

@@ -132,7 +132,12 @@ describe('upload', () => {
   });
 
   it('FinishUpload', async () => {
-    reply({ canRetry: 0, codeDesc: '', fileId: '7031868222808505913', url: 'http://10013.vod2.myqcloud.com/vod10013/7031868222808505913/f0.mp4' });
+    reply({
+      canRetry: 0,
+      codeDesc: '',
+      fileId: '7031868222808505913',
+      url: 'http://10013.vod2.myqcloud.com/vod10013/7031868222808505913/f0.mp4',
+    });
     const res = await f.vod.finishUpload({ fileSha: SHA });
     expect(sent('FinishUpload')).toEqual({ fileSha: SHA });
     expect(f.server.requests[0]?.path).toBe('/v3/index.php');
@@ -143,7 +148,15 @@ describe('upload', () => {
 describe('media', () => {
   it('GetVideoInfo: infoFilter 0-based; doc example parsed', async () => {
     reply({
-      basicInfo: { name: 'test file', size: 1000, duration: 10, createTime: 1485156352, classificationId: 1, type: 'mp4', sourceVideoUrl: 'http://x/f0.mp4' },
+      basicInfo: {
+        name: 'test file',
+        size: 1000,
+        duration: 10,
+        createTime: 1485156352,
+        classificationId: 1,
+        type: 'mp4',
+        sourceVideoUrl: 'http://x/f0.mp4',
+      },
       transcodeInfo: { transcodeList: [{ url: 'http://x/f0.f210.m3u8', definition: 211, bitrate: 563477, height: 378, width: 672 }] },
       imageSpriteInfo: { imageSpriteList: [{ definition: 10, height: 576, width: 1024, totalCount: 100, imageUrls: ['http://x/s.jpg'] }] },
       snapshotByTimeOffsetInfo: { snapshotByTimeOffsetList: [{ definition: 10, picInfoList: [{ timeOffset: 0, url: 'http://x/t.jpg' }] }] },
@@ -159,7 +172,11 @@ describe('media', () => {
   });
 
   it('GetVideoInfo: the live sampleSnapshotInfo object shape reads the same', async () => {
-    reply({ sampleSnapshotInfo: { sampleSnapshotList: [{ definition: 10, sampleType: 'percent', interval: '20', imageUrls: ['http://x/1.jpg'] }] } });
+    reply({
+      sampleSnapshotInfo: {
+        sampleSnapshotList: [{ definition: 10, sampleType: 'percent', interval: '20', imageUrls: ['http://x/1.jpg'] }],
+      },
+    });
     const res = await f.vod.getVideoInfo({ fileId: '1' });
     expect(sent('GetVideoInfo')).toEqual({ fileId: '1' });
     expect(res.sampleSnapshotInfo?.sampleSnapshotList).toEqual([

@@ -93,7 +93,15 @@ describe('tasks', () => {
         errCode: 0,
         message: '',
         fileId: '24961954183381008',
-        metaData: { size: 1000, container: 'mp4', bitrate: 500, height: 120, width: 160, duration: 2, videoStreamList: [{ codec: 'h264', fps: 25 }] },
+        metaData: {
+          size: 1000,
+          container: 'mp4',
+          bitrate: 500,
+          height: 120,
+          width: 160,
+          duration: 2,
+          videoStreamList: [{ codec: 'h264', fps: 25 }],
+        },
         processTaskList: [
           {
             taskType: 'Transcode',
@@ -165,7 +173,12 @@ describe('reliable events', () => {
           eventContent: {
             version: '4.0',
             eventType: 'NewFileUpload',
-            data: { fileId: '14508071098244959037', fileUrl: 'http://x/f0.flv', transcodeTaskId: 'transcode-0bee', porncheckTaskId: 'porncheck-f5ac' },
+            data: {
+              fileId: '14508071098244959037',
+              fileUrl: 'http://x/f0.flv',
+              transcodeTaskId: 'transcode-0bee',
+              porncheckTaskId: 'porncheck-f5ac',
+            },
           },
         },
         {
@@ -226,12 +239,37 @@ describe('params validation and the raw call', () => {
   });
 
   it('every action of the brief has a method', () => {
-    expect(Object.values(ACTIONS).map((a) => a.action).sort()).toEqual(
+    expect(
+      Object.values(ACTIONS)
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(
       [
-        'DescribeClass', 'DescribeAllClass', 'CreateClass', 'ModifyClass', 'DeleteClass', 'MultiPullVodFile', 'InitUpload',
-        'UploadPart', 'FinishUpload', 'GetVideoInfo', 'DescribeVodPlayUrls', 'DescribeVodInfo', 'ModifyVodInfo', 'DeleteVodFile',
-        'ConvertVodFile', 'ProcessFile', 'CreateSnapshotByTimeOffset', 'CreateImageSprite', 'ConcatVideo', 'ClipVideo',
-        'GetTaskInfo', 'GetTaskList', 'RedoTask', 'PullEvent', 'ConfirmEvent',
+        'DescribeClass',
+        'DescribeAllClass',
+        'CreateClass',
+        'ModifyClass',
+        'DeleteClass',
+        'MultiPullVodFile',
+        'InitUpload',
+        'UploadPart',
+        'FinishUpload',
+        'GetVideoInfo',
+        'DescribeVodPlayUrls',
+        'DescribeVodInfo',
+        'ModifyVodInfo',
+        'DeleteVodFile',
+        'ConvertVodFile',
+        'ProcessFile',
+        'CreateSnapshotByTimeOffset',
+        'CreateImageSprite',
+        'ConcatVideo',
+        'ClipVideo',
+        'GetTaskInfo',
+        'GetTaskList',
+        'RedoTask',
+        'PullEvent',
+        'ConfirmEvent',
       ].sort(),
     );
   });

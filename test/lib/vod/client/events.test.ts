@@ -72,7 +72,15 @@ const DOC_EXAMPLES: Record<string, unknown> = {
   CreateImageSpriteComplete: {
     version: '4.0',
     eventType: 'CreateImageSpriteComplete',
-    data: { status: 0, message: '', vodTaskId: 'CreateImageSprite-1', fileId: '1', definition: 10, totalCount: 3, imageSpriteUrl: ['http://x/a.jpg'] },
+    data: {
+      status: 0,
+      message: '',
+      vodTaskId: 'CreateImageSprite-1',
+      fileId: '1',
+      definition: 10,
+      totalCount: 3,
+      imageSpriteUrl: ['http://x/a.jpg'],
+    },
   },
   CreateSnapshotByTimeOffsetComplete: {
     version: '4.0',
@@ -82,7 +90,10 @@ const DOC_EXAMPLES: Record<string, unknown> = {
       vodTaskId: 'CreateSnapshotByTimeOffset-1',
       fileId: '1',
       definition: 10,
-      picInfo: [{ timeOffset: 1000, url: 'http://x/1.jpg', status: 0 }, { status: -46204, timeOffset: 1000000 }],
+      picInfo: [
+        { timeOffset: 1000, url: 'http://x/1.jpg', status: 0 },
+        { status: -46204, timeOffset: 1000000 },
+      ],
     },
   },
   FileDeleted: {
@@ -99,12 +110,49 @@ const DOC_EXAMPLES: Record<string, unknown> = {
       errCode: 0,
       message: '',
       fileId: '24961954183381008',
-      metaData: { size: 1000, container: 'mp4', bitrate: 500, height: 120, width: 160, md5: 'x', duration: 2, videoStreamList: [], audioStreamList: [] },
+      metaData: {
+        size: 1000,
+        container: 'mp4',
+        bitrate: 500,
+        height: 120,
+        width: 160,
+        md5: 'x',
+        duration: 2,
+        videoStreamList: [],
+        audioStreamList: [],
+      },
       processTaskList: [
-        { taskType: 'Transcode', status: 'SUCCESS', errCode: 0, message: '', input: { definition: 20, watermark: 0 }, output: { url: 'http://x/f0.f20.mp4' } },
-        { taskType: 'SampleSnapshot', status: 'SUCCESS', errCode: 0, message: '', input: { definition: 10 }, output: { imageUrls: ['http://x/s.jpg'] } },
-        { taskType: 'CoverBySnapshot', status: 'SUCCESS', errCode: 0, message: '', input: { definition: 10 }, output: { image_url: 'http://x/c.jpg' } },
-        { taskType: 'SnapshotByTimeOffset', status: 'FAIL', errCode: 30009, message: 'source', input: { definition: 10, timeOffset: [1000] } },
+        {
+          taskType: 'Transcode',
+          status: 'SUCCESS',
+          errCode: 0,
+          message: '',
+          input: { definition: 20, watermark: 0 },
+          output: { url: 'http://x/f0.f20.mp4' },
+        },
+        {
+          taskType: 'SampleSnapshot',
+          status: 'SUCCESS',
+          errCode: 0,
+          message: '',
+          input: { definition: 10 },
+          output: { imageUrls: ['http://x/s.jpg'] },
+        },
+        {
+          taskType: 'CoverBySnapshot',
+          status: 'SUCCESS',
+          errCode: 0,
+          message: '',
+          input: { definition: 10 },
+          output: { image_url: 'http://x/c.jpg' },
+        },
+        {
+          taskType: 'SnapshotByTimeOffset',
+          status: 'FAIL',
+          errCode: 30009,
+          message: 'source',
+          input: { definition: 10, timeOffset: [1000] },
+        },
       ],
     },
   },
@@ -127,7 +175,11 @@ describe('the nine event bodies', () => {
     expect(concat.version).toBe('4.0'); // was the number 4
     const clip = parseVodEvent(DOC_EXAMPLES.ClipComplete) as Extract<VodEvent, { eventType: 'ClipComplete' }>;
     expect(clip.data.fileInfo).toEqual({ status: -43001, message: '' });
-    const clipArray = parseVodEvent({ version: '4.0', eventType: 'ClipComplete', data: { fileInfo: [{ fileId: '9', status: 0 }] } }) as typeof clip;
+    const clipArray = parseVodEvent({
+      version: '4.0',
+      eventType: 'ClipComplete',
+      data: { fileInfo: [{ fileId: '9', status: 0 }] },
+    }) as typeof clip;
     expect(clipArray.data.fileInfo).toMatchObject({ fileId: '9', status: 0 });
     const proc = parseVodEvent(DOC_EXAMPLES.ProcedureStateChanged) as Extract<VodEvent, { eventType: 'ProcedureStateChanged' }>;
     expect(proc.data.processTaskList[2]?.output?.imageUrl).toBe('http://x/c.jpg');
@@ -137,7 +189,11 @@ describe('the nine event bodies', () => {
   });
 
   it('keeps unknown extra fields', () => {
-    const event = parseVodEvent({ ...(DOC_EXAMPLES.PullComplete as object), extra: 1, data: { ...(DOC_EXAMPLES.PullComplete as { data: object }).data, newField: 'x' } });
+    const event = parseVodEvent({
+      ...(DOC_EXAMPLES.PullComplete as object),
+      extra: 1,
+      data: { ...(DOC_EXAMPLES.PullComplete as { data: object }).data, newField: 'x' },
+    });
     expect(event).toMatchObject({ extra: 1, data: { newField: 'x' } });
   });
 

@@ -141,7 +141,9 @@ describe('retries', () => {
 
   it('4100 is not retried: VodApiError with classification', async () => {
     server.enqueue({ json: { code: 4100, message: '鉴权失败', codeDesc: 'AuthFailure' } });
-    const error = (await client().describeClass().catch((e: unknown) => e)) as VodApiError;
+    const error = (await client()
+      .describeClass()
+      .catch((e: unknown) => e)) as VodApiError;
     expect(error).toBeInstanceOf(VodApiError);
     expect(error).toMatchObject({ action: 'DescribeClass', code: 4100, codeDesc: 'AuthFailure', attempts: 1 });
     expect(error.classification).toMatchObject({ code: 4100, known: true, retryable: false });
@@ -151,7 +153,9 @@ describe('retries', () => {
 
   it('malformed JSON is a VodResponseError and is not retried', async () => {
     server.enqueue({ text: '{"code": 0, "message": ', contentType: 'application/json' });
-    const error = (await client().describeClass().catch((e: unknown) => e)) as VodResponseError;
+    const error = (await client()
+      .describeClass()
+      .catch((e: unknown) => e)) as VodResponseError;
     expect(error).toBeInstanceOf(VodResponseError);
     expect(error.message).toMatch(/not JSON/);
     expect(server.requests).toHaveLength(1);

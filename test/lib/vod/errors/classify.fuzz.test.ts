@@ -25,15 +25,16 @@ describe('classify never throws', () => {
   });
 
   it('for codes near the table (dense ranges)', () => {
-    fc.assert(fc.property(fc.integer({ min: -50000, max: 71000 }), (code) => checkShape(code)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.integer({ min: -50000, max: 71000 }), (code) => checkShape(code)),
+      { numRuns: 3000 },
+    );
   });
 
   it('for any string, double or other value, with any canRetry', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.double(), fc.anything()),
-        fc.anything(),
-        (input, canRetry) => checkShape(input, { canRetry }),
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.double(), fc.anything()), fc.anything(), (input, canRetry) =>
+        checkShape(input, { canRetry }),
       ),
       { numRuns: 2000 },
     );

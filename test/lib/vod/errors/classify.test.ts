@@ -88,16 +88,22 @@ describe('classify: the whole table', () => {
 
   it('includes the common, upload-host and frequent per-action codes', () => {
     const expected = [
-      0, 4000, 4100, 4101, 4102, 4103, 4104, 4105, 4106, 4110, 4200, 4300, 4400, 4500, 4600, 5000, 5100, 5200, 5300, 5400,
-      5500, 6000, 6100, 6200, -10001, -10002, -10003, -10004, -10005, -10006, 1, 1000, 1001, 1003, 1013, 1016, 1018, 1023,
-      1050, 1102, 1108, 1152, 1163, 1702, 1801, 1802, 1903, 1904, 1905, 1907, 2000, 2001, 10008, 10009, 10010, 10012,
-      10022, 10026, 10027, 10702, 70014, 31001, 32001, 30009, 30010, -46204, 10001,
+      0, 4000, 4100, 4101, 4102, 4103, 4104, 4105, 4106, 4110, 4200, 4300, 4400, 4500, 4600, 5000, 5100, 5200, 5300, 5400, 5500, 6000, 6100,
+      6200, -10001, -10002, -10003, -10004, -10005, -10006, 1, 1000, 1001, 1003, 1013, 1016, 1018, 1023, 1050, 1102, 1108, 1152, 1163, 1702,
+      1801, 1802, 1903, 1904, 1905, 1907, 2000, 2001, 10008, 10009, 10010, 10012, 10022, 10026, 10027, 10702, 70014, 31001, 32001, 30009,
+      30010, -46204, 10001,
     ];
     for (const code of expected) expect(ERROR_TABLE.has(code), `${code}`).toBe(true);
   });
 
   it('knows the pull failure 10001 (源站拉取文件失败): a missing or unreadable source URL, not worth a retry', () => {
-    expect(classify(10001)).toMatchObject({ known: true, cause: 'pull-source-failed', category: 'not-found', retryable: false, message: '源站拉取文件失败' });
+    expect(classify(10001)).toMatchObject({
+      known: true,
+      cause: 'pull-source-failed',
+      category: 'not-found',
+      retryable: false,
+      message: '源站拉取文件失败',
+    });
   });
 
   it('gives equal seed meanings equal values: same suffix → same cause, same range → same step', () => {
@@ -149,8 +155,8 @@ describe('classify: the whole table', () => {
     expect(PROCESSING_CODES.filter((e) => classify(e.code).retryable)).toHaveLength(4 * 13);
     // API codes, listed by hand from the rule (internal, throttling, stale request, transient state).
     const retryableApi = [
-      1, 1001, 1003, 1013, 1016, 1018, 1023, 1050, 1102, 1108, 1152, 1702, 1801, 1802, 2000, 2001, 10009, 10010, 10012,
-      10022, 10026, 10027, 10702, 32001, 30010, 4200, 4400, 4500, 5100, 6000, 6200, -10004, -10005,
+      1, 1001, 1003, 1013, 1016, 1018, 1023, 1050, 1102, 1108, 1152, 1702, 1801, 1802, 2000, 2001, 10009, 10010, 10012, 10022, 10026, 10027,
+      10702, 32001, 30010, 4200, 4400, 4500, 5100, 6000, 6200, -10004, -10005,
     ];
     for (const e of [...COMMON_API_CODES, ...UPLOAD_HOST_CODES, ...ACTION_CODES]) {
       expect(classify(e.code).retryable, `${e.code}`).toBe(retryableApi.includes(e.code));
@@ -179,7 +185,14 @@ describe('classify: canRetry from the upload host', () => {
 
 describe('classify: unknown codes', () => {
   it('decodes an unlisted code inside a known range by its step', () => {
-    expect(classify(-43050)).toMatchObject({ known: false, stage: 'probe', step: 'probe-source', cause: null, retryable: false, basis: 'decoded' });
+    expect(classify(-43050)).toMatchObject({
+      known: false,
+      stage: 'probe',
+      step: 'probe-source',
+      cause: null,
+      retryable: false,
+      basis: 'decoded',
+    });
     expect(classify(-49150)).toMatchObject({ known: false, step: 'verify-output', retryable: true, basis: 'decoded' });
     expect(classify(-47999)).toMatchObject({ known: false, stage: 'source', step: 'check-source', retryable: false });
     expect(classify(-47350)).toMatchObject({ known: false, step: 'check-concat-inputs', retryable: false });
@@ -188,7 +201,16 @@ describe('classify: unknown codes', () => {
 
   it('falls back to unknown, retryable within the caller limit, for anything else', () => {
     for (const code of [-3, -99999, 7000, 123456789, -46205]) {
-      expect(classify(code), `${code}`).toMatchObject({ code, known: false, stage: null, step: null, cause: null, retryable: true, category: 'unknown', basis: 'none' });
+      expect(classify(code), `${code}`).toMatchObject({
+        code,
+        known: false,
+        stage: null,
+        step: null,
+        cause: null,
+        retryable: true,
+        category: 'unknown',
+        basis: 'none',
+      });
     }
   });
 

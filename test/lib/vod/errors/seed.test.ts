@@ -3,19 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  PROCESSING_CODES,
-  PROCESSING_RANGES,
-  PROCESSING_SUFFIXES,
-  SEED_TEXT,
-  SOURCE_REQUIREMENTS,
-} from '../../../../lib/vod/errors';
+import { PROCESSING_CODES, PROCESSING_RANGES, PROCESSING_SUFFIXES, SEED_TEXT, SOURCE_REQUIREMENTS } from '../../../../lib/vod/errors';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const seedPath = [
-  resolve(repoRoot, '../shared/reference/seed-error-codes.md'),
-  '/work/shared/reference/seed-error-codes.md',
-].find((path) => existsSync(path));
+const seedPath = [resolve(repoRoot, '../shared/reference/seed-error-codes.md'), '/work/shared/reference/seed-error-codes.md'].find((path) =>
+  existsSync(path),
+);
 
 /** `|-43001 | 查询，…|` rows of the seed's "云点播业务错误码" table. */
 function parseSeedTable(markdown: string): Map<number, string> {
@@ -32,7 +25,9 @@ const normalise = (text: string): string => text.replace(/([，：])\s+/g, '$1')
 
 describe('seed table', () => {
   it.skipIf(!seedPath)(
-    seedPath ? `matches ${seedPath} code by code, text verbatim` : 'seed-error-codes.md absent (looked in ../shared and /work/shared): comparison skipped',
+    seedPath
+      ? `matches ${seedPath} code by code, text verbatim`
+      : 'seed-error-codes.md absent (looked in ../shared and /work/shared): comparison skipped',
     () => {
       const seed = parseSeedTable(readFileSync(seedPath!, 'utf8'));
       expect(seed.size).toBe(116);

@@ -1,7 +1,14 @@
 // The API 3.0 table, enumerated: every row classifies to itself, retryability follows the one
 // retry rule (its category), and dotted sub-codes follow their parent.
 import { describe, expect, it } from 'vitest';
-import { classify, isRetryableCategory, V3_API_CODES, V3_ERROR_TABLE, V3_PROCESSING_CODES, V3_TASK_ERRCODES } from '../../../../lib/vod/errors';
+import {
+  classify,
+  isRetryableCategory,
+  V3_API_CODES,
+  V3_ERROR_TABLE,
+  V3_PROCESSING_CODES,
+  V3_TASK_ERRCODES,
+} from '../../../../lib/vod/errors';
 import { explainCodes } from '../../../../cli/commands/explain';
 
 describe('v3 error table', () => {
@@ -16,7 +23,22 @@ describe('v3 error table', () => {
 
   it('lists every processing code of doc 266/50368', () => {
     const codes = V3_PROCESSING_CODES.map((e) => e.code);
-    for (const c of ['InvalidInput', 'InvalidInput.InvalidTimeOffset', 'InvalidInput.DefinitionNotExist', 'InvalidInput.ConfigurationUnsupported', 'InvalidInput.TaskDuplicated', 'InvalidInput.PermissionDenied', 'InvalidInput.ResultFileSizeTooLarge', 'SourceFileError', 'SourceFileError.NoVideoMedia', 'SourceFileError.NoVideoResolution', 'SourceFileError.ContentMalformed', 'SourceFileError.ContentUnsupported', 'SourceFileError.DownloadNotAccessible', 'InternalError']) {
+    for (const c of [
+      'InvalidInput',
+      'InvalidInput.InvalidTimeOffset',
+      'InvalidInput.DefinitionNotExist',
+      'InvalidInput.ConfigurationUnsupported',
+      'InvalidInput.TaskDuplicated',
+      'InvalidInput.PermissionDenied',
+      'InvalidInput.ResultFileSizeTooLarge',
+      'SourceFileError',
+      'SourceFileError.NoVideoMedia',
+      'SourceFileError.NoVideoResolution',
+      'SourceFileError.ContentMalformed',
+      'SourceFileError.ContentUnsupported',
+      'SourceFileError.DownloadNotAccessible',
+      'InternalError',
+    ]) {
       expect(codes).toContain(c);
     }
     expect(V3_API_CODES.length + V3_PROCESSING_CODES.length).toBe(V3_ERROR_TABLE.size + 0);
@@ -38,7 +60,11 @@ describe('v3 error table', () => {
   });
 
   it('task ErrCodes map to their class codes', () => {
-    expect([...V3_TASK_ERRCODES.entries()]).toEqual([[40000, 'InvalidInput'], [60000, 'SourceFileError'], [70000, 'InternalError']]);
+    expect([...V3_TASK_ERRCODES.entries()]).toEqual([
+      [40000, 'InvalidInput'],
+      [60000, 'SourceFileError'],
+      [70000, 'InternalError'],
+    ]);
   });
 
   it('vodflow explain takes v3 codes', () => {

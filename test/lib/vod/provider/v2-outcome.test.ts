@@ -10,15 +10,25 @@ describe('task outcomes', () => {
   const ok = { taskType: 'Transcode', status: 'SUCCESS', errCode: 0, message: '' };
   it('prefer the specific processing code over the generic sub-task code', () => {
     const out = procedure({
-      status: 'FINISH', errCode: 30009, message: 'source', processTaskList: [ok, { taskType: 'Transcode', status: 'FAIL', errCode: -43001, message: 'corrupt' }],
+      status: 'FINISH',
+      errCode: 30009,
+      message: 'source',
+      processTaskList: [ok, { taskType: 'Transcode', status: 'FAIL', errCode: -43001, message: 'corrupt' }],
     });
     expect(out).toEqual({ ok: false, code: -43001, message: 'corrupt', subTask: 'Transcode' });
   });
   it('collect cover and snapshots of a success', () => {
     const out = procedure({
-      status: 'FINISH', errCode: 0, message: '', fileId: 'f', metaData: { duration: 2 },
-      processTaskList: [ok, { taskType: 'CoverBySnapshot', status: 'SUCCESS', message: '', output: { imageUrl: 'c.jpg' } },
-        { taskType: 'SnapshotByTimeOffset', status: 'SUCCESS', message: '', output: { imgInfo: [{ timeOffset: 1000, url: 's.jpg' }] } }],
+      status: 'FINISH',
+      errCode: 0,
+      message: '',
+      fileId: 'f',
+      metaData: { duration: 2 },
+      processTaskList: [
+        ok,
+        { taskType: 'CoverBySnapshot', status: 'SUCCESS', message: '', output: { imageUrl: 'c.jpg' } },
+        { taskType: 'SnapshotByTimeOffset', status: 'SUCCESS', message: '', output: { imgInfo: [{ timeOffset: 1000, url: 's.jpg' }] } },
+      ],
     });
     expect(out).toEqual({ ok: true, fileId: 'f', coverUrl: 'c.jpg', snapshots: [{ timeOffset: 1000, url: 's.jpg' }], duration: 2 });
   });

@@ -13,7 +13,13 @@ beforeAll(async () => {
 afterAll(async () => emu?.close());
 
 const client = (extra: Partial<Parameters<typeof createVodV3Client>[0]> = {}) =>
-  createVodV3Client({ secretId: DEV_ACCOUNT.secretId, secretKey: DEV_ACCOUNT.secretKey, endpoint: emu.url, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });
+  createVodV3Client({
+    secretId: DEV_ACCOUNT.secretId,
+    secretKey: DEV_ACCOUNT.secretKey,
+    endpoint: emu.url,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...extra,
+  });
 
 describe('VOD API 3.0 client', () => {
   it('calls an action and parses its response', async () => {
@@ -22,7 +28,9 @@ describe('VOD API 3.0 client', () => {
   });
 
   it('sends SubAppId: the wrong application is refused with the 3.0 code, not retried', async () => {
-    const err = await client({ subAppId: 42 }).call('DescribeAllClass', {}).catch((e: unknown) => e);
+    const err = await client({ subAppId: 42 })
+      .call('DescribeAllClass', {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VodApiError);
     expect(err).toMatchObject({ code: 'InvalidParameterValue.SubAppId', attempts: 1, retryable: false });
     expect((err as VodApiError).options.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -30,7 +38,9 @@ describe('VOD API 3.0 client', () => {
   });
 
   it('a wrong key is AuthFailure.SignatureFailure, classified permanent', async () => {
-    const err = (await client({ secretKey: 'wrong' }).call('DescribeAllClass', {}).catch((e: unknown) => e)) as VodApiError;
+    const err = (await client({ secretKey: 'wrong' })
+      .call('DescribeAllClass', {})
+      .catch((e: unknown) => e)) as VodApiError;
     expect(err.code).toBe('AuthFailure.SignatureFailure');
     expect(err.classification).toMatchObject({ known: true, stage: 'auth', retryable: false });
   });
@@ -38,12 +48,16 @@ describe('VOD API 3.0 client', () => {
   it('retries InternalError and HTTP 503, then succeeds or gives up after maxAttempts', async () => {
     emu.setFaults({ seed: 7, error6000: 1 });
     try {
-      const err = (await client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }).call('DescribeAllClass', {}).catch((e: unknown) => e)) as VodApiError;
+      const err = (await client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } })
+        .call('DescribeAllClass', {})
+        .catch((e: unknown) => e)) as VodApiError;
       expect(err).toBeInstanceOf(VodApiError);
       expect(err.code).toBe('InternalError');
       expect(err.attempts).toBe(3);
       emu.setFaults({ seed: 7, http503: 1 });
-      const t = (await client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).call('DescribeAllClass', {}).catch((e: unknown) => e)) as VodTransportError;
+      const t = (await client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } })
+        .call('DescribeAllClass', {})
+        .catch((e: unknown) => e)) as VodTransportError;
       expect(t).toBeInstanceOf(VodTransportError);
       expect(t.status).toBe(503);
       expect(t.attempts).toBe(2);
@@ -60,7 +74,13 @@ describe('VOD API 3.0 client', () => {
   });
 
   it('unknown files are listed, not an error; unknown tasks are InvalidParameterValue.TaskId', async () => {
-    await expect(client().call('DescribeMediaInfos', { FileIds: ['1'] })).resolves.toMatchObject({ MediaInfoSet: [], NotExistFileIdSet: ['1'] });
-    await expect(client().call('DescribeTaskDetail', { TaskId: 'nope' })).rejects.toMatchObject({ code: 'InvalidParameterValue.TaskId', retryable: false });
+    await expect(client().call('DescribeMediaInfos', { FileIds: ['1'] })).resolves.toMatchObject({
+      MediaInfoSet: [],
+      NotExistFileIdSet: ['1'],
+    });
+    await expect(client().call('DescribeTaskDetail', { TaskId: 'nope' })).rejects.toMatchObject({
+      code: 'InvalidParameterValue.TaskId',
+      retryable: false,
+    });
   });
 });

@@ -25,7 +25,9 @@ describe('TC3 worked vectors', () => {
       payload: '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
     });
     expect(s.credentialScope).toBe('2019-02-25/cvm/tc3_request');
-    expect(signingKey('Gu5t9xGARNpq86cd98joQYCN3*******', '2019-02-25', 'cvm').toString('hex')).toBe('8aa8ab5755582f576e94bcfe383b8e29325b0ca90c3590d569221c6a63a091ed');
+    expect(signingKey('Gu5t9xGARNpq86cd98joQYCN3*******', '2019-02-25', 'cvm').toString('hex')).toBe(
+      '8aa8ab5755582f576e94bcfe383b8e29325b0ca90c3590d569221c6a63a091ed',
+    );
     expect(s.signature).toBe('2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c');
   });
 
@@ -35,18 +37,32 @@ describe('TC3 worked vectors', () => {
       secretKey: 'Gu5t9xGARNpq86cd98joQYCN3*******',
       timestamp: 1551113065,
       method: 'POST',
-      headers: hdrs({ 'content-type': 'application/json; charset=utf-8', host: 'cvm.tencentcloudapi.com', 'x-tc-action': 'describeinstances' }),
+      headers: hdrs({
+        'content-type': 'application/json; charset=utf-8',
+        host: 'cvm.tencentcloudapi.com',
+        'x-tc-action': 'describeinstances',
+      }),
       payload: '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
     });
     expect(s.signature).toBe('be4f67d323c78ab9acb7395e43c0dbcf822a9cfac32fea2449a7bc7726b770a3');
   });
 
   it('V2: VOD ProcessMedia POST JSON; the scope date is the UTC date', () => {
-    const body = '{"FileId":"5285890784246869930","SubAppId":1500000001,"MediaProcessTask":{"TranscodeTaskSet":[{"Definition":100210}],"CoverBySnapshotTaskSet":[{"Definition":10,"PositionType":"Time","PositionValue":0}]},"TasksPriority":0,"SessionContext":"job-42","SessionId":"job-42-try-1"}';
-    const s = sign3({ secretId: V2_ID, secretKey: V2_KEY, timestamp: 1735689599, method: 'POST', headers: hdrs({ 'content-type': 'application/json', host: 'vod.tencentcloudapi.com' }), payload: body });
+    const body =
+      '{"FileId":"5285890784246869930","SubAppId":1500000001,"MediaProcessTask":{"TranscodeTaskSet":[{"Definition":100210}],"CoverBySnapshotTaskSet":[{"Definition":10,"PositionType":"Time","PositionValue":0}]},"TasksPriority":0,"SessionContext":"job-42","SessionId":"job-42-try-1"}';
+    const s = sign3({
+      secretId: V2_ID,
+      secretKey: V2_KEY,
+      timestamp: 1735689599,
+      method: 'POST',
+      headers: hdrs({ 'content-type': 'application/json', host: 'vod.tencentcloudapi.com' }),
+      payload: body,
+    });
     expect(s.credentialScope).toBe('2024-12-31/vod/tc3_request');
     expect(s.signature).toBe('370c39809f4a5fb209a729687c77964f843b33fa18b68be832fe63b9d4695ec6');
-    expect(s.authorization).toBe(`TC3-HMAC-SHA256 Credential=${V2_ID}/2024-12-31/vod/tc3_request, SignedHeaders=content-type;host, Signature=${s.signature}`);
+    expect(s.authorization).toBe(
+      `TC3-HMAC-SHA256 Credential=${V2_ID}/2024-12-31/vod/tc3_request, SignedHeaders=content-type;host, Signature=${s.signature}`,
+    );
   });
 
   it('V3: DescribeTaskDetail via GET', () => {
@@ -88,7 +104,14 @@ describe('agrees with the SDK signer on random requests', () => {
             multipart: false,
             headers: { 'Content-Type': 'application/json' },
           });
-          const ours = sign3({ secretId, secretKey, timestamp, method: 'POST', headers: hdrs({ 'content-type': 'application/json', host }), payload: JSON.stringify(body) });
+          const ours = sign3({
+            secretId,
+            secretKey,
+            timestamp,
+            method: 'POST',
+            headers: hdrs({ 'content-type': 'application/json', host }),
+            payload: JSON.stringify(body),
+          });
           expect(ours.authorization).toBe(sdk);
         },
       ),
@@ -98,12 +121,33 @@ describe('agrees with the SDK signer on random requests', () => {
 
   it('GET with a query string', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }), (taskId, timestamp) => {
-        const query = new URLSearchParams({ TaskId: taskId, SubAppId: '1500000001' }).toString();
-        const sdk = SdkSign.sign3({ method: 'GET', url: `https://vod.tencentcloudapi.com/?${query}`, payload: '', timestamp, service: 'vod', secretId: V2_ID, secretKey: V2_KEY, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-        const ours = sign3({ secretId: V2_ID, secretKey: V2_KEY, timestamp, method: 'GET', query, headers: hdrs({ 'content-type': 'application/x-www-form-urlencoded', host: 'vod.tencentcloudapi.com' }), payload: '' });
-        expect(ours.authorization).toBe(sdk);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }),
+        (taskId, timestamp) => {
+          const query = new URLSearchParams({ TaskId: taskId, SubAppId: '1500000001' }).toString();
+          const sdk = SdkSign.sign3({
+            method: 'GET',
+            url: `https://vod.tencentcloudapi.com/?${query}`,
+            payload: '',
+            timestamp,
+            service: 'vod',
+            secretId: V2_ID,
+            secretKey: V2_KEY,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          });
+          const ours = sign3({
+            secretId: V2_ID,
+            secretKey: V2_KEY,
+            timestamp,
+            method: 'GET',
+            query,
+            headers: hdrs({ 'content-type': 'application/x-www-form-urlencoded', host: 'vod.tencentcloudapi.com' }),
+            payload: '',
+          });
+          expect(ours.authorization).toBe(sdk);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -125,6 +169,9 @@ describe('verify3', () => {
 
   it('rejects malformed headers and missing signed headers', () => {
     expect(parseAuthorization('TC3-HMAC-SHA256 Credential=x')).toBeUndefined();
-    expect(verify3({ ...base, auth: { ...auth, signedHeaders: ['content-type', 'host', 'x-tc-action'] } })).toMatchObject({ ok: false, reason: 'headers' });
+    expect(verify3({ ...base, auth: { ...auth, signedHeaders: ['content-type', 'host', 'x-tc-action'] } })).toMatchObject({
+      ok: false,
+      reason: 'headers',
+    });
   });
 });
