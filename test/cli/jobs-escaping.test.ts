@@ -5,7 +5,7 @@ import { printable, terminalJson } from '../../cli/jobs/format';
 import { renderJobList } from '../../cli/jobs/list';
 import { renderJob } from '../../cli/jobs/show';
 import { redacted } from '../../emulator/events/bus';
-import type { Job } from '../../lib/jobs/types';
+import { jobSchema, type Job } from '../../lib/jobs/types';
 
 const HOSTILE = 'uploads/up-x/\u001b[2J\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m \u202Egnp.mp4 \ud800 😀.mp4';
 const TERMINAL_CONTROLS =
@@ -19,7 +19,7 @@ describe('jobs output escaping', () => {
       truncated: false,
       unreadable: 0,
     });
-    const job = {
+    const job: Job = jobSchema.parse({
       jobId: 'up-x',
       kind: 'job',
       status: 'QUEUED',
@@ -27,7 +27,8 @@ describe('jobs output escaping', () => {
       createdAt: '2026-12-01T10:00:00.000Z',
       updatedAt: '2026-12-01T10:00:00.000Z',
       source: { bucket: 'b', key: HOSTILE },
-    } as unknown as Job;
+      ttl: 1_800_000_000,
+    });
     for (const text of [list, renderJob(job)]) {
       expect(text).not.toMatch(TERMINAL_CONTROLS);
       expect(text).toContain('\\u001b');

@@ -263,7 +263,7 @@ describe('vodflow jobs redrive', () => {
     const { err, exitCode } = await run(['redrive', '--queue', 'nope']);
     expect(exitCode).toBe(1);
     expect(err).toBe(
-      'vodflow jobs: no queue with a DLQ is called nope; choose one of: ingest, upload, process, poll, result, classify, events\n',
+      'vodflow jobs: no queue with a DLQ is called nope; choose one of: ingest, upload, process, poll, result, classify, events, deliver\n',
     );
   });
 });
@@ -275,7 +275,7 @@ describe('targets', () => {
     const listed = await run(['list', '--aws', '--stage', 'dev', '--region', 'us-east-1', '--json']);
     expect((JSON.parse(listed.out) as Array<{ jobId: string }>).map((r) => r.jobId)).toEqual([ids.queued, ids.ready, ids.failed]);
     const counted = await run(['redrive', '--aws', '--dry-run', '--json']);
-    expect((JSON.parse(counted.out) as unknown[]).length).toBe(7);
+    expect((JSON.parse(counted.out) as unknown[]).length).toBe(8); // one per DLQ of serverless.yml
     const other = await run(['list', '--aws', '--stage', 'prod']);
     expect(other.exitCode).toBe(1);
     expect(other.err).toMatch(
