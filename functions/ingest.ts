@@ -27,15 +27,13 @@ const sourceOf = (r: S3EventRecord): JobSource => ({
 
 /** Why an object is not a video job, or undefined when it is one. */
 function skipReason(r: S3EventRecord, source: JobSource): string | undefined {
-  const { ingest, upload } = config();
+  const { ingest } = config();
   if (!r.eventName.startsWith('ObjectCreated')) return `event ${r.eventName} is not an object creation`;
   if (source.key.endsWith('/')) return 'a folder placeholder';
   const ext = extname(source.key).slice(1).toLowerCase();
   if (!ingest.videoExtensions.includes(ext)) return `extension ".${ext}" is not a video extension (${ingest.videoExtensions.join(', ')})`;
-  // In pull mode an empty object is a job like any other: VOD's verdict on it (-43001, the file is
-  // damaged) ends it in one video.failed. Push mode cannot hand VOD 0 bytes (lib/vod/upload
-  // refuses), so there it is still skipped, with a warning.
-  if (source.size === 0 && upload.mode === 'push') return 'an empty object (push mode cannot upload 0 bytes to VOD)';
+  // An empty object is a job like any other: VOD's verdict on it (-43001, the file is damaged) ends
+  // it in one video.failed, in push mode too (initiate-upload).
   if (source.size !== undefined && source.size > ingest.maxSourceBytes)
     return `${source.size} bytes exceeds MAX_SOURCE_BYTES ${ingest.maxSourceBytes}`;
   return undefined;
@@ -46,7 +44,7 @@ async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void>
   const source = sourceOf(r);
   const reason = skipReason(r, source);
   if (reason) {
-    (source.size === 0 ? ctx.logger.warn : ctx.logger.info).call(ctx.logger, 'object skipped', {
+    ctx.logger.info('object skipped', {
       bucket: source.bucket,
       key: source.key,
       reason,

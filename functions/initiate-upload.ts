@@ -11,7 +11,7 @@ import { vodPusher } from '../lib/aws/vod-pusher';
 import { config } from '../lib/config';
 import { jobs, type Job } from '../lib/jobs';
 import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
-import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, startPolling, STEPS } from '../lib/pipeline';
+import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, sendToClassify, startPolling, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -54,6 +54,18 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
   const cfg = config();
   const source = job.source!;
   let fileId = job.fileId;
+  if (source.size === 0) {
+    // VOD's upload takes no 0-byte file; the verdict VOD gives an empty pulled file (-43001, it is
+    // damaged: there is nothing to decode) ends the job in one video.failed here too.
+    await sendToClassify({
+      jobId: job.jobId,
+      attempt: msg.attempt,
+      origin: 'push',
+      code: -43001,
+      message: 'the object is empty (0 bytes): there is no video to upload',
+    });
+    return;
+  }
   if (!fileId) {
     if (!(await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { progress: PROGRESS.pushStarted } }))) {
       throw new Error('job changed while its upload was being started');

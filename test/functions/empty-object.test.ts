@@ -1,6 +1,5 @@
 // An empty object in the bucket is a job like any other: VOD calls it damaged (-43001) and the
-// job ends in exactly one video.failed — never a silent skip (pull mode; push mode cannot send VOD
-// 0 bytes and still skips it, with a warning).
+// job ends in exactly one video.failed — never a silent skip, in pull and in push mode.
 import '../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { videoFailedEventV1 } from '../../lib/events/contracts';
@@ -23,5 +22,21 @@ describe('an empty object', () => {
     const event = videoFailedEventV1.parse(events[0]);
     expect(event.subject).toBe(jobId);
     expect(event.data.error).toMatchObject({ code: -43001, retryable: false });
+  });
+
+  it('ends in one video.failed with -43001 (permanent), in push mode', async () => {
+    h.env({ UPLOAD_MODE: 'push' });
+    try {
+      await putObject(h.stack, 'in/empty-push.mp4', Buffer.alloc(0));
+      const jobId = await h.jobIdOf('in/empty-push.mp4');
+      await h.settle(jobId);
+      const events = await h.events();
+      expect(events).toHaveLength(1);
+      const event = videoFailedEventV1.parse(events[0]);
+      expect(event.subject).toBe(jobId);
+      expect(event.data.error).toMatchObject({ code: -43001, retryable: false });
+    } finally {
+      h.env();
+    }
   });
 });

@@ -37,7 +37,15 @@ export async function startHarness(emulatorOptions: Parameters<typeof startEmula
     // Quotas off: this harness pumps the queues back to back, far faster than SQS redelivers on
     // AWS, so one test's polls would spend the next one's quota. test/emulator/quotas.test.ts
     // covers the 4400 answers and vodflow's backoff against them.
-    startEmulator({ allowPrivatePullHosts: true, callbackMode: 'none', log: false, env: false, mediaConcurrency: 2, rateLimits: false, ...emulatorOptions }),
+    startEmulator({
+      allowPrivatePullHosts: true,
+      callbackMode: 'none',
+      log: false,
+      env: false,
+      mediaConcurrency: 2,
+      rateLimits: false,
+      ...emulatorOptions,
+    }),
   ]);
   const good = await makeClip({ path: join(dir, 'good.mp4'), seconds: 1, width: 160, height: 120 });
   const broken = await makeBroken('garbage', join(dir, 'broken.mp4'));
