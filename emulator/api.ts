@@ -6,6 +6,7 @@ import { CLIENT_UPLOAD_ACTIONS, GENERAL_ACTIONS, UPLOAD_ACTIONS } from './action
 import { Args } from './actions/args';
 import type { ActionHandler } from './actions/types';
 import type { EmulatorContext } from './context';
+import { answeredByFault } from './fault-answer';
 import { readBody, sendJson, sendPreflight } from './http-io';
 import { ApiError, authenticate, envelope } from './protocol';
 import type { ReplayGuard } from './replay';
@@ -118,16 +119,8 @@ export async function handleApi(
   action = params.Action;
 
   const decision = ctx.faults.decide(action);
-  if (decision.delayMs) await new Promise((r) => setTimeout(r, decision.delayMs));
-  if (decision.fault === 'drop') {
-    stats.dropped++;
-    req.socket.destroy();
-    return;
-  }
-  if (decision.fault === 'http503') {
-    stats.answered(action, 503);
-    return sendJson(res, 503, { code: 6200, message: 'injected fault: service unavailable', codeDesc: 'ServiceUnavailable' });
-  }
+  const unavailable = { code: 6200, message: 'injected fault: service unavailable', codeDesc: 'ServiceUnavailable' };
+  if (await answeredByFault(decision, { req, res, stats, action, unavailable })) return;
   if (decision.fault === 'error6000') return fail(6000, 'injected fault: internal error');
   if (decision.fault === 'limitExceeded') return fail(4400, 'injected fault: quota exceeded', uploadHost ? { canRetry: 1 } : {});
   if (decision.fault === 'expired') return fail(4200, 'injected fault: request expired');

@@ -3,6 +3,7 @@
 // `{"Response":{…,"RequestId"}}` — errors as `Response.Error{Code,Message}` with HTTP 200, which
 // is what Tencent's SDK expects (§3.2). GET with query parameters is refused (UnsupportedProtocol
 // would be wrong: the SDK can send it; vodflow and the SDK default both POST).
+import { answeredByFault } from '../fault-answer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseAuthorization, verify3 } from '../../lib/vod/v3/sign';
@@ -115,16 +116,8 @@ export async function handleV3(
       );
 
     const decision = ctx.faults.decide(action);
-    if (decision.delayMs) await new Promise((r) => setTimeout(r, decision.delayMs));
-    if (decision.fault === 'drop') {
-      stats.dropped++;
-      req.socket.destroy();
-      return;
-    }
-    if (decision.fault === 'http503') {
-      stats.answered(action, 503);
-      return sendJson(res, 503, { Response: { Error: { Code: 'ServiceUnavailable', Message: 'injected fault' }, RequestId: requestId } });
-    }
+    const unavailable = { Response: { Error: { Code: 'ServiceUnavailable', Message: 'injected fault' }, RequestId: requestId } };
+    if (await answeredByFault(decision, { req, res, stats, action, unavailable })) return;
     if (decision.fault === 'error6000') throw new V3Error('InternalError', 'injected fault: internal error');
 
     const abort = new AbortController();

@@ -1,21 +1,10 @@
 // API-level codes: the common API 2.0 codes (reference §3.1, §3.2), the data-upload host's codes
 // (§3.4) and the frequent per-action VOD codes (§3.5, §4). Chinese messages are the reference's
 // words; where the reference gives only English (70014) the message is that English text.
-import type { Category, ErrorEntry, Stage } from './types';
+import { type ErrorEntry, type ErrorRow, referenceEntry } from './types';
 
-type Row = [code: number, stage: Stage, cause: string, category: Category, message: string, message_en: string, action: string];
-
-const toEntry = ([code, stage, cause, category, message, message_en, action]: Row): ErrorEntry => ({
-  code,
-  stage,
-  step: null,
-  cause,
-  category,
-  message,
-  message_en,
-  action,
-  basis: 'reference',
-});
+type Row = ErrorRow<number>;
+const toEntry = (row: Row): ErrorEntry => referenceEntry(row);
 
 const RETRY_LATER = 'retry later; if it persists, contact Tencent Cloud support with the response message.';
 

@@ -74,3 +74,19 @@ export interface Classification {
   category: Category;
   basis: Basis;
 }
+
+/** A table row as written in the tables: code, stage, cause, category and the three texts. */
+export type ErrorRow<C> = [code: C, stage: Stage, cause: string, category: Category, message: string, message_en: string, action: string];
+
+/** The entry of a row whose words come from the API reference (no processing step). */
+export const referenceEntry = <C>([code, stage, cause, category, message, message_en, action]: ErrorRow<C>) => ({
+  code,
+  stage,
+  step: null,
+  cause,
+  category,
+  message,
+  message_en,
+  action,
+  basis: 'reference' as const,
+});

@@ -2,24 +2,13 @@
 // the common 3.0 codes and the VOD-specific ones the pipeline meets. Same vocabulary and the same
 // retry rule (rule.ts) as the v2 table: every row names one category, retryability follows it.
 // Chinese messages paraphrase the reference's meanings (the doc's own Chinese was not retrieved).
-import type { Category, ErrorEntry, Stage } from './types';
+import { type Category, type ErrorEntry, type ErrorRow, referenceEntry, type Stage } from './types';
 
 /** A v3 row: the same entry shape, keyed by the dotted string code. */
 export type V3ErrorEntry = Omit<ErrorEntry, 'code'> & { readonly code: string };
 
-type Row = [code: string, stage: Stage, cause: string, category: Category, message: string, message_en: string, action: string];
-
-const toEntry = ([code, stage, cause, category, message, message_en, action]: Row): V3ErrorEntry => ({
-  code,
-  stage,
-  step: null,
-  cause,
-  category,
-  message,
-  message_en,
-  action,
-  basis: 'reference',
-});
+type Row = ErrorRow<string>;
+const toEntry = (row: Row): V3ErrorEntry => referenceEntry(row);
 
 const REENCODE = 're-encode the source with a standard encoder (H.264/AAC in MP4) and upload it again.';
 
