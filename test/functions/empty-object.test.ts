@@ -13,22 +13,11 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('an empty object', () => {
-  it('ends in one video.failed with -43001 (permanent), in pull mode', async () => {
-    await putObject(h.stack, 'in/empty.mp4', Buffer.alloc(0));
-    const jobId = await h.jobIdOf('in/empty.mp4');
-    await h.settle(jobId);
-    const events = await h.events();
-    expect(events).toHaveLength(1);
-    const event = videoFailedEventV1.parse(events[0]);
-    expect(event.subject).toBe(jobId);
-    expect(event.data.error).toMatchObject({ code: -43001, retryable: false });
-  });
-
-  it('ends in one video.failed with -43001 (permanent), in push mode', async () => {
-    h.env({ UPLOAD_MODE: 'push' });
+  it.each(['pull', 'push'] as const)('ends in one video.failed with -43001 (permanent), in %s mode', async (mode) => {
+    h.env({ UPLOAD_MODE: mode });
     try {
-      await putObject(h.stack, 'in/empty-push.mp4', Buffer.alloc(0));
-      const jobId = await h.jobIdOf('in/empty-push.mp4');
+      await putObject(h.stack, `in/empty-${mode}.mp4`, Buffer.alloc(0));
+      const jobId = await h.jobIdOf(`in/empty-${mode}.mp4`);
       await h.settle(jobId);
       const events = await h.events();
       expect(events).toHaveLength(1);
