@@ -23,9 +23,9 @@ export const faultOptionsSchema = z.object({
   drop: fraction.optional(),
   /** socket.destroy() after the action ran: the effect happened, the answer is lost. */
   dropAfter: fraction.optional(),
-  /** Answer 4400 超过配额 (quota exceeded) without running the action. */
+  /** Answer 4400 超过配额 (quota exceeded; API 3.0: RequestLimitExceeded) without running the action. */
   limitExceeded: fraction.optional(),
-  /** Answer 4200 请求过期 (request expired), the older tables' stale-request code. */
+  /** Answer 4200 请求过期 (request expired; API 3.0: AuthFailure.SignatureExpire), the older tables' stale-request code. */
   expired: fraction.optional(),
   delay: z.object({ fraction, ms: z.number().int().min(0).max(120_000) }).optional(),
   /** Only these actions are subject to the call faults (default: all). */

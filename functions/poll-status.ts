@@ -1,17 +1,27 @@
 // poll-status: one link of a polling chain. GetTaskInfo; still running → the next link, delayed
 // with exponential backoff and full jitter; finished → one task-finished message; past the
-// overall deadline → a failure with that reason.
+// overall deadline → a failure with that reason; throttled → the next link, on its own backoff.
+// A confirmation (a callback's claim GetTaskInfo could not check then) reports or stops.
 import { VodApiError } from '../lib/vod/client';
 import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { jobs } from '../lib/jobs';
-import { hopUntilDue, jobStep, pollAgain, reportTaskFinished, sendToClassify, STEPS, processingProgress } from '../lib/pipeline';
+import {
+  hopUntilDue,
+  jobStep,
+  pollAfterThrottle,
+  pollAgain,
+  processingProgress,
+  reportTaskFinished,
+  sendToClassify,
+  STEPS,
+} from '../lib/pipeline';
 
 config();
 
 export const handler = jobStep({
   type: 'poll-status',
-  step: (msg) => STEPS.poll(msg.task, msg.attempt, msg.seq),
+  step: (msg) => (msg.confirm ? STEPS.confirm : STEPS.poll)(msg.task, msg.attempt, msg.seq),
   duplicateOf: 'poll',
   run: async ({ msg, job, ctx }) => {
     const cfg = config();
@@ -29,7 +39,15 @@ export const handler = jobStep({
     try {
       info = await (await vodProvider()).readTask(msg.vodTaskId);
     } catch (err) {
-      // Retryable answers (throttling, internal errors) come back through SQS; others are final.
+      if (err instanceof VodApiError && err.classification.category === 'throttled') {
+        // The quota is shared (other jobs, displays): wait it out here, not through SQS's receive count.
+        const elapsedS = (Date.now() - msg.startedAt) / 1000;
+        if (msg.confirm && elapsedS > cfg.poll.deadlineS) return ctx.logger.info('confirmation given up; the polling chain decides');
+        const inS = await pollAfterThrottle(msg);
+        ctx.logger.warn('VOD throttled GetTaskInfo; polling again', { vodTaskId: msg.vodTaskId, code: err.code, nextInS: inS });
+        return;
+      }
+      // Other retryable answers (internal errors) come back through SQS; the rest are final.
       if (!(err instanceof VodApiError) || err.retryable) throw err;
       await sendToClassify({
         jobId: msg.jobId,
@@ -46,6 +64,8 @@ export const handler = jobStep({
       await reportTaskFinished(msg.vodTaskId, outcome, 'poll', ctx.logger, owner);
       return;
     }
+    if (msg.confirm)
+      return ctx.logger.info('callback not confirmed: the task is still running; the polling chain goes on', { vodTaskId: msg.vodTaskId });
     const elapsedS = (Date.now() - msg.startedAt) / 1000;
     if (elapsedS > cfg.poll.deadlineS) {
       const message = `VOD task ${msg.vodTaskId} was still ${info.status} after ${Math.round(elapsedS)} s (JOB_DEADLINE_S=${cfg.poll.deadlineS})`;

@@ -1,7 +1,7 @@
 // Progress on stderr: on a terminal, one line per file redrawn in place; elsewhere (CI, pipes),
 // a line each time a file's state changes.
 import { basename } from 'node:path';
-import type { SubTask } from './follow';
+import type { SubTask } from './sub-tasks';
 
 export interface FileState {
   path: string;

@@ -1,9 +1,8 @@
-// Following jobs the way a user would: GET /jobs/{id} for status and progress, GetTaskInfo for
-// the state of each definition, and the downstream events queue for the one terminal event.
+// Following jobs the way a user would: GET /jobs/{id} for status and progress (sub-tasks.ts for
+// the state of each definition), and the downstream events queue for the one terminal event.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { downstreamEvent, type DownstreamEvent } from '../../lib/events/contracts';
-import type { VodClient } from '../../lib/vod/client';
 
 export const jobViewSchema = z.looseObject({
   jobId: z.string(),
@@ -20,42 +19,6 @@ export async function fetchJob(httpApi: string, apiKey: string, jobId: string): 
   if (!response?.ok) return undefined;
   const parsed = jobViewSchema.safeParse(await response.json().catch(() => undefined));
   return parsed.success ? parsed.data : undefined;
-}
-
-export interface SubTask {
-  /** e.g. "Transcode 20", "CoverBySnapshot". */
-  label: string;
-  status: string;
-}
-
-const subTasksSchema = z.looseObject({
-  status: z.string(),
-  data: z
-    .looseObject({
-      processTaskList: z
-        .array(
-          z.looseObject({
-            taskType: z.string(),
-            status: z.string(),
-            input: z.looseObject({ definition: z.unknown().optional() }).optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
-
-/** Per-definition state of a VOD procedure, for the progress display; empty when unknown. */
-export async function fetchSubTasks(vod: VodClient, vodTaskId: string): Promise<SubTask[]> {
-  try {
-    const info = subTasksSchema.parse(await vod.getTaskInfo({ vodTaskId }, { retry: { maxAttempts: 1 } }));
-    return (info.data?.processTaskList ?? []).map((task) => ({
-      label: task.input?.definition === undefined ? task.taskType : `${task.taskType} ${String(task.input.definition)}`,
-      status: task.status.toUpperCase(),
-    }));
-  } catch {
-    return [];
-  }
 }
 
 /**

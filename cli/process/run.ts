@@ -11,9 +11,10 @@ import { startLocalStack, type LocalStack } from '../../local';
 import { createVodClient } from '../../lib/vod/client';
 import { deliveriesSettled, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { createDisplay, type FileState } from './display';
-import { fetchJob, fetchSubTasks, watchEvents } from './follow';
+import { fetchJob, watchEvents } from './follow';
 import { copyOutputs, outputFolderNames, type CopiedFile } from './outputs';
 import { summarize } from './summary';
+import { budgeted, fetchSubTasks } from './sub-tasks';
 import { mediaToolsLine } from './tools';
 import { createUpload, putFile } from './upload';
 
@@ -113,6 +114,7 @@ export async function runProcess(
     endpoint: stack.emulator!.endpoint,
     timeoutMs: 3000,
   });
+  const subTasksOf = budgeted((vodTaskId) => fetchSubTasks(vod, vodTaskId));
   const events = watchEvents(sqs, stack.queues.EventsQueue!.url);
   const display = createDisplay(err, !options.quiet);
   const target = { httpApi: stack.endpoints.httpApi, apiKey: stack.secrets.apiKey };
@@ -136,7 +138,7 @@ export async function runProcess(
         const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
         if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });
         if (job?.status === 'PROCESSING') {
-          const subTasks = job.vodTaskId ? await fetchSubTasks(vod, job.vodTaskId) : [];
+          const subTasks = job.vodTaskId ? await subTasksOf(job.vodTaskId) : [];
           display.update(state, { phase: 'processing', progress: job.progress, subTasks });
         }
         await Promise.race([terminal, sleep(250)]);

@@ -119,6 +119,9 @@ export async function handleV3(
     const unavailable = { Response: { Error: { Code: 'ServiceUnavailable', Message: 'injected fault' }, RequestId: requestId } };
     if (await answeredByFault(decision, { req, res, stats, action, unavailable })) return;
     if (decision.fault === 'error6000') throw new V3Error('InternalError', 'injected fault: internal error');
+    // API 3.0's words for the 2.0 faults 4400 (quota) and 4200 (stale request).
+    if (decision.fault === 'limitExceeded') throw new V3Error('RequestLimitExceeded', 'injected fault: request rate limit exceeded');
+    if (decision.fault === 'expired') throw new V3Error('AuthFailure.SignatureExpire', 'injected fault: the signature has expired');
 
     const abort = new AbortController();
     res.on('close', () => {

@@ -37,6 +37,11 @@ export const pollStatusV1 = z.object({
   startedAt: z.number().int(),
   /** Not before this time (ms): SQS delays cap at 900 s, so longer waits hop through the queue. */
   dueAt: z.number().int().optional(),
+  /**
+   * A confirmation outside the chain: a callback said the task finished but GetTaskInfo could not
+   * be asked then (throttled, unreachable). It reports the outcome or stops; the chain goes on.
+   */
+  confirm: z.literal(true).optional(),
 });
 
 /** What a finished VOD task produced, normalised from GetTaskInfo or an event body. */
@@ -117,6 +122,11 @@ export const deliverEventV1 = z.object({
   firstAttemptAt: z.number().int(),
   /** Not before this time (ms): SQS delays cap at 900 s, so longer waits hop through the queue. */
   dueAt: z.number().int().optional(),
+  /**
+   * A confirmation outside the chain: a callback said the task finished but GetTaskInfo could not
+   * be asked then (throttled, unreachable). It reports the outcome or stops; the chain goes on.
+   */
+  confirm: z.literal(true).optional(),
 });
 
 export type InitiateUpload = z.infer<typeof initiateUploadV1>;

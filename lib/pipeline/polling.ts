@@ -1,7 +1,7 @@
 // Polling a VOD task: a chain of poll-status messages, each link delayed with exponential backoff
 // and full jitter, started by whoever started the task.
 import { config } from '../config';
-import type { TaskKind } from '../jobs';
+import type { TaskKind, TaskOwner } from '../jobs';
 import { delayPlan, enqueue, fullJitterS, type PollStatus } from '../messages';
 
 /** The first link of a task's polling chain, after POLL_BASE_DELAY_S. */
@@ -22,6 +22,35 @@ export async function pollAgain(msg: PollStatus): Promise<number> {
   const plan = delayPlan(fullJitterS(msg.seq + 1, cfg.poll.baseDelayS, cfg.poll.maxDelayS, Math.min(1, cfg.poll.baseDelayS)));
   await enqueue(cfg.queues.poll, next(msg, plan.dueAt), plan.delaySeconds);
   return plan.delaySeconds;
+}
+
+/** Throttled polls back off from here (seconds), whatever POLL_BASE_DELAY_S is. */
+export const THROTTLED_BASE_S = 2;
+
+/**
+ * The next link after VOD throttled GetTaskInfo (4400 / RequestLimitExceeded): sent on with its
+ * own backoff instead of failing the message, so a busy quota never walks a chain into the DLQ.
+ */
+export async function pollAfterThrottle(msg: PollStatus): Promise<number> {
+  const cfg = config();
+  const plan = delayPlan(fullJitterS(msg.seq + 1, THROTTLED_BASE_S, cfg.poll.maxDelayS, 1));
+  await enqueue(cfg.queues.poll, next(msg, plan.dueAt), plan.delaySeconds);
+  return plan.delaySeconds;
+}
+
+/** A callback's claim that could not be confirmed now: one confirmation poll, right away. */
+export async function confirmLater(owner: TaskOwner, vodTaskId: string): Promise<void> {
+  await enqueue(config().queues.poll, {
+    v: 1,
+    type: 'poll-status',
+    jobId: owner.jobId,
+    attempt: owner.attempt,
+    vodTaskId,
+    task: owner.task,
+    seq: 0,
+    startedAt: Date.now(),
+    confirm: true,
+  });
 }
 
 /**

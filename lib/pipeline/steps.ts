@@ -26,6 +26,11 @@ export const STEPS = {
     const chain = `poll#${task}#${attempt}`;
     return { name: `${chain}#${seq}`, supersedes: seq > 0 ? [`${chain}#${seq - 1}`] : [] };
   },
+  /** poll-status: try `seq` of confirming a callback's claim that this task finished. */
+  confirm: (task: TaskKind, attempt: number, seq: number): StepName => {
+    const chain = `confirm#${task}#${attempt}`;
+    return { name: `${chain}#${seq}`, supersedes: seq > 0 ? [`${chain}#${seq - 1}`] : [] };
+  },
   /** the outbox: the terminal event reached one destination (`queue` or a subscriber's hash). */
   event: (destination: string): StepName => ({ name: `event#${destination}` }),
   /** deliver-event: try `seq` of the signed delivery to one subscriber (its URL's hash). */

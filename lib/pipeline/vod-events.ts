@@ -1,15 +1,18 @@
 // A VOD event (HTTP callback body or PullEvent eventContent) → at most one task-finished message.
 // Only PullComplete and ProcedureStateChanged concern vodflow; everything else is acknowledged.
 // An HTTP callback is unsigned, so its claim is confirmed with a signed GetTaskInfo before it is
-// trusted; PullEvent content comes from a signed API answer and is used as is.
+// trusted; PullEvent content comes from a signed API answer and is used as is. VOD ignores the
+// callback's answer and never resends after one, so a confirmation that cannot run now
+// (throttled, unreachable) is queued as a confirmation poll rather than answered with an error.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { vodProvider } from '../aws/vod-provider';
 import { jobs } from '../jobs';
 import type { TaskFinished, TaskOutcome } from '../messages';
 import type { EventView } from '../vod/provider';
+import { confirmLater } from './polling';
 import { reportTaskFinished, type ReportResult } from './report';
 
-export type EventHandling = ReportResult | 'ignored-type' | 'no-task-id' | 'not-finished';
+export type EventHandling = ReportResult | 'ignored-type' | 'no-task-id' | 'not-finished' | 'confirmation-queued';
 
 export async function handleVodEvent(event: EventView, via: TaskFinished['via'], logger: Logger): Promise<EventHandling> {
   if (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged') {
@@ -34,7 +37,13 @@ export async function handleVodEvent(event: EventView, via: TaskFinished['via'],
   }
   let outcome: TaskOutcome | undefined;
   if (via === 'callback') {
-    outcome = (await (await vodProvider()).readTask(vodTaskId)).outcome;
+    try {
+      outcome = (await (await vodProvider()).readTask(vodTaskId)).outcome;
+    } catch (err) {
+      await confirmLater(owner, vodTaskId);
+      log.warn('callback could not be confirmed now; a confirmation poll is queued', { error: (err as Error).message, via });
+      return 'confirmation-queued';
+    }
   } else {
     outcome = event.outcome;
   }

@@ -12,7 +12,7 @@ import { matchesAny } from '../../lib/http/api-key';
 import { JOB_STATUSES } from '../../lib/jobs/types';
 import { queueDepths, type ToolView } from './ops';
 import { renditionFacts } from './renditions';
-import type { SubTaskSource } from './subtasks';
+import type { SubTaskSource } from '../../cli/process/sub-tasks';
 import type { ConsoleQueue } from './target';
 import { presignedTarget, relayUpload, type RelayOptions } from './upload-relay';
 import type { JobWatch } from './watch';

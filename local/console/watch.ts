@@ -5,8 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { listJobs, type JobRow } from '../../cli/jobs/list';
 import { findJob } from '../../cli/jobs/show';
 import type { JobsTarget } from '../../cli/jobs/target';
-import type { SubTask } from '../../cli/process/follow';
-import type { SubTaskSource } from './subtasks';
+import type { SubTask, SubTaskSource } from '../../cli/process/sub-tasks';
 
 export interface Observed {
   status: string;

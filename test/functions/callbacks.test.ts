@@ -60,6 +60,29 @@ describe('vod-webhook (HTTP callback mode)', () => {
     h.emu.setCallback(undefined, 'none');
   });
 
+  it('a callback that cannot be confirmed (GetTaskInfo throttled) is confirmed later, not lost', async () => {
+    // VOD ignores a callback's answer and does not resend after one: an error answer would lose it.
+    h.emu.setCallback(`${api.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');
+    h.emu.setFaults({ limitExceeded: 1, actions: ['GetTaskInfo'] });
+    const before = h.emu.stats();
+    await putObject(h.stack, 'cb/throttled.mp4', h.goodClip);
+    const jobId = await jobIdOf('cb/throttled.mp4');
+    // Until the pull's callback was delivered (and answered), every GetTaskInfo answers 4400.
+    await runUntil(h.stack, h.handlers, async () => h.emu.stats().callbacksDelivered > before.callbacksDelivered, { timeoutMs: 20_000 });
+    const throttled = h.emu.stats().faultsInjected.limitExceeded ?? 0;
+    expect(throttled - (before.faultsInjected.limitExceeded ?? 0)).toBeGreaterThan(0);
+    h.emu.setFaults({});
+    const started = Date.now();
+    await h.settle(jobId, 40_000);
+    const job = (await jobs().getJob(jobId))!;
+    expect(job.status).toBe('SUCCEEDED');
+    // Polling waits a minute here: the job finished through the queued confirmation, not the chain.
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(job.attempt).toBe(1);
+    expect((await h.events()).filter((e) => e.subject === jobId)).toHaveLength(1);
+    h.emu.setCallback(undefined, 'none');
+  });
+
   it('rejects a wrong token, names the bad fields, acknowledges unknown types and tasks', async () => {
     expect((await post('/vod/callback/wrong-token', { version: '4.0', eventType: 'NewFileUpload', data: { fileId: '1' } })).status).toBe(
       404,

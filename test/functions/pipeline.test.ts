@@ -7,7 +7,7 @@ import { jobs } from '../../lib/jobs';
 import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contracts';
 import { resetConfig } from '../../lib/config';
 import { putObject } from '../support/s3-notify';
-import { lambdaContext, runUntil } from '../support/stack';
+import { lambdaContext, pumpOnce, runUntil } from '../support/stack';
 import { startHttpApi, type HttpLambda } from '../support/http-api';
 import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
 
@@ -89,6 +89,37 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     expect(event.data.error.message_en).toBeTruthy();
     expect(event.data.error.action).toBeTruthy();
     expect((await jobs().getJob(jobId))!.error?.code).toBe(event.data.error.code);
+  });
+
+  it("throttled task reads (this version's quota answer) wait the quota out: the chain goes on, no DLQ", async () => {
+    env({ POLL_MAX_DELAY_S: '2' });
+    h.emu.setFaults({ limitExceeded: 1, actions: ['GetTaskInfo', 'DescribeTaskDetail'] });
+    const before = h.emu.stats().faultsInjected.limitExceeded ?? 0;
+    await putObject(h.stack, `${api}/throttled.mp4`, h.goodClip);
+    const jobId = await jobIdOf(`${api}/throttled.mp4`);
+    // Seven polls of three tries each: more than SQS's five receives, after which a message that
+    // failed on every throttled answer went to the DLQ and the job was stranded. (This harness has
+    // no redrive policy, so it counts the failed deliveries instead.)
+    let failedPolls = 0;
+    try {
+      const deadline = Date.now() + 60_000;
+      while ((h.emu.stats().faultsInjected.limitExceeded ?? 0) - before < 21 && Date.now() < deadline) {
+        for (const [short, handler] of Object.entries(h.handlers)) {
+          const pumped = await pumpOnce(h.stack, short, handler);
+          if (short === 'poll') failedPolls += pumped.failed;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      h.emu.setFaults({});
+      env();
+    }
+    await h.settle(jobId, 40_000);
+    const job = (await jobs().getJob(jobId))!;
+    expect(job.status).toBe('SUCCEEDED');
+    expect(job.attempt).toBe(1);
+    expect(await h.events()).toHaveLength(1);
+    expect(failedPolls).toBe(0);
   });
 
   it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {
