@@ -1,14 +1,47 @@
 // The report in two forms: REPORT.md for people, report.json for machines (CI, trend lines).
-import { writeFileSync } from 'node:fs';
+// `--only` re-measures some sections and keeps the others from the last report, so every section
+// says when and at what load it was measured.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Section } from './measure';
 import type { ProfileSummary, Share } from './profile';
 
 export interface Report {
   generatedAt: string;
+  /** When `--only` last replaced sections of this report. */
+  updatedAt?: string;
   quick: boolean;
   runtimeS: number;
   machine: Record<string, unknown>;
-  sections: Array<Section & { seconds: number; error?: string }>;
+  sections: ReportSection[];
+}
+
+export type ReportSection = Section & {
+  /** The SECTIONS key that measured it. */
+  name?: string;
+  seconds: number;
+  measuredAt?: string;
+  loadAverage?: string;
+  error?: string;
+};
+
+/**
+ * `fresh` merged into the report at `jsonPath`: the re-measured sections replace their earlier
+ * selves in place, the rest stay as measured then (a quick or unreadable report is not kept).
+ */
+export function mergeReport(fresh: Report, jsonPath: string, order: readonly string[]): Report {
+  if (fresh.quick || !existsSync(jsonPath)) return fresh;
+  let old: Report;
+  try {
+    old = JSON.parse(readFileSync(jsonPath, 'utf8')) as Report;
+  } catch {
+    return fresh;
+  }
+  if (old.quick) return fresh;
+  const byName = new Map<string, ReportSection>();
+  for (const s of old.sections) if (s.name) byName.set(s.name, s);
+  for (const s of fresh.sections) if (s.name) byName.set(s.name, s);
+  const sections = order.flatMap((name) => byName.get(name) ?? []);
+  return { ...fresh, generatedAt: old.generatedAt, runtimeS: old.runtimeS, updatedAt: fresh.generatedAt, sections } as Report;
 }
 
 const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? '✅ met' : '❌ missed');
@@ -18,7 +51,7 @@ export function renderMarkdown(report: Report): string {
   const lines = [
     '# vodflow benchmarks',
     '',
-    `Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` in ${report.runtimeS} s.`,
+    `Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` in ${report.runtimeS} s${report.updatedAt ? `; sections re-measured with \`--only\` up to ${report.updatedAt}` : ''}.`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverage}.`,
     '',
@@ -31,7 +64,8 @@ export function renderMarkdown(report: Report): string {
     '',
   );
   for (const s of report.sections) {
-    lines.push(`## ${s.title}`, '', `_${s.seconds} s_`, '');
+    const when = s.measuredAt ? `, measured ${s.measuredAt} at load ${s.loadAverage}` : '';
+    lines.push(`## ${s.title}`, '', `_${s.seconds} s${when}_`, '');
     if (s.error) lines.push(`**This section failed:** ${s.error}`, '');
     if (s.figures.length) {
       lines.push('| measure | value | goal | | note |', '|---|---:|---|---|---|');

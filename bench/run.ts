@@ -1,11 +1,12 @@
 // `npm run bench [-- --quick] [-- --only signer,upload] [-- --profile]`: every section in its own process, one
-// after the other (they must not compete for the 2 cores), then bench/REPORT.md + report.json.
+// after the other (they must not compete for the 2 cores), then bench/REPORT.md + report.json
+// (`--only` replaces just those sections of the last full report).
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, type Section } from './measure';
 import { startChild } from './proc';
-import { writeReport, type Report } from './report';
+import { mergeReport, writeReport, type Report } from './report';
 import { SECTIONS, type SectionName } from './sections';
 
 export interface RunOptions {
@@ -19,6 +20,11 @@ export interface RunOptions {
 }
 
 export async function runBench(options: RunOptions): Promise<Report> {
+  const loadAverage = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const names = options.only ?? (Object.keys(SECTIONS) as SectionName[]);
   const started = performance.now();
@@ -28,16 +34,15 @@ export async function runBench(options: RunOptions): Promise<Report> {
     runtimeS: 0,
     machine: {
       ...machine(),
-      loadAverage: os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' '),
+      loadAverage: loadAverage(),
     },
     sections: [],
   };
   for (const name of names) {
     log(`bench: ${name}${options.quick ? ' (quick)' : ''}…`);
     const t0 = performance.now();
+    const measuredAt = new Date().toISOString();
+    const load = loadAverage();
     const child = startChild<{ section?: Section; error?: string }>('./section-child.ts', {
       env: {
         POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -55,13 +60,24 @@ export async function runBench(options: RunOptions): Promise<Report> {
     await child.stop();
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     const section = result.section ?? { title: name, figures: [] };
-    report.sections.push({ ...section, seconds, ...(result.error ? { error: result.error.split('\n').slice(0, 6).join(' ') } : {}) });
+    report.sections.push({
+      ...section,
+      name,
+      seconds,
+      measuredAt,
+      loadAverage: load,
+      ...(result.error ? { error: result.error.split('\n').slice(0, 6).join(' ') } : {}),
+    });
     log(`bench: ${name} done in ${seconds} s${result.error ? ` — FAILED: ${result.error.split('\n')[0]}` : ''}`);
   }
   report.runtimeS = Math.round((performance.now() - started) / 1000);
   const outDir = options.outDir ?? fileURLToPath(new URL('.', import.meta.url));
-  writeReport(report, join(outDir, 'REPORT.md'), join(outDir, 'report.json'));
-  log(`bench: wrote ${join(outDir, 'REPORT.md')} and report.json (${report.runtimeS} s)`);
+  const jsonPath = join(outDir, 'report.json');
+  const written = options.only ? mergeReport(report, jsonPath, Object.keys(SECTIONS)) : report;
+  writeReport(written, join(outDir, 'REPORT.md'), jsonPath);
+  log(
+    `bench: wrote ${join(outDir, 'REPORT.md')} and report.json (${report.runtimeS} s${written !== report ? ', other sections kept' : ''})`,
+  );
   return report;
 }
 
