@@ -56,7 +56,7 @@ const WAVE = 8;
 const GOOD: Label[] = ['ingest', 'upload', 'process', 'poll:pull', 'poll:procedure', 'result:pull', 'result:procedure'];
 const BROKEN: Label[] = ['result:procedure', 'classify'];
 
-// The whole matrix (~45 crash points, 2+ min) runs with RELIABILITY_SCALE=full (`npm run
+// The whole matrix (~47 crash points, 2+ min) runs with RELIABILITY_SCALE=full (`npm run
 // test:reliability`); `npm test` runs its subset, test/functions/crash-points.test.ts.
 describe.runIf(SCALE === 'full')(`crash points: every handler × every external write (${SCALE})`, () => {
   it('ends every job in exactly one true terminal event', async () => {
