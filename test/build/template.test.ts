@@ -98,15 +98,18 @@ describe('packaged template', () => {
     // Every SQS-triggered function may finish an outbox delivery (jobStep does, for a terminal
     // job): it shortens its record's visibility to the delivery lease first, so the record of one
     // that died mid-delivery is back within that bound — not the queue's timeout (5,400 s upload).
+    type Statement = { Action: string[]; Resource: unknown };
     const roleOf = (fn: unknown) => template.Resources[(fn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]!;
     const mappings = byType('AWS::Lambda::EventSourceMapping');
     expect(mappings.length).toBe(7);
     for (const [id, m] of mappings) {
       const fn = roleOf(m.Properties.FunctionName);
-      const statements = roleOf(fn.Properties.Role).Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
-      const onQueue = statements.filter((st: any) => JSON.stringify(st.Resource) === JSON.stringify(m.Properties.EventSourceArn));
+      const statements = roleOf(fn.Properties.Role).Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
+      ) as Statement[];
+      const onQueue = statements.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(m.Properties.EventSourceArn));
       expect(
-        onQueue.some((st: any) => st.Action.includes('sqs:ChangeMessageVisibility')),
+        onQueue.some((st) => st.Action.includes('sqs:ChangeMessageVisibility')),
         `${id}: ChangeMessageVisibility on its queue`,
       ).toBe(true);
       const retryS = Math.ceil(outboxLeaseMs(fn.Properties.Timeout * 1000) / 1000) + 5;
