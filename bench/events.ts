@@ -60,7 +60,7 @@ export function drainEvents(sqs: SQSClient, queueUrl: string, onEvent: (event: S
 export async function deadLetters(sqs: SQSClient, stack: LocalStack): Promise<number> {
   let n = 0;
   for (const q of Object.values(stack.queues)) {
-    if (!q.name.endsWith('-dlq')) continue;
+    if (!/-dlq(\.fifo)?$/.test(q.name)) continue; // the events DLQ is FIFO
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: q.url,

@@ -19,7 +19,7 @@ interface Rule {
 }
 
 const fail = (ok: unknown, message: string) => (ok ? null : message);
-const isDlq = (props: Json) => /-dlq$/.test(String(props.QueueName ?? ''));
+const isDlq = (props: Json) => /-dlq(\.fifo)?$/.test(String(props.QueueName ?? ''));
 /** X-Ray takes no resource-level permissions; nothing else may use Resource '*'. */
 const XRAY = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);

@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { failedEvent } from '../lib/events/build';
 import { jobs, type Job, type JobError } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { codeOf, deliverPending, jobStep, leaseFor, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
+import { codeOf, deliverPending, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
 import { classify } from '../lib/vod/errors';
 
 config();
@@ -88,7 +88,7 @@ async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: Record
     retryable: error.retryable,
     attempts: error.attempts,
   });
-  await deliverPending(won, ctx.logger, leaseFor(ctx.remainingMs()));
+  await deliverPending(won, ctx);
 }
 
 export const handler = jobStep({

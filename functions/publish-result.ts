@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
 import { jobs, type Job, type JobOutputs, type TaskKind } from '../lib/jobs';
 import { enqueue, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
-import { deliverPending, jobStep, leaseFor, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
+import { deliverPending, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -86,7 +86,7 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx) => {
   });
   if (!won) return ctx.logger.info('another delivery already finished this job; not emitting', { vodTaskId: msg.vodTaskId });
   ctx.logger.info('job succeeded', { fileId, definitions: outputs.playSet.map((p) => p.definition) });
-  await deliverPending(won, ctx.logger, leaseFor(ctx.remainingMs()));
+  await deliverPending(won, ctx);
 };
 
 const ON_FINISHED: Readonly<Record<TaskKind, OnFinished>> = { pull: pullFinished, procedure: procedureFinished };

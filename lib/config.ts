@@ -31,7 +31,8 @@ const strList = () =>
       .filter(Boolean),
   );
 
-const queueName = () => z.string().regex(/^[\w-]{1,80}$/, 'expected an SQS queue name');
+// At most 80 characters; a FIFO queue's name ends in `.fifo` (the events queue's does).
+const queueName = () => z.string().regex(/^(?=.{1,80}$)[\w-]+(\.fifo)?$/, 'expected an SQS queue name');
 const queueVars = <P extends string>(prefix: P) =>
   ({ [`${prefix}_QUEUE_URL`]: opt(url()), [`${prefix}_QUEUE`]: opt(queueName()) }) as unknown as Record<
     `${P}_QUEUE_URL` | `${P}_QUEUE`,

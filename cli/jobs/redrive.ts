@@ -42,6 +42,9 @@ export class RedriveError extends Error {
   override readonly name = 'RedriveError';
 }
 
+/** A queue's name without the service-stage prefix and without the `.fifo` of a FIFO queue (`events`). */
+const shortName = (target: JobsTarget, name: string) => name.replace(target.prefix, '').replace(/\.fifo$/, '');
+
 /** The pairs to work on: all, or the one `--queue` names. */
 export function selectPairs(target: JobsTarget, queue: string | undefined): RedrivePair[] {
   if (!queue) return target.pairs;
@@ -54,11 +57,13 @@ export function selectPairs(target: JobsTarget, queue: string | undefined): Redr
       p.dlq.logicalId,
       p.source.name.replace(target.prefix, ''),
       p.dlq.name.replace(target.prefix, ''),
+      shortName(target, p.source.name),
+      shortName(target, p.dlq.name),
     ].map((n) => n.toLowerCase());
   const pairs = target.pairs.filter((p) => names(p).includes(wanted));
   if (!pairs.length) {
     throw new RedriveError(
-      `no queue with a DLQ is called ${queue}; choose one of: ${target.pairs.map((p) => p.source.name.replace(target.prefix, '')).join(', ')}`,
+      `no queue with a DLQ is called ${queue}; choose one of: ${target.pairs.map((p) => shortName(target, p.source.name)).join(', ')}`,
     );
   }
   return pairs;
@@ -98,7 +103,8 @@ function entryOf(message: Message, index: number, fifo: boolean): SendMessageBat
     ...(fifo
       ? {
           MessageGroupId: message.Attributes?.MessageGroupId ?? 'redrive',
-          // The DLQ message id: redriving the same message twice within 5 minutes is deduplicated.
+          // The DLQ message id, not the event id: the copy must not be dropped as a repeat of the
+          // original send; redriving the same DLQ message twice within 5 minutes is deduplicated.
           MessageDeduplicationId: message.MessageId,
         }
       : {}),

@@ -29,10 +29,15 @@ const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z
     .object({
       specversion: z.literal('1.0'),
-      id: z.string().min(1).describe('Deterministic per job and terminal state: duplicates share it'),
+      id: z
+        .string()
+        .min(1)
+        .describe(
+          'Deterministic per job and terminal state: duplicates share it. The events queue (SQS FIFO) deduplicates on it for 5 minutes; drop older repeats and webhook retries by it',
+        ),
       source: z.string().min(1).describe('URI-reference of the emitting vodflow deployment'),
       type: z.literal(type),
-      subject: z.string().min(1).describe('The jobId'),
+      subject: z.string().min(1).describe("The jobId (the events queue's MessageGroupId)"),
       time: z.iso.datetime({ offset: true }),
       datacontenttype: z.literal('application/json'),
       dataschema: z.literal(dataSchemaOf(type)).describe('Names the schema and its version: the $id of this JSON Schema'),

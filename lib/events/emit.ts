@@ -3,15 +3,17 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../aws/clients';
 import { queueUrl } from '../aws/queues';
+import { fifoFields, isFifoQueue } from '../messages/fifo';
 import { sqsJson } from '../messages/sqs-body';
 import type { DownstreamEvent } from './contracts';
 
 export const QUEUE_DESTINATION = 'sqs';
 
 export async function sendToQueue(queue: string, event: DownstreamEvent): Promise<void> {
+  const url = await queueUrl(queue);
   await sqs().send(
     new SendMessageCommand({
-      QueueUrl: await queueUrl(queue),
+      QueueUrl: url,
       // Object keys may hold characters SQS refuses: escaped, the body is the same JSON value.
       MessageBody: sqsJson(event),
       MessageAttributes: {
@@ -19,6 +21,9 @@ export async function sendToQueue(queue: string, event: DownstreamEvent): Promis
         jobId: { DataType: 'String', StringValue: event.subject },
         eventId: { DataType: 'String', StringValue: event.id },
       },
+      // The deployed events queue is FIFO: a send repeated after a crash between it and the
+      // outbox's record carries the same event id, and SQS drops it (5-minute window).
+      ...(isFifoQueue(url) ? fifoFields(event.subject, event.id) : {}),
     }),
   );
 }

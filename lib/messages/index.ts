@@ -4,3 +4,4 @@ export * from './s3-event';
 export * from './consumer';
 export * from './backoff';
 export * from './sqs-body';
+export * from './fifo';

@@ -70,7 +70,7 @@ export async function handleStep<T extends InternalMessage['type']>(
   if (!admitted.admit) {
     // A terminal job whose event did not reach every destination yet: finish the delivery.
     if (admitted.terminal && found?.event) {
-      await deliverPending(found, ctx.logger, leaseFor(ctx.remainingMs()));
+      await deliverPending(found, ctx);
       return;
     }
     const log = found ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);

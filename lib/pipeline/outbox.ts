@@ -4,9 +4,11 @@
 // send it once. Destinations are the events queue and one deliver-queue message per HTTP
 // subscriber that takes the event's type: the signed POST and its retries (deliver-event) stay
 // off the pipeline's critical path. A crash between the write and a send leaves the event
-// pending, and the redelivered message finishes the job — never a second, different event. (A
-// crash between the send and its record can still repeat the same event: consumers drop
-// repeats by `id`.)
+// pending, and the redelivered message finishes the job — never a second, different event. A
+// crash between the send and its record sends the same event again: the events queue is FIFO
+// with the event id as deduplication id, and the retry comes within OUTBOX_LEASE_MS + 5 s, well
+// inside SQS's 5-minute deduplication window, so its consumers get it once. (Subscribers may get
+// a repeat, with the same webhook-id: at-least-once, as Standard Webhooks has it.)
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { config } from '../config';
 import type { DownstreamEvent } from '../events/contracts';
@@ -45,16 +47,43 @@ async function handToSubscriber(job: Job, url: string, event: DownstreamEvent): 
 }
 
 /**
- * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
- * `leaseMs` covers the caller's remaining time: a delivery in progress elsewhere is left to it.
+ * How long one destination's delivery is leased. A send takes milliseconds; a short lease lets the
+ * retry after a crash come soon (a live holder slower than this is harmless: the FIFO queue drops
+ * the second send, and subscribers dedupe by webhook-id).
  */
-export async function deliverPending(job: Job, logger: Logger, leaseMs: number): Promise<number> {
+export const OUTBOX_LEASE_MS = 30_000;
+
+/** What the outbox needs of the SQS record it runs for (lib/messages RecordContext). */
+export interface OutboxContext {
+  logger: Logger;
+  remainingMs: () => number;
+  setVisibility: (seconds: number) => Promise<void>;
+}
+
+/** The delivery lease: the invocation's remaining time plus a margin, at most OUTBOX_LEASE_MS. */
+export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LEASE_MS, Math.max(5_000, remainingMs + 5_000));
+
+/**
+ * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
+ * A delivery in progress elsewhere (a live lease) is left to its holder.
+ */
+export async function deliverPending(job: Job, ctx: OutboxContext): Promise<number> {
   const { event } = job;
   if (!event) return 0;
+  const { logger } = ctx;
+  const pending = pendingDestinations(job);
+  if (!pending.length) return 0;
+  const leaseMs = outboxLeaseMs(ctx.remainingMs());
+  // Should this invocation die mid-delivery, its record comes back right after the lease ends,
+  // not after the queue's visibility timeout (180 s; 5,400 s on the upload queue): a repeated
+  // send then falls well inside the events queue's 5-minute deduplication window.
+  await ctx
+    .setVisibility(Math.ceil(leaseMs / 1000) + 5)
+    .catch((err: Error) => logger.warn("could not shorten the record's visibility before the event delivery", { error: err.message }));
   const cfg = config();
   const failures: string[] = [];
   let delivered = 0;
-  for (const destination of pendingDestinations(job)) {
+  for (const destination of pending) {
     const where = destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin;
     try {
       const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async () => {

@@ -1,5 +1,6 @@
 // fauxqs 1.9.2 keeps everything in memory (its README: "No persistence"), so `--data DIR` is
-// honoured here: queues with their messages and buckets with their objects are snapshotted to
+// honoured here: queues with their messages (and a FIFO queue's deduplication memory, see
+// fifo-dedup) and buckets with their objects are snapshotted to
 // DIR and restored on the next start. Object bodies are written once per version (content files
 // named by a hash of bucket+key), the small JSON index is rewritten atomically.
 import { createHash } from 'node:crypto';
@@ -8,6 +9,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import type { S3StoreT, SqsStoreT } from './fauxqs-stores';
+import { fifoMemoryOf, fifoMemorySchema, restoreFifoMemory } from './fifo-dedup';
 
 const messageSchema = z.object({
   messageId: z.string(),
@@ -36,6 +38,8 @@ const snapshotSchema = z.object({
       attributes: z.record(z.string(), z.string()),
       tags: z.record(z.string(), z.string()),
       messages: z.array(messageSchema),
+      // FIFO queues: deduplication ids still inside their 5-minute window, sequence counter.
+      fifo: fifoMemorySchema.optional(),
     }),
   ),
   buckets: z.array(
@@ -106,6 +110,7 @@ export class FauxqsPersistence {
     for (const q of snapshot.queues) {
       const queue = this.sqs.createQueue(q.name, queueUrl(q.name), q.arn, q.attributes, q.tags);
       for (const message of q.messages) queue.enqueue({ ...message });
+      restoreFifoMemory(queue, q.fifo);
       messages += q.messages.length;
     }
     for (const bucket of snapshot.buckets) {
@@ -155,6 +160,7 @@ export class FauxqsPersistence {
         attributes,
         tags: Object.fromEntries(queue.tags),
         messages: all.map((m) => ({ ...m })),
+        fifo: fifoMemoryOf(queue),
       });
     }
     const live = new Set<string>();

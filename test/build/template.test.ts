@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_LIMIT_BYTES, bundleSizes } from '../../build/bundle-sizes';
 import { packageStack, validateTemplate } from '../../build/validate-template';
+import { outboxLeaseMs } from '../../lib/pipeline/outbox';
 
 type Template = {
   Resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; Condition?: string }>;
@@ -45,6 +46,8 @@ describe('packaged template', () => {
       Resource: 'arn:aws:s3:::x/*',
     });
     delete broken.Resources.JobsTable!.DeletionPolicy;
+    // A FIFO queue whose dead-letter queue is standard: CloudFormation would refuse the redrive.
+    delete broken.Resources.EventsDlq!.Properties.FifoQueue;
     const path = join(dir, 'broken.json');
     writeFileSync(path, JSON.stringify(broken));
     const found = validateTemplate(path).findings.map((d) => `${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? ''}`.trim());
@@ -54,6 +57,7 @@ describe('packaged template', () => {
         'ERROR LAMBDA_TRACING IngestLambdaFunction',
         'ERROR PARTITION_LITERAL CreateUploadRole',
         'ERROR STATEFUL_RETAINED JobsTable',
+        'ERROR E3502 EventsQueue',
       ]),
     );
   });
@@ -83,6 +87,34 @@ describe('packaged template', () => {
     const [[, subscription]] = byType('AWS::SNS::Subscription') as [[string, Template['Resources'][string]]];
     expect(subscription).toMatchObject({ Condition: 'HasAdminEmail', Properties: { Protocol: 'email', Endpoint: { Ref: 'AdminEmail' } } });
     expect(template.Parameters).toHaveProperty('AdminEmail');
+  });
+
+  it('makes the events queue FIFO, deduplicated by the id the outbox sends, and its retry after a crash land inside the window', () => {
+    const events = template.Resources.EventsQueue!.Properties;
+    expect(events).toMatchObject({ QueueName: 'vodflow-prod-events.fifo', FifoQueue: true, ContentBasedDeduplication: false });
+    expect(template.Resources.EventsDlq!.Properties).toMatchObject({ QueueName: 'vodflow-prod-events-dlq.fifo', FifoQueue: true });
+    for (const [id, f] of byType('AWS::Lambda::Function'))
+      expect(f.Properties.Environment.Variables.EVENTS_QUEUE, id).toBe(events.QueueName);
+    // Every SQS-triggered function may finish an outbox delivery (jobStep does, for a terminal
+    // job): it shortens its record's visibility to the delivery lease first, so the record of one
+    // that died mid-delivery is back within that bound — not the queue's timeout (5,400 s upload).
+    type Statement = { Action: string[]; Resource: unknown };
+    const roleOf = (fn: unknown) => template.Resources[(fn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]!;
+    const mappings = byType('AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBe(7);
+    for (const [id, m] of mappings) {
+      const fn = roleOf(m.Properties.FunctionName);
+      const statements = roleOf(fn.Properties.Role).Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
+      ) as Statement[];
+      const onQueue = statements.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(m.Properties.EventSourceArn));
+      expect(
+        onQueue.some((st) => st.Action.includes('sqs:ChangeMessageVisibility')),
+        `${id}: ChangeMessageVisibility on its queue`,
+      ).toBe(true);
+      const retryS = Math.ceil(outboxLeaseMs(fn.Properties.Timeout * 1000) / 1000) + 5;
+      expect(retryS, `${id}: a repeated send within a fifth of SQS's 5-minute deduplication window`).toBeLessThanOrEqual(60);
+    }
   });
 
   it('retains the jobs table and the upload bucket, and writes no partition into an ARN', () => {

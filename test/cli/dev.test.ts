@@ -89,7 +89,7 @@ describe('runDev (in-process)', () => {
     });
     const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
     sqs.destroy();
-    expect(QueueUrls.map((u) => u.split('/').pop())).toContain('vodflow-dev-events-dlq');
+    expect(QueueUrls.map((u) => u.split('/').pop())).toContain('vodflow-dev-events-dlq.fifo');
   });
 
   it('prints a curl that creates an upload as pasted', async () => {

@@ -208,34 +208,44 @@ describe('vodflow jobs show', () => {
 });
 
 describe('vodflow jobs redrive', () => {
-  it('counts with --dry-run, then moves a poison message back with its attributes and empties the DLQ', async () => {
+  it('counts with --dry-run, then moves a poison message back with its attributes and FIFO group and empties the DLQ', async () => {
     const attributes = { origin: { DataType: 'String', StringValue: 'test' }, attempt: { DataType: 'Number', StringValue: '5' } };
+    // The events queue and its DLQ are FIFO: every message has a group (the job) and a deduplication id.
     await sqs.send(
-      new SendMessageCommand({ QueueUrl: queueUrl('events-dlq'), MessageBody: '{"poison":true}', MessageAttributes: attributes }),
+      new SendMessageCommand({
+        QueueUrl: queueUrl('events-dlq.fifo'),
+        MessageBody: '{"poison":true}',
+        MessageAttributes: attributes,
+        MessageGroupId: 's3-poisonjob',
+        MessageDeduplicationId: 's3-poisonjob.ready',
+      }),
     );
 
     const dry = await run(['redrive', '--dry-run']);
-    expect(dry.out).toMatch(/^vodflow-dev-events +vodflow-dev-events-dlq +1 +0$/m);
+    expect(dry.out).toMatch(/^vodflow-dev-events\.fifo +vodflow-dev-events-dlq\.fifo +1 +0$/m);
     expect(dry.out).toContain('dry run: 1 message(s) would be moved back');
-    expect(await depth(queueUrl('events-dlq'))).toBe(1);
+    expect(await depth(queueUrl('events-dlq.fifo'))).toBe(1);
 
+    // `--queue events` still names it: the .fifo suffix may be left out.
     const moved = await run(['redrive', '--queue', 'events', '--json']);
     expect(moved.exitCode).toBeUndefined();
     expect(JSON.parse(moved.out)).toEqual([
-      { queue: 'vodflow-dev-events', dlq: 'vodflow-dev-events-dlq', waiting: 1, inFlight: 0, moved: 1, failed: 0, errors: [] },
+      { queue: 'vodflow-dev-events.fifo', dlq: 'vodflow-dev-events-dlq.fifo', waiting: 1, inFlight: 0, moved: 1, failed: 0, errors: [] },
     ]);
-    expect(await depth(queueUrl('events-dlq'))).toBe(0);
+    expect(await depth(queueUrl('events-dlq.fifo'))).toBe(0);
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: queueUrl('events'),
+        QueueUrl: queueUrl('events.fifo'),
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 1,
         MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['MessageGroupId'],
       }),
     );
     expect(Messages).toHaveLength(1);
     expect(Messages[0]!.Body).toBe('{"poison":true}');
     expect(Messages[0]!.MessageAttributes).toEqual(attributes);
+    expect(Messages[0]!.Attributes?.MessageGroupId).toBe('s3-poisonjob');
   });
 
   it('redrives every DLQ by default, into the queue a consumer reads', async () => {

@@ -97,7 +97,7 @@ export async function startHarness(emulatorOptions: Parameters<typeof startEmula
     handlers,
     env,
     settle,
-    events: async () => (await drainQueue(stack, 'events')) as never,
+    events: async () => (await drainQueue(stack, 'events.fifo')) as never,
     async jobIdOf(key) {
       const head = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
       return jobIdFor({ bucket: stack.bucket, key, etag: head.ETag!.replaceAll('"', '') });

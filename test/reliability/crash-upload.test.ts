@@ -122,6 +122,7 @@ describe(`crash: SIGKILL right after uploads are acknowledged, ${ROUNDS} round(s
       expect(stuck, 'acknowledged uploads stuck as reservations').toBe(0);
       expect(out.lost).toEqual([]);
       expect(out.conflictingJobs).toEqual([]);
+      expect(out.duplicateJobs, 'jobs whose event reached the consumer twice').toEqual([]);
       expect(out.succeeded).toBe(jobIds.length);
     },
     limitMs(150_000, 500_000),

@@ -3,7 +3,9 @@
 // task-finished messages reach publish-result. The first wins the SUCCEEDED write and starts the
 // outbox delivery; if the second arrives before the delivery is marked, it sees "terminal, event
 // not delivered yet" and delivers too: the same event twice. Here the job is put in exactly that
-// window (event written, delivery not yet marked) and the two copies arrive together.
+// window (event written, delivery not yet marked) and the two copies arrive together. The event
+// is on the queue already (the job ran to its end first), so the pending send is also the repeat a
+// crash between send and record makes: the FIFO events queue must drop it.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -64,6 +66,8 @@ describe('outbox: two reports of one finished task', () => {
       outcome: { ok: true, fileId: job!.fileId, snapshots: [] },
     };
     const arn = s.local.queues.ResultQueue!.arn;
+    const delivered = () => s.capture.find((l) => l.message === 'downstream event delivered' && l.jobId === jobId).length;
+    const before = delivered();
     const result = await s.local.invoke('publish-result', {
       Records: [record({ ...finished, via: 'poll' }, arn), record({ ...finished, via: 'callback' }, arn)],
     });
@@ -71,8 +75,13 @@ describe('outbox: two reports of one finished task', () => {
     await s.local.waitForIdle({ timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 1500));
 
-    // The pending delivery completes once: two events in all for this job would be a duplicate.
-    const deliveredAgain = s.events.filter((e) => e.subject === jobId).length - 1;
-    expect(deliveredAgain, 'copies of the pending event delivered').toBe(1);
+    // The pending delivery completes once: two sends by the racing copies would be a duplicate.
+    expect(delivered() - before, 'sends of the pending event by the two copies').toBe(1);
+    expect(s.capture.find((l) => l.jobId === jobId && /already delivered or being delivered/.test(String(l.message)))).toHaveLength(1);
+    // This send repeats one already on the queue (same event id, within 5 minutes), as a crash
+    // between the send and its record would: the FIFO events queue drops it, consumers see one.
+    expect(s.events.filter((e) => e.subject === jobId)).toHaveLength(1);
+    const [job2] = await s.jobs().then((all) => all.filter((j) => j.jobId === jobId));
+    expect([...(job2?.eventDeliveredTo ?? [])]).toEqual(['sqs']);
   });
 });

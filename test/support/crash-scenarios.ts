@@ -85,10 +85,12 @@ export async function runScenarios(
 /** What a scenario must end in: exactly one event, the true one for its clip, matching the job. */
 export function verdict(r: ScenarioResult): string | undefined {
   const want = r.clip === 'good' ? 'vodflow.video.ready' : 'vodflow.video.failed';
-  // A crash between sending the event and recording it sends the same event (same id) again, as
-  // the outbox documents; consumers drop repeats by id. Two different events would be a lie.
+  // Two different events would be a lie; the same event twice a duplicate. A crash between
+  // sending the event and recording it sends it again, with the same id: the FIFO events queue
+  // drops that repeat, so consumers see one copy.
   const ids = new Set(r.events.map((e) => e.id));
   if (ids.size !== 1) return `${ids.size} distinct events`;
+  if (r.events.length !== 1) return `${r.events.length} copies of ${r.events[0]!.id}`;
   const [e] = r.events;
   if (e!.type !== want)
     return `${e!.type} instead of ${want}${e!.data.error ? ` (${JSON.stringify((e!.data.error as { cause?: string }).cause)})` : ''}`;

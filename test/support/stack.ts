@@ -39,7 +39,10 @@ export function stackResources(): Resources {
   return (parse(text) as { resources: { Resources: Resources } }).resources.Resources;
 }
 
+/** `events.fifo` for the events queue: short names are the queue names without the prefix. */
 export const queueName = (short: string) => `${SERVICE}-${STAGE}-${short}`;
+
+const FIFO_ATTRIBUTES = ['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'];
 
 export interface Stack {
   sqs: SQSClient;
@@ -78,7 +81,11 @@ export async function startStack(): Promise<Stack> {
     const p = res.Properties;
     if (res.Type === 'AWS::SQS::Queue') {
       const name = p.QueueName as string;
-      const out = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+      // FIFO queues (the events queue) need their kind at creation; other attributes keep fauxqs's defaults.
+      const fifo = FIFO_ATTRIBUTES.filter((a) => p[a] !== undefined).map((a) => [a, String(p[a])]);
+      const out = await sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: fifo.length ? Object.fromEntries(fifo) : undefined }),
+      );
       urls.set(name, out.QueueUrl!);
     } else if (res.Type === 'AWS::S3::Bucket') {
       bucket = p.BucketName as string;
@@ -124,7 +131,7 @@ export async function startStack(): Promise<Stack> {
         POLL_QUEUE_URL: queueUrl('poll'),
         RESULT_QUEUE_URL: queueUrl('result'),
         CLASSIFY_QUEUE_URL: queueUrl('classify'),
-        EVENTS_QUEUE_URL: queueUrl('events'),
+        EVENTS_QUEUE_URL: queueUrl('events.fifo'),
         DELIVER_QUEUE_URL: queueUrl('deliver'),
       });
       for (const [k, v] of Object.entries(extra)) {

@@ -105,11 +105,11 @@ describe('jobStep', () => {
     const job = (await jobs().getJob(jobId))!;
     const event = readyEvent(job, { fileId: 'f', playSet: [], snapshots: [] }, '/test');
     await jobs().transition(jobId, { to: 'SUCCEEDED', attempt: 1, set: { event } }); // the crash: written, never delivered
-    await drainQueue(stack, 'events');
+    await drainQueue(stack, 'events.fifo');
     await deliver(upload(jobId));
     await deliver(upload(jobId));
     expect(runsOf(jobId)).toBe(0);
-    expect((await drainQueue(stack, 'events')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
+    expect((await drainQueue(stack, 'events.fifo')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
     expect((await jobs().getJob(jobId))!.eventDeliveredTo).toEqual(['sqs']);
   });
 
