@@ -24,16 +24,19 @@ export async function pollAgain(msg: PollStatus): Promise<number> {
   return plan.delaySeconds;
 }
 
-/** Throttled polls back off from here (seconds), whatever POLL_BASE_DELAY_S is. */
+/** Throttled polls back off from THROTTLED_BASE_S up to at least THROTTLED_CAP_S, whatever the poll cadence is. */
 export const THROTTLED_BASE_S = 2;
+export const THROTTLED_CAP_S = 60;
 
 /**
  * The next link after VOD throttled GetTaskInfo (4400 / RequestLimitExceeded): sent on with its
  * own backoff instead of failing the message, so a busy quota never walks a chain into the DLQ.
+ * The backoff may exceed POLL_MAX_DELAY_S: many jobs polling at a short cadence can need more
+ * than the quota, and only waiting longer brings them under it.
  */
 export async function pollAfterThrottle(msg: PollStatus): Promise<number> {
   const cfg = config();
-  const plan = delayPlan(fullJitterS(msg.seq + 1, THROTTLED_BASE_S, cfg.poll.maxDelayS, 1));
+  const plan = delayPlan(fullJitterS(msg.seq + 1, THROTTLED_BASE_S, Math.max(cfg.poll.maxDelayS, THROTTLED_CAP_S), 1));
   await enqueue(cfg.queues.poll, next(msg, plan.dueAt), plan.delaySeconds);
   return plan.delaySeconds;
 }

@@ -24,6 +24,8 @@ export const SIZES = {
   /** SIGKILL rounds right after the last upload of a batch was acknowledged (and uploads per round). */
   uploadCrashRounds: { ci: 1, full: 3 },
   uploadCrashClips: { ci: 4, full: 6 },
+  /** Clips polled at once under a GetTaskInfo quota far below what their polling asks for (full only). */
+  quotaClips: { ci: 0, full: 8 },
   /** Hostile requests against the HTTP API. */
   httpRequests: { ci: 300, full: 1_500 },
 } as const satisfies Record<string, Record<Scale, number>>;
