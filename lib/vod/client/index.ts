@@ -94,7 +94,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
   };
 
   const invoke = async (def: ActionDef, params: unknown, callOptions?: CallOptions): Promise<unknown> => {
-    const input = def.params.safeParse(params ?? {});
+    const schemas = await def.schemas();
+    const input = schemas.params.safeParse(params ?? {});
     if (!input.success) throw new VodParamsError(def.action, describeIssues(input.error.issues));
     const wire = def.toWire ? def.toWire(input.data) : { params: input.data as Record<string, ParamValue>, body: undefined };
     const flat: FlatParams = flattenParams(wire.params, { indexBase: def.indexBase ?? 0 });
@@ -105,7 +106,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
       body: wire.body,
       options: callOptions,
     });
-    const parsed = def.response.safeParse(body);
+    const parsed = schemas.response.safeParse(body);
     if (!parsed.success) {
       throw new VodResponseError(def.action, 'response does not match its schema', {
         status,
@@ -133,7 +134,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
 export { ACTIONS, METHOD_BY_ACTION, UPLOAD_HOST_ACTIONS, type ActionName, type ActionParams, type ActionResponse } from './actions';
 export { VodApiError, VodParamsError, VodResponseError, VodTransportError } from './errors';
 export { backoffDelay, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type CallOptions, type RetryInfo, type RetryPolicy } from './transport';
-export { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './schemas/upload';
+export { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './schemas/common';
 export type { TaskStatus } from './schemas/common';
 export type { TaskInfo } from './schemas/tasks';
 export type { ClassNode } from './schemas/classes';

@@ -1,11 +1,9 @@
 // Upload: pull from a URL (general API) and the chunked server upload on the data-upload host,
 // reference §4.1.2, §4.1.6, §3.4.
 import * as z from 'zod';
-import { envelopeFields, flag, idString, list, num, optNum, str, uploadEnvelopeFields } from './common';
+import { envelopeFields, flag, idString, list, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, num, optNum, str, uploadEnvelopeFields } from './common';
 
-/** Documented range of InitUpload's `dataSize` (bytes per chunk). */
-export const MIN_CHUNK_SIZE = 524_288;
-export const MAX_CHUNK_SIZE = 1_048_576;
+export { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE };
 
 const sha1Hex = z
   .string()
