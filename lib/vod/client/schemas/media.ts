@@ -1,37 +1,9 @@
 // Media information and management, reference §4.2–§4.3.
 import * as z from 'zod';
 import { envelopeFields, idString, list, num, optNum, str } from './common';
+import { metaData, playItem, streamInfo } from './media-info';
 
-export const streamInfo = z.looseObject({
-  bitrate: optNum,
-  height: optNum,
-  width: optNum,
-  codec: z.string().optional(),
-  fps: optNum,
-  samplingRate: optNum,
-});
-
-/** Container-level metadata; bitrate is bps in GetVideoInfo and kbps in ProcedureStateChanged. */
-export const metaData = z.looseObject({
-  size: optNum,
-  container: z.string().optional(),
-  bitrate: optNum,
-  height: optNum,
-  width: optNum,
-  md5: z.string().optional(),
-  duration: optNum,
-  videoStreamList: list(streamInfo),
-  audioStreamList: list(streamInfo),
-});
-
-/** One playable output, as listed by DescribeVodPlayUrls and TranscodeComplete. */
-export const playItem = z.looseObject({
-  url: z.string(),
-  definition: num,
-  vbitrate: optNum,
-  vheight: optNum,
-  vwidth: optNum,
-});
+export { metaData, playItem, streamInfo };
 
 export const infoFilter = z.enum([
   'basicInfo',
