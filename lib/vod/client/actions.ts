@@ -1,18 +1,24 @@
 // The action table: for each client method, the wire name, the host, the params and response
 // schemas, and how params go on the wire (index base per the action's doc, reference §2.6).
-// A function calls two or three of these actions: each schema module is imported on its group's
-// first call (in a bundle, its zod schemas are built then), not at cold start.
+// Every schema of ./schemas (but the shared blocks of common and media-info) is a z.lazy, built on
+// the action's first call: a function calls two or three of these actions, not all 25.
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { ParamValue } from '../params';
 import type { ApiHost } from './transport';
+import * as classes from './schemas/classes';
 import { envelope } from './schemas/common';
+import * as events from './schemas/events';
+import * as media from './schemas/media';
+import * as processing from './schemas/processing';
+import * as tasks from './schemas/tasks';
+import * as upload from './schemas/upload';
 
 export interface ActionDef<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   action: string;
   host: ApiHost;
-  /** The params and response schemas, loaded on the first call. */
-  schemas: () => Promise<{ params: P; response: R }>;
+  params: P;
+  response: R;
   /** First array index on the wire; 0 unless the action's doc shows 1. */
   indexBase?: number;
   /** Wire params and body from the parsed params; default: flatten everything. */
@@ -21,39 +27,37 @@ export interface ActionDef<P extends z.ZodType = z.ZodType, R extends z.ZodType 
 
 const def = <P extends z.ZodType, R extends z.ZodType>(d: ActionDef<P, R>): ActionDef<P, R> => d;
 const api = 'api' as const;
-const classes = () => import('./schemas/classes');
-const events = () => import('./schemas/events');
-const media = () => import('./schemas/media');
-const processing = () => import('./schemas/processing');
-const tasks = () => import('./schemas/tasks');
-const upload = () => import('./schemas/upload');
 
 export const ACTIONS = {
-  describeClass: def({ action: 'DescribeClass', host: api, schemas: () => classes().then((s) => ({ params: s.describeClassParams, response: s.describeClassResponse })) }),
+  describeClass: def({ action: 'DescribeClass', host: api, params: classes.describeClassParams, response: classes.describeClassResponse }),
   describeAllClass: def({
     action: 'DescribeAllClass',
     host: api,
-    schemas: () => classes().then((s) => ({ params: s.describeAllClassParams, response: s.describeAllClassResponse })),
+    params: classes.describeAllClassParams,
+    response: classes.describeAllClassResponse,
   }),
-  createClass: def({ action: 'CreateClass', host: api, schemas: () => classes().then((s) => ({ params: s.createClassParams, response: s.createClassResponse })) }),
-  modifyClass: def({ action: 'ModifyClass', host: api, schemas: () => classes().then((s) => ({ params: s.modifyClassParams, response: envelope })) }),
-  deleteClass: def({ action: 'DeleteClass', host: api, schemas: () => classes().then((s) => ({ params: s.deleteClassParams, response: envelope })) }),
+  createClass: def({ action: 'CreateClass', host: api, params: classes.createClassParams, response: classes.createClassResponse }),
+  modifyClass: def({ action: 'ModifyClass', host: api, params: classes.modifyClassParams, response: envelope }),
+  deleteClass: def({ action: 'DeleteClass', host: api, params: classes.deleteClassParams, response: envelope }),
 
   multiPullVodFile: def({
     action: 'MultiPullVodFile',
     host: api,
-    schemas: () => upload().then((s) => ({ params: s.multiPullVodFileParams, response: s.multiPullVodFileResponse })),
+    params: upload.multiPullVodFileParams,
+    response: upload.multiPullVodFileResponse,
   }),
   initUpload: def({
     action: 'InitUpload',
     host: 'upload',
-    schemas: () => upload().then((s) => ({ params: s.initUploadParams, response: s.initUploadResponse })),
+    params: upload.initUploadParams,
+    response: upload.initUploadResponse,
     indexBase: 1,
   }),
   uploadPart: def({
     action: 'UploadPart',
     host: 'upload',
-    schemas: () => upload().then((s) => ({ params: s.uploadPartParams, response: s.uploadPartResponse })),
+    params: upload.uploadPartParams,
+    response: upload.uploadPartResponse,
     toWire: ({ fileSha, offset, data, dataMd5 }) => ({
       params: {
         fileSha,
@@ -64,60 +68,65 @@ export const ACTIONS = {
       body: data,
     }),
   }),
-  finishUpload: def({ action: 'FinishUpload', host: 'upload', schemas: () => upload().then((s) => ({ params: s.finishUploadParams, response: s.finishUploadResponse })) }),
+  finishUpload: def({ action: 'FinishUpload', host: 'upload', params: upload.finishUploadParams, response: upload.finishUploadResponse }),
 
-  getVideoInfo: def({ action: 'GetVideoInfo', host: api, schemas: () => media().then((s) => ({ params: s.getVideoInfoParams, response: s.getVideoInfoResponse })) }),
+  getVideoInfo: def({ action: 'GetVideoInfo', host: api, params: media.getVideoInfoParams, response: media.getVideoInfoResponse }),
   describeVodPlayUrls: def({
     action: 'DescribeVodPlayUrls',
     host: api,
-    schemas: () => media().then((s) => ({ params: s.describeVodPlayUrlsParams, response: s.describeVodPlayUrlsResponse })),
+    params: media.describeVodPlayUrlsParams,
+    response: media.describeVodPlayUrlsResponse,
   }),
   describeVodInfo: def({
     action: 'DescribeVodInfo',
     host: api,
-    schemas: () => media().then((s) => ({ params: s.describeVodInfoParams, response: s.describeVodInfoResponse })),
+    params: media.describeVodInfoParams,
+    response: media.describeVodInfoResponse,
     indexBase: 1,
   }),
-  modifyVodInfo: def({ action: 'ModifyVodInfo', host: api, schemas: () => media().then((s) => ({ params: s.modifyVodInfoParams, response: envelope })) }),
-  deleteVodFile: def({ action: 'DeleteVodFile', host: api, schemas: () => media().then((s) => ({ params: s.deleteVodFileParams, response: envelope })) }),
+  modifyVodInfo: def({ action: 'ModifyVodInfo', host: api, params: media.modifyVodInfoParams, response: envelope }),
+  deleteVodFile: def({ action: 'DeleteVodFile', host: api, params: media.deleteVodFileParams, response: envelope }),
 
   convertVodFile: def({
     action: 'ConvertVodFile',
     host: api,
-    schemas: () => processing().then((s) => ({ params: s.convertVodFileParams, response: s.convertVodFileResponse })),
+    params: processing.convertVodFileParams,
+    response: processing.convertVodFileResponse,
   }),
-  processFile: def({ action: 'ProcessFile', host: api, schemas: () => processing().then((s) => ({ params: s.processFileParams, response: s.taskStartedResponse })) }),
+  processFile: def({ action: 'ProcessFile', host: api, params: processing.processFileParams, response: processing.taskStartedResponse }),
   createSnapshotByTimeOffset: def({
     action: 'CreateSnapshotByTimeOffset',
     host: api,
-    schemas: () => processing().then((s) => ({ params: s.createSnapshotByTimeOffsetParams, response: s.taskStartedResponse })),
+    params: processing.createSnapshotByTimeOffsetParams,
+    response: processing.taskStartedResponse,
   }),
   createImageSprite: def({
     action: 'CreateImageSprite',
     host: api,
-    schemas: () => processing().then((s) => ({ params: s.createImageSpriteParams, response: s.taskStartedResponse })),
+    params: processing.createImageSpriteParams,
+    response: processing.taskStartedResponse,
   }),
-  concatVideo: def({ action: 'ConcatVideo', host: api, schemas: () => processing().then((s) => ({ params: s.concatVideoParams, response: s.taskStartedResponse })) }),
-  clipVideo: def({ action: 'ClipVideo', host: api, schemas: () => processing().then((s) => ({ params: s.clipVideoParams, response: s.taskStartedResponse })) }),
+  concatVideo: def({ action: 'ConcatVideo', host: api, params: processing.concatVideoParams, response: processing.taskStartedResponse }),
+  clipVideo: def({ action: 'ClipVideo', host: api, params: processing.clipVideoParams, response: processing.taskStartedResponse }),
 
-  getTaskInfo: def({ action: 'GetTaskInfo', host: api, schemas: () => tasks().then((s) => ({ params: s.getTaskInfoParams, response: s.getTaskInfoResponse })) }),
-  getTaskList: def({ action: 'GetTaskList', host: api, schemas: () => tasks().then((s) => ({ params: s.getTaskListParams, response: s.getTaskListResponse })) }),
-  redoTask: def({ action: 'RedoTask', host: api, schemas: () => tasks().then((s) => ({ params: s.redoTaskParams, response: envelope })) }),
+  getTaskInfo: def({ action: 'GetTaskInfo', host: api, params: tasks.getTaskInfoParams, response: tasks.getTaskInfoResponse }),
+  getTaskList: def({ action: 'GetTaskList', host: api, params: tasks.getTaskListParams, response: tasks.getTaskListResponse }),
+  redoTask: def({ action: 'RedoTask', host: api, params: tasks.redoTaskParams, response: envelope }),
 
-  pullEvent: def({ action: 'PullEvent', host: api, schemas: () => events().then((s) => ({ params: s.pullEventParams, response: s.pullEventResponse })) }),
+  pullEvent: def({ action: 'PullEvent', host: api, params: events.pullEventParams, response: events.pullEventResponse }),
   confirmEvent: def({
     action: 'ConfirmEvent',
     host: api,
-    schemas: () => events().then((s) => ({ params: s.confirmEventParams, response: envelope })),
+    params: events.confirmEventParams,
+    response: envelope,
     indexBase: 1,
   }),
 };
 
 export type ActionName = keyof typeof ACTIONS;
 type Def<K extends ActionName> = (typeof ACTIONS)[K];
-type Schemas<K extends ActionName> = Awaited<ReturnType<Def<K>['schemas']>>;
-export type ActionParams<K extends ActionName> = z.input<Schemas<K>['params']>;
-export type ActionResponse<K extends ActionName> = z.output<Schemas<K>['response']>;
+export type ActionParams<K extends ActionName> = z.input<Def<K>['params']>;
+export type ActionResponse<K extends ActionName> = z.output<Def<K>['response']>;
 
 /** Wire names of the data-upload API (host `vod2.qcloud.com`). */
 export const UPLOAD_HOST_ACTIONS: ReadonlySet<string> = new Set(

@@ -94,8 +94,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
   };
 
   const invoke = async (def: ActionDef, params: unknown, callOptions?: CallOptions): Promise<unknown> => {
-    const schemas = await def.schemas();
-    const input = schemas.params.safeParse(params ?? {});
+    const input = def.params.safeParse(params ?? {});
     if (!input.success) throw new VodParamsError(def.action, describeIssues(input.error.issues));
     const wire = def.toWire ? def.toWire(input.data) : { params: input.data as Record<string, ParamValue>, body: undefined };
     const flat: FlatParams = flattenParams(wire.params, { indexBase: def.indexBase ?? 0 });
@@ -106,7 +105,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
       body: wire.body,
       options: callOptions,
     });
-    const parsed = schemas.response.safeParse(body);
+    const parsed = def.response.safeParse(body);
     if (!parsed.success) {
       throw new VodResponseError(def.action, 'response does not match its schema', {
         status,

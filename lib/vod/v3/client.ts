@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import { VodParamsError, VodResponseError, describeIssues } from '../client/errors';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryInfo, type RetryPolicy } from '../client/transport';
-import type * as S from './schemas';
+import * as s from './schemas';
 import { DEFAULT_V3_ENDPOINT, send3, type V3CallOptions, type V3TransportConfig } from './transport';
 
 export interface VodV3ClientOptions {
@@ -26,60 +26,27 @@ export interface VodV3ClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-// The schemas module is imported on the first call, not at load: a function that never calls
-// API 3.0 (v2 configured) builds none of its schemas, one that does builds them once.
-type Schemas = typeof S;
-type Def<Req extends z.ZodType, Res extends z.ZodType> = { request: (s: Schemas) => Req; response: (s: Schemas) => Res; region?: boolean };
-const def = <Req extends z.ZodType, Res extends z.ZodType>(
-  request: (s: Schemas) => Req,
-  response: (s: Schemas) => Res,
-  region = false,
-): Def<Req, Res> => ({ request, response, region });
-const schemas = () => import('./schemas');
+type Def<Req extends z.ZodType, Res extends z.ZodType> = { request: Req; response: Res; region?: boolean };
+const def = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, region = false): Def<Req, Res> => ({
+  request,
+  response,
+  region,
+});
 
 export const V3_ACTIONS = {
-  PullUpload: def(
-    (s) => s.pullUploadRequest,
-    (s) => s.taskIdResponse,
-  ),
-  ApplyUpload: def(
-    (s) => s.applyUploadRequest,
-    (s) => s.applyUploadResponse,
-    true,
-  ),
-  CommitUpload: def(
-    (s) => s.commitUploadRequest,
-    (s) => s.commitUploadResponse,
-    true,
-  ),
-  ProcessMedia: def(
-    (s) => s.processMediaRequest,
-    (s) => s.taskIdResponse,
-  ),
-  DescribeTaskDetail: def(
-    (s) => s.describeTaskDetailRequest,
-    (s) => s.describeTaskDetailResponse,
-  ),
-  DescribeMediaInfos: def(
-    (s) => s.describeMediaInfosRequest,
-    (s) => s.describeMediaInfosResponse,
-  ),
-  PullEvents: def(
-    (s) => s.pullEventsRequest,
-    (s) => s.pullEventsResponse,
-  ),
-  ConfirmEvents: def(
-    (s) => s.confirmEventsRequest,
-    (s) => s.emptyResponse,
-  ),
-  DescribeAllClass: def(
-    (s) => s.describeAllClassRequest,
-    (s) => s.describeAllClassResponse,
-  ),
+  PullUpload: def(s.pullUploadRequest, s.taskIdResponse),
+  ApplyUpload: def(s.applyUploadRequest, s.applyUploadResponse, true),
+  CommitUpload: def(s.commitUploadRequest, s.commitUploadResponse, true),
+  ProcessMedia: def(s.processMediaRequest, s.taskIdResponse),
+  DescribeTaskDetail: def(s.describeTaskDetailRequest, s.describeTaskDetailResponse),
+  DescribeMediaInfos: def(s.describeMediaInfosRequest, s.describeMediaInfosResponse),
+  PullEvents: def(s.pullEventsRequest, s.pullEventsResponse),
+  ConfirmEvents: def(s.confirmEventsRequest, s.emptyResponse),
+  DescribeAllClass: def(s.describeAllClassRequest, s.describeAllClassResponse),
 } as const;
 export type V3ActionName = keyof typeof V3_ACTIONS;
-type Req<K extends V3ActionName> = z.input<ReturnType<(typeof V3_ACTIONS)[K]['request']>>;
-type Res<K extends V3ActionName> = z.output<ReturnType<(typeof V3_ACTIONS)[K]['response']>>;
+type Req<K extends V3ActionName> = z.input<(typeof V3_ACTIONS)[K]['request']>;
+type Res<K extends V3ActionName> = z.output<(typeof V3_ACTIONS)[K]['response']>;
 
 export interface VodV3Client {
   call<K extends V3ActionName>(action: K, request: Req<K>, options?: V3CallOptions): Promise<Res<K>>;
@@ -109,14 +76,13 @@ export function createVodV3Client(options: VodV3ClientOptions): VodV3Client {
 
   const call = async <K extends V3ActionName>(action: K, request: Req<K>, callOptions: V3CallOptions = {}): Promise<Res<K>> => {
     const d = V3_ACTIONS[action] as Def<z.ZodType, z.ZodType>;
-    const s = await schemas();
-    const input = d.request(s).safeParse(request);
+    const input = d.request.safeParse(request);
     if (!input.success) throw new VodParamsError(action, describeIssues(input.error.issues));
     const response = await send3(config, action, withApp(input.data as Record<string, unknown>), {
       ...(d.region ? { region } : {}),
       ...callOptions,
     });
-    const parsed = d.response(s).safeParse(response);
+    const parsed = d.response.safeParse(response);
     if (!parsed.success)
       throw new VodResponseError(action, 'response does not match its schema', { endpoint, issues: describeIssues(parsed.error.issues) });
     return parsed.data as Res<K>;

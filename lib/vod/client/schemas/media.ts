@@ -5,7 +5,7 @@ import { metaData, playItem, streamInfo } from './media-info';
 
 export { metaData, playItem, streamInfo };
 
-export const infoFilter = z.enum([
+export const infoFilter = z.lazy(() => z.enum([
   'basicInfo',
   'metaData',
   'drm',
@@ -14,13 +14,13 @@ export const infoFilter = z.enum([
   'snapshotByTimeOffsetInfo',
   'sampleSnapshotInfo',
   'keyFrameDescInfo',
-]);
+]));
 
-export const getVideoInfoParams = z.strictObject({
+export const getVideoInfoParams = z.lazy(() => z.strictObject({
   fileId: idString,
   /** Omit for everything. Flattened 0-based: infoFilter.0, infoFilter.1 … */
   infoFilter: z.array(infoFilter).optional(),
-});
+}));
 
 const sampleSnapshot = z
   .looseObject({
@@ -37,7 +37,7 @@ const sampleSnapshotInfo = z
   .union([z.array(sampleSnapshot), z.looseObject({ sampleSnapshotList: list(sampleSnapshot) })])
   .transform((v) => (Array.isArray(v) ? { sampleSnapshotList: v } : v));
 
-export const transcodeItem = z.looseObject({
+export const transcodeItem = z.lazy(() => z.looseObject({
   url: z.string(),
   definition: num,
   bitrate: optNum,
@@ -49,9 +49,9 @@ export const transcodeItem = z.looseObject({
   md5: z.string().optional(),
   videoStreamList: list(streamInfo),
   audioStreamList: list(streamInfo),
-});
+}));
 
-export const getVideoInfoResponse = z.looseObject({
+export const getVideoInfoResponse = z.lazy(() => z.looseObject({
   ...envelopeFields,
   basicInfo: z
     .looseObject({
@@ -107,12 +107,12 @@ export const getVideoInfoResponse = z.looseObject({
       ),
     })
     .optional(),
-});
+}));
 
-export const describeVodPlayUrlsParams = z.strictObject({ fileId: idString });
-export const describeVodPlayUrlsResponse = z.looseObject({ ...envelopeFields, playSet: list(playItem) });
+export const describeVodPlayUrlsParams = z.lazy(() => z.strictObject({ fileId: idString }));
+export const describeVodPlayUrlsResponse = z.lazy(() => z.looseObject({ ...envelopeFields, playSet: list(playItem) }));
 
-export const describeVodInfoParams = z.strictObject({
+export const describeVodInfoParams = z.lazy(() => z.strictObject({
   /** Flattened 1-based as in the doc example (fileIds.1); the doc says batches are not supported yet. */
   fileIds: z.array(idString).optional(),
   from: z.string().optional(),
@@ -122,7 +122,7 @@ export const describeVodInfoParams = z.strictObject({
   orderby: z.union([z.literal(0), z.literal(1)]).optional(),
   pageNo: z.number().int().min(1).optional(),
   pageSize: z.number().int().min(10).max(100).optional(),
-});
+}));
 
 /** A 1.0-era file record: numbers as strings, `image_url` or `imageUrl` (reference §4.2, §8.6). */
 const vodFile = z
@@ -145,24 +145,24 @@ const vodFile = z
   })
   .transform(({ image_url, ...rest }) => ({ ...rest, imageUrl: rest.imageUrl ?? image_url ?? '' }));
 
-export const describeVodInfoResponse = z.looseObject({
+export const describeVodInfoResponse = z.lazy(() => z.looseObject({
   ...envelopeFields,
   totalCount: optNum,
   fileSet: list(vodFile),
-});
+}));
 
-export const modifyVodInfoParams = z.strictObject({
+export const modifyVodInfoParams = z.lazy(() => z.strictObject({
   fileId: idString,
   fileName: z.string().optional(),
   fileIntro: z.string().optional(),
   classId: z.number().int().optional(),
   /** `Y-m-d H:i:s`, e.g. 2017-10-01 00:00:00. */
   expireTime: z.string().optional(),
-});
+}));
 
-export const deleteVodFileParams = z.strictObject({
+export const deleteVodFileParams = z.lazy(() => z.strictObject({
   fileId: idString,
   /** Required by the doc: 0 normal (default here), 1 high, 2 low. */
   priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   isFlushCdn: z.union([z.literal(0), z.literal(1)]).optional(),
-});
+}));

@@ -2,21 +2,21 @@
 import * as z from 'zod';
 import { envelopeFields, flag, idString } from './common';
 
-const definition = z.number().int().nonnegative();
+const definition = z.lazy(() => z.number().int().nonnegative());
 
 /** The answer of every task-starting action. */
-export const taskStartedResponse = z.looseObject({ ...envelopeFields, vodTaskId: z.string().min(1) });
+export const taskStartedResponse = z.lazy(() => z.looseObject({ ...envelopeFields, vodTaskId: z.string().min(1) }));
 
-export const convertVodFileParams = z.strictObject({
+export const convertVodFileParams = z.lazy(() => z.strictObject({
   fileId: idString,
   isScreenshot: flag.optional(),
   isWatermark: flag.optional(),
   notifyUrl: z.string().optional(),
-});
+}));
 // The doc shows only code/message; the live answer also had vodTaskId (tcpicli).
-export const convertVodFileResponse = z.looseObject({ ...envelopeFields, vodTaskId: z.string().optional() });
+export const convertVodFileResponse = z.lazy(() => z.looseObject({ ...envelopeFields, vodTaskId: z.string().optional() }));
 
-export const processFileParams = z.strictObject({
+export const processFileParams = z.lazy(() => z.strictObject({
   fileId: idString,
   transcode: z
     .strictObject({
@@ -39,30 +39,30 @@ export const processFileParams = z.strictObject({
   snapshotByTimeOffset: z.strictObject({ definition, timeOffset: z.array(z.number().int().nonnegative()).min(1) }).optional(),
   imageSprite: z.strictObject({ definition }).optional(),
   notifyMode: z.enum(['Finish', 'Change', 'None']).optional(),
-});
+}));
 
-export const createSnapshotByTimeOffsetParams = z.strictObject({
+export const createSnapshotByTimeOffsetParams = z.lazy(() => z.strictObject({
   fileId: idString,
   definition,
   /** Milliseconds, flattened timeOffset.0, .1 … */
   timeOffset: z.array(z.number().int().nonnegative()).min(1),
-});
+}));
 
-export const createImageSpriteParams = z.strictObject({ fileId: idString, definition });
+export const createImageSpriteParams = z.lazy(() => z.strictObject({ fileId: idString, definition }));
 
-export const concatVideoParams = z.strictObject({
+export const concatVideoParams = z.lazy(() => z.strictObject({
   srcFileList: z
     .array(z.strictObject({ fileId: idString }))
     .min(1)
     .max(500),
   name: z.string().min(1),
   dstType: z.array(z.enum(['mp4', 'm3u8'])).min(1),
-});
+}));
 
-export const clipVideoParams = z.strictObject({
+export const clipVideoParams = z.lazy(() => z.strictObject({
   fileId: idString,
   newFileName: z.string().min(1),
   /** Seconds; ≥ 0 from the head, < 0 from the tail. */
   startTimeOffset: z.number().optional(),
   endTimeOffset: z.number().optional(),
-});
+}));
