@@ -21,7 +21,14 @@ const opt = <T extends z.ZodType>(schema: T) =>
   once(schema, () => z.preprocess((v) => (v === '' ? undefined : v), schema.optional()));
 const str = () => once('str', () => z.string().trim().min(1));
 const url = () => once('url', () => z.url({ protocol: /^https?$/ }));
-const int = (min: number, max: number) => once(`int:${min}:${max}`, () => z.coerce.number().check(z.int(), z.gte(min), z.lte(max)));
+const int = (min: number, max: number) =>
+  once(`int:${min}:${max}`, () =>
+    once('number', () => z.coerce.number()).check(
+      once('int', () => z.int()),
+      z.gte(min),
+      z.lte(max),
+    ),
+  );
 const intList = () =>
   once('intList', () =>
     z
