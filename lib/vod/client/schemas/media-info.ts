@@ -3,14 +3,14 @@
 import * as z from 'zod';
 import { list, num, optNum } from './common';
 
-export const streamInfo = z.looseObject({
+export const streamInfo = z.lazy(() => z.looseObject({
   bitrate: optNum,
   height: optNum,
   width: optNum,
   codec: z.string().optional(),
   fps: optNum,
   samplingRate: optNum,
-});
+}));
 
 /** Container-level metadata; bitrate is bps in GetVideoInfo and kbps in ProcedureStateChanged. */
 export const metaData = z.looseObject({
@@ -26,10 +26,10 @@ export const metaData = z.looseObject({
 });
 
 /** One playable output, as listed by DescribeVodPlayUrls and TranscodeComplete. */
-export const playItem = z.looseObject({
+export const playItem = z.lazy(() => z.looseObject({
   url: z.string(),
   definition: num,
   vbitrate: optNum,
   vheight: optNum,
   vwidth: optNum,
-});
+}));
