@@ -159,7 +159,9 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       'lib/config (zod + the config schema, parsed at load)': {
         source: `import { config } from ${JSON.stringify(join(REPO_ROOT, 'lib/config.ts'))}; config();`,
       },
-      'lib/vod/client (transport, errors, 2.0 event schemas; action schemas lazy)': { source: `import ${JSON.stringify(join(REPO_ROOT, 'lib/vod/client/index.ts'))};` },
+      'lib/vod/client (transport, errors, 2.0 event schemas; action schemas lazy)': {
+        source: `import ${JSON.stringify(join(REPO_ROOT, 'lib/vod/client/index.ts'))};`,
+      },
       'DynamoDB document client + SQS client (SDK bundled)': { source: sdkClients },
       "DynamoDB document client + SQS client (runtime's SDK)": { source: sdkClients, runtimeSdk: true },
     };

@@ -17,8 +17,7 @@ const once = <T extends z.ZodType>(key: unknown, make: () => T): T => {
   if (!schema) shared.set(key, (schema = make()));
   return schema as T;
 };
-const opt = <T extends z.ZodType>(schema: T) =>
-  once(schema, () => z.preprocess((v) => (v === '' ? undefined : v), schema.optional()));
+const opt = <T extends z.ZodType>(schema: T) => once(schema, () => z.preprocess((v) => (v === '' ? undefined : v), schema.optional()));
 const str = () => once('str', () => z.string().trim().min(1));
 const url = () => once('url', () => z.url({ protocol: /^https?$/ }));
 const int = (min: number, max: number) =>

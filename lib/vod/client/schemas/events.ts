@@ -165,27 +165,31 @@ export const vodEventSchemas = {
 export type VodEventType = keyof typeof vodEventSchemas;
 export const VOD_EVENT_TYPES = Object.keys(vodEventSchemas) as VodEventType[];
 
-export const vodEventSchema = z.lazy(() => z.discriminatedUnion('eventType', [
-  vodEventSchemas.NewFileUpload,
-  vodEventSchemas.PullComplete,
-  vodEventSchemas.TranscodeComplete,
-  vodEventSchemas.ConcatComplete,
-  vodEventSchemas.ClipComplete,
-  vodEventSchemas.CreateImageSpriteComplete,
-  vodEventSchemas.CreateSnapshotByTimeOffsetComplete,
-  vodEventSchemas.FileDeleted,
-  vodEventSchemas.ProcedureStateChanged,
-]));
+export const vodEventSchema = z.lazy(() =>
+  z.discriminatedUnion('eventType', [
+    vodEventSchemas.NewFileUpload,
+    vodEventSchemas.PullComplete,
+    vodEventSchemas.TranscodeComplete,
+    vodEventSchemas.ConcatComplete,
+    vodEventSchemas.ClipComplete,
+    vodEventSchemas.CreateImageSpriteComplete,
+    vodEventSchemas.CreateSnapshotByTimeOffsetComplete,
+    vodEventSchemas.FileDeleted,
+    vodEventSchemas.ProcedureStateChanged,
+  ]),
+);
 export type VodEvent = z.output<typeof vodEventSchema>;
 
 export const isVodEventType = (t: unknown): t is VodEventType => typeof t === 'string' && Object.hasOwn(vodEventSchemas, t);
 
 /** An event type this client does not model (porn-check, review…): kept, not rejected. */
-export const unknownVodEventSchema = z.lazy(() => z.looseObject({
-  version: eventVersion,
-  eventType: z.string().refine((t) => !isVodEventType(t), 'a known event type must match its schema'),
-  data: z.unknown(),
-}));
+export const unknownVodEventSchema = z.lazy(() =>
+  z.looseObject({
+    version: eventVersion,
+    eventType: z.string().refine((t) => !isVodEventType(t), 'a known event type must match its schema'),
+    data: z.unknown(),
+  }),
+);
 export type UnknownVodEvent = z.output<typeof unknownVodEventSchema>;
 
 /** Any event: a known type must match its schema; other types pass through untyped. */
@@ -195,15 +199,19 @@ export type AnyVodEvent = VodEvent | UnknownVodEvent;
 export const isKnownVodEvent = (e: AnyVodEvent): e is VodEvent => isVodEventType(e.eventType);
 
 export const pullEventParams = z.lazy(() => z.strictObject({}));
-export const pullEventResponse = z.lazy(() => z.looseObject({
-  code: num,
-  message: str,
-  codeDesc: z.string().optional(),
-  // The empty-queue shape is undocumented: absent, null or [] all mean "no events".
-  eventList: list(z.looseObject({ msgHandle: z.string().min(1), eventContent: anyVodEventSchema })),
-}));
+export const pullEventResponse = z.lazy(() =>
+  z.looseObject({
+    code: num,
+    message: str,
+    codeDesc: z.string().optional(),
+    // The empty-queue shape is undocumented: absent, null or [] all mean "no events".
+    eventList: list(z.looseObject({ msgHandle: z.string().min(1), eventContent: anyVodEventSchema })),
+  }),
+);
 
-export const confirmEventParams = z.lazy(() => z.strictObject({
-  /** Flattened 1-based as in the doc example: msgHandle.1, msgHandle.2 … */
-  msgHandle: z.array(z.string().min(1)).min(1),
-}));
+export const confirmEventParams = z.lazy(() =>
+  z.strictObject({
+    /** Flattened 1-based as in the doc example: msgHandle.1, msgHandle.2 … */
+    msgHandle: z.array(z.string().min(1)).min(1),
+  }),
+);

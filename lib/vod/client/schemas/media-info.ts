@@ -3,14 +3,16 @@
 import * as z from 'zod';
 import { list, num, optNum } from './common';
 
-export const streamInfo = z.lazy(() => z.looseObject({
-  bitrate: optNum,
-  height: optNum,
-  width: optNum,
-  codec: z.string().optional(),
-  fps: optNum,
-  samplingRate: optNum,
-}));
+export const streamInfo = z.lazy(() =>
+  z.looseObject({
+    bitrate: optNum,
+    height: optNum,
+    width: optNum,
+    codec: z.string().optional(),
+    fps: optNum,
+    samplingRate: optNum,
+  }),
+);
 
 /** Container-level metadata; bitrate is bps in GetVideoInfo and kbps in ProcedureStateChanged. */
 export const metaData = z.looseObject({
@@ -26,10 +28,12 @@ export const metaData = z.looseObject({
 });
 
 /** One playable output, as listed by DescribeVodPlayUrls and TranscodeComplete. */
-export const playItem = z.lazy(() => z.looseObject({
-  url: z.string(),
-  definition: num,
-  vbitrate: optNum,
-  vheight: optNum,
-  vwidth: optNum,
-}));
+export const playItem = z.lazy(() =>
+  z.looseObject({
+    url: z.string(),
+    definition: num,
+    vbitrate: optNum,
+    vheight: optNum,
+    vwidth: optNum,
+  }),
+);
