@@ -2,7 +2,11 @@
 // v3 the API 3.0 client. Credentials from env or SSM; one instance per container and config.
 import { config } from '../config';
 import type { VodClient } from '../vod/client';
-import { createV2Provider, createV3Provider, type VodProvider } from '../vod/provider';
+// The providers' own modules, not the ../vod/provider barrel: that one also carries the callback
+// parser (and with it API 3.0's event schemas), which only vod-webhook needs.
+import type { VodProvider } from '../vod/provider';
+import { createV2Provider } from '../vod/provider/v2';
+import { createV3Provider } from '../vod/provider/v3';
 import { createVodV3Client, type VodV3Client } from '../vod/v3/client';
 import { readSecret } from './secrets';
 import { vodClient } from './vod';

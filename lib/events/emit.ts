@@ -1,7 +1,7 @@
 // Delivery of a downstream event to the events queue (the durable contract). HTTP subscribers are
 // webhook.ts, kept apart so that only deliver-event bundles the signing library.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../aws/clients';
+import { sqs } from '../aws/sqs';
 import { queueUrl } from '../aws/queues';
 import { fifoFields, isFifoQueue } from '../messages/fifo';
 import { sqsJson } from '../messages/sqs-body';

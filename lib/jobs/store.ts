@@ -2,7 +2,7 @@
 // operation to a client and a table, so the handlers (through `jobs()`, built from config), the
 // CLI (through its resolved target) and the tests use the same code on the same records.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws/clients';
+import { dynamo } from '../aws/dynamo';
 import { config } from '../config';
 import * as records from './records';
 import * as scan from './scan';

@@ -6,7 +6,7 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqs } from '../aws/clients';
+import { sqs } from '../aws/sqs';
 import { jobLogger, logger, type Logger } from '../aws/log';
 import { queueUrl } from '../aws/queues';
 

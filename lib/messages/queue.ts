@@ -1,7 +1,7 @@
 // Sending and reading internal messages. Every message is validated on both sides: a malformed
 // message fails the sender loudly instead of poisoning a queue.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../aws/clients';
+import { sqs } from '../aws/sqs';
 import { queueUrl } from '../aws/queues';
 import { internalMessage, type InternalMessage } from './internal';
 import { sqsJson } from './sqs-body';

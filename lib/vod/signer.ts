@@ -1,6 +1,7 @@
 // API 2.0 request signature ("signature v1"), reference §2: sort params by name (byte order),
 // `_` in names becomes `.`, raw values, `METHOD + host + path + '?' + params`, HMAC, Base64.
-import { createHmac, createSecretKey, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { hmacBase64 as hmacDigestBase64, hmacBytes, type HmacDigest } from './hmac';
 import { flattenParams, type FlatParams, type ParamValue } from './params';
 
 export type SignatureMethod = 'HmacSHA1' | 'HmacSHA256';
@@ -96,23 +97,11 @@ export function stringToSign(method: string, host: string, path: string, params:
 export const signatureMethodOf = (params: FlatParams): SignatureMethod =>
   params.SignatureMethod === 'HmacSHA256' ? 'HmacSHA256' : 'HmacSHA1';
 
-// Importing the key once per secret saves a quarter of each HMAC; the cache holds a handful of secrets.
-const keyObjects = new Map<string, KeyObject>();
-function keyObject(secretKey: string): KeyObject {
-  let key = keyObjects.get(secretKey);
-  if (!key) {
-    if (keyObjects.size >= 64) keyObjects.clear();
-    keyObjects.set(secretKey, (key = createSecretKey(Buffer.from(secretKey, 'utf8'))));
-  }
-  return key;
-}
-
 export function hmacBase64(source: string, secretKey: string, method: SignatureMethod): string {
-  return hmac(source, secretKey, method).digest('base64');
+  return hmacDigestBase64(source, secretKey, digestOf(method));
 }
 
-const hmac = (source: string, secretKey: string, method: SignatureMethod) =>
-  createHmac(method === 'HmacSHA256' ? 'sha256' : 'sha1', keyObject(secretKey)).update(source, 'utf8');
+const digestOf = (method: SignatureMethod): HmacDigest => (method === 'HmacSHA256' ? 'sha256' : 'sha1');
 
 export interface SignInput {
   method: string;
@@ -130,23 +119,31 @@ export function sign({ method, host, path, params, secretKey }: SignInput): stri
 /**
  * Sign and encode in one pass over the sorted names. When names and values need no escaping
  * (the usual request: ASCII ids, numbers, enum words), the wire form is the string to sign after
- * its `METHOD host path ?` prefix, so it is sliced from it instead of built beside it; only a
- * request with a value to escape builds the wire form separately.
+ * its `METHOD host path ?` prefix, so it is that query itself; only a request with a value to
+ * escape builds the wire form separately.
  */
 export function signEncoded({ method, host, path, params, secretKey }: SignInput): { signature: string; encoded: string } {
   const layout = layoutOf(params);
   const { order, signedPieces } = layout;
-  const prefix = `${method.toUpperCase()}${host}${path}?`;
-  let source = prefix;
+  let query = '';
   let plain = layout.plainNames;
   for (let i = 0; i < order.length; i++) {
     const value = params[order[i]!]!;
     if (plain && !isUnreserved(value)) plain = false;
-    source += signedPieces[i]! + value;
+    query += signedPieces[i]! + value;
   }
-  const signature = hmacBase64(source, secretKey, signatureMethodOf(params));
-  const encoded = plain ? source.slice(prefix.length) : encodeLayout(layout, params);
+  const signature = hmacBase64(prefixOf(method, host, path) + query, secretKey, signatureMethodOf(params));
+  const encoded = plain ? query : encodeLayout(layout, params);
   return { signature, encoded: `${encoded}${encoded ? '&' : ''}Signature=${encodeBase64(signature)}` };
+}
+
+// A client signs for one endpoint and method call after call: its `METHOD host path ?` is kept.
+let lastPrefix = { method: '', host: '', path: '', prefix: '' };
+function prefixOf(method: string, host: string, path: string): string {
+  const last = lastPrefix;
+  if (last.method === method && last.host === host && last.path === path) return last.prefix;
+  lastPrefix = { method, host, path, prefix: `${method.toUpperCase()}${host}${path}?` };
+  return lastPrefix.prefix;
 }
 
 // Base64 is well-formed ASCII without any of !'()*: encodeURIComponent alone gives RFC 3986.
@@ -268,7 +265,7 @@ export function verify(input: SignInput): VerifyResult {
   }
   const signatureMethod = signatureMethodOf(input.params);
   // The raw digest, compared with the decoded Signature: no Base64 round trip on the hot path.
-  const expected = hmac(stringToSign(input.method, input.host, input.path, input.params), input.secretKey, signatureMethod).digest();
+  const expected = hmacBytes(stringToSign(input.method, input.host, input.path, input.params), input.secretKey, digestOf(signatureMethod));
   if (constantTimeEqual(givenBytes, expected)) return { ok: true, signatureMethod };
   return {
     ok: false,

@@ -1,5 +1,7 @@
 // The action table: for each client method, the wire name, the host, the params and response
 // schemas, and how params go on the wire (index base per the action's doc, reference §2.6).
+// Every schema of ./schemas (but the shared blocks of common and media-info) is a z.lazy, built on
+// the action's first call: a function calls two or three of these actions, not all 25.
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { ParamValue } from '../params';

@@ -133,7 +133,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
 export { ACTIONS, METHOD_BY_ACTION, UPLOAD_HOST_ACTIONS, type ActionName, type ActionParams, type ActionResponse } from './actions';
 export { VodApiError, VodParamsError, VodResponseError, VodTransportError } from './errors';
 export { backoffDelay, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type CallOptions, type RetryInfo, type RetryPolicy } from './transport';
-export { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './schemas/upload';
+export { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './schemas/common';
 export type { TaskStatus } from './schemas/common';
 export type { TaskInfo } from './schemas/tasks';
 export type { ClassNode } from './schemas/classes';

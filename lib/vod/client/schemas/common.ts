@@ -3,6 +3,10 @@
 // and yields one normalised type. Objects are loose: fields the API adds later pass through.
 import * as z from 'zod';
 
+/** Documented range of InitUpload's `dataSize` (bytes per chunk); here, not in ./upload, which loads on first use. */
+export const MIN_CHUNK_SIZE = 524_288;
+export const MAX_CHUNK_SIZE = 1_048_576;
+
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /** A number, or a string holding one ("7865592"). */

@@ -13,7 +13,7 @@ export const normaliseTaskType = (v: unknown): unknown => {
   return TYPE_ALIASES.get(lower) ?? lower;
 };
 
-const taskType = z.preprocess(normaliseTaskType, z.string());
+const taskType = z.lazy(() => z.preprocess(normaliseTaskType, z.string()));
 
 const taskTimes = {
   status: taskStatus,
@@ -28,42 +28,48 @@ const typedTask = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 
 const KNOWN_TYPES = ['procedure', 'transcode', 'pull', 'clip', 'concat'];
 
-export const getTaskInfoParams = z.strictObject({ vodTaskId: z.string().min(1) });
-export const getTaskInfoResponse = z.preprocess(
-  (v) => (v && typeof v === 'object' ? { ...v, type: normaliseTaskType((v as { type?: unknown }).type) } : v),
-  z.union([
-    typedTask('procedure', procedureStateChangedData),
-    typedTask('transcode', transcodeCompleteData),
-    typedTask('pull', pullCompleteData),
-    typedTask('clip', clipCompleteData),
-    typedTask('concat', concatCompleteData),
-    z.looseObject({
-      ...envelopeFields,
-      ...taskTimes,
-      type: z.string().refine((t) => !KNOWN_TYPES.includes(t), 'a known task type must match its schema'),
-      data: z.unknown().optional(),
-    }),
-  ]),
+export const getTaskInfoParams = z.lazy(() => z.strictObject({ vodTaskId: z.string().min(1) }));
+export const getTaskInfoResponse = z.lazy(() =>
+  z.preprocess(
+    (v) => (v && typeof v === 'object' ? { ...v, type: normaliseTaskType((v as { type?: unknown }).type) } : v),
+    z.union([
+      typedTask('procedure', procedureStateChangedData),
+      typedTask('transcode', transcodeCompleteData),
+      typedTask('pull', pullCompleteData),
+      typedTask('clip', clipCompleteData),
+      typedTask('concat', concatCompleteData),
+      z.looseObject({
+        ...envelopeFields,
+        ...taskTimes,
+        type: z.string().refine((t) => !KNOWN_TYPES.includes(t), 'a known task type must match its schema'),
+        data: z.unknown().optional(),
+      }),
+    ]),
+  ),
 );
 export type TaskInfo = z.output<typeof getTaskInfoResponse>;
 
-export const getTaskListParams = z.strictObject({
-  /** Required by the EN (live) doc; FINISHED is the CN spelling. */
-  status: z.enum(['WAITING', 'PROCESSING', 'FINISH', 'FINISHED']),
-  fileId: z.string().optional(),
-  maxCount: z.number().int().min(10).max(100).optional(),
-  next: z.string().optional(),
-});
+export const getTaskListParams = z.lazy(() =>
+  z.strictObject({
+    /** Required by the EN (live) doc; FINISHED is the CN spelling. */
+    status: z.enum(['WAITING', 'PROCESSING', 'FINISH', 'FINISHED']),
+    fileId: z.string().optional(),
+    maxCount: z.number().int().min(10).max(100).optional(),
+    next: z.string().optional(),
+  }),
+);
 
-const taskSummary = z.looseObject({
-  vodTaskId: z.string(),
-  type: taskType,
-  createTime: optNum,
-  /** 0 while queued. */
-  beginProcessTime: optNum,
-  /** 0 while running. */
-  finishTime: optNum,
-});
+const taskSummary = z.lazy(() =>
+  z.looseObject({
+    vodTaskId: z.string(),
+    type: taskType,
+    createTime: optNum,
+    /** 0 while queued. */
+    beginProcessTime: optNum,
+    /** 0 while running. */
+    finishTime: optNum,
+  }),
+);
 
 const taskGroup = z
   .looseObject({
@@ -78,12 +84,14 @@ const taskGroup = z
  * Live (and EN doc): `data` is one `{status, next, taskList}`; the CN doc has an array of such
  * groups. Normalised to the array, so both read the same.
  */
-export const getTaskListResponse = z.looseObject({
-  ...envelopeFields,
-  data: z
-    .union([taskGroup, z.array(taskGroup)])
-    .nullish()
-    .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v])),
-});
+export const getTaskListResponse = z.lazy(() =>
+  z.looseObject({
+    ...envelopeFields,
+    data: z
+      .union([taskGroup, z.array(taskGroup)])
+      .nullish()
+      .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v])),
+  }),
+);
 
-export const redoTaskParams = z.strictObject({ vodTaskId: z.string().min(1) });
+export const redoTaskParams = z.lazy(() => z.strictObject({ vodTaskId: z.string().min(1) }));
