@@ -131,16 +131,16 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       worstImport = Math.max(worstImport, fastest);
       figures.push(
         { name: `${fn.key}: bundle`, value: round(size / 1000), unit: 'KB', goal: '≤ 250 KB', met: size <= BUNDLE_LIMIT },
-        { name: `${fn.key}: init, runtime's SDK`, value: round(importMs, 2), unit: 'ms' },
+        { name: `${fn.key}: init, runtime's SDK`, value: round(importMs), unit: 'ms' },
         {
           name: `${fn.key}: init, SDK bundled + tree-shaken`,
-          value: round(bundledMs, 2),
+          value: round(bundledMs),
           unit: 'ms',
           note: `${round(bundledSize / 1000)} KB`,
         },
         {
           name: `${fn.key}: init, the faster`,
-          value: round(fastest, 2),
+          value: round(fastest),
           unit: 'ms',
           goal: `≤ ${IMPORT_LIMIT_MS} ms`,
           met: fastest <= IMPORT_LIMIT_MS,
@@ -209,7 +209,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
         },
         {
           name: 'slowest init (the faster variant of each function)',
-          value: round(worstImport, 2),
+          value: round(worstImport),
           unit: 'ms',
           goal: `≤ ${IMPORT_LIMIT_MS} ms`,
           met: worstImport <= IMPORT_LIMIT_MS,
