@@ -9,7 +9,7 @@ import { faultOptionsSchema, type FaultOptions } from '../../emulator/faults';
 import type { RunningEmulator } from '../../emulator';
 import { QUEUE_DESTINATION } from '../../lib/events/emit';
 import { matchesAny } from '../../lib/http/api-key';
-import { JOB_STATUSES } from '../../lib/jobs/types';
+import { isTerminal, JOB_STATUSES } from '../../lib/jobs/types';
 import { queueDepths, type ToolView } from './ops';
 import { renditionFacts } from './renditions';
 import type { SubTaskSource } from '../../cli/process/sub-tasks';
@@ -99,7 +99,7 @@ async function showJob(ctx: ApiContext, id: string, res: ServerResponse): Promis
     observed: ctx.watch.timeline(job.jobId),
     destinations,
     renditions: job.outputs ? await renditionFacts(job.outputs, ctx.emulator?.url) : [],
-    tasks: job.vodTaskId ? await ctx.subTasks(job.vodTaskId) : [],
+    tasks: job.vodTaskId ? await ctx.subTasks(job.vodTaskId, { finished: isTerminal(job.status) }) : [],
   });
 }
 

@@ -23,9 +23,9 @@ export function subTaskSource(vod: VodAccess | undefined, currentFaults: () => F
     client ??= createVodClient({ ...vod, timeoutMs: 3000, retry: { maxAttempts: 1 } });
     return fetchSubTasks(client, vodTaskId);
   });
-  return async (vodTaskId) => {
+  return async (vodTaskId, query) => {
     const faults = currentFaults();
     if (CALL_FAULTS.some((k) => Boolean(faults[k]))) return [];
-    return read(vodTaskId);
+    return read(vodTaskId, query);
   };
 }
