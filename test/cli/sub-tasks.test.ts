@@ -1,8 +1,8 @@
 // The display's GetTaskInfo budget: at most READS_PER_MINUTE reads a minute (after a burst of
 // BURST) however many displays ask and how often, shared fairly (stalest watched task first).
-// The reader here is a
-// counting function on a hand-moved clock: the budget is pure bookkeeping, and the end-to-end
-// effect (a display no longer starves the pipeline's quota) is test/functions/callbacks.test.ts.
+// The reader here is a counting function on a hand-moved clock: the budget is pure bookkeeping;
+// the end-to-end effect (a display no longer starves the pipeline's quota) is
+// test/functions/callbacks.test.ts.
 import { describe, expect, it } from 'vitest';
 import { BURST, budgeted, READS_PER_MINUTE, type SubTask, TASK_REFRESH_MS } from '../../cli/process/sub-tasks';
 
