@@ -24,8 +24,11 @@ function spawnMs(args: string[], env: NodeJS.ProcessEnv, cwd: string): number {
   return ms;
 }
 
-/** The handler file bundled like serverless.yml's custom.esbuild, but with @aws-sdk/* inside. */
-async function bundleWithSdk(entry: string, outfile: string): Promise<number> {
+/**
+ * An entry bundled like serverless.yml's custom.esbuild: `runtime` leaves @aws-sdk/* external
+ * (resolved through NODE_PATH, as on Lambda), `bundled` puts it inside. Returns the size.
+ */
+async function esbuildEntry(entry: string, outfile: string, sdk: 'runtime' | 'bundled'): Promise<number> {
   const plugins = createRequire(import.meta.url)(join(REPO_ROOT, 'build/esbuild-plugins.cjs'));
   await build({
     entryPoints: [entry],
@@ -36,33 +39,14 @@ async function bundleWithSdk(entry: string, outfile: string): Promise<number> {
     target: 'node22',
     format: 'cjs',
     // The SDK's ES module builds tree-shake; its CommonJS builds do not.
-    mainFields: ['module', 'main'],
-    // The parts below are entry files in a temp dir: packages still come from the repo.
+    ...(sdk === 'bundled' ? { mainFields: ['module', 'main'] } : { external: ['@aws-sdk/*'] }),
+    // Entries may be files in a temp dir: packages still come from the repo.
     nodePaths: [join(REPO_ROOT, 'node_modules')],
     supported: { 'dynamic-import': false },
     plugins,
     logLevel: 'silent',
   });
   return statSync(outfile).size;
-}
-
-/** A part bundled like the functions (SDK external, resolved through NODE_PATH as on Lambda). */
-async function bundleRuntimeSdk(entry: string, outfile: string): Promise<void> {
-  const plugins = createRequire(import.meta.url)(join(REPO_ROOT, 'build/esbuild-plugins.cjs'));
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    nodePaths: [join(REPO_ROOT, 'node_modules')],
-    supported: { 'dynamic-import': false },
-    plugins,
-    logLevel: 'silent',
-  });
 }
 
 export async function benchColdStart(quick: boolean): Promise<Section> {
@@ -107,7 +91,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const env = { ...baseEnv, ...fn.environment, NODE_OPTIONS: '' };
       const bundledPath = join(work, 'with-sdk', `${fn.key}.cjs`);
       mkdirSync(join(work, 'with-sdk'), { recursive: true });
-      const bundledSize = await bundleWithSdk(join(REPO_ROOT, `${fn.handlerFile}.ts`), bundledPath);
+      const bundledSize = await esbuildEntry(join(REPO_ROOT, `${fn.handlerFile}.ts`), bundledPath, 'bundled');
       // No NODE_PATH for the bundle with the SDK inside: nothing may come from node_modules.
       const bundledEnv = { ...env, NODE_PATH: '' };
       const load = ['-e', `require(${JSON.stringify(bundlePath)})`];
@@ -173,7 +157,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const entry = join(work, `part-${partRows.length}.mts`);
       writeFileSync(entry, part.source);
       const out = join(work, `part-${partRows.length}.cjs`);
-      await (part.runtimeSdk ? bundleRuntimeSdk(entry, out) : bundleWithSdk(entry, out));
+      await esbuildEntry(entry, out, part.runtimeSdk ? 'runtime' : 'bundled');
       const env = part.runtimeSdk ? { ...partEnv, NODE_PATH: baseEnv.NODE_PATH } : partEnv;
       const load = ['-e', `require(${JSON.stringify(out)})`];
       spawnMs(load, env, work);
