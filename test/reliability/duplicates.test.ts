@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3EventRecord } from '../support/s3-notify';
 import { startCallbackRelay, type CallbackRelay } from './support/callback-relay';
 import { duplicateSends, type DuplicateSends } from './support/duplicate-sends';
-import { outcomeOf } from './support/figures';
+import { outcomeFigures, outcomeOf } from './support/figures';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -70,14 +70,9 @@ describe(`duplicates at every hop (${SCALE})`, () => {
       await recordScenario('duplicates', `Duplicates at every hop (S3, SQS, callbacks): ${CLIPS} clips`, started, {
         requestsTried: s.proxy.calls.length,
         faultsInjected: CLIPS + extraSends + (relay.delivered / 3) * 2,
-        jobsHeld: out.held,
-        succeeded: out.succeeded,
-        failed: out.failed,
-        lost: out.lost.length,
-        duplicated: out.duplicateIds.length + out.duplicateJobs.length + (pulls - CLIPS) + (procedures - CLIPS),
+        ...outcomeFigures(out, pulls - CLIPS + (procedures - CLIPS)),
         crashes: 0,
         http5xx: relay.answers.filter((a) => a.status >= 500).length,
-        maxAttempts: out.maxAttempts,
         backoff: 'n/a (no faults)',
         notes: [
           `duplicates injected: ${CLIPS} S3 notifications, ${extraSends} internal SQS messages (${JSON.stringify(dup.copies)}), ${relay.delivered} webhook deliveries for ${relay.delivered / 3} callbacks (each twice at once + one replay)`,

@@ -3,7 +3,7 @@
 // job must end SUCCEEDED or FAILED with exactly one downstream event; retries stay bounded and
 // back off, as the wire timestamps show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFault, millis, outcomeOf, pollGaps, retryTiming, seconds } from './support/figures';
+import { isFault, millis, outcomeFigures, outcomeOf, pollGaps, retryTiming, seconds } from './support/figures';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -76,14 +76,9 @@ describe(`faults: ${CLIPS} clips with 20 % of VOD calls failing (${SCALE})`, () 
       await recordScenario('faults', `Faults: ${CLIPS} clips, 20 % of VOD calls failing`, started, {
         requestsTried: calls.length,
         faultsInjected: injected,
-        jobsHeld: out.held,
-        succeeded: out.succeeded,
-        failed: out.failed,
-        lost: out.lost.length,
-        duplicated: out.duplicateIds.length + out.duplicateJobs.length,
+        ...outcomeFigures(out),
         crashes: crash.uncaught + crash.invocationFailures,
         http5xx: s.http5xx(),
-        maxAttempts: out.maxAttempts,
         backoff: `retry gap after a fault: median ${millis(timing.medianGapMs)}, mean ${millis(timing.meanGapMs)}, max ${millis(timing.maxGapMs)} (n=${timing.retried}); poll gaps median ${seconds(polls.medianMs)}, p90 ${seconds(polls.p90Ms)}`,
         notes: [
           `faults injected by kind: ${JSON.stringify(emu.faultsInjected)}; ${faultsSeen} faulted calls seen on the wire out of ${calls.length} (${((100 * faultsSeen) / Math.max(1, calls.length)).toFixed(1)} %)`,

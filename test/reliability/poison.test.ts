@@ -5,7 +5,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vodflow } from './support/cli';
-import { outcomeOf } from './support/figures';
+import { outcomeFigures, outcomeOf } from './support/figures';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -95,14 +95,9 @@ describe(`poison messages and redrive (${SCALE})`, () => {
       await recordScenario('poison', `Poison messages (${POISON_COUNT} on 6 queues) beside ${CLIPS + 1} clips; redrive`, started, {
         requestsTried: POISON_COUNT + all.length,
         faultsInjected: POISON_COUNT + 1,
-        jobsHeld: out.held,
-        succeeded: out.succeeded,
-        failed: out.failed,
-        lost: out.lost.length,
-        duplicated: out.duplicateIds.length + out.duplicateJobs.length,
+        ...outcomeFigures(out),
         crashes: 0,
         http5xx: 0,
-        maxAttempts: out.maxAttempts,
         backoff: `poison parked after 5 receives, ${parkedSeconds.toFixed(0)} s (visibility 8 s)`,
         notes: [
           `batch of ${CLIPS} + 1 broken clip done ${batchSeconds.toFixed(1)} s after the poison was sent (${parkedWhileBatchRan} of ${POISON_COUNT + 1} messages parked by then)`,

@@ -2,7 +2,7 @@
 // VOD delivers each event again and again until one is confirmed. The repeats are acknowledged
 // as duplicates: one pull, one procedure, one downstream event per video.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcomeOf } from './support/figures';
+import { outcomeFigures, outcomeOf } from './support/figures';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -46,14 +46,9 @@ describe(`PullEvent redelivery (${SCALE})`, () => {
       await recordScenario('pull-events', `PullEvent redelivery: ${CLIPS} clips, confirmations lost`, started, {
         requestsTried: s.proxy.calls.length,
         faultsInjected: lostConfirms,
-        jobsHeld: out.held,
-        succeeded: out.succeeded,
-        failed: out.failed,
-        lost: out.lost.length,
-        duplicated: out.duplicateIds.length + out.duplicateJobs.length + (pulls - CLIPS) + (procedures - CLIPS),
+        ...outcomeFigures(out, pulls - CLIPS + (procedures - CLIPS)),
         crashes: 0,
         http5xx: 0,
-        maxAttempts: out.maxAttempts,
         backoff: 'n/a',
         notes: [
           `${lostConfirms} ConfirmEvent calls dropped; ${repeats} redelivered events acknowledged as duplicates; ${confirmed} ConfirmEvent calls succeeded afterwards; VOD work: ${pulls} pulls, ${procedures} procedures`,

@@ -6,7 +6,7 @@
 // Full scale only: 8 jobs need 16 task reads at 6 a minute, minutes by design; `npm test` covers
 // the same two paths in test/functions/pipeline.test.ts and callbacks.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcomeOf } from './support/figures';
+import { outcomeFigures, outcomeOf } from './support/figures';
 import { recordScenario } from './support/report';
 import { limitMs, SCALE, size } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -41,14 +41,9 @@ describe.skipIf(SCALE !== 'full')(`GetTaskInfo quota of ${PER_MINUTE}/min under 
       await recordScenario('quota', `GetTaskInfo quota of ${PER_MINUTE}/min under ${CLIPS} jobs`, started, {
         requestsTried: s.proxy.calls.length,
         faultsInjected: throttled,
-        jobsHeld: out.held,
-        succeeded: out.succeeded,
-        failed: out.failed,
-        lost: out.lost.length,
-        duplicated: out.duplicateIds.length + out.duplicateJobs.length,
+        ...outcomeFigures(out),
         crashes: 0,
         http5xx: s.http5xx(),
-        maxAttempts: out.maxAttempts,
         backoff: `${calls.length} GetTaskInfo calls in ${minutes.toFixed(1)} min, ${throttled} answered 4400; every job done ${Math.round((Date.now() - started) / 1000)} s after the start`,
         notes: [`DLQ depths at the end: ${JSON.stringify(depths)}`],
       });

@@ -1,7 +1,7 @@
 // A VOD task step failing with a code: a retryable one is redone and recovers; one that keeps
 // failing stops at MAX_ATTEMPTS; a permanent one fails at once, explained, and is not retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcomeOf } from './support/figures';
+import { outcomeFigures, outcomeOf } from './support/figures';
 import { recordScenario } from './support/report';
 import { SCALE } from './support/scale';
 import { startRelStack, type RelStack } from './support/stack';
@@ -20,14 +20,9 @@ afterAll(async () => {
   await recordScenario('task-steps', 'Task step failures: retryable, persistent, permanent', started, {
     requestsTried: s.proxy.calls.length,
     faultsInjected: s.local.emulator!.stats().faultsInjected.failStep ?? 0,
-    jobsHeld: out.held,
-    succeeded: out.succeeded,
-    failed: out.failed,
-    lost: out.lost.length,
-    duplicated: out.duplicateIds.length + out.duplicateJobs.length,
+    ...outcomeFigures(out),
     crashes: 0,
     http5xx: 0,
-    maxAttempts: out.maxAttempts,
     backoff: 'redo after RETRY_BASE_DELAY_S=1 with full jitter',
     notes: rows.map((r) => {
       const e = s.events.find((x) => x.subject === r.jobId);

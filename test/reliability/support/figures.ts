@@ -36,6 +36,16 @@ export function outcomeOf(jobIds: string[], jobs: JobItem[], events: DownstreamE
   };
 }
 
+/** The report columns an Outcome fills; `extraDuplicates` adds VOD work a scenario saw started twice. */
+export const outcomeFigures = (out: Outcome, extraDuplicates = 0) => ({
+  jobsHeld: out.held,
+  succeeded: out.succeeded,
+  failed: out.failed,
+  lost: out.lost.length,
+  duplicated: out.duplicateIds.length + out.duplicateJobs.length + extraDuplicates,
+  maxAttempts: out.maxAttempts,
+});
+
 export const isFault = (c: CallRecord) => c.end !== 'answered' || c.code === 6000;
 
 const quantile = (xs: number[], q: number) => {
