@@ -64,6 +64,23 @@ async function handedOver(stack: LocalStack, results: FileResult[], subscribers:
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How often a shown file's job is read for its progress line. Each read is a GET /jobs/{id}
+ * through the HTTP API (a get-job invocation and a DynamoDB read) on the CPU the media work needs,
+ * so it is kept to once a second, and skipped when nothing is shown (--quiet).
+ */
+const PROGRESS_EVERY_MS = 1000;
+
+/** `promise`'s value, or undefined after `ms` (the timer does not outlive the wait). */
+async function until<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function limit<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
@@ -134,6 +151,7 @@ export async function runProcess(
       let event: DownstreamEvent | undefined;
       void terminal.then((e) => (event = e));
       const deadline = started + options.timeoutS * 1000;
+      if (options.quiet) event = await until(terminal, deadline - Date.now());
       while (!event && Date.now() < deadline) {
         const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
         if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });
@@ -141,7 +159,7 @@ export async function runProcess(
           const subTasks = job.vodTaskId ? await subTasksOf(job.vodTaskId) : [];
           display.update(state, { phase: 'processing', progress: job.progress, subTasks });
         }
-        await Promise.race([terminal, sleep(250)]);
+        await Promise.race([terminal, sleep(PROGRESS_EVERY_MS)]);
       }
       if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
       display.update(
