@@ -1,12 +1,10 @@
-// Starts the AWS stand-ins in-process on 127.0.0.1: fauxqs (SQS + S3, JSON protocol) and
-// dynalite (DynamoDB). With a data dir, dynalite keeps its LevelDB there and SQS/S3 state is
-// snapshotted by FauxqsPersistence (fauxqs itself has no persistence).
+// Starts the AWS stand-ins on 127.0.0.1: fauxqs (SQS + S3, JSON protocol) in-process, and dynalite
+// (DynamoDB) on a worker thread of its own. With a data dir, dynalite keeps its LevelDB there and
+// SQS/S3 state is snapshotted by FauxqsPersistence (fauxqs itself has no persistence).
 import { constants as bufferConstants } from 'node:buffer';
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { buildApp } from 'fauxqs';
 import type { FastifyRequest, FastifyReply } from 'fastify';
 import { FauxqsPersistence } from './persistence';
@@ -132,7 +130,7 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
   await app.listen({ host: '127.0.0.1', port: options.ports?.fauxqs ?? 0 });
   const fauxqsUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  let dynamo: Server;
+  let dynamo: Awaited<ReturnType<typeof startDynalite>>;
   try {
     if (persistence) {
       // The URLs fauxqs itself gives a new queue (sqs.<region>.localhost:<port>), so a restarted
@@ -149,7 +147,7 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
     await app.close();
     throw error;
   }
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamoUrl = `http://127.0.0.1:${dynamo.port}`;
 
   let closed = false;
   return {
@@ -166,21 +164,32 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
       closed = true;
       await app.close(); // fauxqs sets forceCloseConnections and cancels long polls
       await persistence?.save();
-      const closing = new Promise<void>((resolve, reject) => dynamo.close((error) => (error ? reject(error) : resolve())));
-      dynamo.closeAllConnections(); // SDK clients keep sockets alive; don't wait for their timeout
-      await closing;
+      await dynamo.close();
     },
   };
 }
 
-async function startDynalite(dir: string | undefined, port: number): Promise<Server> {
-  // dynalite is CommonJS with no types; its `path` option selects LevelDB over memory-level.
-  const dynalite = createRequire(import.meta.url)('dynalite') as (opts: Record<string, unknown>) => Server;
-  if (dir) await mkdir(dir, { recursive: true });
-  const server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return server;
+/** dynalite on its own thread (local/aws/dynalite-worker.mjs), answering on 127.0.0.1:`port`. */
+async function startDynalite(dir: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { dir, port } });
+  const reply = () =>
+    new Promise<{ port?: number; error?: string; closed?: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the DynamoDB stand-in's thread exited (${code})`)));
+    });
+  const started = await reply();
+  if (started.error || !started.port) {
+    await worker.terminate();
+    throw new Error(`DynamoDB stand-in: ${started.error ?? 'no port'}`);
+  }
+  return {
+    port: started.port,
+    close: async () => {
+      const closed = reply();
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
 }
