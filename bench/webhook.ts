@@ -19,6 +19,10 @@ import { clip } from './media';
 import { percentile, round, type Section } from './measure';
 import { profiled } from './profile';
 import { countSdkCalls, describeCalls } from './sdk-calls';
+import { cpuMsPerCall, floorMs, sdkCallCosts } from './sdk-floor';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { availableParallelism } from 'node:os';
 
 async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -127,6 +131,15 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const sentAt = new Map<string, number>();
       const statuses: Record<string, number> = {};
       const sends: Promise<void>[] = [];
+      // What the idle stack costs (pollers long-polling, timers), so it is not charged to callbacks.
+      const idleBefore = process.cpuUsage();
+      const idleStart = performance.now();
+      await new Promise((r) => setTimeout(r, 2000));
+      const idle = process.cpuUsage(idleBefore);
+      const idleMsPerS = (idle.user + idle.system) / (performance.now() - idleStart);
+      const vodCallsBefore = stack.emulator!.stats().actions.GetTaskInfo ?? 0;
+      const phaseStart = performance.now();
+      const cpuBefore = process.cpuUsage();
       const {
         result: { result: sendSeconds, profile },
         calls,
@@ -150,6 +163,10 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           return sent;
         }),
       );
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      const idleMs = (idleMsPerS * (performance.now() - phaseStart)) / 1000;
+      calls.set('VOD GetTaskInfo', (stack.emulator!.stats().actions.GetTaskInfo ?? 0) - vodCallsBefore);
       await new Promise((r) => setTimeout(r, 1000));
       const latencies: number[] = [];
       let wrongType = 0;
@@ -159,7 +176,24 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         latencies.push(e.sentAt - at);
         if (e.type !== 'vodflow.video.failed') wrongType++;
       }
-      return { seconds, total, prepS, sendSeconds, statuses, latencies, wrongType, profile, calls, p99: percentile(latencies, 99) };
+      const jobIds = jobs.map((j) => j.jobId);
+      const vodTaskIds = jobs.map((j) => j.vodTaskId);
+      return {
+        seconds,
+        total,
+        prepS,
+        sendSeconds,
+        statuses,
+        latencies,
+        wrongType,
+        profile,
+        calls,
+        cpuMs,
+        idleMs,
+        jobIds,
+        vodTaskIds,
+        p99: percentile(latencies, 99),
+      };
     };
 
     const pilot = await phase(pilotSeconds);
@@ -168,6 +202,29 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     const { total, latencies } = shown;
     const lost = total - latencies.length;
     const sustained = shown.seconds === fullSeconds;
+    // The floor: this phase's AWS calls, each at its CPU cost measured alone on the same stack.
+    const docClient = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }),
+    );
+    const costs = await sdkCallCosts({
+      dynamo: docClient,
+      sqs,
+      table: stack.table!,
+      jobIds: shown.jobIds,
+      body: JSON.stringify({ type: 'result', jobId: shown.jobIds[0], attempt: 1, vodTaskId: 'x'.repeat(48), outcome: 'x'.repeat(300) }),
+      calls: quick ? 200 : 2000,
+    });
+    docClient.destroy();
+    // The webhook's confirmation (a signed GetTaskInfo to the emulator), measured alone the same way.
+    costs.set(
+      'VOD GetTaskInfo',
+      await cpuMsPerCall(quick ? 100 : 1000, 16, (i) =>
+        vod.call('GetTaskInfo', { vodTaskId: shown.vodTaskIds[i % shown.vodTaskIds.length]! }),
+      ),
+    );
+    const cpuPerCallback = (shown.cpuMs - shown.idleMs) / total;
+    const floorPerCallback = floorMs(shown.calls, costs, total);
+    const cores = availableParallelism();
     return {
       title: `Webhook → downstream event: ${rate} callbacks/s for ${shown.seconds} s at POST /vod/callback/{token}`,
       figures: [
@@ -193,6 +250,28 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
               : `the ${pilotSeconds} s pilot already misses: the ${fullSeconds} s run was skipped (it would only grow the backlog)`,
         },
         { name: 'callback → event max', value: round(Math.max(...latencies)), unit: 'ms' },
+        {
+          name: 'CPU per callback (the whole stack, every thread)',
+          value: round(cpuPerCallback),
+          unit: 'ms',
+          note: `${round(shown.cpuMs / 1000)} s of CPU for ${total} callbacks, less ${round(shown.idleMs / 1000)} s the idle stack spends in that time${process.env.BENCH_PROFILE ? ' (profiler on: inflated)' : ''}`,
+        },
+        {
+          name: 'of which stand-in calls (AWS SDK to fauxqs/dynalite, GetTaskInfo to the emulator)',
+          value: round(floorPerCallback),
+          unit: 'ms',
+          note: `${round((floorPerCallback / cpuPerCallback) * 100)} %: the calls per callback below × each call's CPU measured alone (${[
+            ...costs,
+          ]
+            .map(([name, ms]) => `${name} ${round(ms)} ms`)
+            .join(', ')})`,
+        },
+        {
+          name: `CPU-bound drain rate on ${cores} cores`,
+          value: round((cores * 1000) / cpuPerCallback),
+          unit: 'callbacks/s',
+          note: `${rate}/s needs ≤ ${round((cores * 1000) / rate)} ms of CPU per callback`,
+        },
         { name: 'lost', value: lost, unit: 'callbacks', goal: '0', met: lost === 0 },
         { name: 'duplicate events', value: duplicates, unit: 'events', goal: '0', met: duplicates === 0 },
       ],
