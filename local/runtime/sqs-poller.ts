@@ -39,9 +39,14 @@ export class SqsPoller {
 
   constructor(private readonly options: SqsPollerOptions) {}
 
-  /** Runs `parallel` receive→invoke loops (Lambda scales pollers with concurrency). */
+  /**
+   * Receives for up to `parallel` concurrent invocations (Lambda scales batches with concurrency).
+   * One long poll at a time per function, issued whenever an invocation slot is free: parallel
+   * long polls on one queue would all be woken by each message (fauxqs wakes every waiter) and
+   * all but one would come back empty, a wasted round trip per message.
+   */
   start(parallel: number): void {
-    for (let i = 0; i < parallel; i++) this.loops.push(this.loop());
+    this.loops.push(this.loop(Math.max(1, parallel)));
   }
 
   /** True while a batch is being handled (received but not yet deleted/released). */
@@ -60,26 +65,38 @@ export class SqsPoller {
     await Promise.allSettled(this.loops);
   }
 
-  private async loop(): Promise<void> {
+  private async loop(slots: number): Promise<void> {
+    const running = new Set<Promise<void>>();
     while (!this.stopped) {
+      if (running.size >= slots) {
+        await Promise.race(running);
+        continue;
+      }
       let messages: Message[];
       try {
         messages = await this.receiveBatch();
       } catch (error) {
-        if (this.stopped) return;
+        if (this.stopped) break;
         this.options.log(`[${this.options.invoker.fn.key}] ReceiveMessage failed: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
       if (!messages.length) continue;
       this.processing++;
-      try {
-        const outcome = await this.handle(messages);
-        for (const listener of this.listeners) listener(outcome);
-      } finally {
-        this.processing--;
-      }
+      const batch: Promise<void> = this.handle(messages)
+        .then((outcome) => {
+          for (const listener of this.listeners) listener(outcome);
+        })
+        .catch((error: unknown) => {
+          if (!this.stopped) this.options.log(`[${this.options.invoker.fn.key}] batch not settled: ${(error as Error).message}`);
+        })
+        .finally(() => {
+          this.processing--;
+          running.delete(batch);
+        });
+      running.add(batch);
     }
+    await Promise.allSettled(running);
   }
 
   /** Up to batchSize messages; with a batching window, keeps gathering until full or the window closes. */

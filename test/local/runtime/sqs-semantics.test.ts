@@ -6,6 +6,7 @@ import {
   GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../../local/stack';
 import { recorder } from '../fixtures/handlers/recorder';
@@ -160,5 +161,32 @@ describe('SQS event source mapping', () => {
     for (let i = 0; i < 12; i++) expect(deliveries('worker', `burst-${i}`)).toHaveLength(1);
     const batches = (recorded('worker') as SQSEvent[]).filter((e) => e.Records.some((r) => r.body.includes('burst-')));
     expect(Math.max(...batches.map((b) => b.Records.length))).toBeLessThanOrEqual(5); // batchSize
+  });
+
+  it('keeps one long poll per function: a message to an idle queue costs one ReceiveMessage, not one per slot', async () => {
+    await stack.waitForIdle({ timeoutMs: 8000 });
+    // Every SDK client in this process sends through @smithy/core's Client.send: count the
+    // runtime's receives on StrictQueue there (instrumentation of the real client, no stand-in).
+    type Send = (this: unknown, command: { input?: { QueueUrl?: string }; constructor: { name: string } }, ...rest: unknown[]) => unknown;
+    const { Client } = createRequire(import.meta.url)('@smithy/core/client') as { Client: { prototype: { send: Send } } };
+    const original = Client.prototype.send;
+    const url = stack.queues.StrictQueue!.url;
+    let receives = 0;
+    Client.prototype.send = function (command, ...rest) {
+      if (command.constructor.name === 'ReceiveMessageCommand' && command.input?.QueueUrl === url) receives++;
+      return original.call(this, command, ...rest);
+    };
+    try {
+      for (let i = 0; i < 10; i++) {
+        await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ tag: `idle-${i}` }) }));
+        await waitFor(async () => deliveries('strict', `idle-${i}`).length === 1 || undefined, 5000);
+        await stack.waitForIdle({ timeoutMs: 8000 }); // every slot free, so every poll is waiting
+      }
+    } finally {
+      Client.prototype.send = original;
+    }
+    // One receive brings each message in and one more is waiting for the next; two long polls
+    // (one per slot of the default concurrency 2) would cost about two per message.
+    expect(receives).toBeLessThanOrEqual(10 + 2);
   });
 });
