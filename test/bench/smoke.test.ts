@@ -11,7 +11,7 @@ const outDir = mkdtempSync(join(tmpdir(), 'vodflow-bench-smoke-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('npm run bench -- --quick', () => {
-  it('runs every section and reports a number for every figure', { timeout: 120_000 }, async () => {
+  it('runs every section and reports a number for every figure', { timeout: 240_000 }, async () => {
     const report = await runBench({ quick: true, outDir, log: () => {} });
     expect(report.sections.map((s) => s.error ?? 'ok')).toEqual(Object.keys(SECTIONS).map(() => 'ok'));
     for (const section of report.sections) {
