@@ -1,6 +1,6 @@
 // Starts the AWS stand-ins on 127.0.0.1: fauxqs (SQS + S3, JSON protocol) in-process, and dynalite
-// (DynamoDB) on a worker thread of its own. With a data dir, dynalite keeps its LevelDB there and
-// SQS/S3 state is snapshotted by FauxqsPersistence (fauxqs itself has no persistence).
+// (DynamoDB) on the process's dynalite thread (started first, beside fauxqs). With a data dir, dynalite
+// keeps its LevelDB there and SQS/S3 state is snapshotted by FauxqsPersistence (fauxqs has none).
 import { constants as bufferConstants } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -85,6 +85,20 @@ export interface LocalServices {
 }
 
 export async function startServices(options: StartServicesOptions): Promise<LocalServices> {
+  // dynalite needs nothing from fauxqs: its thread starts it while fauxqs is being built.
+  const dynamoStarting = startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);
+  try {
+    return await startFauxqs(options, dynamoStarting);
+  } catch (error) {
+    await dynamoStarting.then(
+      (dynamo) => dynamo.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+}
+
+async function startFauxqs(options: StartServicesOptions, dynamoStarting: ReturnType<typeof startDynalite>): Promise<LocalServices> {
   const stores = await createFauxqsStores();
   const persistence = options.dataDir
     ? new FauxqsPersistence(path.join(options.dataDir, 'sqs-s3'), stores.sqsStore, stores.s3Store)
@@ -142,7 +156,7 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
       if (restored.queues || restored.objects)
         console.error(`[local] restored ${restored.queues} queues, ${restored.messages} messages, ${restored.objects} objects`);
     }
-    dynamo = await startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);
+    dynamo = await dynamoStarting;
   } catch (error) {
     await app.close();
     throw error;
@@ -169,27 +183,64 @@ export async function startServices(options: StartServicesOptions): Promise<Loca
   };
 }
 
-/** dynalite on its own thread (local/aws/dynalite-worker.mjs), answering on 127.0.0.1:`port`. */
-async function startDynalite(dir: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { dir, port } });
-  const reply = () =>
-    new Promise<{ port?: number; error?: string; closed?: boolean }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the DynamoDB stand-in's thread exited (${code})`)));
+interface HostReply {
+  id: number;
+  port?: number;
+  server?: number;
+  error?: string;
+  closed?: boolean;
+}
+
+/** The process's dynalite thread (local/aws/dynalite-worker.mjs), kept for the next stack. */
+let host: { worker: Worker; pending: Map<number, (reply: HostReply) => void>; open: number; nextId: number } | undefined;
+
+function ask(message: { op: 'start'; dir?: string; port: number } | { op: 'close'; server: number }): Promise<HostReply> {
+  if (!host) {
+    const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url));
+    const current = { worker, pending: new Map<number, (reply: HostReply) => void>(), open: 0, nextId: 1 };
+    const fail = (why: string) => {
+      for (const answer of current.pending.values()) answer({ id: 0, error: why });
+      current.pending.clear();
+      if (host === current) host = undefined;
+    };
+    worker.on('message', (reply: HostReply) => {
+      current.pending.get(reply.id)?.(reply);
+      current.pending.delete(reply.id);
+      refIfBusy(current);
     });
-  const started = await reply();
-  if (started.error || !started.port) {
-    await worker.terminate();
-    throw new Error(`DynamoDB stand-in: ${started.error ?? 'no port'}`);
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`the DynamoDB stand-in's thread exited (${code})`));
+    host = current;
   }
+  const current = host;
+  const id = current.nextId++;
+  return new Promise((resolve) => {
+    current.pending.set(id, resolve);
+    refIfBusy(current);
+    current.worker.postMessage({ ...message, id });
+  });
+}
+
+// The thread keeps the process alive only while a stack uses it or a request is on its way.
+function refIfBusy(h: NonNullable<typeof host>): void {
+  if (h.open > 0 || h.pending.size > 0) h.worker.ref();
+  else h.worker.unref();
+}
+
+/** dynalite on the process's dynalite thread, answering on 127.0.0.1:`port` (0: any). */
+async function startDynalite(dir: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const started = await ask({ op: 'start', dir, port });
+  if (started.error || !started.port || !started.server) throw new Error(`DynamoDB stand-in: ${started.error ?? 'no port'}`);
+  const current = host!;
+  current.open++;
+  let closed = false;
   return {
     port: started.port,
     close: async () => {
-      const closed = reply();
-      worker.postMessage('close');
-      await closed;
-      await worker.terminate();
+      if (closed) return;
+      closed = true;
+      current.open--;
+      await ask({ op: 'close', server: started.server! });
     },
   };
 }
