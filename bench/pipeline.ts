@@ -65,7 +65,7 @@ export async function benchPipeline(quick: boolean): Promise<Section> {
     notes: [
       `${rounds} interleaved round(s); samples pipeline ${samples.pipeline!.map(Math.round).join(', ')} ms, direct ${samples.direct!.map(Math.round).join(', ')} ms.`,
       "Direct = per job: probe (pull), probe (procedure), transcode 20 and 210, cover at 50 % (definition 10), via the emulator's media engine with its concurrency (2 jobs, 2 processes).",
-      'vodflow process runs in-process: fauxqs (SQS+S3), dynalite, the emulator and every handler share this Node process; results come back by HTTP callback.',
+      'vodflow process runs in-process: fauxqs (SQS+S3), the emulator and every handler share this Node process (dynalite has a thread of its own); results come back by HTTP callback. Run with --quiet, as a script would: no progress display, so no job reads for it.',
     ],
   };
 }

@@ -278,7 +278,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
         `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}.`,
-        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs, dynalite and the emulator.",
+        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs and the emulator; dynalite has a thread of its own.",
       ],
       profile: shown.profile,
     };
