@@ -86,10 +86,11 @@ export async function deliverPending(job: Job, ctx: OutboxContext): Promise<numb
   for (const destination of pending) {
     const where = destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin;
     try {
-      const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async () => {
+      // One write after the send records the destination and ends the delivery step.
+      const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async (_job, completion) => {
         if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
         else await handToSubscriber(job, destination, event);
-        await jobs().markEventDelivered(job.jobId, destination);
+        await jobs().markEventDelivered(job.jobId, destination, completion);
       });
       if (!step.ran) {
         logger.info('downstream event already delivered or being delivered by another invocation', {
