@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { failedEvent } from '../lib/events/build';
 import { jobs, type Job, type JobError, type StepCompletion } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { codeOf, deliverPending, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
+import { codeOf, deliverPending, deliveryLeases, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
 import { classify } from '../lib/vod/errors';
 
 config();
@@ -32,7 +32,8 @@ export function explain(msg: ClassifyFailure): JobError {
 }
 
 // Both outcomes end the step with their job write (its completion): the retry's comes after
-// its one send, the failure's outbox is a step of its own.
+// its one send; the failure's outbox is a step of its own per destination, leased by that same
+// write (deliveryLeases), so its winner delivers without claiming first.
 
 async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<boolean> {
   const cfg = config();
@@ -81,9 +82,10 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
 async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<void> {
   const failedJob = { ...job, vodTaskId: msg.vodTaskId ?? job.vodTaskId };
   const event = failedEvent(failedJob, error, config().events.source);
+  const outbox = deliveryLeases(event, ctx.remainingMs());
   const won = await jobs().transition(
     job.jobId,
-    { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() } },
+    { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() }, leases: outbox.leases },
     completion,
   );
   if (!won) return ctx.logger.info('another delivery already decided this job; not emitting');
@@ -95,7 +97,7 @@ async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: Record
     retryable: error.retryable,
     attempts: error.attempts,
   });
-  await deliverPending(won, ctx);
+  await deliverPending(won, ctx, outbox.held);
 }
 
 export const handler = jobStep({

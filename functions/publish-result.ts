@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
 import { jobs, type Job, type JobOutputs, type StepCompletion, type TaskKind } from '../lib/jobs';
 import { enqueue, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
-import { deliverPending, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
+import { deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -78,7 +78,8 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completio
   if (!job) return ctx.logger.info('job moved on; procedure result dropped', { vodTaskId: msg.vodTaskId });
   const outputs = await outputsOf(fileId, outcome);
   const event = readyEvent(job, outputs, config().events.source);
-  // The step is done with this write: the outbox (a step of its own) delivers the event.
+  // The step is done with this write, which also leases the outbox's deliveries (steps of their own).
+  const outbox = deliveryLeases(event, ctx.remainingMs());
   const won = await jobs().transition(
     job.jobId,
     {
@@ -86,12 +87,13 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completio
       attempt: msg.attempt,
       set: { outputs, event, progress: PROGRESS.succeeded, finishedAt: new Date().toISOString() },
       expect: { vodTaskId: msg.vodTaskId },
+      leases: outbox.leases,
     },
     completion,
   );
   if (!won) return ctx.logger.info('another delivery already finished this job; not emitting', { vodTaskId: msg.vodTaskId });
   ctx.logger.info('job succeeded', { fileId, definitions: outputs.playSet.map((p) => p.definition) });
-  await deliverPending(won, ctx);
+  await deliverPending(won, ctx, outbox.held);
 };
 
 const ON_FINISHED: Readonly<Record<TaskKind, OnFinished>> = { pull: pullFinished, procedure: procedureFinished };

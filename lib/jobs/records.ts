@@ -2,7 +2,7 @@
 // delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
-import type { StepCompletion } from './markers';
+import { leasePath, type StepCompletion } from './markers';
 import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
@@ -88,6 +88,8 @@ export interface TransitionInput {
   differs?: Partial<Pick<Job, 'processAttempt'>>;
   /** Narrows the states the move may start from (within the state machine's own). */
   from?: readonly JobStatus[];
+  /** Step leases (step → expiry ms) the mover takes with the move, e.g. the outbox's deliveries. */
+  leases?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -98,7 +100,11 @@ export interface TransitionInput {
 export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
   const e = new Expr();
   const marker = completes?.fields();
-  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...marker?.set }, [...(input.remove ?? []), ...(marker?.remove ?? [])]);
+  const leases = Object.fromEntries(Object.entries(input.leases ?? {}).map(([step, until]) => [leasePath(step), until]));
+  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leases, ...marker?.set }, [
+    ...(input.remove ?? []),
+    ...(marker?.remove ?? []),
+  ]);
   const from = fromStatesOf(input.to).filter((s) => !input.from || input.from.includes(s));
   if (!from.length) return undefined;
   const conditions = [

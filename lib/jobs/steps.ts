@@ -166,11 +166,25 @@ export async function runStep<T>(
 ): Promise<StepResult<T>> {
   const claimed = await claim(t, jobId, step, leaseMs, options.admission);
   if (claimed.claim !== 'claimed') return { ran: false, claim: claimed.claim, job: claimed.job };
-  const completion = new StepCompletion(step, options.supersedes);
+  return { ran: true, value: await runHeldStep(t, jobId, step, (completion) => work(claimed.job, completion), options.supersedes) };
+}
+
+/**
+ * Run → complete for a step whose lease the caller already holds (taken by an earlier write of
+ * its own, e.g. the terminal move leases the outbox's deliveries); releases the lease on failure.
+ */
+export async function runHeldStep<T>(
+  t: JobTable,
+  jobId: string,
+  step: string,
+  work: (completion: StepCompletion) => Promise<T>,
+  supersedes: readonly string[] = [],
+): Promise<T> {
+  const completion = new StepCompletion(step, supersedes);
   try {
-    const value = await work(claimed.job, completion);
-    if (!completion.recorded) await completeStep(t, jobId, step, options.supersedes);
-    return { ran: true, value };
+    const value = await work(completion);
+    if (!completion.recorded) await completeStep(t, jobId, step, supersedes);
+    return value;
   } catch (err) {
     if (!completion.recorded) await releaseStep(t, jobId, step);
     throw err;

@@ -44,6 +44,7 @@ export function createJobStore(options: JobStoreOptions) {
       supersedes?: readonly string[],
       admission?: steps.ClaimAdmission,
     ) => steps.runStep(t, jobId, step, leaseMs, work, { supersedes, admission }),
+    runHeldStep: <T>(jobId: string, step: string, work: (completion: StepCompletion) => Promise<T>) => steps.runHeldStep(t, jobId, step, work),
     indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),
     taskOwner: (vodTaskId: string) => tasks.taskOwner(t, vodTaskId),
     markTaskReported: (vodTaskId: string) => tasks.markTaskReported(t, vodTaskId),

@@ -81,8 +81,8 @@ describe('DynamoDB calls per job step', () => {
       'result:pull:ok': ['UpdateItem 3'],
       // claim; task index; PROCESSING; completion (after the first poll is sent).
       process: ['PutItem 1, UpdateItem 3'],
-      // claim; SUCCEEDED + event + done; the outbox's claim; its delivery record + done.
-      'result:procedure:ok': ['UpdateItem 4'],
+      // claim; SUCCEEDED + event + done + the outbox's delivery lease; its delivery record + done.
+      'result:procedure:ok': ['UpdateItem 3'],
     });
     expect(steps.get('poll')!.every((p) => p === 'GetItem 1, UpdateItem 2' || p === 'GetItem 1, UpdateItem 3')).toBe(true);
     expect((await h.events()).map((e) => e.type)).toEqual(['vodflow.video.ready']);
@@ -93,8 +93,8 @@ describe('DynamoDB calls per job step', () => {
     expect(Object.fromEntries([...steps].filter(([label]) => label.startsWith('result:procedure') || label === 'classify'))).toEqual({
       // claim; completion (after the failure is sent to classification).
       'result:procedure:failed': ['UpdateItem 2'],
-      // claim; FAILED + event + done; the outbox's claim; its delivery record + done.
-      classify: ['UpdateItem 4'],
+      // claim; FAILED + event + done + the outbox's delivery lease; its delivery record + done.
+      classify: ['UpdateItem 3'],
     });
     expect((await h.events()).map((e) => e.type)).toEqual(['vodflow.video.failed']);
   }, 60_000);
