@@ -49,19 +49,28 @@ export async function reserveUpload(
 /**
  * Ingest: create the job, or adopt the reservation made by POST /uploads. `false` means the job
  * already existed past that point (a repeated notification), so the caller does nothing new.
+ * `leases` (step → expiry ms) are taken by the same write: the creator holds those steps.
  */
-export async function createJob(t: JobTable, jobId: string, source: JobSource, mode: UploadMode, ttlDays: number): Promise<boolean> {
+export async function createJob(
+  t: JobTable,
+  jobId: string,
+  source: JobSource,
+  mode: UploadMode,
+  ttlDays: number,
+  leases: Readonly<Record<string, number>> = {},
+): Promise<boolean> {
   const put = () =>
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
-        Item: freshJob(jobId, 'QUEUED', { source, mode }, ttlDays),
+        Item: { ...freshJob(jobId, 'QUEUED', { source, mode }, ttlDays), leases: { ...leases } },
         ConditionExpression: 'attribute_not_exists(jobId)',
       }),
     );
   if (await conditional(put)) return true;
   const e = new Expr();
-  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays) });
+  const leaseFields = Object.fromEntries(Object.entries(leases).map(([step, until]) => [leasePath(step), until]));
+  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays), ...leaseFields });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
     t.dynamo.send(

@@ -28,7 +28,8 @@ export function createJobStore(options: JobStoreOptions) {
     getItem: (key: string) => records.getItem(t, key),
     reserveUpload: (jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, reservationTtlDays: number, passthrough?: string) =>
       records.reserveUpload(t, jobId, source, reservationTtlDays, passthrough),
-    createJob: (jobId: string, source: JobSource, mode: UploadMode) => records.createJob(t, jobId, source, mode, ttlDays),
+    createJob: (jobId: string, source: JobSource, mode: UploadMode, leases?: Readonly<Record<string, number>>) =>
+      records.createJob(t, jobId, source, mode, ttlDays, leases),
     transition: (jobId: string, input: records.TransitionInput, completes?: StepCompletion) => records.transition(t, jobId, input, completes),
     patchJob: (jobId: string, attempt: number, set: records.JobFields) => records.patchJob(t, jobId, attempt, set),
     markEventDelivered: (jobId: string, destination: string, completes?: StepCompletion) =>

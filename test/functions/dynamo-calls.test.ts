@@ -71,8 +71,8 @@ describe('DynamoDB calls per job step', () => {
   it('a good clip: no read before a claim, the last job write of a step carries its done marker', async () => {
     const steps = await run('calls/good.mp4', h.goodClip);
     expect(Object.fromEntries(steps)).toEqual({
-      // createJob; the ingest step's claim and completion.
-      ingest: ['PutItem 1, UpdateItem 2'],
+      // createJob, which also claims the ingest step; its completion (after initiate-upload is sent).
+      ingest: ['PutItem 1, UpdateItem 1'],
       // claim; task index; UPLOADING with the pull task; completion (after the first poll is sent).
       upload: ['PutItem 1, UpdateItem 3'],
       // claim; the task owner; completion — plus the progress patch, or the "reported" marker.
