@@ -44,7 +44,8 @@ const testHolds = (job: Job, t: FieldTest): boolean => {
 };
 
 /** The same `anyOf` as the claim's condition, on a job in hand (to say why a claim was refused). */
-export const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean => !anyOf?.length || anyOf.some((t) => testHolds(job, t));
+export const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean =>
+  !anyOf?.length || anyOf.some((t) => testHolds(job, t));
 
 const doneIn = (item: Record<string, unknown>, step: string): boolean => {
   const done = item.done;
@@ -101,7 +102,7 @@ export async function claim(t: JobTable, jobId: string, step: string, leaseMs: n
     if (!isConditionFailure(err)) throw err;
     // ALL_OLD saves a read on DynamoDB; stand-ins without it (dynalite) get the consistent read.
     const item = returnedItem(err) ?? (await getItem(t, jobId));
-    if (!item || item.kind !== 'job') return { claim: 'missing' };
+    if (item?.kind !== 'job') return { claim: 'missing' };
     if (!admission) return { claim: doneIn(item, step) ? 'done' : 'busy' };
     const job = jobSchema.parse(item);
     if (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf)) return { claim: 'refused', job };

@@ -30,7 +30,8 @@ export function createJobStore(options: JobStoreOptions) {
       records.reserveUpload(t, jobId, source, reservationTtlDays, passthrough),
     createJob: (jobId: string, source: JobSource, mode: UploadMode, leases?: Readonly<Record<string, number>>) =>
       records.createJob(t, jobId, source, mode, ttlDays, leases),
-    transition: (jobId: string, input: records.TransitionInput, completes?: StepCompletion) => records.transition(t, jobId, input, completes),
+    transition: (jobId: string, input: records.TransitionInput, completes?: StepCompletion) =>
+      records.transition(t, jobId, input, completes),
     patchJob: (jobId: string, attempt: number, set: records.JobFields) => records.patchJob(t, jobId, attempt, set),
     markEventDelivered: (jobId: string, destination: string, completes?: StepCompletion) =>
       records.markEventDelivered(t, jobId, destination, completes),
@@ -45,7 +46,8 @@ export function createJobStore(options: JobStoreOptions) {
       supersedes?: readonly string[],
       admission?: steps.ClaimAdmission,
     ) => steps.runStep(t, jobId, step, leaseMs, work, { supersedes, admission }),
-    runHeldStep: <T>(jobId: string, step: string, work: (completion: StepCompletion) => Promise<T>) => steps.runHeldStep(t, jobId, step, work),
+    runHeldStep: <T>(jobId: string, step: string, work: (completion: StepCompletion) => Promise<T>) =>
+      steps.runHeldStep(t, jobId, step, work),
     indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),
     taskOwner: (vodTaskId: string) => tasks.taskOwner(t, vodTaskId),
     markTaskReported: (vodTaskId: string) => tasks.markTaskReported(t, vodTaskId),

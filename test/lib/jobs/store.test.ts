@@ -184,9 +184,14 @@ describe('claims with an admission, completions carried by a job write', () => {
     const id = 'j-carry-000001';
     await store.createJob(id, source('carry.mp4'), 'pull');
     const moved = await store.runStep(id, 'upload#1', 60_000, (job, completion) =>
-      store.transition(job.jobId, { to: 'UPLOADING', attempt: 1, set: { progress: 5 } }, completion).then((j) => ({ j, recorded: completion.recorded })),
+      store
+        .transition(job.jobId, { to: 'UPLOADING', attempt: 1, set: { progress: 5 } }, completion)
+        .then((j) => ({ j, recorded: completion.recorded })),
     );
-    expect(moved).toMatchObject({ ran: true, value: { recorded: true, j: { status: 'UPLOADING', done: { 'upload#1': true }, leases: {} } } });
+    expect(moved).toMatchObject({
+      ran: true,
+      value: { recorded: true, j: { status: 'UPLOADING', done: { 'upload#1': true }, leases: {} } },
+    });
     const refused = await store.runStep(id, 'process#1', 60_000, (job, completion) =>
       store.transition(job.jobId, { to: 'SUCCEEDED', attempt: 1 }, completion).then((j) => ({ j, recorded: completion.recorded })),
     );
