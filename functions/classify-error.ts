@@ -5,9 +5,9 @@
 // explanation, and the write that wins emits video.failed.
 import { config } from '../lib/config';
 import { failedEvent } from '../lib/events/build';
-import { jobs, type Job, type JobError } from '../lib/jobs';
+import { jobs, type Job, type JobError, type StepCompletion } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { codeOf, deliverPending, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
+import { codeOf, deliverPending, deliveryLeases, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
 import { classify } from '../lib/vod/errors';
 
 config();
@@ -31,7 +31,11 @@ export function explain(msg: ClassifyFailure): JobError {
   };
 }
 
-async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext): Promise<boolean> {
+// Both outcomes end the step with their job write (its completion): the retry's comes after
+// its one send; the failure's outbox is a step of its own per destination, leased by that same
+// write (deliveryLeases), so its winner delivers without claiming first.
+
+async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<boolean> {
   const cfg = config();
   const path = RETRY_PATH[msg.origin];
   if (!path) return false;
@@ -45,12 +49,16 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
   // waits for the move (jobStep retries a message from an attempt not begun yet).
   if (path === 'upload') {
     await enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId: job.jobId, attempt }, delaySeconds);
-    await jobs().transition(job.jobId, {
-      to: 'UPLOADING',
-      attempt: msg.attempt,
-      set: { attempt, lastError, progress: PROGRESS.queued },
-      remove: ['fileId', 'pullTaskId'],
-    });
+    await jobs().transition(
+      job.jobId,
+      {
+        to: 'UPLOADING',
+        attempt: msg.attempt,
+        set: { attempt, lastError, progress: PROGRESS.queued },
+        remove: ['fileId', 'pullTaskId'],
+      },
+      completion,
+    );
   } else {
     if (!job.fileId) return false;
     const redoVodTaskId = path === 'redo' ? msg.vodTaskId : undefined;
@@ -59,7 +67,7 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
       { v: 1, type: 'start-processing', jobId: job.jobId, attempt, fileId: job.fileId, redoVodTaskId },
       delaySeconds,
     );
-    await jobs().transition(job.jobId, { to: 'PROCESSING', attempt: msg.attempt, set: { attempt, lastError } });
+    await jobs().transition(job.jobId, { to: 'PROCESSING', attempt: msg.attempt, set: { attempt, lastError } }, completion);
   }
   ctx.logger.warn('retrying after a retryable VOD failure', {
     code: error.code,
@@ -71,14 +79,15 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
   return true;
 }
 
-async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext): Promise<void> {
+async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<void> {
   const failedJob = { ...job, vodTaskId: msg.vodTaskId ?? job.vodTaskId };
   const event = failedEvent(failedJob, error, config().events.source);
-  const won = await jobs().transition(job.jobId, {
-    to: 'FAILED',
-    attempt: msg.attempt,
-    set: { error, event, finishedAt: new Date().toISOString() },
-  });
+  const outbox = deliveryLeases(event, ctx.remainingMs());
+  const won = await jobs().transition(
+    job.jobId,
+    { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() }, leases: outbox.leases },
+    completion,
+  );
   if (!won) return ctx.logger.info('another delivery already decided this job; not emitting');
   ctx.logger.error('job failed', {
     code: error.code,
@@ -88,16 +97,16 @@ async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: Record
     retryable: error.retryable,
     attempts: error.attempts,
   });
-  await deliverPending(won, ctx);
+  await deliverPending(won, ctx, outbox.held);
 }
 
 export const handler = jobStep({
   type: 'classify-failure',
   step: (msg) => STEPS.classify(msg.attempt),
   duplicateOf: 'failure',
-  run: async ({ msg, job, ctx }) => {
+  run: async ({ msg, job, ctx, completion }) => {
     const error = explain(msg);
-    if (error.retryable && msg.attempt < config().retry.maxAttempts && (await retry(job, msg, error, ctx))) return;
-    await fail(job, msg, error, ctx);
+    if (error.retryable && msg.attempt < config().retry.maxAttempts && (await retry(job, msg, error, ctx, completion))) return;
+    await fail(job, msg, error, ctx, completion);
   },
 });

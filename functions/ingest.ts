@@ -54,10 +54,15 @@ async function ingestRecord(r: S3EventRecord, ctx: RecordContext): Promise<void>
   const jobId = jobIdFor(source);
   const log = ctx.logger.createChild({ persistentKeys: { jobId } });
   log.setCorrelationId(jobId);
-  const created = await jobs().createJob(jobId, source, cfg.upload.mode);
-  const step = await jobs().runStep(jobId, STEPS.ingest().name, leaseFor(ctx.remainingMs()), () =>
-    enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId, attempt: 1 }),
-  );
+  // The write that creates the job (or adopts its reservation) also claims the ingest step; a
+  // known job's step is claimed as usual (a repeated notification finds it done).
+  const ingest = STEPS.ingest().name;
+  const leaseMs = leaseFor(ctx.remainingMs());
+  const created = await jobs().createJob(jobId, source, cfg.upload.mode, { [ingest]: Date.now() + leaseMs });
+  const queue = () => enqueue(cfg.queues.upload, { v: 1, type: 'initiate-upload', jobId, attempt: 1 });
+  const step = created
+    ? { ran: true as const, value: await jobs().runHeldStep(jobId, ingest, queue) }
+    : await jobs().runStep(jobId, ingest, leaseMs, queue);
   if (step.ran) log.info('job queued', { bucket: source.bucket, key: source.key, size: source.size, mode: cfg.upload.mode, created });
   else log.info('repeated notification for a known object; nothing to do', { key: source.key, step: step.claim });
 }

@@ -72,7 +72,9 @@ export const handler = jobStep({
       await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: 'deadline', message, vodTaskId: msg.vodTaskId });
       return;
     }
-    if (info.progress !== undefined) await jobs().patchJob(msg.jobId, msg.attempt, { progress: processingProgress(info.progress) });
+    // The claim answered the job: a progress it already shows is not written again.
+    const progress = info.progress === undefined ? undefined : processingProgress(info.progress);
+    if (progress !== undefined && progress !== job.progress) await jobs().patchJob(msg.jobId, msg.attempt, { progress });
     const inS = await pollAgain(msg);
     ctx.logger.debug('task still running', { vodTaskId: msg.vodTaskId, status: info.status, nextInS: inS });
   },

@@ -5,14 +5,14 @@
 import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
-import { jobs, type Job, type JobOutputs, type TaskKind } from '../lib/jobs';
+import { jobs, type Job, type JobOutputs, type StepCompletion, type TaskKind } from '../lib/jobs';
 import { enqueue, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
-import { deliverPending, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
+import { deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
 
 config();
 
 type Success = Extract<TaskOutcome, { ok: true }>;
-type OnFinished = (job: Job, msg: TaskFinished, outcome: Success, ctx: RecordContext) => Promise<void>;
+type OnFinished = (job: Job, msg: TaskFinished, outcome: Success, ctx: RecordContext, completion: StepCompletion) => Promise<void>;
 
 async function outputsOf(fileId: string, outcome: Success): Promise<JobOutputs> {
   const file = await (await vodProvider()).readFile(fileId);
@@ -71,22 +71,29 @@ async function adoptProcedure(job: Job, msg: TaskFinished, fileId: string, ctx: 
 }
 
 /** Procedure finished → outputs → SUCCEEDED with video.ready in the outbox → delivered. */
-const procedureFinished: OnFinished = async (found, msg, outcome, ctx) => {
+const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completion) => {
   const fileId = outcome.fileId ?? found.fileId;
   if (!fileId) throw new Error('procedure finished but the job has no fileId');
   const job = await adoptProcedure(found, msg, fileId, ctx);
   if (!job) return ctx.logger.info('job moved on; procedure result dropped', { vodTaskId: msg.vodTaskId });
   const outputs = await outputsOf(fileId, outcome);
   const event = readyEvent(job, outputs, config().events.source);
-  const won = await jobs().transition(job.jobId, {
-    to: 'SUCCEEDED',
-    attempt: msg.attempt,
-    set: { outputs, event, progress: PROGRESS.succeeded, finishedAt: new Date().toISOString() },
-    expect: { vodTaskId: msg.vodTaskId },
-  });
+  // The step is done with this write, which also leases the outbox's deliveries (steps of their own).
+  const outbox = deliveryLeases(event, ctx.remainingMs());
+  const won = await jobs().transition(
+    job.jobId,
+    {
+      to: 'SUCCEEDED',
+      attempt: msg.attempt,
+      set: { outputs, event, progress: PROGRESS.succeeded, finishedAt: new Date().toISOString() },
+      expect: { vodTaskId: msg.vodTaskId },
+      leases: outbox.leases,
+    },
+    completion,
+  );
   if (!won) return ctx.logger.info('another delivery already finished this job; not emitting', { vodTaskId: msg.vodTaskId });
   ctx.logger.info('job succeeded', { fileId, definitions: outputs.playSet.map((p) => p.definition) });
-  await deliverPending(won, ctx);
+  await deliverPending(won, ctx, outbox.held);
 };
 
 const ON_FINISHED: Readonly<Record<TaskKind, OnFinished>> = { pull: pullFinished, procedure: procedureFinished };
@@ -95,16 +102,20 @@ export const handler = jobStep({
   type: 'task-finished',
   step: (msg) => STEPS.result(msg.task, msg.attempt),
   duplicateOf: 'task-finished',
-  // A failed orphan while the job waits on another task of the attempt: that task decides.
-  dropBefore: (msg, job) => {
-    const named = currentTask(job, msg.task, msg.attempt);
-    return !msg.outcome.ok && named !== undefined && named !== msg.vodTaskId
-      ? 'failure of a task the job does not wait on; dropped'
-      : undefined;
+  // A failed orphan while the job waits on another task of the attempt: that task decides. (The
+  // claim's condition: the job names no task of this kind and attempt, or names this one.)
+  admitOnly: (msg) => {
+    if (msg.outcome.ok) return undefined;
+    const reason = 'failure of a task the job does not wait on; dropped';
+    if (msg.task === 'pull') return { reason, anyOf: [{ absent: 'pullTaskId' }, { field: 'pullTaskId', equals: msg.vodTaskId }] };
+    return {
+      reason,
+      anyOf: [{ field: 'processAttempt', differs: msg.attempt }, { absent: 'vodTaskId' }, { field: 'vodTaskId', equals: msg.vodTaskId }],
+    };
   },
-  run: async ({ msg, job, ctx }) => {
+  run: async ({ msg, job, ctx, completion }) => {
     const { outcome } = msg;
-    if (outcome.ok) return ON_FINISHED[msg.task](job, msg, outcome, ctx);
+    if (outcome.ok) return ON_FINISHED[msg.task](job, msg, outcome, ctx, completion);
     await sendToClassify({
       jobId: msg.jobId,
       attempt: msg.attempt,

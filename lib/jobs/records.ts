@@ -2,6 +2,7 @@
 // delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
+import { leasePath, type StepCompletion } from './markers';
 import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
@@ -48,19 +49,28 @@ export async function reserveUpload(
 /**
  * Ingest: create the job, or adopt the reservation made by POST /uploads. `false` means the job
  * already existed past that point (a repeated notification), so the caller does nothing new.
+ * `leases` (step → expiry ms) are taken by the same write: the creator holds those steps.
  */
-export async function createJob(t: JobTable, jobId: string, source: JobSource, mode: UploadMode, ttlDays: number): Promise<boolean> {
+export async function createJob(
+  t: JobTable,
+  jobId: string,
+  source: JobSource,
+  mode: UploadMode,
+  ttlDays: number,
+  leases: Readonly<Record<string, number>> = {},
+): Promise<boolean> {
   const put = () =>
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
-        Item: freshJob(jobId, 'QUEUED', { source, mode }, ttlDays),
+        Item: { ...freshJob(jobId, 'QUEUED', { source, mode }, ttlDays), leases: { ...leases } },
         ConditionExpression: 'attribute_not_exists(jobId)',
       }),
     );
   if (await conditional(put)) return true;
   const e = new Expr();
-  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays) });
+  const leaseFields = Object.fromEntries(Object.entries(leases).map(([step, until]) => [leasePath(step), until]));
+  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays), ...leaseFields });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
     t.dynamo.send(
@@ -87,12 +97,23 @@ export interface TransitionInput {
   differs?: Partial<Pick<Job, 'processAttempt'>>;
   /** Narrows the states the move may start from (within the state machine's own). */
   from?: readonly JobStatus[];
+  /** Step leases (step → expiry ms) the mover takes with the move, e.g. the outbox's deliveries. */
+  leases?: Readonly<Record<string, number>>;
 }
 
-/** A conditional state change; `undefined` when the job is not in a state that allows it. */
-export async function transition(t: JobTable, jobId: string, input: TransitionInput): Promise<Job | undefined> {
+/**
+ * A conditional state change; `undefined` when the job is not in a state that allows it. With
+ * `completes`, the same write marks the caller's step done (only for its last write: nothing
+ * external may follow that a redelivery would have to redo).
+ */
+export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
   const e = new Expr();
-  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso() }, input.remove);
+  const marker = completes?.fields();
+  const leases = Object.fromEntries(Object.entries(input.leases ?? {}).map(([step, until]) => [leasePath(step), until]));
+  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leases, ...marker?.set }, [
+    ...(input.remove ?? []),
+    ...(marker?.remove ?? []),
+  ]);
   const from = fromStatesOf(input.to).filter((s) => !input.from || input.from.includes(s));
   if (!from.length) return undefined;
   const conditions = [
@@ -114,7 +135,9 @@ export async function transition(t: JobTable, jobId: string, input: TransitionIn
       }),
     ),
   );
-  return out?.Attributes ? jobSchema.parse(out.Attributes) : undefined;
+  if (!out?.Attributes) return undefined;
+  completes?.markRecorded();
+  return jobSchema.parse(out.Attributes);
 }
 
 /** Fields that change without a state change (progress); only while the attempt is current. */
@@ -130,9 +153,11 @@ export async function patchJob(t: JobTable, jobId: string, attempt: number, set:
   return out !== undefined;
 }
 
-/** Records one more destination that has the terminal event (outbox bookkeeping). */
-export async function markEventDelivered(t: JobTable, jobId: string, destination: string): Promise<void> {
+/** Records one more destination that has the terminal event (outbox bookkeeping), with `completes` its delivery step done. */
+export async function markEventDelivered(t: JobTable, jobId: string, destination: string, completes?: StepCompletion): Promise<void> {
   const e = new Expr();
-  const update = e.update({}, [], { eventDeliveredTo: new Set([destination]) });
+  const marker = completes?.fields();
+  const update = e.update(marker?.set ?? {}, marker?.remove ?? [], { eventDeliveredTo: new Set([destination]) });
   await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+  completes?.markRecorded();
 }

@@ -5,36 +5,93 @@
 // by which time the lease — never longer than the function timeout — has expired).
 // Step names come from lib/pipeline/steps; here they are opaque map keys.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
-import { getJob } from './records';
+import { donePath, leasePath, StepCompletion } from './markers';
+import { getItem } from './records';
 import { conditional, isConditionFailure, type JobTable } from './table';
-import { jobSchema, type Job } from './types';
+import { isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
-export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing';
+export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing' | 'refused';
 
-const leasePath = (step: string) => `leases.${step}`;
-const donePath = (step: string) => `done.${step}`;
+/** A job field a claim can test (see ClaimGuard). */
+export type GuardField = 'pullTaskId' | 'vodTaskId' | 'processAttempt';
+export type FieldTest =
+  | { absent: GuardField }
+  | { field: GuardField; equals: string | number }
+  | { field: GuardField; differs: string | number };
 
-/** Claims the step; a successful claim answers the job as it is right after the claim. */
-export async function claim(
-  t: JobTable,
-  jobId: string,
-  step: string,
-  leaseMs: number,
-): Promise<{ claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'> }> {
+/**
+ * What a job step's claim requires of the job besides a free step, checked by the claim's own
+ * condition (no read before it): a job item, not finished, on `attempt`, and — with `anyOf` —
+ * at least one of those field tests holding.
+ */
+export interface ClaimAdmission {
+  attempt: number;
+  anyOf?: readonly FieldTest[];
+}
+
+const testExpr = (e: Expr, t: FieldTest): string => {
+  if ('absent' in t) return `attribute_not_exists(${e.name(t.absent)})`;
+  if ('equals' in t) return `${e.name(t.field)} = ${e.value(t.equals)}`;
+  return `(attribute_not_exists(${e.name(t.field)}) OR ${e.name(t.field)} <> ${e.value(t.differs)})`;
+};
+
+const testHolds = (job: Job, t: FieldTest): boolean => {
+  if ('absent' in t) return job[t.absent] === undefined;
+  if ('equals' in t) return job[t.field] === t.equals;
+  return job[t.field] !== t.differs;
+};
+
+/** The same `anyOf` as the claim's condition, on a job in hand (to say why a claim was refused). */
+export const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean =>
+  !anyOf?.length || anyOf.some((t) => testHolds(job, t));
+
+const doneIn = (item: Record<string, unknown>, step: string): boolean => {
+  const done = item.done;
+  return typeof done === 'object' && done !== null && Object.hasOwn(done, step) && (done as Record<string, unknown>)[step] === true;
+};
+
+export type ClaimOutcome = { claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'>; job?: Job };
+
+/** The item DynamoDB returned with a failed condition (ReturnValuesOnConditionCheckFailure). */
+const returnedItem = (err: unknown): Record<string, NativeAttributeValue> | undefined => {
+  const item = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  return item ? unmarshall(item) : undefined;
+};
+
+/**
+ * Claims the step; a successful claim answers the job as it is right after the claim. With
+ * `admission`, the job's state is part of the claim's condition; a failed claim answers the job
+ * as it was (DynamoDB returns it with the failure; stand-ins without that get a consistent read)
+ * and why: `missing`, `refused` (admission), `done` or `busy`.
+ */
+export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number, admission?: ClaimAdmission): Promise<ClaimOutcome> {
   const e = new Expr();
   const now = Date.now();
   const lease = e.name(leasePath(step));
   const done = e.name(donePath(step));
   const update = `SET ${lease} = ${e.value(now + leaseMs)}`;
-  const condition = `attribute_exists(${e.name('jobId')}) AND attribute_not_exists(${done}) AND (attribute_not_exists(${lease}) OR ${lease} < ${e.value(now)})`;
+  const conditions = [
+    `attribute_exists(${e.name('jobId')})`,
+    `attribute_not_exists(${done})`,
+    `(attribute_not_exists(${lease}) OR ${lease} < ${e.value(now)})`,
+  ];
+  if (admission) {
+    conditions.push(
+      `${e.name('kind')} = ${e.value('job')}`,
+      `${e.name('attempt')} = ${e.value(admission.attempt)}`,
+      `NOT ${e.in('status', TERMINAL_STATUSES)}`,
+    );
+    if (admission.anyOf?.length) conditions.push(`(${admission.anyOf.map((g) => testExpr(e, g)).join(' OR ')})`);
+  }
   try {
     const out = await t.dynamo.send(
       new UpdateCommand({
         TableName: t.table,
         Key: { jobId },
         UpdateExpression: update,
-        ConditionExpression: condition,
+        ConditionExpression: conditions.join(' AND '),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ...e.attributes,
@@ -43,12 +100,13 @@ export async function claim(
     return { claim: 'claimed', job: jobSchema.parse(out.Attributes) };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    // ALL_OLD saves a read on DynamoDB; stand-ins without it get the consistent read.
-    const returned = (err as { Item?: Record<string, { M?: Record<string, unknown> }> }).Item;
-    if (returned) return { claim: returned.done?.M?.[step] ? 'done' : 'busy' };
-    const current = await getJob(t, jobId);
-    if (!current) return { claim: 'missing' };
-    return { claim: current.done[step] ? 'done' : 'busy' };
+    // ALL_OLD saves a read on DynamoDB; stand-ins without it (dynalite) get the consistent read.
+    const item = returnedItem(err) ?? (await getItem(t, jobId));
+    if (item?.kind !== 'job') return { claim: 'missing' };
+    if (!admission) return { claim: doneIn(item, step) ? 'done' : 'busy' };
+    const job = jobSchema.parse(item);
+    if (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf)) return { claim: 'refused', job };
+    return { claim: job.done[step] ? 'done' : 'busy', job };
   }
 }
 
@@ -58,7 +116,8 @@ export const claimStep = async (t: JobTable, jobId: string, step: string, leaseM
 /** Marks the step done and drops its lease; the `supersedes` steps' markers go (e.g. past polls). */
 export async function completeStep(t: JobTable, jobId: string, step: string, supersedes: readonly string[] = []): Promise<void> {
   const e = new Expr();
-  const update = e.update({ [donePath(step)]: true }, [leasePath(step), ...supersedes.map(donePath)]);
+  const { set, remove } = new StepCompletion(step, supersedes).fields();
+  const update = e.update(set, remove);
   await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
 }
 
@@ -84,29 +143,51 @@ export async function releaseStep(t: JobTable, jobId: string, step: string): Pro
     .catch(() => undefined);
 }
 
-export type StepResult<T> = { ran: true; value: T } | { ran: false; claim: Exclude<StepClaim, 'claimed'> };
+export type StepResult<T> = { ran: true; value: T } | { ran: false; claim: Exclude<StepClaim, 'claimed'>; job?: Job };
+
+export interface RunStepOptions {
+  supersedes?: readonly string[];
+  admission?: ClaimAdmission;
+}
 
 /**
  * Claim → run → complete, releasing the lease on failure. `work` gets the job as the claim left
- * it (a previous holder's writes included). Returns what happened so the caller can log a
- * duplicate; the step's work runs at most once per success.
+ * it (a previous holder's writes included) and the step's completion: a job write of `work` that
+ * carries it marks the step done itself (then there is no separate completeStep, nor a release
+ * if `work` throws later). Returns what happened so the caller can log a duplicate; the step's
+ * work runs at most once per success.
  */
 export async function runStep<T>(
   t: JobTable,
   jobId: string,
   step: string,
   leaseMs: number,
-  work: (job: Job) => Promise<T>,
-  supersedes: readonly string[] = [],
+  work: (job: Job, completion: StepCompletion) => Promise<T>,
+  options: RunStepOptions = {},
 ): Promise<StepResult<T>> {
-  const claimed = await claim(t, jobId, step, leaseMs);
-  if (claimed.claim !== 'claimed') return { ran: false, claim: claimed.claim };
+  const claimed = await claim(t, jobId, step, leaseMs, options.admission);
+  if (claimed.claim !== 'claimed') return { ran: false, claim: claimed.claim, job: claimed.job };
+  return { ran: true, value: await runHeldStep(t, jobId, step, (completion) => work(claimed.job, completion), options.supersedes) };
+}
+
+/**
+ * Run → complete for a step whose lease the caller already holds (taken by an earlier write of
+ * its own, e.g. the terminal move leases the outbox's deliveries); releases the lease on failure.
+ */
+export async function runHeldStep<T>(
+  t: JobTable,
+  jobId: string,
+  step: string,
+  work: (completion: StepCompletion) => Promise<T>,
+  supersedes: readonly string[] = [],
+): Promise<T> {
+  const completion = new StepCompletion(step, supersedes);
   try {
-    const value = await work(claimed.job);
-    await completeStep(t, jobId, step, supersedes);
-    return { ran: true, value };
+    const value = await work(completion);
+    if (!completion.recorded) await completeStep(t, jobId, step, supersedes);
+    return value;
   } catch (err) {
-    await releaseStep(t, jobId, step);
+    if (!completion.recorded) await releaseStep(t, jobId, step);
     throw err;
   }
 }

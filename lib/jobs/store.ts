@@ -4,6 +4,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamo';
 import { config } from '../config';
+import type { StepCompletion } from './markers';
 import * as records from './records';
 import * as scan from './scan';
 import * as steps from './steps';
@@ -27,15 +28,26 @@ export function createJobStore(options: JobStoreOptions) {
     getItem: (key: string) => records.getItem(t, key),
     reserveUpload: (jobId: string, source: Omit<JobSource, 'etag' | 'versionId'>, reservationTtlDays: number, passthrough?: string) =>
       records.reserveUpload(t, jobId, source, reservationTtlDays, passthrough),
-    createJob: (jobId: string, source: JobSource, mode: UploadMode) => records.createJob(t, jobId, source, mode, ttlDays),
-    transition: (jobId: string, input: records.TransitionInput) => records.transition(t, jobId, input),
+    createJob: (jobId: string, source: JobSource, mode: UploadMode, leases?: Readonly<Record<string, number>>) =>
+      records.createJob(t, jobId, source, mode, ttlDays, leases),
+    transition: (jobId: string, input: records.TransitionInput, completes?: StepCompletion) =>
+      records.transition(t, jobId, input, completes),
     patchJob: (jobId: string, attempt: number, set: records.JobFields) => records.patchJob(t, jobId, attempt, set),
-    markEventDelivered: (jobId: string, destination: string) => records.markEventDelivered(t, jobId, destination),
+    markEventDelivered: (jobId: string, destination: string, completes?: StepCompletion) =>
+      records.markEventDelivered(t, jobId, destination, completes),
     claimStep: (jobId: string, step: string, leaseMs: number) => steps.claimStep(t, jobId, step, leaseMs),
     completeStep: (jobId: string, step: string, supersedes?: readonly string[]) => steps.completeStep(t, jobId, step, supersedes),
     renewLease: (jobId: string, step: string, leaseMs: number) => steps.renewLease(t, jobId, step, leaseMs),
-    runStep: <T>(jobId: string, step: string, leaseMs: number, work: (job: Job) => Promise<T>, supersedes?: readonly string[]) =>
-      steps.runStep(t, jobId, step, leaseMs, work, supersedes),
+    runStep: <T>(
+      jobId: string,
+      step: string,
+      leaseMs: number,
+      work: (job: Job, completion: StepCompletion) => Promise<T>,
+      supersedes?: readonly string[],
+      admission?: steps.ClaimAdmission,
+    ) => steps.runStep(t, jobId, step, leaseMs, work, { supersedes, admission }),
+    runHeldStep: <T>(jobId: string, step: string, work: (completion: StepCompletion) => Promise<T>) =>
+      steps.runHeldStep(t, jobId, step, work),
     indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),
     taskOwner: (vodTaskId: string) => tasks.taskOwner(t, vodTaskId),
     markTaskReported: (vodTaskId: string) => tasks.markTaskReported(t, vodTaskId),

@@ -1,9 +1,12 @@
 // The skeleton of every SQS job handler. One message = one step of one attempt of one job:
-//   read the job once → a finished job only gets its outbox delivery finished → a message from a
-//   superseded attempt is dropped → the step is claimed (the claim answers the job as it is now,
-//   a previous holder's writes included) → `run` → the step is marked done. A delivery that finds
-//   the step done or leased is a duplicate and is dropped with a log line.
-import { isTerminal, jobs, type Job } from '../jobs';
+//   the step is claimed, on condition that the job exists, is not finished and is on the
+//   message's attempt (one UpdateItem, no read first; the claim answers the job as it is now, a
+//   previous holder's writes included) → `run` → the step is marked done (by run's last job
+//   write when it carries the completion, else by its own write). A refused claim answers the
+//   job as it was: a finished job only gets its outbox delivery finished, a message from a
+//   superseded attempt is dropped, one from an attempt not begun yet comes back soon. A delivery
+//   that finds the step done or leased is a duplicate and is dropped with a log line.
+import { guardHolds, isTerminal, jobs, type FieldTest, type Job, type StepCompletion } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
 import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
@@ -19,6 +22,8 @@ export interface StepInput<M> {
   /** The job right after the claim. */
   job: Job;
   ctx: RecordContext;
+  /** The step's done marker, for the job write that finishes the step (see lib/jobs/markers). */
+  completion: StepCompletion;
 }
 
 export interface JobStepSpec<T extends InternalMessage['type']> {
@@ -27,8 +32,11 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
   run: (input: StepInput<MessageOf<T>>) => Promise<void>;
   /** What the duplicate log line calls a dropped copy (default: the message type). */
   duplicateOf?: string;
-  /** A reason to drop this message before its step is claimed (so it does not use the step up). */
-  dropBefore?: (msg: MessageOf<T>, job: Job) => string | undefined;
+  /**
+   * Claim only if one of these tests holds of the job (part of the claim's condition, so a
+   * dropped message does not use the step up); otherwise the message is dropped with `reason`.
+   */
+  admitOnly?: (msg: MessageOf<T>) => { anyOf: readonly FieldTest[]; reason: string } | undefined;
 }
 
 export type Admission =
@@ -60,7 +68,31 @@ export async function handleStep<T extends InternalMessage['type']>(
   msg: MessageOf<T>,
   ctx: RecordContext,
 ): Promise<void> {
-  const found = await jobs().getJob(msg.jobId);
+  const step = spec.step(msg);
+  const guard = spec.admitOnly?.(msg);
+  // A long invocation holds a short lease and renews it: if it dies, the job shows it within
+  // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
+  const long = leaseFor(ctx.remainingMs()) > HEARTBEAT.leaseMs;
+  const leaseMs = long ? HEARTBEAT.leaseMs : leaseFor(ctx.remainingMs());
+  const work = async (claimed: Job, completion: StepCompletion) => {
+    if (!long) return spec.run({ msg, job: claimed, ctx, completion });
+    const beat = setInterval(
+      () =>
+        void jobs()
+          .renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs)
+          .catch(() => undefined),
+      HEARTBEAT.everyMs,
+    );
+    try {
+      return await spec.run({ msg, job: claimed, ctx, completion });
+    } finally {
+      clearInterval(beat);
+    }
+  };
+  // The admission is the claim's own condition: no read first; a refused claim answers the job.
+  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes, { attempt: msg.attempt, anyOf: guard?.anyOf });
+  if (result.ran) return;
+  const found = result.job;
   const admitted = admission(found, msg);
   if (admitted.admit === 'later') {
     // Back soon rather than after the queue's visibility timeout; past maxReceiveCount, the DLQ.
@@ -77,30 +109,8 @@ export async function handleStep<T extends InternalMessage['type']>(
     log(admitted.reason, { type: msg.type, status: found?.status, messageAttempt: msg.attempt, jobAttempt: found?.attempt });
     return;
   }
-  const dropped = spec.dropBefore?.(msg, admitted.job);
-  if (dropped) return ctx.logger.info(dropped, { type: msg.type });
-  const step = spec.step(msg);
-  // A long invocation holds a short lease and renews it: if it dies, the job shows it within
-  // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
-  const long = leaseFor(ctx.remainingMs()) > HEARTBEAT.leaseMs;
-  const leaseMs = long ? HEARTBEAT.leaseMs : leaseFor(ctx.remainingMs());
-  const work = async (claimed: Job) => {
-    if (!long) return spec.run({ msg, job: claimed, ctx });
-    const beat = setInterval(
-      () =>
-        void jobs()
-          .renewLease(msg.jobId, step.name, HEARTBEAT.leaseMs)
-          .catch(() => undefined),
-      HEARTBEAT.everyMs,
-    );
-    try {
-      return await spec.run({ msg, job: claimed, ctx });
-    } finally {
-      clearInterval(beat);
-    }
-  };
-  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes);
-  if (!result.ran) ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
+  if (guard && !guardHolds(admitted.job, guard.anyOf)) return ctx.logger.info(guard.reason, { type: msg.type });
+  ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
 }
 
 /** The SQS handler of one job step: parse and validate the message, then `handleStep`. */

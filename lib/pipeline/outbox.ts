@@ -14,19 +14,22 @@ import { config } from '../config';
 import type { DownstreamEvent } from '../events/contracts';
 import { QUEUE_DESTINATION, sendToQueue } from '../events/emit';
 import { subscriberId, wants } from '../events/subscribers';
-import { jobs, type Job } from '../jobs';
+import { jobs, type Job, type StepCompletion } from '../jobs';
 import { enqueue } from '../messages';
 import { STEPS } from './steps';
+
+/** Where an event goes: the queue, and subscribers whose filter takes it. */
+function destinationsOf(event: DownstreamEvent): string[] {
+  const subscribers = config()
+    .events.subscribers.filter((s) => wants(s, event))
+    .map((s) => s.url);
+  return [QUEUE_DESTINATION, ...subscribers];
+}
 
 /** Where the job's event still has to go: the queue, and subscribers whose filter takes it. */
 export function pendingDestinations(job: Job): string[] {
   const delivered = new Set(job.eventDeliveredTo ?? []);
-  const subscribers = job.event
-    ? config()
-        .events.subscribers.filter((s) => wants(s, job.event!))
-        .map((s) => s.url)
-    : [];
-  return [QUEUE_DESTINATION, ...subscribers].filter((d) => !delivered.has(d));
+  return (job.event ? destinationsOf(job.event) : [QUEUE_DESTINATION]).filter((d) => !delivered.has(d));
 }
 
 /** A destination as a step name: the queue, or a short hash of a subscriber URL (no dots). */
@@ -64,10 +67,21 @@ export interface OutboxContext {
 export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LEASE_MS, Math.max(5_000, remainingMs + 5_000));
 
 /**
- * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
- * A delivery in progress elsewhere (a live lease) is left to its holder.
+ * The delivery leases of a new terminal event, for the terminal write itself to take (its
+ * winner then delivers at once, without a claim per destination; a loser's write took nothing).
  */
-export async function deliverPending(job: Job, ctx: OutboxContext): Promise<number> {
+export function deliveryLeases(event: DownstreamEvent, remainingMs: number): { leases: Record<string, number>; held: ReadonlySet<string> } {
+  const until = Date.now() + outboxLeaseMs(remainingMs);
+  const destinations = destinationsOf(event);
+  return { leases: Object.fromEntries(destinations.map((d) => [stepOf(d).name, until])), held: new Set(destinations) };
+}
+
+/**
+ * Delivers the job's outbox event where it is still missing; throws if any delivery failed.
+ * A delivery in progress elsewhere (a live lease) is left to its holder; `held` are the
+ * destinations whose lease this invocation took with the terminal write (deliveryLeases).
+ */
+export async function deliverPending(job: Job, ctx: OutboxContext, held: ReadonlySet<string> = new Set()): Promise<number> {
   const { event } = job;
   if (!event) return 0;
   const { logger } = ctx;
@@ -85,19 +99,25 @@ export async function deliverPending(job: Job, ctx: OutboxContext): Promise<numb
   let delivered = 0;
   for (const destination of pending) {
     const where = destination === QUEUE_DESTINATION ? 'events-queue' : new URL(destination).origin;
+    // One write after the send records the destination and ends the delivery step.
+    const deliver = async (completion: StepCompletion) => {
+      if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
+      else await handToSubscriber(job, destination, event);
+      await jobs().markEventDelivered(job.jobId, destination, completion);
+    };
+    const step = stepOf(destination).name;
     try {
-      const step = await jobs().runStep(job.jobId, stepOf(destination).name, leaseMs, async () => {
-        if (destination === QUEUE_DESTINATION) await sendToQueue(cfg.queues.events, event);
-        else await handToSubscriber(job, destination, event);
-        await jobs().markEventDelivered(job.jobId, destination);
-      });
-      if (!step.ran) {
-        logger.info('downstream event already delivered or being delivered by another invocation', {
-          eventId: event.id,
-          destination: where,
-          step: step.claim,
-        });
-        continue;
+      if (held.has(destination)) await jobs().runHeldStep(job.jobId, step, deliver);
+      else {
+        const run = await jobs().runStep(job.jobId, step, leaseMs, (_job, completion) => deliver(completion));
+        if (!run.ran) {
+          logger.info('downstream event already delivered or being delivered by another invocation', {
+            eventId: event.id,
+            destination: where,
+            step: run.claim,
+          });
+          continue;
+        }
       }
       delivered++;
       logger.info(destination === QUEUE_DESTINATION ? 'downstream event delivered' : 'downstream event handed to the deliver queue', {

@@ -149,6 +149,76 @@ describe('step markers', () => {
   });
 });
 
+describe('claims with an admission, completions carried by a job write', () => {
+  it('a claim with an admission refuses a missing or finished job, another attempt or a failed guard, writing nothing', async () => {
+    const id = 'j-admit-000001';
+    await store.createJob(id, source('adm.mp4'), 'pull');
+    await store.transition(id, { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' } });
+    const work = async () => 'ran';
+    const onAttempt2 = await store.runStep(id, 'upload#2', 60_000, work, [], { attempt: 2 });
+    expect(onAttempt2).toMatchObject({ ran: false, claim: 'refused', job: { attempt: 1, status: 'UPLOADING' } });
+    const otherTask = await store.runStep(id, 'result#pull#1', 60_000, work, [], {
+      attempt: 1,
+      anyOf: [{ absent: 'pullTaskId' }, { field: 'pullTaskId', equals: 'p2' }],
+    });
+    expect(otherTask).toMatchObject({ ran: false, claim: 'refused', job: { pullTaskId: 'p1' } });
+    expect((await store.getJob(id))!.leases).toEqual({});
+    const named = await store.runStep(id, 'result#pull#1', 60_000, work, [], {
+      attempt: 1,
+      anyOf: [{ absent: 'pullTaskId' }, { field: 'pullTaskId', equals: 'p1' }],
+    });
+    expect(named).toEqual({ ran: true, value: 'ran' });
+    expect(await store.runStep(id, 'result#pull#1', 60_000, work, [], { attempt: 1 })).toMatchObject({ ran: false, claim: 'done' });
+    await store.transition(id, { to: 'FAILED', attempt: 1 });
+    expect(await store.runStep(id, 'classify#1', 60_000, work, [], { attempt: 1 })).toMatchObject({
+      ran: false,
+      claim: 'refused',
+      job: { status: 'FAILED' },
+    });
+    expect(await store.runStep('j-admit-missing', 'x', 60_000, work, [], { attempt: 1 })).toEqual({ ran: false, claim: 'missing' });
+    await store.indexTask('T-admit', { jobId: id, attempt: 1, task: 'pull' });
+    expect(await store.runStep('TASK#T-admit', 'x', 60_000, work, [], { attempt: 1 })).toEqual({ ran: false, claim: 'missing' });
+  });
+
+  it("a transition carrying the step's completion marks it done in the same write; a refused one leaves it to runStep", async () => {
+    const id = 'j-carry-000001';
+    await store.createJob(id, source('carry.mp4'), 'pull');
+    const moved = await store.runStep(id, 'upload#1', 60_000, (job, completion) =>
+      store
+        .transition(job.jobId, { to: 'UPLOADING', attempt: 1, set: { progress: 5 } }, completion)
+        .then((j) => ({ j, recorded: completion.recorded })),
+    );
+    expect(moved).toMatchObject({
+      ran: true,
+      value: { recorded: true, j: { status: 'UPLOADING', done: { 'upload#1': true }, leases: {} } },
+    });
+    const refused = await store.runStep(id, 'process#1', 60_000, (job, completion) =>
+      store.transition(job.jobId, { to: 'SUCCEEDED', attempt: 1 }, completion).then((j) => ({ j, recorded: completion.recorded })),
+    );
+    expect(refused).toEqual({ ran: true, value: { j: undefined, recorded: false } });
+    const after = (await store.getJob(id))!;
+    expect(after.done).toEqual({ 'upload#1': true, 'process#1': true });
+    expect(after.leases).toEqual({});
+  });
+
+  it('the write that creates a job, or a terminal move, can take step leases: their holder runs them without a claim', async () => {
+    const id = 'j-hold-0000001';
+    expect(await store.createJob(id, source('hold.mp4'), 'pull', { ingest: Date.now() + 60_000 })).toBe(true);
+    expect(await store.claimStep(id, 'ingest', 60_000)).toBe('busy');
+    expect(await store.runHeldStep(id, 'ingest', async () => 'sent')).toBe('sent');
+    expect(await store.claimStep(id, 'ingest', 60_000)).toBe('done');
+    await store.transition(id, { to: 'UPLOADING', attempt: 1 });
+    await store.transition(id, { to: 'FAILED', attempt: 1, leases: { 'event#queue': Date.now() + 60_000 } });
+    expect(await store.claimStep(id, 'event#queue', 60_000)).toBe('busy');
+    await expect(store.runHeldStep(id, 'event#queue', async () => Promise.reject(new Error('send failed')))).rejects.toThrow('send failed');
+    // Released on failure: the retry claims it at once.
+    expect(await store.claimStep(id, 'event#queue', 60_000)).toBe('claimed');
+    expect(await store.runHeldStep(id, 'event#queue', (completion) => store.markEventDelivered(id, 'sqs', completion))).toBeUndefined();
+    const job = (await store.getJob(id))!;
+    expect(job).toMatchObject({ eventDeliveredTo: ['sqs'], leases: {}, done: { ingest: true, 'event#queue': true } });
+  });
+});
+
 describe('task index', () => {
   it('maps a VOD task to its job and attempt, with a reported marker', async () => {
     await store.indexTask('Procedure-abc', { jobId: 'j1', attempt: 2, task: 'procedure' });

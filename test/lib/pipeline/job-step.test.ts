@@ -28,7 +28,17 @@ const handler = jobStep({
   },
 });
 
-const deliver = async (msg: InitiateUpload) => {
+// A step admitted only while the job names no pull task (as publish-result admits a failed task).
+const guarded = jobStep({
+  type: 'initiate-upload',
+  step: (msg) => STEPS.upload(msg.attempt),
+  admitOnly: () => ({ reason: 'the job names a pull task; dropped', anyOf: [{ absent: 'pullTaskId' }] }),
+  run: async ({ msg, job }) => {
+    ran.push({ jobId: msg.jobId, job });
+  },
+});
+
+const deliver = async (msg: InitiateUpload, to = handler) => {
   const event: SQSEvent = {
     Records: [
       {
@@ -49,7 +59,7 @@ const deliver = async (msg: InitiateUpload) => {
       },
     ],
   };
-  return handler(event, lambdaContext('upload'));
+  return to(event, lambdaContext('upload'));
 };
 const runsOf = (jobId: string) => ran.filter((r) => r.jobId === jobId).length;
 const upload = (jobId: string, attempt = 1): InitiateUpload => ({ v: 1, type: 'initiate-upload', jobId, attempt });
@@ -111,6 +121,27 @@ describe('jobStep', () => {
     expect(runsOf(jobId)).toBe(0);
     expect((await drainQueue(stack, 'events.fifo')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
     expect((await jobs().getJob(jobId))!.eventDeliveredTo).toEqual(['sqs']);
+  });
+
+  it('retries a message for an attempt the job has not begun yet, without claiming its step', async () => {
+    await jobs().createJob('j-step-early-01', source('g.mp4'), 'pull');
+    const res = await deliver(upload('j-step-early-01', 2));
+    expect(res?.batchItemFailures).toHaveLength(1);
+    expect(runsOf('j-step-early-01')).toBe(0);
+    expect((await jobs().getJob('j-step-early-01'))!.leases).toEqual({});
+  });
+
+  it('drops a message its admission test refuses without using the step up; admits it once the test holds', async () => {
+    const jobId = 'j-step-guard-01';
+    await jobs().createJob(jobId, source('h.mp4'), 'pull');
+    await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' } });
+    expect(await deliver(upload(jobId), guarded)).toEqual({ batchItemFailures: [] });
+    expect(runsOf(jobId)).toBe(0);
+    expect((await jobs().getJob(jobId))!).toMatchObject({ leases: {}, done: {} });
+    await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, remove: ['pullTaskId'] });
+    await deliver(upload(jobId), guarded);
+    expect(runsOf(jobId)).toBe(1);
+    expect((await jobs().getJob(jobId))!.done).toEqual({ 'upload#1': true });
   });
 
   it('a poll link supersedes the previous link’s marker', async () => {

@@ -1,0 +1,29 @@
+// Where a step's markers live in the job item, and a step's completion as fields any write can
+// carry: a step whose last write is a job write marks itself done in that write (one UpdateItem
+// instead of two), and runStep then skips its own completeStep.
+export const leasePath = (step: string) => `leases.${step}`;
+export const donePath = (step: string) => `done.${step}`;
+
+/** The "done" marker of one claimed step, to be set by the write that finishes it. */
+export class StepCompletion {
+  #recorded = false;
+  constructor(
+    readonly step: string,
+    readonly supersedes: readonly string[] = [],
+  ) {}
+
+  /** Whether a write already marked the step done (and dropped its lease). */
+  get recorded(): boolean {
+    return this.#recorded;
+  }
+
+  /** SET done.<step>, REMOVE its lease and the markers it supersedes. */
+  fields(): { set: Record<string, true>; remove: string[] } {
+    return { set: { [donePath(this.step)]: true }, remove: [leasePath(this.step), ...this.supersedes.map(donePath)] };
+  }
+
+  /** Called by the write that carried `fields()`, once DynamoDB accepted it. */
+  markRecorded(): void {
+    this.#recorded = true;
+  }
+}
