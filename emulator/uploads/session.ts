@@ -7,9 +7,13 @@
 // after the part's bytes), not a state.json rewrite per part, whose cost grows with the part
 // count and bounded large uploads. The journal is merged into the session when a restarted
 // emulator first touches it, so resume still works across restarts.
+//
+// Each part's MD5 check runs in a hash worker (lib/vod/upload-hash.ts) while the main thread
+// receives and writes; the running SHA-1 stays here (in order, on bytes already in memory, whose
+// buffer is then reused for the next part: uploads/part-buffers.ts). The data file and the journal
+// stay open while parts arrive, not opened and closed per part (closed when idle or finished).
 import { createHash, type Hash } from 'node:crypto';
 import {
-  appendFileSync,
   closeSync,
   constants as fsConstants,
   createReadStream,
@@ -20,9 +24,12 @@ import {
   readSync,
   renameSync,
   rmSync,
+  writeSync,
 } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hashPool } from '../../lib/vod/upload-hash';
+import { releasePartBuffer, takePartBuffer } from './part-buffers';
 import type { EmulatorContext } from '../context';
 import { newFileId, newVodTaskId } from '../ids';
 import { ApiError } from '../protocol';
@@ -51,8 +58,36 @@ interface Live {
   sha1?: Hash;
   hashed: number;
   writes: Set<Promise<void>>;
+  /** The data file, opened by the first part, kept open while parts arrive. */
+  data?: Promise<FileHandle>;
+  /** The journal's descriptor, likewise. */
+  journal?: number;
+  idle?: NodeJS.Timeout;
 }
 const lives = new WeakMap<UploadSession, Live>();
+/** An idle session's files are closed after this long without a part. */
+const IDLE_CLOSE_MS = 1000;
+
+function dataHandle(ctx: EmulatorContext, s: UploadSession, live: Live): Promise<FileHandle> {
+  live.data ??= (async () => {
+    mkdirSync(ctx.store.uploadRoot, { recursive: true });
+    return open(dataPath(ctx, s), DATA_FLAGS);
+  })().catch((error: unknown) => {
+    live.data = undefined;
+    throw error;
+  });
+  return live.data;
+}
+
+/** Closes the session's files (reopened by a later part); before a rename, a removal, or when idle. */
+async function closeFiles(live: Live): Promise<void> {
+  clearTimeout(live.idle);
+  const data = live.data;
+  live.data = undefined;
+  if (live.journal !== undefined) closeSync(live.journal);
+  live.journal = undefined;
+  if (data) await (await data.catch(() => undefined))?.close().catch(() => undefined);
+}
 
 type PartRecord = UploadSession['parts'][string];
 
@@ -80,7 +115,7 @@ function liveOf(ctx: EmulatorContext, s: UploadSession, fresh = false): Live {
 }
 
 function readPart(fd: number, part: PartRecord): Buffer {
-  const buf = Buffer.allocUnsafe(part.dataSize);
+  const buf = takePartBuffer(part.dataSize);
   for (let n = 0; n < buf.length; ) {
     const got = readSync(fd, buf, n, buf.length - n, part.offset + n);
     if (got === 0) throw new Error(`the data file ends inside the part at ${part.offset}`);
@@ -93,20 +128,30 @@ function readPart(fd: number, part: PartRecord): Buffer {
  * After `rec` (whose bytes are `body`) is written and listed: hash every part now in order.
  * `same`: it replaced a part with the same MD5 (a retried part whose answer was lost).
  */
+function dropSha1(live: Live): void {
+  live.sha1 = undefined;
+}
+
 function advanceSha1(ctx: EmulatorContext, s: UploadSession, live: Live, rec: PartRecord, body: Buffer, same: boolean): void {
   if (!live.sha1) return;
   if (rec.offset < live.hashed) {
-    if (!same) live.sha1 = undefined;
+    if (!same) dropSha1(live);
     return;
   }
   let fd: number | undefined;
   try {
     for (let part = s.parts[String(live.hashed)]; part && live.hashed < s.fileSize; part = s.parts[String(live.hashed)]) {
-      live.sha1.update(part.offset === rec.offset ? body : readPart((fd ??= openSync(dataPath(ctx, s), 'r')), part));
+      if (part.offset === rec.offset) live.sha1.update(body);
+      else {
+        // A part that came early, read back from the page cache now that its turn has come.
+        const early = readPart((fd ??= openSync(dataPath(ctx, s), 'r')), part);
+        live.sha1.update(early);
+        releasePartBuffer(early);
+      }
       live.hashed += part.dataSize;
     }
   } catch {
-    live.sha1 = undefined; // FinishUpload hashes the whole file instead
+    dropSha1(live); // FinishUpload hashes the whole file instead
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -163,52 +208,62 @@ export function sessionOf(ctx: EmulatorContext, appId: number, fileSha: string):
 
 type PartArgs = { offset: number; dataSize: number; dataMd5: string };
 
-/** Checks a part against the session and its body; the record to journal once it is written. */
-function checkPart(s: UploadSession, part: PartArgs, body: Buffer): PartRecord {
+/**
+ * Checks a part against the session and its body (the MD5 in a hash worker); the record to
+ * journal once it is written, and the body (the same bytes, back from the worker).
+ */
+async function checkPart(s: UploadSession, part: PartArgs, received: Buffer): Promise<{ rec: PartRecord; body: Buffer }> {
   const { offset, dataSize, dataMd5 } = part;
   if (offset % s.dataSize !== 0) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is not a multiple of dataSize ${s.dataSize}`);
   if (offset >= s.fileSize) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is beyond fileSize ${s.fileSize}`);
   const expected = Math.min(s.dataSize, s.fileSize - offset);
   if (dataSize !== expected) throw uploadError(PROTOCOL_ERROR, `the part at ${offset} must have dataSize ${expected}`);
-  if (body.length !== dataSize) throw uploadError(BODY_ERROR, `the body has ${body.length} bytes, dataSize says ${dataSize}`, true);
-  const md5 = createHash('md5').update(body).digest('hex');
+  if (received.length !== dataSize)
+    throw uploadError(BODY_ERROR, `the body has ${received.length} bytes, dataSize says ${dataSize}`, true);
+  const { digest: md5, bytes: body } = await hashPool().digest('md5', received);
   if (md5 !== dataMd5.toLowerCase()) throw uploadError(BODY_ERROR, `the body's MD5 ${md5} differs from dataMd5`, true);
-  return { offset, dataSize, dataMd5: md5 };
+  return { rec: { offset, dataSize, dataMd5: md5 }, body };
 }
 
 /** After the bytes are in the data file: journal the part (restart-safe), list it, hash on. */
 function recordPart(ctx: EmulatorContext, s: UploadSession, rec: PartRecord, body: Buffer): void {
   // A write that outlived its session (finished, or replaced by a new InitUpload) lists nothing.
   if (ctx.store.state.uploads[s.key] !== s) return;
-  appendFileSync(journalPath(ctx, s), `${JSON.stringify(rec)}\n`);
+  const live = liveOf(ctx, s);
+  live.journal ??= openSync(journalPath(ctx, s), 'a');
+  writeSync(live.journal, `${JSON.stringify(rec)}\n`);
   const before = s.parts[String(rec.offset)];
   s.parts[String(rec.offset)] = rec;
-  advanceSha1(ctx, s, liveOf(ctx, s), rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
+  advanceSha1(ctx, s, live, rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
 }
 
 /**
  * A positional write off the event loop: while the kernel takes the bytes (new page-cache pages
  * are written at about disk speed), other parts are received and MD5-checked.
  */
-export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, part: PartArgs, body: Buffer): Promise<void> {
-  const rec = checkPart(s, part, body);
-  const { writes } = liveOf(ctx, s);
+export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, part: PartArgs, received: Buffer): Promise<void> {
+  const live = liveOf(ctx, s);
+  const check = checkPart(s, part, received);
+  const { writes } = live;
+  clearTimeout(live.idle);
+  // Listed before the MD5 is known, so that FinishUpload waits for this part's check too.
   const write = (async () => {
-    mkdirSync(ctx.store.uploadRoot, { recursive: true });
-    const handle = await open(dataPath(ctx, s), DATA_FLAGS);
-    try {
-      await handle.write(body, 0, body.length, rec.offset);
-    } finally {
-      await handle.close();
-    }
+    const { rec, body } = await check;
+    const handle = await dataHandle(ctx, s, live);
+    for (let at = 0; at < body.length; ) at += (await handle.write(body, at, body.length - at, rec.offset + at)).bytesWritten;
+    recordPart(ctx, s, rec, body);
+    releasePartBuffer(body);
   })();
   writes.add(write);
   try {
     await write;
   } finally {
     writes.delete(write);
+    if (writes.size === 0) {
+      clearTimeout(live.idle);
+      live.idle = setTimeout(() => void closeFiles(live), IDLE_CLOSE_MS).unref();
+    }
   }
-  recordPart(ctx, s, rec, body);
 }
 
 /** FinishUpload must not hash (or move) the file while a part is still being written into it. */
@@ -245,8 +300,9 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
       throw uploadError(PROTOCOL_ERROR, `parts missing at offsets ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
     const path = dataPath(ctx, s);
     const live = liveOf(ctx, s);
+    await closeFiles(live);
     const sha1 = live.sha1 && live.hashed === s.fileSize ? live.sha1.digest('hex') : await sha1Of(path);
-    live.sha1 = undefined;
+    dropSha1(live);
     if (sha1 !== s.fileSha) {
       // The assembled bytes are not the announced file: start over.
       delete ctx.store.state.uploads[s.key];

@@ -108,9 +108,9 @@ class HashWorker {
     const worker = this.ensure();
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
+      worker.postMessage({ ...message, id }, transfer); // throws on bytes that cannot be sent
       this.pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ ...message, id }, transfer);
     });
   }
 
@@ -173,6 +173,8 @@ let shared: HashPool | undefined;
  * `running().update` transfers its argument: the caller must not use those bytes afterwards.
  */
 export function hashPool(): HashPool {
-  shared ??= availableParallelism() >= 2 ? workerPool(2) : inlinePool;
+  // VODFLOW_HASH_WORKERS=0 keeps hashing inline (the bench compares both).
+  const workers = process.env.VODFLOW_HASH_WORKERS === '0' ? 0 : Math.min(2, availableParallelism());
+  shared ??= workers >= 2 ? workerPool(workers) : inlinePool;
   return shared;
 }
