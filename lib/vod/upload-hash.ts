@@ -1,4 +1,4 @@
-// MD5 and SHA-1 of upload parts off the main thread. The protocol hashes every byte on both sides
+// MD5 (or SHA-1) of upload parts off the main thread. The protocol hashes every byte on both sides
 // (the client's dataMd5 per part, the server's MD5 check and whole-file SHA-1, reference §4.1.2),
 // and OpenSSL runs at about 1 GB/s (SHA-1) and 0.55 GB/s (MD5) here: on the main thread that
 // leaves the socket and the disk idle while it hashes. A few worker threads hash while the main
@@ -10,44 +10,21 @@ import { Worker } from 'node:worker_threads';
 
 export type HashAlgorithm = 'md5' | 'sha1';
 
-/** An incremental hash fed in order; its state lives in one worker. */
-export interface RunningHash {
-  update(bytes: Buffer): void;
-  /** Rejects if the worker died: the caller hashes the bytes another way. */
-  digest(): Promise<string>;
-  drop(): void;
-}
-
 export interface HashPool {
   /** The hex digest of `bytes`, and `bytes` back (the same memory; the argument may be detached). */
   digest(alg: HashAlgorithm, bytes: Buffer): Promise<{ digest: string; bytes: Buffer }>;
-  running(alg: HashAlgorithm): RunningHash;
 }
 
 // Inline CommonJS, so that bundles (esbuild for Lambda) need no separate worker file.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const running = new Map();
 parentPort.on('message', (m) => {
   try {
-    if (m.op === 'digest') {
-      const digest = createHash(m.alg).update(m.bytes).digest('hex');
-      parentPort.postMessage({ id: m.id, digest, bytes: m.bytes }, m.transfer ? [m.bytes.buffer] : []);
-    } else if (m.op === 'update') {
-      let entry = running.get(m.stream);
-      if (!entry) running.set(m.stream, (entry = { hash: createHash(m.alg), error: undefined }));
-      if (!entry.error) entry.hash.update(m.bytes);
-    } else if (m.op === 'final') {
-      const entry = running.get(m.stream);
-      running.delete(m.stream);
-      if (!entry) parentPort.postMessage({ id: m.id, digest: createHash(m.alg).digest('hex') });
-      else if (entry.error) parentPort.postMessage({ id: m.id, error: entry.error });
-      else parentPort.postMessage({ id: m.id, digest: entry.hash.digest('hex') });
-    } else if (m.op === 'drop') running.delete(m.stream);
+    const digest = createHash(m.alg).update(m.bytes).digest('hex');
+    parentPort.postMessage({ id: m.id, digest, bytes: m.bytes }, m.transfer ? [m.bytes.buffer] : []);
   } catch (error) {
-    if (m.op === 'update') running.set(m.stream, { error: String(error) });
-    else parentPort.postMessage({ id: m.id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) });
   }
 });
 `;
@@ -69,12 +46,9 @@ class HashWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  /** Bumped for each new worker: a running hash must not span two of them. */
-  generation = 0;
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    this.generation++;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
     worker.on('message', (reply: Reply) => {
@@ -98,12 +72,6 @@ class HashWorker {
     return worker;
   }
 
-  /** A message without an answer (running updates), ordered with the others; the worker's generation. */
-  post(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): number {
-    this.ensure().postMessage(message, transfer);
-    return this.generation;
-  }
-
   ask(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
     const worker = this.ensure();
     const id = this.nextId++;
@@ -120,57 +88,31 @@ class HashWorker {
   }
 }
 
-function workerPool(size: number): HashPool {
-  const workers = Array.from({ length: size }, () => new HashWorker());
-  let nextStream = 1;
-  const leastLoaded = () => workers.reduce((a, b) => (b.load < a.load ? b : a));
-  return {
-    async digest(alg, bytes) {
-      const transfer = ownsItsMemory(bytes);
-      const reply = await leastLoaded().ask({ op: 'digest', alg, bytes, transfer }, transfer ? [bytes.buffer as ArrayBuffer] : []);
-      return { digest: reply.digest!, bytes: transfer ? asBuffer(reply.bytes!) : bytes };
-    },
-    running(alg) {
-      const stream = nextStream++;
-      const worker = workers[stream % workers.length]!;
-      let generation: number | undefined;
-      let broken = false;
-      return {
-        update(bytes) {
-          if (broken) return;
-          // A copy only when the bytes are not the caller's to give away.
-          const transfer = ownsItsMemory(bytes) ? [bytes.buffer as ArrayBuffer] : [];
-          const used = worker.post({ op: 'update', alg, stream, bytes }, transfer);
-          generation ??= used;
-          if (used !== generation) broken = true; // the first worker died with the earlier bytes
-        },
-        async digest() {
-          const reply = await worker.ask({ op: 'final', alg, stream });
-          if (broken || (generation !== undefined && worker.generation !== generation)) throw new Error('hash worker restarted mid-stream');
-          return reply.digest!;
-        },
-        drop: () => void worker.post({ op: 'drop', stream }),
-      };
-    },
-  };
-}
-
 const inlinePool: HashPool = {
   async digest(alg, bytes) {
     return { digest: createHash(alg).update(bytes).digest('hex'), bytes };
   },
-  running(alg) {
-    const hash = createHash(alg);
-    return { update: (bytes) => void hash.update(bytes), digest: async () => hash.digest('hex'), drop: () => undefined };
-  },
 };
+
+function workerPool(size: number): HashPool {
+  const workers = Array.from({ length: size }, () => new HashWorker());
+  const leastLoaded = () => workers.reduce((a, b) => (b.load < a.load ? b : a));
+  return {
+    async digest(alg, bytes) {
+      // Nothing to gain, and a detached buffer (also of length 0) posted to a worker is never delivered.
+      if (bytes.length === 0) return inlinePool.digest(alg, bytes);
+      const transfer = ownsItsMemory(bytes);
+      const reply = await leastLoaded().ask({ alg, bytes, transfer }, transfer ? [bytes.buffer as ArrayBuffer] : []);
+      return { digest: reply.digest!, bytes: transfer ? asBuffer(reply.bytes!) : bytes };
+    },
+  };
+}
 
 let shared: HashPool | undefined;
 
 /**
  * The process's pool: two workers when there are two CPUs or more (the hashing of one upload
  * then overlaps with its I/O; more would only compete with the main thread), inline otherwise.
- * `running().update` transfers its argument: the caller must not use those bytes afterwards.
  */
 export function hashPool(): HashPool {
   // VODFLOW_HASH_WORKERS=0 keeps hashing inline (the bench compares both).
