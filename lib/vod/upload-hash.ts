@@ -3,7 +3,7 @@
 // and OpenSSL runs at about 1 GB/s (SHA-1) and 0.55 GB/s (MD5) here: on the main thread that
 // leaves the socket and the disk idle while it hashes. A few worker threads hash while the main
 // thread reads, sends and writes. A part's bytes are transferred to the worker and back, never
-// copied (unless they share their memory with other buffers); with one CPU, hashing stays inline.
+// copied (unless they share their memory with other buffers). See hashPool() for when it is used.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -111,12 +111,17 @@ function workerPool(size: number): HashPool {
 let shared: HashPool | undefined;
 
 /**
- * The process's pool: two workers when there are two CPUs or more (the hashing of one upload
- * then overlaps with its I/O; more would only compete with the main thread), inline otherwise.
+ * The process's pool. VODFLOW_HASH_WORKERS=<n> sets the number of workers (0: inline). By default
+ * two workers when there are more than two CPUs, inline otherwise: with two, the uploader's main
+ * thread and the kernel's network and disk work (or, in the bench, the emulator on the same
+ * machine) already keep both busy, and the bench measured no gain from workers there, only
+ * their overhead (npm run bench -- --only upload compares both).
  */
 export function hashPool(): HashPool {
-  // VODFLOW_HASH_WORKERS=0 keeps hashing inline (the bench compares both).
-  const workers = process.env.VODFLOW_HASH_WORKERS === '0' ? 0 : Math.min(2, availableParallelism());
-  shared ??= workers >= 2 ? workerPool(workers) : inlinePool;
+  if (!shared) {
+    const wanted = Number(process.env.VODFLOW_HASH_WORKERS ?? (availableParallelism() > 2 ? 2 : 0));
+    const workers = Number.isInteger(wanted) ? Math.max(0, Math.min(wanted, 8)) : 0;
+    shared = workers > 0 ? workerPool(workers) : inlinePool;
+  }
   return shared;
 }
