@@ -49,7 +49,10 @@ function stamp(path: string, round: number): void {
   closeSync(fd);
 }
 
-const PROFILE_NOTE = 'TODO';
+// From BENCH_CPU_PROF=<dir> npm run bench -- --only upload (self time, share of each process's
+// busy time; 3 rounds of 1 GiB, 2 CPUs at load ~7 shared with other runs), 2026-12-01.
+const PROFILE_NOTE =
+  "Profile (node --cpu-prof via BENCH_CPU_PROF; self time). Before this change — uploader: OpenSSL hash update 66 % (SHA-1 pass, then SHA-1 again + MD5 per part), socket writev 7 %, file read 6 %; emulator: hash update 45 % (MD5 check, running SHA-1), GC 9 %, async write dispatch 9 %, open + close of the data file per part 8 %, Buffer.concat of the body 4 %. After (default, hashing inline) — uploader: hash update 54 % (SHA-1 pass + one MD5 per part), socket writev 11 %, file read 6 %; emulator: hash update 50 %, write dispatch 9 %, answer writev 6 %, GC 5.5 %, copy of socket pieces into the reused part buffer 1.8 %. Removed as vodflow's own and redundant: the uploader's second SHA-1 over every byte (the server checks the whole-file SHA-1 at FinishUpload; a changed source still ends in VodUploadError), the open/close and journal append per part, the per-part body allocation and concat. What is left is the protocol's hashing (SHA-1 before InitUpload, MD5 on both sides, the server's SHA-1: the OpenSSL figures above) and the kernel's copies (two file reads, the loopback socket both ways, the emulator's page-cache write of the whole file), on 2 CPUs that other runs share. MD5 in worker threads did not help on 2 CPUs (the figure above): both are already busy with the two processes, and it adds message passing.";
 
 /** One thread's OpenSSL rate (MB/s) over `size` bytes in 1 MiB updates, as the upload feeds it. */
 function hashRate(alg: 'sha1' | 'md5', size: number, block: Buffer): number {
