@@ -8,9 +8,9 @@
 // count and bounded large uploads. The journal is merged into the session when a restarted
 // emulator first touches it, so resume still works across restarts.
 //
-// Each part's MD5 check runs in a hash worker (lib/vod/upload-hash.ts) while the main thread
-// receives and writes; the running SHA-1 stays here (in order, on bytes already in memory, whose
-// buffer is then reused for the next part: uploads/part-buffers.ts). The data file and the journal
+// Each part's MD5 check goes through the hash pool (lib/vod/upload-hash.ts: worker threads on
+// machines with more than 2 CPUs); the running SHA-1 stays here, in order, on bytes already in
+// memory, whose buffer is then reused for the next part (uploads/part-buffers.ts). The data file and the journal
 // stay open while parts arrive, not opened and closed per part (closed when idle or finished).
 import { createHash, type Hash } from 'node:crypto';
 import {
@@ -18,17 +18,15 @@ import {
   constants as fsConstants,
   createReadStream,
   existsSync,
-  mkdirSync,
   openSync,
   readFileSync,
   readSync,
   renameSync,
   rmSync,
-  writeSync,
 } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPool } from '../../lib/vod/upload-hash';
+import { appendJournal, closeFiles, closeWhenIdle, dataHandle, type OpenFiles } from './open-files';
 import { releasePartBuffer, takePartBuffer } from './part-buffers';
 import type { EmulatorContext } from '../context';
 import { newFileId, newVodTaskId } from '../ids';
@@ -54,40 +52,12 @@ const DATA_FLAGS = fsConstants.O_RDWR | fsConstants.O_CREAT;
  * order (one that came early is read back from the page cache when its turn comes), so
  * FinishUpload needs no pass over the whole file. A rewrite of a hashed part drops it.
  */
-interface Live {
+interface Live extends OpenFiles {
   sha1?: Hash;
   hashed: number;
   writes: Set<Promise<void>>;
-  /** The data file, opened by the first part, kept open while parts arrive. */
-  data?: Promise<FileHandle>;
-  /** The journal's descriptor, likewise. */
-  journal?: number;
-  idle?: NodeJS.Timeout;
 }
 const lives = new WeakMap<UploadSession, Live>();
-/** An idle session's files are closed after this long without a part. */
-const IDLE_CLOSE_MS = 1000;
-
-function dataHandle(ctx: EmulatorContext, s: UploadSession, live: Live): Promise<FileHandle> {
-  live.data ??= (async () => {
-    mkdirSync(ctx.store.uploadRoot, { recursive: true });
-    return open(dataPath(ctx, s), DATA_FLAGS);
-  })().catch((error: unknown) => {
-    live.data = undefined;
-    throw error;
-  });
-  return live.data;
-}
-
-/** Closes the session's files (reopened by a later part); before a rename, a removal, or when idle. */
-async function closeFiles(live: Live): Promise<void> {
-  clearTimeout(live.idle);
-  const data = live.data;
-  live.data = undefined;
-  if (live.journal !== undefined) closeSync(live.journal);
-  live.journal = undefined;
-  if (data) await (await data.catch(() => undefined))?.close().catch(() => undefined);
-}
 
 type PartRecord = UploadSession['parts'][string];
 
@@ -128,14 +98,10 @@ function readPart(fd: number, part: PartRecord): Buffer {
  * After `rec` (whose bytes are `body`) is written and listed: hash every part now in order.
  * `same`: it replaced a part with the same MD5 (a retried part whose answer was lost).
  */
-function dropSha1(live: Live): void {
-  live.sha1 = undefined;
-}
-
 function advanceSha1(ctx: EmulatorContext, s: UploadSession, live: Live, rec: PartRecord, body: Buffer, same: boolean): void {
   if (!live.sha1) return;
   if (rec.offset < live.hashed) {
-    if (!same) dropSha1(live);
+    if (!same) live.sha1 = undefined;
     return;
   }
   let fd: number | undefined;
@@ -151,7 +117,7 @@ function advanceSha1(ctx: EmulatorContext, s: UploadSession, live: Live, rec: Pa
       live.hashed += part.dataSize;
     }
   } catch {
-    dropSha1(live); // FinishUpload hashes the whole file instead
+    live.sha1 = undefined; // FinishUpload hashes the whole file instead
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -209,8 +175,8 @@ export function sessionOf(ctx: EmulatorContext, appId: number, fileSha: string):
 type PartArgs = { offset: number; dataSize: number; dataMd5: string };
 
 /**
- * Checks a part against the session and its body (the MD5 in a hash worker); the record to
- * journal once it is written, and the body (the same bytes, back from the worker).
+ * Checks a part against the session and its body; the record to journal once it is written,
+ * and the body (the same bytes; a new Buffer if they went to a hash worker and back).
  */
 async function checkPart(s: UploadSession, part: PartArgs, received: Buffer): Promise<{ rec: PartRecord; body: Buffer }> {
   const { offset, dataSize, dataMd5 } = part;
@@ -230,8 +196,7 @@ function recordPart(ctx: EmulatorContext, s: UploadSession, rec: PartRecord, bod
   // A write that outlived its session (finished, or replaced by a new InitUpload) lists nothing.
   if (ctx.store.state.uploads[s.key] !== s) return;
   const live = liveOf(ctx, s);
-  live.journal ??= openSync(journalPath(ctx, s), 'a');
-  writeSync(live.journal, `${JSON.stringify(rec)}\n`);
+  appendJournal(live, journalPath(ctx, s), `${JSON.stringify(rec)}\n`);
   const before = s.parts[String(rec.offset)];
   s.parts[String(rec.offset)] = rec;
   advanceSha1(ctx, s, live, rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
@@ -249,7 +214,7 @@ export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, par
   // Listed before the MD5 is known, so that FinishUpload waits for this part's check too.
   const write = (async () => {
     const { rec, body } = await check;
-    const handle = await dataHandle(ctx, s, live);
+    const handle = await dataHandle(live, ctx.store.uploadRoot, dataPath(ctx, s), DATA_FLAGS);
     for (let at = 0; at < body.length; ) at += (await handle.write(body, at, body.length - at, rec.offset + at)).bytesWritten;
     recordPart(ctx, s, rec, body);
     releasePartBuffer(body);
@@ -259,10 +224,7 @@ export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, par
     await write;
   } finally {
     writes.delete(write);
-    if (writes.size === 0) {
-      clearTimeout(live.idle);
-      live.idle = setTimeout(() => void closeFiles(live), IDLE_CLOSE_MS).unref();
-    }
+    if (writes.size === 0) closeWhenIdle(live);
   }
 }
 
@@ -302,7 +264,7 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
     const live = liveOf(ctx, s);
     await closeFiles(live);
     const sha1 = live.sha1 && live.hashed === s.fileSize ? live.sha1.digest('hex') : await sha1Of(path);
-    dropSha1(live);
+    live.sha1 = undefined;
     if (sha1 !== s.fileSha) {
       // The assembled bytes are not the announced file: start over.
       delete ctx.store.state.uploads[s.key];
