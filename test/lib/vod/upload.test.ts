@@ -533,6 +533,11 @@ describe('uploadStream against the emulator', () => {
       expect(error).toBeInstanceOf(VodUploadError);
       expect((error as Error).message).toMatch(/source changed between the hashing pass and the upload pass.*-10006/);
       expect((error as Error).cause).toMatchObject({ action: 'FinishUpload', code: -10006 });
+
+      // A sha1 given by the caller that is not the bytes': the same check, said so.
+      const wrongSha = createHash('sha1').update('another file').digest('hex');
+      const given = uploadStream({ client: vod, source: piecewise(DATA.subarray(0, HALF + 9)), sha1: wrongSha, size: HALF + 9, fileName: 'clip.mp4', chunkSize: HALF });
+      await expect(given).rejects.toThrow(new RegExp(`the source's bytes are not the sha1 given \\(${wrongSha}\\).*-10006`));
     } finally {
       await e.close();
     }
