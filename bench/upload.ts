@@ -127,7 +127,10 @@ export async function benchUpload(quick: boolean): Promise<Section> {
       const steps: Array<() => Promise<void> | void> = [
         () => void disk.push(diskWrite(join(dir, 'dd.bin'), size, block)),
         () => uploadOnce(main, file, size, chunkSize, 2 * r),
-        () => void (sha1.push(hashRate('sha1', Math.min(size, 256 * MiB), block)), md5.push(hashRate('md5', Math.min(size, 256 * MiB), block))),
+        () => {
+          sha1.push(hashRate('sha1', Math.min(size, 256 * MiB), block));
+          md5.push(hashRate('md5', Math.min(size, 256 * MiB), block));
+        },
         () => uploadOnce(workers, file, size, chunkSize, 2 * r + 1),
       ];
       for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
