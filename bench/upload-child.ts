@@ -18,10 +18,14 @@ parent.on(async (message) => {
   });
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = await uploadStream({ client, source: file, fileName: 'bench-upload.mp4', chunkSize });
   const ms = performance.now() - start;
+  // Every thread of the process (the hash workers too).
+  const used = process.cpuUsage(cpu);
   parent.send({
     ms,
+    cpuMs: (used.user + used.system) / 1000,
     size: result.size,
     instant: result.instant,
     parts: result.uploadedParts,

@@ -8,6 +8,7 @@ import type { ActionHandler } from './actions/types';
 import type { EmulatorContext } from './context';
 import { answeredByFault } from './fault-answer';
 import { readBody, sendJson, sendPreflight } from './http-io';
+import { PART_BODY } from './uploads/part-buffers';
 import { ApiError, authenticate, envelope } from './protocol';
 import type { ReplayGuard } from './replay';
 import type { Stats } from './stats';
@@ -79,7 +80,8 @@ export async function handleApi(
   }
   const queryAction = query.Action;
   uploadHost = queryAction !== undefined && (UPLOAD_ACTIONS.has(queryAction) || CLIENT_UPLOAD_ACTIONS.has(queryAction));
-  const body = await readBody(req, uploadHost ? limits.maxPartBytes : limits.maxBodyBytes);
+  // A part's bytes go straight into a reused buffer (uploads/part-buffers.ts).
+  const body = await readBody(req, uploadHost ? limits.maxPartBytes : limits.maxBodyBytes, uploadHost ? PART_BODY : undefined);
   if (body.aborted) return;
   if (body.tooLarge)
     return fail(

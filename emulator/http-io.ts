@@ -8,9 +8,20 @@ export interface Body {
   aborted: boolean;
 }
 
-/** Buffers up to `limit` bytes; past that, drains (up to a hard cap) so an answer can still be read. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+/**
+ * Buffers up to `limit` bytes; past that, drains (up to a hard cap) so an answer can still be read.
+ * `into`: where a body with a content-length of at least `into.minSize` is copied as it arrives
+ * (a reused buffer), instead of being gathered and concatenated.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  into?: { minSize: number; take: (size: number) => Buffer },
+): Promise<Body> {
   const hardCap = limit * 4 + 1024 * 1024;
+  const declared = Number(req.headers['content-length']);
+  const target =
+    into && Number.isSafeInteger(declared) && declared >= into.minSize && declared <= limit ? into.take(declared) : undefined;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -18,11 +29,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
     const done = (aborted: boolean) => {
       if (settled) return;
       settled = true;
-      resolve({ bytes: size > limit ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: size > limit, aborted });
+      const bytes =
+        size > limit ? Buffer.alloc(0) : target && !aborted ? (size === target.length ? target : target.subarray(0, size)) : Buffer.concat(chunks);
+      resolve({ bytes, tooLarge: size > limit, aborted });
     };
     req.on('data', (chunk: Buffer) => {
+      // node:http never delivers more than the content-length it framed the request with.
+      if (target && size + chunk.length <= target.length) chunk.copy(target, size);
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+      if (target) {
+        if (size > limit) chunks.length = 0;
+      } else if (size <= limit) chunks.push(chunk);
       else chunks.length = 0;
       // Past the hard cap, stop reading: answer now, then close the connection.
       if (size > hardCap) {

@@ -7,22 +7,27 @@
 // after the part's bytes), not a state.json rewrite per part, whose cost grows with the part
 // count and bounded large uploads. The journal is merged into the session when a restarted
 // emulator first touches it, so resume still works across restarts.
+//
+// Each part's MD5 check goes through the hash pool (lib/vod/upload-hash.ts: worker threads on
+// machines with more than 2 CPUs); the running SHA-1 stays here, in order, on bytes already in
+// memory, whose buffer is then reused for the next part (uploads/part-buffers.ts). The data file and the journal
+// stay open while parts arrive, not opened and closed per part (closed when idle or finished).
 import { createHash, type Hash } from 'node:crypto';
 import {
-  appendFileSync,
   closeSync,
   constants as fsConstants,
   createReadStream,
   existsSync,
-  mkdirSync,
   openSync,
   readFileSync,
   readSync,
   renameSync,
   rmSync,
 } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hashPool } from '../../lib/vod/upload-hash';
+import { appendJournal, closeFiles, closeWhenIdle, dataHandle, type OpenFiles } from './open-files';
+import { releasePartBuffer, takePartBuffer } from './part-buffers';
 import type { EmulatorContext } from '../context';
 import { newFileId, newVodTaskId } from '../ids';
 import { ApiError } from '../protocol';
@@ -47,7 +52,7 @@ const DATA_FLAGS = fsConstants.O_RDWR | fsConstants.O_CREAT;
  * order (one that came early is read back from the page cache when its turn comes), so
  * FinishUpload needs no pass over the whole file. A rewrite of a hashed part drops it.
  */
-interface Live {
+interface Live extends OpenFiles {
   sha1?: Hash;
   hashed: number;
   writes: Set<Promise<void>>;
@@ -80,7 +85,7 @@ function liveOf(ctx: EmulatorContext, s: UploadSession, fresh = false): Live {
 }
 
 function readPart(fd: number, part: PartRecord): Buffer {
-  const buf = Buffer.allocUnsafe(part.dataSize);
+  const buf = takePartBuffer(part.dataSize);
   for (let n = 0; n < buf.length; ) {
     const got = readSync(fd, buf, n, buf.length - n, part.offset + n);
     if (got === 0) throw new Error(`the data file ends inside the part at ${part.offset}`);
@@ -102,7 +107,13 @@ function advanceSha1(ctx: EmulatorContext, s: UploadSession, live: Live, rec: Pa
   let fd: number | undefined;
   try {
     for (let part = s.parts[String(live.hashed)]; part && live.hashed < s.fileSize; part = s.parts[String(live.hashed)]) {
-      live.sha1.update(part.offset === rec.offset ? body : readPart((fd ??= openSync(dataPath(ctx, s), 'r')), part));
+      if (part.offset === rec.offset) live.sha1.update(body);
+      else {
+        // A part that came early, read back from the page cache now that its turn has come.
+        const early = readPart((fd ??= openSync(dataPath(ctx, s), 'r')), part);
+        live.sha1.update(early);
+        releasePartBuffer(early);
+      }
       live.hashed += part.dataSize;
     }
   } catch {
@@ -163,52 +174,58 @@ export function sessionOf(ctx: EmulatorContext, appId: number, fileSha: string):
 
 type PartArgs = { offset: number; dataSize: number; dataMd5: string };
 
-/** Checks a part against the session and its body; the record to journal once it is written. */
-function checkPart(s: UploadSession, part: PartArgs, body: Buffer): PartRecord {
+/**
+ * Checks a part against the session and its body; the record to journal once it is written,
+ * and the body (the same bytes; a new Buffer if they went to a hash worker and back).
+ */
+async function checkPart(s: UploadSession, part: PartArgs, received: Buffer): Promise<{ rec: PartRecord; body: Buffer }> {
   const { offset, dataSize, dataMd5 } = part;
   if (offset % s.dataSize !== 0) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is not a multiple of dataSize ${s.dataSize}`);
   if (offset >= s.fileSize) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is beyond fileSize ${s.fileSize}`);
   const expected = Math.min(s.dataSize, s.fileSize - offset);
   if (dataSize !== expected) throw uploadError(PROTOCOL_ERROR, `the part at ${offset} must have dataSize ${expected}`);
-  if (body.length !== dataSize) throw uploadError(BODY_ERROR, `the body has ${body.length} bytes, dataSize says ${dataSize}`, true);
-  const md5 = createHash('md5').update(body).digest('hex');
+  if (received.length !== dataSize)
+    throw uploadError(BODY_ERROR, `the body has ${received.length} bytes, dataSize says ${dataSize}`, true);
+  const { digest: md5, bytes: body } = await hashPool().digest('md5', received);
   if (md5 !== dataMd5.toLowerCase()) throw uploadError(BODY_ERROR, `the body's MD5 ${md5} differs from dataMd5`, true);
-  return { offset, dataSize, dataMd5: md5 };
+  return { rec: { offset, dataSize, dataMd5: md5 }, body };
 }
 
 /** After the bytes are in the data file: journal the part (restart-safe), list it, hash on. */
 function recordPart(ctx: EmulatorContext, s: UploadSession, rec: PartRecord, body: Buffer): void {
   // A write that outlived its session (finished, or replaced by a new InitUpload) lists nothing.
   if (ctx.store.state.uploads[s.key] !== s) return;
-  appendFileSync(journalPath(ctx, s), `${JSON.stringify(rec)}\n`);
+  const live = liveOf(ctx, s);
+  appendJournal(live, journalPath(ctx, s), `${JSON.stringify(rec)}\n`);
   const before = s.parts[String(rec.offset)];
   s.parts[String(rec.offset)] = rec;
-  advanceSha1(ctx, s, liveOf(ctx, s), rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
+  advanceSha1(ctx, s, live, rec, body, before?.dataSize === rec.dataSize && before.dataMd5 === rec.dataMd5);
 }
 
 /**
  * A positional write off the event loop: while the kernel takes the bytes (new page-cache pages
  * are written at about disk speed), other parts are received and MD5-checked.
  */
-export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, part: PartArgs, body: Buffer): Promise<void> {
-  const rec = checkPart(s, part, body);
-  const { writes } = liveOf(ctx, s);
+export async function writePartAsync(ctx: EmulatorContext, s: UploadSession, part: PartArgs, received: Buffer): Promise<void> {
+  const live = liveOf(ctx, s);
+  const check = checkPart(s, part, received);
+  const { writes } = live;
+  clearTimeout(live.idle);
+  // Listed before the MD5 is known, so that FinishUpload waits for this part's check too.
   const write = (async () => {
-    mkdirSync(ctx.store.uploadRoot, { recursive: true });
-    const handle = await open(dataPath(ctx, s), DATA_FLAGS);
-    try {
-      await handle.write(body, 0, body.length, rec.offset);
-    } finally {
-      await handle.close();
-    }
+    const { rec, body } = await check;
+    const handle = await dataHandle(live, ctx.store.uploadRoot, dataPath(ctx, s), DATA_FLAGS);
+    for (let at = 0; at < body.length; ) at += (await handle.write(body, at, body.length - at, rec.offset + at)).bytesWritten;
+    recordPart(ctx, s, rec, body);
+    releasePartBuffer(body);
   })();
   writes.add(write);
   try {
     await write;
   } finally {
     writes.delete(write);
+    if (writes.size === 0) closeWhenIdle(live);
   }
-  recordPart(ctx, s, rec, body);
 }
 
 /** FinishUpload must not hash (or move) the file while a part is still being written into it. */
@@ -245,6 +262,7 @@ export async function finishSession(ctx: EmulatorContext, s: UploadSession): Pro
       throw uploadError(PROTOCOL_ERROR, `parts missing at offsets ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
     const path = dataPath(ctx, s);
     const live = liveOf(ctx, s);
+    await closeFiles(live);
     const sha1 = live.sha1 && live.hashed === s.fileSize ? live.sha1.digest('hex') : await sha1Of(path);
     live.sha1 = undefined;
     if (sha1 !== s.fileSha) {

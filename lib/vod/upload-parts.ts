@@ -5,10 +5,15 @@
 // `concurrency` parts are in flight, so at most concurrency + 1 buffers of dataSize exist (the
 // parts in flight and the one being read); a buffer is reused once its part has settled.
 //
+// A part's MD5 is computed in a hash worker (lib/vod/upload-hash.ts) as the first step of its
+// slot, so the MD5s of the parts in flight overlap with the reading and sending of the others.
+// Pass 2 does not hash the whole file again: the server checks the assembled bytes against the
+// announced SHA-1 at FinishUpload (lib/vod/upload.ts turns that refusal into VodUploadError).
+//
 // Failure: the first part that fails for good (the client has already retried what it may) stops
 // the pump: no new part starts, the parts in flight are aborted and awaited, then that first
 // error is thrown. Every part's promise is caught where it is made, so none can go unhandled.
-import { createHash } from 'node:crypto';
+import { hashPool } from './upload-hash';
 import { VodUploadError, type ChunkReader } from './upload-source';
 
 export interface PresentPart {
@@ -32,8 +37,7 @@ export interface PumpInput {
 }
 
 export interface PumpResult {
-  /** SHA-1 and length of what pass 2 read, to compare with pass 1. */
-  sha1: string;
+  /** Length of what pass 2 read, to compare with pass 1. */
   bytes: number;
   skippedParts: number;
   uploadedParts: number;
@@ -53,7 +57,7 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
   const { reader, dataSize, size, concurrency, present, signal } = input;
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const verify = createHash('sha1');
+  const pool = hashPool();
   const free: Buffer[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
@@ -75,17 +79,33 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
       fail(error);
     }
   };
-  const send = async (buf: Buffer, chunk: Buffer, at: number, dataMd5: string): Promise<void> => {
+  /** One slot: the MD5, then the part unless the server already has it; `buf` is recycled after. */
+  const part = async (buf: Buffer, filled: number, at: number): Promise<void> => {
+    let owner: Buffer | undefined = buf;
     try {
+      const hashed = await pool.digest('md5', buf.subarray(0, filled));
+      // Transferred to the worker and back: the same memory, in a new Buffer.
+      const chunk = hashed.bytes;
+      if (chunk.buffer !== buf.buffer) owner = chunk;
+      const dataMd5 = hashed.digest;
+      const known = present.get(at);
+      // A part counts as present only if size and MD5 match; without dataMd5 it is resent.
+      if (known && known.dataSize === filled && known.dataMd5?.toLowerCase() === dataMd5) {
+        skippedParts++;
+        acknowledge(filled);
+        return;
+      }
+      if (failure) return;
       await input.sendPart({ offset: at, data: chunk, dataMd5 }, partSignal);
+      uploadedParts++;
+      acknowledge(filled);
     } catch (error) {
+      // A worker that died with the bytes leaves a detached buffer: it is not recycled.
+      if (owner.byteLength === 0) owner = undefined;
       fail(error);
-      return;
     } finally {
-      free.push(buf);
+      if (owner) free.push(owner);
     }
-    uploadedParts++;
-    acknowledge(chunk.length);
   };
 
   try {
@@ -93,24 +113,13 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
       const buf = free.pop() ?? Buffer.allocUnsafe(dataSize);
       const filled = await unlessAborted(reader.fill(buf), partSignal);
       if (filled === 0) break;
-      const chunk = buf.subarray(0, filled);
       if (offset + filled > size) throw new VodUploadError(`source grew beyond ${size} bytes between the passes`);
-      verify.update(chunk);
-      const dataMd5 = createHash('md5').update(chunk).digest('hex');
       const at = offset;
       offset += filled;
-      const part = present.get(at);
-      // A part counts as present only if size and MD5 match; without dataMd5 it is resent.
-      if (part && part.dataSize === filled && part.dataMd5?.toLowerCase() === dataMd5) {
-        free.push(buf);
-        skippedParts++;
-        acknowledge(filled);
-      } else {
-        while (inFlight.size >= concurrency && !failure) await Promise.race(inFlight);
-        if (failure) break;
-        const sending = send(buf, chunk, at, dataMd5).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-      }
+      while (inFlight.size >= concurrency && !failure) await Promise.race(inFlight);
+      if (failure) break;
+      const slot = part(buf, filled, at).finally(() => inFlight.delete(slot));
+      inFlight.add(slot);
       if (filled < dataSize) break;
     }
   } catch (error) {
@@ -120,5 +129,5 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
     await Promise.all(inFlight);
   }
   if (failure) throw failure.error;
-  return { sha1: verify.digest('hex'), bytes: offset, skippedParts, uploadedParts };
+  return { bytes: offset, skippedParts, uploadedParts };
 }

@@ -36,7 +36,19 @@ export interface ChunkReader {
 export interface Prepared extends Measured {
   /** Opens the source for pass 2. */
   open(): Promise<ChunkReader>;
+  /**
+   * A file path: whether the file still has the size, inode and modification time it had when
+   * pass 1 began, checked after pass 2 and before FinishUpload (the server's SHA-1 check at
+   * FinishUpload catches what this cannot, e.g. a re-openable stream that yields other bytes).
+   */
+  unchanged?(): Promise<boolean>;
 }
+
+/** What identifies a file's content without reading it. */
+const fingerprint = async (path: string): Promise<string> => {
+  const s = await stat(path, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+};
 
 /** Pass 1 reads in blocks of this size (two buffers: one being hashed, one being read). */
 const HASH_BLOCK = 1024 * 1024;
@@ -152,8 +164,10 @@ export async function prepare(input: PrepareInput, cleanup: Array<() => Promise<
   const known = input.sha1?.toLowerCase();
   if (typeof source === 'string') {
     const open = () => fileReader(source);
-    if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open };
-    return { ...(await hashFile(source, signal)), open };
+    const before = await fingerprint(source);
+    const unchanged = async () => (await fingerprint(source)) === before;
+    if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open, unchanged };
+    return { ...(await hashFile(source, signal)), open, unchanged };
   }
   if (typeof source === 'function') {
     const open = async () => streamReader(await source(), signal);

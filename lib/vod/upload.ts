@@ -7,9 +7,16 @@
 // - a one-shot Readable is spooled to a temporary file during pass 1 (deleted afterwards);
 // - a caller that already knows the SHA-1 (and size) passes `sha1` and skips pass 1.
 // Pass 2 (lib/vod/upload-parts.ts) keeps `concurrency` parts in flight, so the upload is not
-// bound by one round trip per part; it hashes again and refuses to finish if the bytes changed.
+// bound by one round trip per part, and hashes each part (MD5) in a worker thread.
+//
+// A source that changed between the passes ends in VodUploadError: pass 2 counts the bytes, a
+// file path is checked (size, inode, mtime) before FinishUpload, and the server checks the
+// assembled bytes against fileSha at FinishUpload (the emulator's -10006; the legacy API's
+// -29200 "upload file sha checksum not equal", reference §3.4). Pass 2 does not hash the whole
+// file a second time for that: it was a third SHA-1 pass over every byte (after pass 1 and the
+// server's), the largest share of the uploader's CPU after MD5.
 import { extname } from 'node:path';
-import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, VodResponseError, type VodClient } from './client';
+import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, VodApiError, VodResponseError, type VodClient } from './client';
 import { pumpParts } from './upload-parts';
 import { prepare, VodUploadError, type ChunkReader, type UploadSource } from './upload-source';
 
@@ -70,6 +77,10 @@ export interface UploadResult {
   uploadedParts: number;
 }
 
+/** FinishUpload's answers for assembled bytes whose SHA-1 is not fileSha (reference §3.4). */
+const ASSEMBLED_SHA1_MISMATCH = new Set<number | string>([-10006, -29200]);
+const CHANGED = 'source changed between the hashing pass and the upload pass';
+
 const validChunkSize = (chunkSize: number): number => {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunkSize must be an integer in [${MIN_CHUNK_SIZE}, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
@@ -99,7 +110,7 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
   const cleanup: Array<() => Promise<void>> = [];
   let reader: ChunkReader | undefined;
   try {
-    const { sha1: fileSha, size, open } = await prepare(options, cleanup);
+    const { sha1: fileSha, size, open, unchanged } = await prepare(options, cleanup);
     if (options.size !== undefined && options.size !== size) {
       throw new VodUploadError(`source has ${size} bytes, expected ${options.size}`);
     }
@@ -141,11 +152,18 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
       onAcknowledged: onProgress && ((sentBytes) => onProgress({ sentBytes, totalBytes: size })),
       signal,
     });
-    if (pass2.bytes !== size || pass2.sha1 !== fileSha) {
-      throw new VodUploadError('source changed between the hashing pass and the upload pass');
-    }
+    if (pass2.bytes !== size || (unchanged && !(await unchanged()))) throw new VodUploadError(CHANGED);
 
-    const finish = await client.finishUpload({ fileSha }, { signal });
+    const finish = await client.finishUpload({ fileSha }, { signal }).catch((error: unknown) => {
+      if (error instanceof VodApiError && ASSEMBLED_SHA1_MISMATCH.has(error.code)) {
+        // With a caller's sha1 there was no hashing pass: that sha1 is the first suspect.
+        const why = options.sha1 ? `the source's bytes are not the sha1 given (${fileSha})` : CHANGED;
+        throw new VodUploadError(`${why}: FinishUpload found other bytes than fileSha ${fileSha} (code ${error.code}: ${error.apiMessage})`, {
+          cause: error,
+        });
+      }
+      throw error;
+    });
     const { skippedParts, uploadedParts } = pass2;
     return { fileId: finish.fileId, url: finish.url, fileSha, size, instant: false, skippedParts, uploadedParts };
   } catch (error) {

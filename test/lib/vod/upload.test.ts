@@ -1,5 +1,6 @@
 // Chunked upload against a real HTTP upload host that reassembles the parts and checks SHA-1/MD5.
 import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,7 +222,31 @@ describe('uploadStream', () => {
       if (opened > 1) copy[5] = (copy[5]! + 1) % 256;
       return piecewise(copy);
     };
-    await expect(uploadStream({ client, source: changing, fileName: 'clip.mp4' })).rejects.toBeInstanceOf(VodUploadError);
+    // Pass 2 does not hash the whole file again: the host's SHA-1 check at FinishUpload refuses it.
+    const error = await uploadStream({ client, source: changing, fileName: 'clip.mp4' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VodUploadError);
+    expect((error as Error).message).toMatch(/source changed between the hashing pass and the upload pass.*-29200/);
+    expect((error as Error).cause).toMatchObject({ action: 'FinishUpload', code: -29200 });
+    expect(host.file?.equals(DATA)).toBe(false);
+  });
+
+  it('refuses a file changed during the upload pass before FinishUpload', async () => {
+    const path = join(dir, 'changing.mp4');
+    await writeFile(path, DATA);
+    let touched = false;
+    const onProgress = ({ sentBytes }: UploadProgress) => {
+      // Same size, one byte different, in a part already sent.
+      if (sentBytes > 0 && !touched) {
+        touched = true;
+        const copy = Buffer.from(DATA);
+        copy[5] = (copy[5]! + 1) % 256;
+        writeFileSync(path, copy);
+      }
+    };
+    await expect(uploadStream({ client, source: path, fileName: 'clip.mp4', chunkSize: HALF, onProgress })).rejects.toThrow(
+      new VodUploadError('source changed between the hashing pass and the upload pass'),
+    );
+    expect(touched).toBe(true);
     expect(server.requests.some((r) => r.action === 'FinishUpload')).toBe(false);
   });
 
@@ -496,6 +521,23 @@ describe('uploadStream against the emulator', () => {
       for (const i of [0, 1, 2]) await changed.part(i);
       await changed.part(0, Buffer.alloc(HALF, 7));
       await expect(changed.finish()).rejects.toMatchObject({ code: -10006 });
+
+      // uploadStream over a re-openable source whose bytes differ in pass 2: the emulator's check.
+      let opened = 0;
+      const changing = () => {
+        const copy = Buffer.from(DATA.subarray(0, 2 * HALF));
+        if (++opened > 1) copy[HALF + 3] = (copy[HALF + 3]! + 1) % 256;
+        return piecewise(copy);
+      };
+      const error = await uploadStream({ client: vod, source: changing, fileName: 'clip.mp4', chunkSize: HALF }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VodUploadError);
+      expect((error as Error).message).toMatch(/source changed between the hashing pass and the upload pass.*-10006/);
+      expect((error as Error).cause).toMatchObject({ action: 'FinishUpload', code: -10006 });
+
+      // A sha1 given by the caller that is not the bytes': the same check, said so.
+      const wrongSha = createHash('sha1').update('another file').digest('hex');
+      const given = uploadStream({ client: vod, source: piecewise(DATA.subarray(0, HALF + 9)), sha1: wrongSha, size: HALF + 9, fileName: 'clip.mp4', chunkSize: HALF });
+      await expect(given).rejects.toThrow(new RegExp(`the source's bytes are not the sha1 given \\(${wrongSha}\\).*-10006`));
     } finally {
       await e.close();
     }
