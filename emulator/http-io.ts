@@ -13,15 +13,10 @@ export interface Body {
  * `into`: where a body with a content-length of at least `into.minSize` is copied as it arrives
  * (a reused buffer), instead of being gathered and concatenated.
  */
-export function readBody(
-  req: IncomingMessage,
-  limit: number,
-  into?: { minSize: number; take: (size: number) => Buffer },
-): Promise<Body> {
+export function readBody(req: IncomingMessage, limit: number, into?: { minSize: number; take: (size: number) => Buffer }): Promise<Body> {
   const hardCap = limit * 4 + 1024 * 1024;
   const declared = Number(req.headers['content-length']);
-  const target =
-    into && Number.isSafeInteger(declared) && declared >= into.minSize && declared <= limit ? into.take(declared) : undefined;
+  const target = into && Number.isSafeInteger(declared) && declared >= into.minSize && declared <= limit ? into.take(declared) : undefined;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,7 +25,13 @@ export function readBody(
       if (settled) return;
       settled = true;
       const bytes =
-        size > limit ? Buffer.alloc(0) : target && !aborted ? (size === target.length ? target : target.subarray(0, size)) : Buffer.concat(chunks);
+        size > limit
+          ? Buffer.alloc(0)
+          : target && !aborted
+            ? size === target.length
+              ? target
+              : target.subarray(0, size)
+            : Buffer.concat(chunks);
       resolve({ bytes, tooLarge: size > limit, aborted });
     };
     req.on('data', (chunk: Buffer) => {

@@ -184,8 +184,7 @@ async function checkPart(s: UploadSession, part: PartArgs, received: Buffer): Pr
   if (offset >= s.fileSize) throw uploadError(PROTOCOL_ERROR, `offset ${offset} is beyond fileSize ${s.fileSize}`);
   const expected = Math.min(s.dataSize, s.fileSize - offset);
   if (dataSize !== expected) throw uploadError(PROTOCOL_ERROR, `the part at ${offset} must have dataSize ${expected}`);
-  if (received.length !== dataSize)
-    throw uploadError(BODY_ERROR, `the body has ${received.length} bytes, dataSize says ${dataSize}`, true);
+  if (received.length !== dataSize) throw uploadError(BODY_ERROR, `the body has ${received.length} bytes, dataSize says ${dataSize}`, true);
   const { digest: md5, bytes: body } = await hashPool().digest('md5', received);
   if (md5 !== dataMd5.toLowerCase()) throw uploadError(BODY_ERROR, `the body's MD5 ${md5} differs from dataMd5`, true);
   return { rec: { offset, dataSize, dataMd5: md5 }, body };

@@ -158,9 +158,12 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
       if (error instanceof VodApiError && ASSEMBLED_SHA1_MISMATCH.has(error.code)) {
         // With a caller's sha1 there was no hashing pass: that sha1 is the first suspect.
         const why = options.sha1 ? `the source's bytes are not the sha1 given (${fileSha})` : CHANGED;
-        throw new VodUploadError(`${why}: FinishUpload found other bytes than fileSha ${fileSha} (code ${error.code}: ${error.apiMessage})`, {
-          cause: error,
-        });
+        throw new VodUploadError(
+          `${why}: FinishUpload found other bytes than fileSha ${fileSha} (code ${error.code}: ${error.apiMessage})`,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     });

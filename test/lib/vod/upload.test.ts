@@ -536,7 +536,14 @@ describe('uploadStream against the emulator', () => {
 
       // A sha1 given by the caller that is not the bytes': the same check, said so.
       const wrongSha = createHash('sha1').update('another file').digest('hex');
-      const given = uploadStream({ client: vod, source: piecewise(DATA.subarray(0, HALF + 9)), sha1: wrongSha, size: HALF + 9, fileName: 'clip.mp4', chunkSize: HALF });
+      const given = uploadStream({
+        client: vod,
+        source: piecewise(DATA.subarray(0, HALF + 9)),
+        sha1: wrongSha,
+        size: HALF + 9,
+        fileName: 'clip.mp4',
+        chunkSize: HALF,
+      });
       await expect(given).rejects.toThrow(new RegExp(`the source's bytes are not the sha1 given \\(${wrongSha}\\).*-10006`));
     } finally {
       await e.close();
