@@ -6,10 +6,10 @@
 import { requireSecret, type SecretSetting } from '../config';
 import { memo } from './memo';
 
-type SsmSdk = typeof import('@aws-sdk/client-ssm');
+type SsmSdk = typeof import('./ssm-sdk');
 
 let sdk: SsmSdk | undefined;
-const loadSdk = async (): Promise<SsmSdk> => (sdk ??= await import('@aws-sdk/client-ssm'));
+const loadSdk = async (): Promise<SsmSdk> => (sdk ??= await import('./ssm-sdk'));
 // Built only after loadSdk() resolved; rebuilt like every client when the AWS settings change.
 const ssm = memo(() => new (sdk as SsmSdk).SSMClient({}));
 
