@@ -206,6 +206,17 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     const out = await run(signUpload.path, {}, { ...plainSecrets, VOD_TIMEOUT_MS: '5' });
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('VOD_TIMEOUT_MS: Too small: expected number to be >=500');
+    // --enable-source-maps (the function's NODE_OPTIONS) maps the throwing frame to vodflow's source.
+    expect(out.stderr).toMatch(/at parseConfig \(.*lib[\\/]config\.ts:\d+:\d+\)/);
+  });
+
+  it("map only vodflow's own sources (Node parses the whole map at load under --enable-source-maps)", () => {
+    const map = JSON.parse(readFileSync(`${signUpload.path}.map`, 'utf8')) as { sources: string[]; mappings: string };
+    expect(map.sources.filter((s) => /node_modules/.test(s))).toEqual([]);
+    expect(map.sources.some((s) => /lib\/config\.ts$/.test(s))).toBe(true);
+    expect(map.mappings.length).toBeGreaterThan(1000);
+    // The libraries are in the bundle all the same.
+    expect(Object.keys(output(signUpload).inputs).filter((f) => f.includes('node_modules/')).length).toBeGreaterThan(50);
   });
 
   it('read the secrets from Parameter Store with the SSM client inside the bundle', async () => {
