@@ -42,7 +42,9 @@ export async function signUploadFirstCall(
   const names = ['API_KEYS_PARAM', 'VOD_SECRET_ID_PARAM', 'VOD_SECRET_KEY_PARAM'].map((k) => environment[k]!);
   const ssm = await startSsmServer(Object.fromEntries(names.map((n, i) => [n, ['bench-key', 'AKIDbench', 'bench-secret'][i]!])));
   try {
-    const event = JSON.parse(readFileSync(join(REPO_ROOT, 'events/samples/sign-upload.json'), 'utf8')) as { headers: Record<string, string> };
+    const event = JSON.parse(readFileSync(join(REPO_ROOT, 'events/samples/sign-upload.json'), 'utf8')) as {
+      headers: Record<string, string>;
+    };
     event.headers['x-api-key'] = 'bench-key';
     const env = {
       PATH: process.env.PATH,

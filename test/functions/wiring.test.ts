@@ -44,7 +44,13 @@ describe('serverless.yml', () => {
     expect(sls.provider.runtime).toBe('nodejs22.x');
     expect(sls.package.individually).toBe(true);
     // The AWS SDK is bundled (ES module builds first, so it tree-shakes), nothing left external.
-    expect(sls.custom.esbuild).toMatchObject({ exclude: [], mainFields: ['module', 'main'], skipRebuild: true, minify: true, sourcemap: true });
+    expect(sls.custom.esbuild).toMatchObject({
+      exclude: [],
+      mainFields: ['module', 'main'],
+      skipRebuild: true,
+      minify: true,
+      sourcemap: true,
+    });
   });
 
   it('gives every SQS trigger partial batch failures, a DLQ and a visibility timeout ≥ 6 × the function timeout', () => {
