@@ -1,8 +1,8 @@
 // Secrets are read at runtime from SSM Parameter Store (decrypted, cached per container), so
 // `serverless package` needs no AWS access; the local stack passes plain values instead.
 // @aws-sdk/client-ssm is loaded on the first read from SSM only: functions given plain values,
-// and every cold start before its first secret, skip its load time (esbuild's CommonJS output
-// turns the dynamic import into a require at call time).
+// and every cold start before its first secret, skip running its module code (esbuild's CommonJS
+// output keeps it in the bundle, wrapped to run on this import).
 import { requireSecret, type SecretSetting } from '../config';
 import { memo } from './memo';
 
