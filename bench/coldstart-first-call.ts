@@ -16,6 +16,8 @@ const run = promisify(execFile);
 export interface FirstCall {
   shippedMs: number;
   runtimeMs: number;
+  /** Median of each round's shipped − runtime difference (negative: the shipped bundle is faster). */
+  pairedMs: number;
 }
 
 // Loads the bundle, answers one POST /upload-signatures (201 expected) and exits.
@@ -71,7 +73,8 @@ export async function signUploadFirstCall(
         xs.push(await measure());
       }
     const [empty, shipped, runtime] = contenders.map(([xs]) => median(xs));
-    return { shippedMs: shipped! - empty!, runtimeMs: runtime! - empty! };
+    const paired = contenders[1]![0].map((ms, r) => ms - contenders[2]![0][r]!);
+    return { shippedMs: shipped! - empty!, runtimeMs: runtime! - empty!, pairedMs: median(paired) };
   } finally {
     await ssm.close();
   }

@@ -146,10 +146,13 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
           : undefined;
       const shippedCost = firstCall?.shippedMs ?? bundledMs;
       const runtimeCost = firstCall?.runtimeMs ?? runtimeMs;
+      // Which is faster: the median of each round's difference (the two spawns of a round share
+      // the machine's state), steadier on a busy machine than the difference of two medians.
+      const shippedAhead = firstCall?.pairedMs ?? median(loaded.map((x, r) => x.wallMs - loadedRuntime[r]!.wallMs));
       inits.push({ key: fn.key, runtime: runtimeMs, bundled: bundledMs });
       worstSize = Math.max(worstSize, size);
       worstShipped = Math.max(worstShipped, bundledMs);
-      if (shippedCost <= runtimeCost) shippedFaster++;
+      if (shippedAhead <= 0) shippedFaster++;
       figures.push(
         { name: `${fn.key}: bundle (SDK inside)`, value: round(size / 1000), unit: 'KB', goal: budget, met: size <= BUNDLE_LIMIT_BYTES },
         {
@@ -174,11 +177,11 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
           : []),
         {
           name: `${fn.key}: ${firstCall ? 'init + first call' : 'init'}, the faster`,
-          value: round(Math.min(shippedCost, runtimeCost)),
+          value: round(shippedAhead <= 0 ? shippedCost : runtimeCost),
           unit: 'ms',
           goal: 'the variant that ships',
-          met: shippedCost <= runtimeCost,
-          note: shippedCost <= runtimeCost ? 'SDK bundled (ships)' : "runtime's SDK (does not ship)",
+          met: shippedAhead <= 0,
+          note: `${shippedAhead <= 0 ? 'SDK bundled (ships)' : "runtime's SDK (does not ship)"}, by ${round(Math.abs(shippedAhead), 2)} ms a round`,
         },
       );
       rows.push(
@@ -271,7 +274,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
         `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. Every function but sign-upload loads lib/vod/client (most through the lib/jobs barrel); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
-        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn, in each function's deployed environment (NODE_OPTIONS=--enable-source-maps: the source map is read at load). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
+        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (NODE_OPTIONS=--enable-source-maps: the source map is read at load). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
         ...rows,
       ],
