@@ -1,8 +1,10 @@
 // esbuild plugins for the function bundles (serverless.yml → custom.esbuild.plugins). CommonJS
-// because serverless-esbuild require()s this file. The plugin only changes what gets bundled,
-// never what the bundled code does; test/build/esbuild-plugins.test.ts runs a bundle to prove it.
+// because serverless-esbuild require()s this file. The plugins only change what gets bundled (and
+// what the source map covers), never what the bundled code does; test/build/esbuild-plugins.test.ts
+// runs a bundle to prove it.
 'use strict';
 const { dirname } = require('node:path');
+const { ownSourceMapPlugin } = require('./own-source-map.cjs');
 
 // zod 4 re-exports every locale as a namespace (`export * as locales from "../locales/index.js"`
 // in v4/classic/external.js and v4/core/index.js). Once that namespace object is built, all 41
@@ -48,4 +50,4 @@ const zodWithoutJsonSchema = {
 // The other half of a small zod: our sources write `import * as z from 'zod'` (as zod 4's docs do).
 // `import { z }` binds the namespace as one value, and esbuild then keeps every export of zod.
 
-module.exports = [zodEnglishOnly, zodWithoutJsonSchema];
+module.exports = [zodEnglishOnly, zodWithoutJsonSchema, ownSourceMapPlugin];

@@ -1,15 +1,15 @@
 // Secrets are read at runtime from SSM Parameter Store (decrypted, cached per container), so
 // `serverless package` needs no AWS access; the local stack passes plain values instead.
 // @aws-sdk/client-ssm is loaded on the first read from SSM only: functions given plain values,
-// and every cold start before its first secret, skip its load time (esbuild's CommonJS output
-// turns the dynamic import into a require at call time).
+// and every cold start before its first secret, skip running its module code (esbuild's CommonJS
+// output keeps it in the bundle, wrapped to run on this import).
 import { requireSecret, type SecretSetting } from '../config';
 import { memo } from './memo';
 
-type SsmSdk = typeof import('@aws-sdk/client-ssm');
+type SsmSdk = typeof import('./ssm-sdk');
 
 let sdk: SsmSdk | undefined;
-const loadSdk = async (): Promise<SsmSdk> => (sdk ??= await import('@aws-sdk/client-ssm'));
+const loadSdk = async (): Promise<SsmSdk> => (sdk ??= await import('./ssm-sdk'));
 // Built only after loadSdk() resolved; rebuilt like every client when the AWS settings change.
 const ssm = memo(() => new (sdk as SsmSdk).SSMClient({}));
 

@@ -1,69 +1,69 @@
 // The function bundles as serverless.yml builds them (custom.esbuild, its plugins file included),
-// run in a plain `node` the way Lambda runs them: the external @aws-sdk/* resolved through
-// NODE_PATH. Proves that cutting zod's locales keeps its English messages, and that a function
-// loads only the SDK clients it uses (SSM on the first secret read from Parameter Store).
+// run in a plain `node` the way Lambda runs them, with no node_modules at all: the AWS SDK is in
+// the bundle, tree-shaken. Proves that cutting zod's locales keeps its English messages, that a
+// bundle stays within the budget, and that a function loads only the SDK clients it uses at init
+// (SSM on the first secret read from Parameter Store).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
+import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_LIMIT_BYTES } from '../../build/bundle-sizes';
+import { functionBuild } from '../../build/esbuild-options';
 import { loadServerlessConfig } from '../../local';
 import { startSsmServer, type SsmServer } from '../lib/aws/ssm-server';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vodflow-esbuild-'));
-
-interface EsbuildSettings {
-  bundle: boolean;
-  minify: boolean;
-  sourcemap: boolean;
-  target: string;
-  platform: 'node';
-  format: 'cjs';
-  supported?: Record<string, boolean>;
-  charset?: 'utf8' | 'ascii';
-  exclude: string[];
-  outputFileExtension: string;
-  plugins: string;
-}
-const settings = (parse(readFileSync(join(root, 'serverless.yml'), 'utf8')) as { custom: { esbuild: EsbuildSettings } }).custom.esbuild;
+const { options, extension } = functionBuild();
 const fn = loadServerlessConfig(join(root, 'serverless.yml'), { stage: 'test' }).model.functions.find((f) => f.key === 'sign-upload')!;
 
-/** Builds functions/<name>.ts with serverless.yml's esbuild settings; returns the bundle's path. */
-async function bundle(name: string): Promise<string> {
-  const plugins = createRequire(import.meta.url)(join(root, settings.plugins)) as Plugin[];
-  await build({
-    absWorkingDir: root,
-    entryPoints: [`functions/${name}.ts`],
-    outdir: join(work, 'functions'),
-    outExtension: { '.js': settings.outputFileExtension },
-    bundle: settings.bundle,
-    minify: settings.minify,
-    sourcemap: settings.sourcemap,
-    target: settings.target,
-    platform: settings.platform,
-    format: settings.format,
-    supported: settings.supported,
-    charset: settings.charset,
-    external: settings.exclude,
-    plugins,
-    logLevel: 'silent',
-  });
-  return join(work, 'functions', `${name}${settings.outputFileExtension}`);
+interface Bundle {
+  path: string;
+  metafile: Metafile;
 }
 
-// Loads the bundle, invokes its handler once, and reports the result and the SDK clients loaded.
+/** Builds functions/<name>.ts with serverless.yml's esbuild settings. */
+async function bundle(name: string): Promise<Bundle> {
+  const entry = `functions/${name}.ts`;
+  const { metafile } = await build({ ...options, entryPoints: [entry], outdir: join(work, 'functions'), metafile: true });
+  return { path: join(work, 'functions', `${name}${extension}`), metafile };
+}
+
+/** The bundle's output entry of the metafile (not its source map's). */
+const output = ({ metafile }: Bundle) => Object.entries(metafile.outputs).find(([file]) => file.endsWith(extension))![1];
+
+/** The bundled modules that run at load: reached from the entry without a dynamic import(). */
+function loadedAtInit({ metafile }: Bundle, entry: string): Set<string> {
+  const seen = new Set<string>([entry]);
+  const todo = [entry];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    for (const imp of metafile.inputs[file]?.imports ?? []) {
+      if (imp.kind === 'dynamic-import' || imp.external || seen.has(imp.path)) continue;
+      seen.add(imp.path);
+      todo.push(imp.path);
+    }
+  }
+  return seen;
+}
+
+const BUILTINS = new Set(builtinModules);
+
+const sdkClients = (files: Iterable<string>) =>
+  [...new Set([...files].map((f) => /@aws-sdk[\\/](client-[\w-]+)/.exec(f)?.[1]).filter(Boolean))].sort();
+
+// Loads the bundle, invokes its handler once, and reports the result and the files required
+// from disk besides the bundle (none: nothing is external).
 const RUNNER = `
 const { handler } = require(process.argv[2]);
 const context = { functionName: 'sign-upload', functionVersion: '$LATEST', awsRequestId: 'req-1', memoryLimitInMB: '512',
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:sign-upload', getRemainingTimeInMillis: () => 10000 };
 handler(JSON.parse(process.argv[3]), context).then((result) => {
-  const sdk = [...new Set(Object.keys(require.cache).map((k) => /@aws-sdk[\\\\/](client-[\\w-]+)/.exec(k)?.[1]).filter(Boolean))].sort();
-  process.stdout.write('\\nRESULT ' + JSON.stringify({ result, sdk }) + '\\n');
+  const required = Object.keys(require.cache).filter((k) => k !== __filename && k !== require.resolve(process.argv[2]));
+  process.stdout.write('\\nRESULT ' + JSON.stringify({ result, required }) + '\\n');
 });
 `;
 
@@ -71,7 +71,7 @@ interface Run {
   code: number | null;
   stderr: string;
   result?: { statusCode: number; body: string };
-  sdk?: string[];
+  required?: string[];
 }
 
 function run(bundlePath: string, body: unknown, env: Record<string, string>): Promise<Run> {
@@ -90,13 +90,14 @@ function run(bundlePath: string, body: unknown, env: Record<string, string>): Pr
         timeout: 30_000,
         env: {
           PATH: process.env.PATH,
-          NODE_PATH: join(root, 'node_modules'),
+          // Nothing may come from node_modules: the bundle carries the SDK.
+          NODE_PATH: '',
           AWS_REGION: 'us-east-1',
           AWS_ACCESS_KEY_ID: 'test',
           AWS_SECRET_ACCESS_KEY: 'test',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          // The function's own environment, NODE_OPTIONS (--enable-source-maps) included, as on Lambda.
           ...fn.environment,
-          NODE_OPTIONS: '',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
           ...env,
         },
@@ -114,7 +115,7 @@ function run(bundlePath: string, body: unknown, env: Record<string, string>): Pr
 }
 
 const plainSecrets = { API_KEYS: 'key-1', VOD_SECRET_ID: 'AKIDexample', VOD_SECRET_KEY: 'secret-key' };
-let signUpload: string;
+let signUpload: Bundle;
 let ssm: SsmServer;
 
 beforeAll(async () => {
@@ -136,53 +137,94 @@ afterAll(async () => {
 
 describe('function bundles (serverless.yml esbuild settings and plugins)', () => {
   it('keep only the English zod locale', () => {
-    const text = readFileSync(signUpload, 'utf8');
+    const text = readFileSync(signUpload.path, 'utf8');
     expect(text).toContain('Invalid input: expected');
     // ASCII-only phrases, whatever the output charset.
     expect(text).not.toContain('Ongeldige invoer'); // nl
     expect(text).not.toContain('Input tidak valid'); // id
-    expect(text.length).toBeLessThan(250_000);
+    // zod with every locale is ~450 KB minified.
+    const zodBytes = Object.entries(output(signUpload).inputs)
+      .filter(([file]) => /node_modules[\\/]zod[\\/]/.test(file))
+      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    expect(zodBytes).toBeGreaterThan(10_000);
+    expect(zodBytes).toBeLessThan(100_000);
   });
 
-  it('stay under 250 KB each, every function of serverless.yml (both VOD providers are in each)', async () => {
+  it('carry the AWS SDK tree-shaken and stay within the bundle budget, every function of serverless.yml', async () => {
     const { model } = loadServerlessConfig(join(root, 'serverless.yml'), { stage: 'test' });
     const names = model.functions.map((f) => f.handlerFile.replace(/^functions\//, ''));
     expect(names.length).toBeGreaterThan(8);
     for (const name of names) {
-      const size = readFileSync(await bundle(name)).length;
-      expect(size, name).toBeLessThan(250_000);
+      const b = await bundle(name);
+      const out = output(b);
+      // Only Node built-ins are left to require() at run time.
+      expect(
+        out.imports.filter((i) => !i.path.startsWith('node:') && !BUILTINS.has(i.path)).map((i) => i.path),
+        name,
+      ).toEqual([]);
+      expect(readFileSync(b.path).length, name).toBeLessThan(BUNDLE_LIMIT_BYTES);
+      // Tree-shaken: a client package in full (ES module build) is far larger than what is kept.
+      const ssmKept = Object.entries(out.inputs)
+        .filter(([file]) => file.includes('@aws-sdk/client-ssm/'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+      const ssmAll = Object.entries(b.metafile.inputs)
+        .filter(([file]) => file.includes('@aws-sdk/client-ssm/'))
+        .reduce((sum, [, input]) => sum + input.bytes, 0);
+      expect(ssmKept, name).toBeLessThan(ssmAll / 2);
     }
   });
 
+  it('load at init only the SDK clients a function uses (SSM behind a dynamic import, on the first secret read)', async () => {
+    expect(sdkClients(loadedAtInit(signUpload, 'functions/sign-upload.ts'))).toEqual([]);
+    const getJob = await bundle('get-job');
+    expect(sdkClients(loadedAtInit(getJob, 'functions/get-job.ts'))).toEqual(['client-dynamodb']);
+    const createUpload = await bundle('create-upload');
+    expect(sdkClients(loadedAtInit(createUpload, 'functions/create-upload.ts'))).toEqual(['client-dynamodb', 'client-s3']);
+    // …while SSM is in each bundle, for the first read.
+    expect(sdkClients(Object.keys(signUpload.metafile.inputs))).toEqual(['client-ssm']);
+    expect(sdkClients(Object.keys(getJob.metafile.inputs))).toEqual(['client-dynamodb', 'client-ssm']);
+  });
+
   it('keep only the zod exports the code uses (no z.fromJSONSchema, which nothing calls at runtime)', () => {
-    const text = readFileSync(signUpload, 'utf8');
+    const text = readFileSync(signUpload.path, 'utf8');
     expect(text).toContain('Invalid input: expected');
     expect(text).not.toContain('dynamicAnchor');
   });
 
-  it("answer a bad request with zod's English message, loading no AWS SDK client", async () => {
-    const out = await run(signUpload, { validitySeconds: 'soon' }, plainSecrets);
+  it("answer a bad request with zod's English message, requiring nothing from disk", async () => {
+    const out = await run(signUpload.path, { validitySeconds: 'soon' }, plainSecrets);
     expect(out.stderr).toBe('');
     expect(out.result?.statusCode).toBe(400);
     expect(JSON.parse(out.result!.body)).toMatchObject({
       error: 'invalid_request',
       fields: [{ field: 'body.validitySeconds', message: 'Invalid input: expected number, received string' }],
     });
-    expect(out.sdk).toEqual([]);
+    expect(out.required).toEqual([]);
   });
 
   it('fail a cold start on bad configuration with the English message naming the variable', async () => {
-    const out = await run(signUpload, {}, { ...plainSecrets, VOD_TIMEOUT_MS: '5' });
+    const out = await run(signUpload.path, {}, { ...plainSecrets, VOD_TIMEOUT_MS: '5' });
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('VOD_TIMEOUT_MS: Too small: expected number to be >=500');
+    // --enable-source-maps (the function's NODE_OPTIONS) maps the throwing frame to vodflow's source.
+    expect(out.stderr).toMatch(/at parseConfig \(.*lib[\\/]config\.ts:\d+:\d+\)/);
   });
 
-  it('load @aws-sdk/client-ssm on the first secret read from Parameter Store (require through NODE_PATH)', async () => {
-    const out = await run(signUpload, { validitySeconds: 600 }, { AWS_ENDPOINT_URL_SSM: ssm.endpoint });
+  it("map only vodflow's own sources (Node parses the whole map at load under --enable-source-maps)", () => {
+    const map = JSON.parse(readFileSync(`${signUpload.path}.map`, 'utf8')) as { sources: string[]; mappings: string };
+    expect(map.sources.filter((s) => /node_modules/.test(s))).toEqual([]);
+    expect(map.sources.some((s) => /lib\/config\.ts$/.test(s))).toBe(true);
+    expect(map.mappings.length).toBeGreaterThan(1000);
+    // The libraries are in the bundle all the same.
+    expect(Object.keys(output(signUpload).inputs).filter((f) => f.includes('node_modules/')).length).toBeGreaterThan(50);
+  });
+
+  it('read the secrets from Parameter Store with the SSM client inside the bundle', async () => {
+    const out = await run(signUpload.path, { validitySeconds: 600 }, { AWS_ENDPOINT_URL_SSM: ssm.endpoint });
     expect(out.stderr).toBe('');
     expect(out.result?.statusCode).toBe(201);
     expect(JSON.parse(out.result!.body)).toMatchObject({ signature: expect.any(String), oneTimeValid: true });
-    expect(out.sdk).toEqual(['client-ssm']);
+    expect(out.required).toEqual([]);
     expect([...ssm.requests].sort()).toEqual(['/vodflow/test/api-keys', '/vodflow/test/vod-secret-id', '/vodflow/test/vod-secret-key']);
   });
 });

@@ -149,7 +149,7 @@ describe('packaged template', () => {
     expect(guarded).toEqual(['POST /upload-signatures', 'POST /uploads']);
   });
 
-  it(`keeps every function bundle under ${BUNDLE_LIMIT_BYTES / 1024} KB`, async () => {
+  it(`keeps every function bundle, the AWS SDK inside, under ${BUNDLE_LIMIT_BYTES / 1e6} MB`, async () => {
     const sizes = await bundleSizes(dir);
     expect(sizes.size).toBe(13);
     for (const [fn, bytes] of sizes) expect(bytes, fn).toBeLessThan(BUNDLE_LIMIT_BYTES);

@@ -9,7 +9,7 @@ import { stackResources } from '../support/stack';
 const root = new URL('../../', import.meta.url);
 const sls = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
   provider: { runtime: string; timeout: number };
-  custom: { esbuild: { exclude: string[]; skipRebuild: boolean; minify: boolean; sourcemap: boolean } };
+  custom: { esbuild: { exclude: string[]; mainFields: string[]; skipRebuild: boolean; minify: boolean; sourcemap: boolean } };
   package: { individually: boolean };
   functions: Record<string, { handler: string; role: string; timeout?: number; events: Array<Record<string, Record<string, unknown>>> }>;
 };
@@ -43,7 +43,14 @@ describe('serverless.yml', () => {
     expect(roles.size).toBe(FUNCTIONS.length);
     expect(sls.provider.runtime).toBe('nodejs22.x');
     expect(sls.package.individually).toBe(true);
-    expect(sls.custom.esbuild).toMatchObject({ exclude: ['@aws-sdk/*'], skipRebuild: true, minify: true, sourcemap: true });
+    // The AWS SDK is bundled (ES module builds first, so it tree-shakes), nothing left external.
+    expect(sls.custom.esbuild).toMatchObject({
+      exclude: [],
+      mainFields: ['module', 'main'],
+      skipRebuild: true,
+      minify: true,
+      sourcemap: true,
+    });
   });
 
   it('gives every SQS trigger partial batch failures, a DLQ and a visibility timeout ≥ 6 × the function timeout', () => {
