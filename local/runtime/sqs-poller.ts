@@ -33,9 +33,10 @@ const batchResponse = z.object({ batchItemFailures: z.array(z.object({ itemIdent
 export class SqsPoller {
   private stopped = false;
   private readonly aborts = new Set<AbortController>();
-  private readonly loops: Promise<void>[] = [];
+  private loop: Promise<void> | undefined;
+  /** Batches received and not yet deleted or released. */
+  private readonly running = new Set<Promise<void>>();
   private readonly listeners = new Set<(outcome: BatchOutcome) => void>();
-  private processing = 0;
 
   constructor(private readonly options: SqsPollerOptions) {}
 
@@ -46,12 +47,12 @@ export class SqsPoller {
    * all but one would come back empty, a wasted round trip per message.
    */
   start(parallel: number): void {
-    this.loops.push(this.loop(Math.max(1, parallel)));
+    this.loop ??= this.receiveLoop(Math.max(1, parallel));
   }
 
   /** True while a batch is being handled (received but not yet deleted/released). */
   get busy(): boolean {
-    return this.processing > 0;
+    return this.running.size > 0;
   }
 
   onBatch(listener: (outcome: BatchOutcome) => void): () => void {
@@ -62,14 +63,13 @@ export class SqsPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const abort of this.aborts) abort.abort();
-    await Promise.allSettled(this.loops);
+    await this.loop;
   }
 
-  private async loop(slots: number): Promise<void> {
-    const running = new Set<Promise<void>>();
+  private async receiveLoop(slots: number): Promise<void> {
     while (!this.stopped) {
-      if (running.size >= slots) {
-        await Promise.race(running);
+      if (this.running.size >= slots) {
+        await Promise.race(this.running);
         continue;
       }
       let messages: Message[];
@@ -82,7 +82,6 @@ export class SqsPoller {
         continue;
       }
       if (!messages.length) continue;
-      this.processing++;
       const batch: Promise<void> = this.handle(messages)
         .then((outcome) => {
           for (const listener of this.listeners) listener(outcome);
@@ -91,12 +90,11 @@ export class SqsPoller {
           if (!this.stopped) this.options.log(`[${this.options.invoker.fn.key}] batch not settled: ${(error as Error).message}`);
         })
         .finally(() => {
-          this.processing--;
-          running.delete(batch);
+          this.running.delete(batch);
         });
-      running.add(batch);
+      this.running.add(batch);
     }
-    await Promise.allSettled(running);
+    await Promise.allSettled(this.running);
   }
 
   /** Up to batchSize messages; with a batching window, keeps gathering until full or the window closes. */
