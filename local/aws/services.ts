@@ -192,12 +192,12 @@ interface HostReply {
 }
 
 /** The process's dynalite thread (local/aws/dynalite-worker.mjs), kept for the next stack. */
-let host: { worker: Worker; pending: Map<number, (reply: HostReply) => void>; open: number; nextId: number } | undefined;
+let host: { worker: Worker; pending: Map<number, (reply: HostReply) => void>; nextId: number } | undefined;
 
 function ask(message: { op: 'start'; dir?: string; port: number } | { op: 'close'; server: number }): Promise<HostReply> {
   if (!host) {
     const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url));
-    const current = { worker, pending: new Map<number, (reply: HostReply) => void>(), open: 0, nextId: 1 };
+    const current = { worker, pending: new Map<number, (reply: HostReply) => void>(), nextId: 1 };
     const fail = (why: string) => {
       for (const answer of current.pending.values()) answer({ id: 0, error: why });
       current.pending.clear();
@@ -221,9 +221,10 @@ function ask(message: { op: 'start'; dir?: string; port: number } | { op: 'close
   });
 }
 
-// The thread keeps the process alive only while a stack uses it or a request is on its way.
+// The thread holds the process open only while a request to it is on its way: a running stack is
+// held open by its own servers (fauxqs, the HTTP API), and an idle thread must not outlive them.
 function refIfBusy(h: NonNullable<typeof host>): void {
-  if (h.open > 0 || h.pending.size > 0) h.worker.ref();
+  if (h.pending.size > 0) h.worker.ref();
   else h.worker.unref();
 }
 
@@ -231,15 +232,12 @@ function refIfBusy(h: NonNullable<typeof host>): void {
 async function startDynalite(dir: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const started = await ask({ op: 'start', dir, port });
   if (started.error || !started.port || !started.server) throw new Error(`DynamoDB stand-in: ${started.error ?? 'no port'}`);
-  const current = host!;
-  current.open++;
   let closed = false;
   return {
     port: started.port,
     close: async () => {
       if (closed) return;
       closed = true;
-      current.open--;
       await ask({ op: 'close', server: started.server! });
     },
   };
