@@ -8,6 +8,7 @@ import { DEV_ACCOUNT } from '../../emulator';
 import type { DownstreamEvent } from '../../lib/events/contracts';
 import { createJobStore } from '../../lib/jobs';
 import { startLocalStack, type LocalStack } from '../../local';
+import { withDeadline } from '../../local/runtime/deadline';
 import { createVodClient } from '../../lib/vod/client';
 import { deliveriesSettled, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { createDisplay, type FileState } from './display';
@@ -70,16 +71,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * so it is kept to once a second, and skipped when nothing is shown (--quiet).
  */
 const PROGRESS_EVERY_MS = 1000;
-
-/** `promise`'s value, or undefined after `ms` (the timer does not outlive the wait). */
-async function until<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function limit<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -151,7 +142,7 @@ export async function runProcess(
       let event: DownstreamEvent | undefined;
       void terminal.then((e) => (event = e));
       const deadline = started + options.timeoutS * 1000;
-      if (options.quiet) event = await until(terminal, deadline - Date.now());
+      if (options.quiet) event = await withDeadline(terminal, deadline - Date.now());
       while (!event && Date.now() < deadline) {
         const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
         if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });

@@ -5,6 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startHttpGateway, type HttpGateway, type HttpMount } from './http-gateway';
 import { FunctionInvoker, type InvocationResult } from './invoker';
 import type { Provisioned } from '../aws/provision';
+import { withDeadline } from './deadline';
 import { Scheduler } from './scheduler';
 import type { StackModel } from '../serverless/model';
 import { SqsPoller } from './sqs-poller';
@@ -119,9 +120,4 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (left) log(`[runtime] ${left} invocation(s) still running after the ${deadlineMs} ms stop deadline`);
     },
   };
-}
-
-function withDeadline(work: Promise<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }

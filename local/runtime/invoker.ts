@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { withDeadline } from './deadline';
 import { createLambdaContext } from './lambda-context';
 import type { FunctionSpec } from '../serverless/model';
 
@@ -85,12 +86,7 @@ export class FunctionInvoker {
   /** Waits for calls still running (also timed-out ones) up to `deadlineMs`; returns how many remain. */
   async drain(deadlineMs: number): Promise<number> {
     const until = Date.now() + deadlineMs;
-    while (this.inFlight.size && Date.now() < until) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))));
-      await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
-      clearTimeout(timer); // a pending timer would hold the process open after close
-    }
+    while (this.inFlight.size && Date.now() < until) await withDeadline(Promise.allSettled([...this.inFlight]), until - Date.now());
     return this.inFlight.size;
   }
 
