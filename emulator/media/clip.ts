@@ -4,7 +4,7 @@ import { codeOf, MediaFailure, SOURCE_CODE, SUFFIX } from './codes';
 import type { MediaContext } from './context';
 import { outputName } from './definitions';
 import { FFMPEG_HEAD, produceRendition } from './output';
-import { decodersOf } from './probe';
+import { decodersOf, sourceInput } from './probe';
 import { seconds } from './snapshot';
 import { inspectSource, MIN_DURATION } from './source';
 import { containerArgs } from './transcode';
@@ -53,8 +53,7 @@ export async function clip(
         ...FFMPEG_HEAD,
         '-ss',
         seconds(start),
-        '-i',
-        src,
+        ...sourceInput(src),
         '-t',
         seconds(end - start),
         ...(video ? ['-map', '0:V:0', '-c:v', 'libx264', '-preset', ctx.preset, '-crf', '23', '-pix_fmt', 'yuv420p'] : []),

@@ -7,7 +7,7 @@ import { MediaFailure, SOURCE_CODE } from './codes';
 import type { MediaContext } from './context';
 import { outputName } from './definitions';
 import { FFMPEG_HEAD, produceRendition } from './output';
-import { decodersOf } from './probe';
+import { decodersOf, sourceInput } from './probe';
 import { inspectSource, type SourceFacts } from './source';
 import { containerArgs } from './transcode';
 import type { TranscodeOutput } from './types';
@@ -88,7 +88,7 @@ export async function concat(
       mainName: outputName.edited(container),
       args: (main) => [
         ...FFMPEG_HEAD,
-        ...srcs.flatMap((s) => ['-i', s]),
+        ...srcs.flatMap(sourceInput),
         '-filter_complex',
         concatFilter(inputs),
         '-map',

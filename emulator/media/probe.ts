@@ -47,7 +47,19 @@ export const ffprobeSchema = z.object({
 export type ProbeStream = z.infer<typeof streamSchema>;
 export type ProbeResult = z.infer<typeof ffprobeSchema>;
 
-const PROBE_ARGS = ['-hide_banner', '-v', 'warning', '-print_format', 'json', '-show_format', '-show_streams'];
+/**
+ * How far ffprobe and ffmpeg read into a source to find every stream's parameters. The defaults
+ * (5 MB, 5 s) end before the first audio packet of a high-bitrate MPEG-TS (a 40 Mbit/s camera
+ * file fills 5 MB in a second): its audio then probes with no sample format (a false -43091) and
+ * transcodes silently without sound. Reading stops as soon as every stream is known, so this costs
+ * nothing for a file whose streams show early.
+ */
+export const SOURCE_PROBE = ['-probesize', '100M', '-analyzeduration', '30M'];
+
+/** ffmpeg's input options for a source file, then the file. */
+export const sourceInput = (src: string): string[] => [...SOURCE_PROBE, '-i', src];
+
+const PROBE_ARGS = ['-hide_banner', '-v', 'warning', ...SOURCE_PROBE, '-print_format', 'json', '-show_format', '-show_streams'];
 
 /** Probe `file` for `step`; a failure carries that step's code. */
 export async function probe(ctx: MediaContext, file: string, step: ToolStep, signal: AbortSignal): Promise<ProbeResult> {

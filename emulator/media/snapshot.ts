@@ -7,7 +7,7 @@ import { codeOf, MediaFailure, SNAPSHOT_OFFSET_BEYOND_DURATION, SUFFIX } from '.
 import type { MediaContext } from './context';
 import { lookup, outputName, SAMPLE_SNAPSHOT_DEFINITIONS, SNAPSHOT_DEFINITIONS, type SnapshotDefinition } from './definitions';
 import { checkRun, FFMPEG_HEAD } from './output';
-import { decodersOf, isVideo, probe } from './probe';
+import { decodersOf, isVideo, probe, sourceInput } from './probe';
 import { inspectSource, type SourceFacts } from './source';
 import type { OutputFile, SnapshotItem } from './types';
 
@@ -71,9 +71,9 @@ export async function takeFrame(
     // Input seek first (fast); where it lands on a frame that cannot be decoded (an MPEG-TS
     // seek lands mid-GOP; the next keyframe may be past the end), decode from the start and
     // drop frames up to t instead: slower, but the frame at t comes out.
-    let result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-ss', seconds(t), '-i', src, ...frame], 'snapshot', signal);
+    let result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-ss', seconds(t), ...sourceInput(src), ...frame], 'snapshot', signal);
     if (!(await nonEmpty(staged)) && t > 0)
-      result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, '-i', src, '-ss', seconds(t), ...frame], 'snapshot', signal);
+      result = await ctx.exec('ffmpeg', [...SNAPSHOT_HEAD, ...sourceInput(src), '-ss', seconds(t), ...frame], 'snapshot', signal);
     if (!(await nonEmpty(staged))) checkRun('snapshot', result, decodersOf(facts.probe));
     await checkImage(ctx, staged, signal);
     await rename(staged, join(outDir, name));

@@ -8,7 +8,7 @@ import { codeOf, MediaFailure, SUFFIX } from './codes';
 import type { MediaContext } from './context';
 import { IMAGE_SPRITE_DEFINITIONS, lookup, outputName } from './definitions';
 import { checkRun, FFMPEG_HEAD } from './output';
-import { decodersOf } from './probe';
+import { decodersOf, sourceInput } from './probe';
 import { checkImage, seconds, withStage } from './snapshot';
 import { inspectSource } from './source';
 import type { OutputFile, SpriteOutput } from './types';
@@ -45,7 +45,20 @@ export async function imageSprite(
     const pick = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${seconds(interval)})'`;
     const fit = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:black,setsar=1`;
     const tiles = join(stageDir, 'tile-%06d.png');
-    const args = [...FFMPEG_HEAD, '-i', src, '-map', '0:V:0', '-an', '-vf', `${pick},${fit}`, '-vsync', 'vfr', '-f', 'image2', tiles];
+    const args = [
+      ...FFMPEG_HEAD,
+      ...sourceInput(src),
+      '-map',
+      '0:V:0',
+      '-an',
+      '-vf',
+      `${pick},${fit}`,
+      '-vsync',
+      'vfr',
+      '-f',
+      'image2',
+      tiles,
+    ];
     checkRun('snapshot', await ctx.exec('ffmpeg', args, 'snapshot', signal), decodersOf(facts.probe));
     const totalCount = (await readdir(stageDir)).filter((n) => n.startsWith('tile-')).length;
     if (totalCount === 0)

@@ -5,7 +5,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { MediaContext } from './context';
 import { DEFINITIONS, lookup, ORIGINAL_DEFINITION, outputName, type TranscodeDefinition } from './definitions';
 import { describePublished, FFMPEG_HEAD, produceRendition } from './output';
-import { decodersOf, ratio } from './probe';
+import { decodersOf, ratio, sourceInput } from './probe';
 import { inspectSource, type SourceFacts } from './source';
 import type { TranscodeOutput } from './types';
 
@@ -139,7 +139,7 @@ export async function transcode(
       definition,
       outDir,
       mainName: outputName.transcode(definition, def.container),
-      args: (main) => [...FFMPEG_HEAD, '-i', src, ...streams, ...containerArgs(def.container, main)],
+      args: (main) => [...FFMPEG_HEAD, ...sourceInput(src), ...streams, ...containerArgs(def.container, main)],
       decoders: decodersOf(facts.probe),
       seeks: false,
       expect: { duration: facts.duration, video: def.kind === 'video', audio: !!facts.audio },

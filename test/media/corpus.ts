@@ -104,6 +104,15 @@ export const VALID: readonly ValidCase[] = [
     audio: true,
   },
   {
+    // 16 MB: at 40 Mbit/s the first audio packet lands 13 MB in, past ffprobe's default 5 MB probe.
+    name: 'camera 40 Mbps audio from 1.2 s.ts',
+    inputs: ['-f', 'lavfi', '-i', 'nullsrc=s=1280x720:r=25:d=2,geq=random(1)*255:128:128', '-itsoffset', '1.2', ...tone(0.8)],
+    args: [...X264, '-b:v', '40M', ...AAC, '-f', 'mpegts'],
+    seconds: 2,
+    aspect: 16 / 9,
+    audio: true,
+  },
+  {
     name: 'bluray.m2ts',
     inputs: av('320x180', 2),
     args: [...X264, '-g', '50', '-c:a', 'ac3', '-f', 'mpegts', '-mpegts_m2ts_mode', '1'],
