@@ -13,7 +13,10 @@ export interface SeenEvent {
 
 // One reader: parallel long polls on one fauxqs queue are all woken by each message, and all but
 // one come back empty (CPU the measured stack would pay for); a batch of 10 keeps up at 200/s.
-export function drainEvents(sqs: SQSClient, queueUrl: string, onEvent: (event: SeenEvent) => void, readers = 1) {
+// `gatherMs`: after a batch of fewer than 10, wait this long before the next receive, so that the
+// reader's receive + delete pair carries 10 events rather than one or two — the reader is not the
+// system under test, and latency is taken from SentTimestamp, so its pace does not change it.
+export function drainEvents(sqs: SQSClient, queueUrl: string, onEvent: (event: SeenEvent) => void, gatherMs = 0) {
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
@@ -47,13 +50,14 @@ export function drainEvents(sqs: SQSClient, queueUrl: string, onEvent: (event: S
           )
           .catch(() => undefined);
       }
+      if (gatherMs && Messages.length < 10 && !stopped) await new Promise((r) => setTimeout(r, gatherMs));
     }
   };
-  const loops = Array.from({ length: readers }, loop);
+  const reading = loop();
   return {
     async stop() {
       stopped = true;
-      await Promise.all(loops);
+      await reading;
     },
   };
 }

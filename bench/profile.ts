@@ -5,7 +5,7 @@
 // builtin that ran) and the hottest functions by self time. `npm run bench -- --profile` turns it
 // on (BENCH_PROFILE=1) and puts it in the report; `tsx bench/profile.ts <dir>` summarises the
 // *.cpuprofile files that `node --cpu-prof` wrote (BENCH_CPU_PROF=<dir>).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './proc';
@@ -21,7 +21,7 @@ interface ProfileNode {
   hitCount?: number;
   children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -57,6 +57,8 @@ const FAUXQS =
   /^(fauxqs|fastify|@fastify\/.*|find-my-way|avvio|light-my-request|fast-json-stringify|pino.*|secure-json-parse|fast-querystring|fast-uri|ajv.*|fast-xml-parser|@aws-sdk\/xml-builder)$/;
 const DYNALITE =
   /^(dynalite|level.*|memdown|memory-level|abstract-level|abstract-leveldown|deferred-leveldown|encoding-down|levelup|lazy|big\.js|async|once|lock|buffer-crc32|functional-red-black-tree|subleveldown|level-sublevel|lru-cache)$/;
+
+const UNOWNED = 'Node / V8 (no owning frame)';
 
 /** The component owning a frame, or undefined when the frame is shared machinery (Node, libraries). */
 function component(url: string): string | undefined {
@@ -153,7 +155,7 @@ export function summarise(profiles: Array<{ label: string; profile: CpuProfile }
       const n = nodes.get(id)!;
       const own = component(n.callFrame.url);
       const p = parent.get(id);
-      const result = own ?? (p === undefined ? 'Node / V8 (no owning frame)' : ownerOf(p));
+      const result = own ?? (p === undefined ? UNOWNED : ownerOf(p));
       owner.set(id, result);
       return result;
     };
@@ -168,7 +170,9 @@ export function summarise(profiles: Array<{ label: string; profile: CpuProfile }
       const k = kind(n.callFrame);
       byKind.set(k, (byKind.get(k) ?? 0) + us);
       // GC and (program) have no stack: they belong to no component.
-      const c = k === 'GC' || k === 'V8 / native (program)' ? 'GC + V8 (no stack)' : ownerOf(id);
+      // An SDK frame with no owner on its stack is a client call resumed from a promise: the SDK's.
+      const owned = k === 'GC' || k === 'V8 / native (program)' ? 'GC + V8 (no stack)' : ownerOf(id);
+      const c = owned === UNOWNED && k === 'AWS SDK v3 (clients)' ? 'AWS SDK clients (resumed calls, no caller on the stack)' : owned;
       byComponent.set(c, (byComponent.get(c) ?? 0) + us);
       if (k !== 'GC' && k !== 'V8 / native (program)') bySelf.set(topName(n.callFrame), (bySelf.get(topName(n.callFrame)) ?? 0) + us);
     }
@@ -183,6 +187,80 @@ export function summarise(profiles: Array<{ label: string; profile: CpuProfile }
     components: shares(byComponent, busy, 12),
     kinds: shares(byKind, busy, 14),
     top: shares(bySelf, busy, 15, 0.3),
+  };
+}
+
+/** Main-thread sampled time split by which side of a local HTTP call the work was for. */
+export interface SideSplit {
+  /** The stand-in's own work: frames under its server (fauxqs + fastify, the emulator, node:_http_server). */
+  server: number;
+  /** The caller's: the AWS SDK / VOD client, node:_http_client, the caller's code. */
+  client: number;
+  /** Neither can be told from the stack (GC, socket reads, timers, microtasks): shared. */
+  unattributed: number;
+}
+
+const serverSide = (url: string): boolean => {
+  const p = pkg(url);
+  if (p) return p === 'fauxqs' || FAUXQS.test(p);
+  if (url === 'node:_http_server') return true;
+  return url.startsWith('file://') && relative(REPO_ROOT, new URL(url).pathname).startsWith('emulator/');
+};
+const clientSide = (url: string): boolean => {
+  const p = pkg(url);
+  if (p) return p.startsWith('@aws-sdk/') || p.startsWith('@smithy/') || p.startsWith('@aws-crypto/');
+  if (url === 'node:_http_client' || url === 'node:_http_agent') return true;
+  return url.startsWith('file://');
+};
+
+/**
+ * Splits a main-thread profile into server / client / unattributed fractions (of busy time): a
+ * sample is server-side when any frame of its stack belongs to a stand-in server, else client-side
+ * when any frame is the SDK's or caller code, else unattributed.
+ */
+export function splitSides(profile: CpuProfile): SideSplit {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const sideOf = new Map<number, keyof SideSplit>();
+  const side = (id: number): keyof SideSplit => {
+    const known = sideOf.get(id);
+    if (known) return known;
+    let found: keyof SideSplit = 'unattributed';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = nodes.get(at)!.callFrame.url;
+      if (serverSide(url)) {
+        found = 'server';
+        break;
+      }
+      if (found === 'unattributed' && clientSide(url)) found = 'client';
+    }
+    sideOf.set(id, found);
+    return found;
+  };
+  const us: SideSplit = { server: 0, client: 0, unattributed: 0 };
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const name = nodes.get(samples[i]!)!.callFrame.functionName;
+    if (name === '(idle)') continue;
+    us[side(samples[i]!)] += Math.max(0, deltas[i + 1] ?? deltas[i] ?? 0);
+  }
+  const busy = us.server + us.client + us.unattributed || 1;
+  return { server: us.server / busy, client: us.client / busy, unattributed: us.unattributed / busy };
+}
+
+/** Samples this thread from now until the returned function is called (for splitSides). */
+export async function sampleThread(): Promise<() => Promise<CpuProfile>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+    session.disconnect();
+    return profile;
   };
 }
 
@@ -211,7 +289,11 @@ export async function profiled<T>(label: string, fn: () => Promise<T>): Promise<
     await stop();
     throw error;
   }
-  return { result, profile: summarise([{ label, profile: await stop() }]) };
+  const profile = await stop();
+  // BENCH_PROFILE_DIR=<dir>: the raw profile too, for a closer look (/tmp/tl/top.mjs, DevTools).
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (dir) writeFileSync(join(dir, `${label.replace(/[^\w.-]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+  return { result, profile: summarise([{ label, profile }]) };
 }
 
 /** A profiler started now and stopped (then summarised) later: for helpers driven by messages. */

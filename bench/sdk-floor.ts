@@ -1,7 +1,11 @@
 // What one AWS SDK call costs the local stack in CPU, measured alone: the SDK client's work plus
 // the stand-in's (fauxqs on this thread, dynalite on its own), on realistic items and messages.
 // Multiplied by the calls a callback makes, it is the floor under the webhook's CPU per callback
-// that no change to vodflow's handlers can go below without making fewer calls.
+// that no change to vodflow's handlers can go below without making fewer calls. Each cost is
+// split by side: the client's (AWS SDK / VOD client: middleware, signing, serialisation,
+// node:http client) is what a handler-side change could touch; the server's (fauxqs or the
+// emulator on this thread, dynalite on its thread) is the stand-in's own.
+import { performance } from 'node:perf_hooks';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -11,17 +15,56 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynaliteThreadBusyMs } from '../local/aws/services';
+import { sampleThread, splitSides } from './profile';
 
-export async function cpuMsPerCall(n: number, parallel: number, call: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const before = process.cpuUsage();
+/** CPU ms of one call (every thread of the process), and how it splits. */
+export interface CallCost {
+  ms: number;
+  /** Client side: the caller's thread, outside the stand-in's server frames. */
+  clientMs: number;
+  /** Server side: the stand-in's frames on this thread, plus the dynalite thread. */
+  serverMs: number;
+  /** What no stack tells apart (GC, socket reads, microtasks, other threads), shared by both. */
+  sharedMs: number;
+}
+
+async function run(n: number, parallel: number, call: (i: number) => Promise<unknown>, from = 0): Promise<void> {
+  let next = from;
   await Promise.all(
     Array.from({ length: parallel }, async () => {
-      while (next < n) await call(next++);
+      while (next < from + n) await call(next++);
     }),
   );
+}
+
+/**
+ * Runs `n` calls, `parallel` at a time, and measures them: process CPU for the total, this
+ * thread's and the dynalite thread's busy time for each thread's share. Then a quarter as many
+ * more (i from n on) under a sampling profile of this thread, for the server / client split of
+ * its part (apart, so that the profiler's own cost is not in the figure).
+ */
+export async function callCost(n: number, parallel: number, call: (i: number) => Promise<unknown>, profiled = Math.ceil(n / 4)): Promise<CallCost> {
+  const mainBefore = performance.eventLoopUtilization();
+  const dynaliteBefore = dynaliteThreadBusyMs();
+  const before = process.cpuUsage();
+  await run(n, parallel, call);
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / n;
+  const main = performance.eventLoopUtilization(mainBefore).active;
+  const dynalite = dynaliteThreadBusyMs() - dynaliteBefore;
+  const stop = await sampleThread();
+  await run(profiled, parallel, call, n);
+  const sides = splitSides(await stop());
+  const ms = (used.user + used.system) / 1000 / n;
+  // Busy time (wall) scaled to the measured CPU: the threads' shares, in CPU ms.
+  const mainMs = (ms * main) / (main + dynalite || 1);
+  const dynaliteMs = ms - mainMs;
+  return {
+    ms,
+    clientMs: mainMs * sides.client,
+    serverMs: mainMs * sides.server + dynaliteMs,
+    sharedMs: mainMs * sides.unattributed,
+  };
 }
 
 /**
@@ -35,22 +78,22 @@ export async function sdkCallCosts(options: {
   jobIds: string[];
   body: string;
   calls?: number;
-}): Promise<Map<string, number>> {
+}): Promise<Map<string, CallCost>> {
   const { dynamo, sqs, table, jobIds, body } = options;
   const n = options.calls ?? 2000;
   const parallel = 16;
-  const costs = new Map<string, number>();
+  const costs = new Map<string, CallCost>();
   const jobId = (i: number) => jobIds[i % jobIds.length]!;
   costs.set(
     'DynamoDB Get',
-    await cpuMsPerCall(n, parallel, (i) =>
+    await callCost(n, parallel, (i) =>
       dynamo.send(new GetCommand({ TableName: table, Key: { jobId: jobId(i) }, ConsistentRead: true })),
     ),
   );
   // A conditional update answering the whole item, as the job store's claims and transitions do.
   costs.set(
     'DynamoDB Update',
-    await cpuMsPerCall(n, parallel, (i) =>
+    await callCost(n, parallel, (i) =>
       dynamo.send(
         new UpdateCommand({
           TableName: table,
@@ -65,54 +108,53 @@ export async function sdkCallCosts(options: {
     ),
   );
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-floor-${Date.now().toString(36)}` }));
-  costs.set('SQS SendMessage', await cpuMsPerCall(n, parallel, () => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }))));
+  costs.set('SQS SendMessage', await callCost(n, parallel, () => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }))));
   // Batches of 10 with every attribute, as the pollers receive; the same messages then change
-  // visibility (back to 0) one by one, are received again (not timed) and deleted in batches.
-  const receiveAll = async () => {
-    const handles: string[] = [];
-    let calls = 0;
-    while (handles.length < n) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl,
-          MaxNumberOfMessages: 10,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      calls++;
-      for (const m of Messages) handles.push(m.ReceiptHandle!);
-    }
-    return { handles, calls };
+  // visibility (back to 0) one by one, are received again (not measured) and deleted in batches.
+  const receive = async (into: string[]) => {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+    );
+    for (const m of Messages) into.push(m.ReceiptHandle!);
   };
-  const before = process.cpuUsage();
-  const first = await receiveAll();
-  const used = process.cpuUsage(before);
-  costs.set('SQS ReceiveMessage', (used.user + used.system) / 1000 / first.calls);
+  const first: string[] = [];
+  costs.set('SQS ReceiveMessage', await callCost(n / 10, 1, () => receive(first)));
   costs.set(
     'SQS ChangeMessageVisibility',
-    await cpuMsPerCall(n, parallel, (i) =>
-      sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.handles[i]!, VisibilityTimeout: 0 })),
+    await callCost(
+      Math.floor(first.length * 0.8),
+      parallel,
+      (i) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first[i]!, VisibilityTimeout: 0 })),
+      first.length - Math.floor(first.length * 0.8),
     ),
   );
-  const again = (await receiveAll()).handles;
+  const again: string[] = [];
+  while (again.length < first.length) await receive(again);
   costs.set(
     'SQS DeleteMessageBatch',
-    await cpuMsPerCall(n / 10, parallel, (i) =>
-      sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl,
-          Entries: again.slice(i * 10, i * 10 + 10).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })),
-        }),
-      ),
+    await callCost(
+      Math.floor(again.length / 12.5),
+      parallel,
+      (i) =>
+        sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl,
+            Entries: again.slice(i * 10, i * 10 + 10).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })),
+          }),
+        ),
+      Math.floor(again.length / 10) - Math.floor(again.length / 12.5),
     ),
   );
   return costs;
 }
 
-/** Σ calls × cost for the calls that have a measured cost, in CPU ms per `per` (e.g. per callback). */
-export function floorMs(calls: Map<string, number>, costs: Map<string, number>, per: number): number {
-  let total = 0;
-  for (const [name, count] of calls) total += (count / per) * (costs.get(name) ?? 0);
+/** Σ calls × cost for the calls that have a measured cost, per `per` (e.g. per callback), by side. */
+export function floorMs(calls: Map<string, number>, costs: Map<string, CallCost>, per: number): CallCost {
+  const total: CallCost = { ms: 0, clientMs: 0, serverMs: 0, sharedMs: 0 };
+  for (const [name, count] of calls) {
+    const cost = costs.get(name);
+    if (!cost) continue;
+    for (const key of ['ms', 'clientMs', 'serverMs', 'sharedMs'] as const) total[key] += (count / per) * cost[key];
+  }
   return total;
 }

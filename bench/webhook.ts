@@ -19,10 +19,12 @@ import { clip } from './media';
 import { percentile, round, type Section } from './measure';
 import { profiled } from './profile';
 import { countSdkCalls, describeCalls } from './sdk-calls';
-import { cpuMsPerCall, floorMs, sdkCallCosts } from './sdk-floor';
+import { callCost, floorMs, sdkCallCosts, type CallCost } from './sdk-floor';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { dynaliteThreadBusyMs } from '../local/aws/services';
 
 async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -83,7 +85,8 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const events = new Map<string, SeenEvent>();
   let duplicates = 0;
-  const drain = drainEvents(sqs, stack.queues.EventsQueue!.url, (e) => (events.has(e.subject) ? duplicates++ : events.set(e.subject, e)));
+  // The reader gathers ~10 events per receive (100 ms pauses): its CPU is charged to the stack's figure below.
+  const drain = drainEvents(sqs, stack.queues.EventsQueue!.url, (e) => (events.has(e.subject) ? duplicates++ : events.set(e.subject, e)), 100);
   try {
     // Imported once the stack's environment is in place (the jobs store reads it).
     const { createJob, indexTask, transition } = (await import('../lib/jobs')).jobs();
@@ -137,12 +140,16 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       await new Promise((r) => setTimeout(r, quick ? 500 : 2000));
       const idle = process.cpuUsage(idleBefore);
       const idleMsPerS = (idle.user + idle.system) / (performance.now() - idleStart);
+      // Busy time of the stack's two threads: this one (everything but dynalite) and dynalite's.
+      const mainBefore = performance.eventLoopUtilization();
+      const dynaliteBefore = dynaliteThreadBusyMs();
       const vodCallsBefore = stack.emulator!.stats().actions.GetTaskInfo ?? 0;
       const phaseStart = performance.now();
       const cpuBefore = process.cpuUsage();
       const {
         result: { result: sendSeconds, profile },
         calls,
+        receives,
       } = await countSdkCalls(() =>
         profiled(`webhook ${seconds} s (first callback → last event)`, async () => {
           const start = Date.now();
@@ -165,6 +172,8 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       );
       const cpu = process.cpuUsage(cpuBefore);
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      const mainMs = performance.eventLoopUtilization(mainBefore).active;
+      const dynaliteMs = dynaliteThreadBusyMs() - dynaliteBefore;
       const idleMs = (idleMsPerS * (performance.now() - phaseStart)) / 1000;
       calls.set('VOD GetTaskInfo', (stack.emulator!.stats().actions.GetTaskInfo ?? 0) - vodCallsBefore);
       await new Promise((r) => setTimeout(r, 1000));
@@ -188,7 +197,10 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         wrongType,
         profile,
         calls,
+        receives,
         cpuMs,
+        mainMs,
+        dynaliteMs,
         idleMs,
         jobIds,
         vodTaskIds,
@@ -218,13 +230,26 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     // The webhook's confirmation (a signed GetTaskInfo to the emulator), measured alone the same way.
     costs.set(
       'VOD GetTaskInfo',
-      await cpuMsPerCall(quick ? 50 : 1000, 16, (i) =>
+      await callCost(quick ? 50 : 1000, 16, (i) =>
         vod.call('GetTaskInfo', { vodTaskId: shown.vodTaskIds[i % shown.vodTaskIds.length]! }),
       ),
     );
     const cpuPerCallback = (shown.cpuMs - shown.idleMs) / total;
-    const floorPerCallback = floorMs(shown.calls, costs, total);
+    const floor = floorMs(shown.calls, costs, total);
     const cores = availableParallelism();
+    // Busy time per callback of each thread, scaled to the measured CPU (idle share taken off).
+    const busyMs = shown.mainMs + shown.dynaliteMs || 1;
+    const mainPerCallback = (cpuPerCallback * shown.mainMs) / busyMs;
+    const dynalitePerCallback = (cpuPerCallback * shown.dynaliteMs) / busyMs;
+    const rest = cpuPerCallback - floor.ms;
+    const cpuBound = (cores * 1000) / cpuPerCallback;
+    const threadBound = 1000 / mainPerCallback;
+    const floorBound = (cores * 1000) / floor.ms;
+    const side = (c: CallCost) => `client ${round(c.clientMs)} + server ${round(c.serverMs)} + shared ${round(c.sharedMs)}`;
+    const batches = [...shown.receives]
+      .filter(([, r]) => r.messages > 0)
+      .map(([queue, r]) => `${queue} ${(r.messages / r.calls).toFixed(1)} (${r.calls} receives)`)
+      .join(', ');
     return {
       title: `Webhook → downstream event: ${rate} callbacks/s for ${shown.seconds} s at POST /vod/callback/{token}`,
       figures: [
@@ -254,31 +279,54 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           name: 'CPU per callback (the whole stack, every thread)',
           value: round(cpuPerCallback),
           unit: 'ms',
-          note: `${round(shown.cpuMs / 1000)} s of CPU for ${total} callbacks, less ${round(shown.idleMs / 1000)} s the idle stack spends in that time${process.env.BENCH_PROFILE ? ' (profiler on: inflated)' : ''}`,
+          note: `${round(shown.cpuMs / 1000)} s of CPU for ${total} callbacks, less ${round(shown.idleMs / 1000)} s the idle stack spends in that time${process.env.BENCH_PROFILE ? ' (profiler on: inflated)' : ''}; main thread ${round(mainPerCallback)} ms, dynalite thread ${round(dynalitePerCallback)} ms (busy time scaled to the CPU)`,
         },
         {
           name: 'of which stand-in calls (AWS SDK to fauxqs/dynalite, GetTaskInfo to the emulator)',
-          value: round(floorPerCallback),
+          value: round(floor.ms),
           unit: 'ms',
-          note: `${round((floorPerCallback / cpuPerCallback) * 100)} %: the calls per callback below × each call's CPU measured alone (${[
-            ...costs,
-          ]
-            .map(([name, ms]) => `${name} ${round(ms)} ms`)
+          note: `${round((floor.ms / cpuPerCallback) * 100)} %: the calls per callback below × each call's CPU measured alone (${[...costs]
+            .map(([name, c]) => `${name} ${round(c.ms)} ms`)
             .join(', ')})`,
         },
         {
+          name: '… their client side (AWS SDK / VOD client: middleware, SigV4, serialisation, node:http client)',
+          value: round(floor.clientMs),
+          unit: 'ms',
+          note: `per call: ${[...costs].map(([name, c]) => `${name} ${round(c.clientMs)}`).join(', ')}`,
+        },
+        {
+          name: '… their server side (fauxqs, dynalite thread, emulator)',
+          value: round(floor.serverMs),
+          unit: 'ms',
+          note: `per call: ${[...costs].map(([name, c]) => `${name} ${round(c.serverMs)}`).join(', ')}; shared (GC, socket reads, microtasks) ${round(floor.sharedMs)} ms per callback`,
+        },
+        {
+          name: 'the rest: handlers, middy/Powertools, zod, local runtime, bench reader',
+          value: round(rest),
+          unit: 'ms',
+          note: 'CPU per callback − stand-in calls; the profile (`--profile`) splits it',
+        },
+        {
           name: `CPU-bound drain rate on ${cores} cores`,
-          value: round((cores * 1000) / cpuPerCallback),
+          value: round(cpuBound),
           unit: 'callbacks/s',
-          note: `${rate}/s needs ≤ ${round((cores * 1000) / rate)} ms of CPU per callback`,
+          note: `${rate}/s needs ≤ ${round((cores * 1000) / rate)} ms of CPU per callback; the stand-in calls alone allow ${round(floorBound)}/s`,
+        },
+        {
+          name: 'main-thread-bound drain rate',
+          value: round(threadBound),
+          unit: 'callbacks/s',
+          note: 'everything but dynalite shares one thread (fauxqs, emulator, handlers, runtime, bench): 1000 ms / its ms per callback',
         },
         { name: 'lost', value: lost, unit: 'callbacks', goal: '0', met: lost === 0 },
         { name: 'duplicate events', value: duplicates, unit: 'events', goal: '0', met: duplicates === 0 },
       ],
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
-        `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}.`,
-        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs and the emulator; dynalite has a thread of its own.",
+        `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}. Messages per ReceiveMessage that returned any: ${batches || 'none'}.`,
+        `What bounds it: ${cores} cores give ${round(cores * 1000)} ms of CPU a second; ${rate} callbacks/s at ${round(cpuPerCallback)} ms each need ${round((rate * cpuPerCallback) / 1000)} cores. The stand-in calls alone (${round(floor.ms)} ms: ${side(floor)}) allow ${round(floorBound)}/s even if everything else cost nothing; their server side (${round(floor.serverMs)} ms) is fauxqs's, dynalite's and the emulator's, their client side (${round(floor.clientMs)} ms) the AWS SDK's per-call work, which a handler only reduces by making fewer calls.`,
+        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs and the emulator; dynalite has a thread of its own. Per-call costs are measured alone, 16 in flight (receives one at a time, 10 a batch), with a 0.25 ms sampling profile of this thread splitting its part by side: server = a stand-in server frame on the stack, client = an SDK/node:http client or caller frame, shared = neither.",
       ],
       profile: shown.profile,
     };

@@ -228,6 +228,14 @@ function refIfBusy(h: NonNullable<typeof host>): void {
   else h.worker.unref();
 }
 
+/**
+ * How long the dynalite thread has been busy (its event loop's active time, ms) since it started:
+ * the DynamoDB stand-in's own share of a call's CPU, for the bench's client/server split.
+ */
+export function dynaliteThreadBusyMs(): number {
+  return host?.worker.performance.eventLoopUtilization().active ?? 0;
+}
+
 /** dynalite on the process's dynalite thread, answering on 127.0.0.1:`port` (0: any). */
 async function startDynalite(dir: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const started = await ask({ op: 'start', dir, port });
