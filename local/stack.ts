@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Concurrency of functions without reservedConcurrency (default 2). */
   defaultConcurrency?: number;
+  /** Concurrency of HTTP-API-only functions without reservedConcurrency (default 16, see local/runtime). */
+  httpConcurrency?: number;
   /** Start schedule timers (default true); triggerSchedule works either way. */
   schedules?: boolean;
   scheduleTimeScale?: number;
@@ -191,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       provisioned,
       sqs: clients.sqs,
       defaultConcurrency: options.defaultConcurrency,
+      httpConcurrency: options.httpConcurrency,
       httpPort: ports.httpApi,
       schedules: options.schedules,
       scheduleTimeScale: options.scheduleTimeScale,

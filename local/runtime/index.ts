@@ -16,6 +16,14 @@ export interface RuntimeOptions {
   sqs: SQSClient;
   /** Concurrency of functions without reservedConcurrency (2 cores: keep it small). */
   defaultConcurrency?: number;
+  /**
+   * Concurrency of HTTP-API-only functions without reservedConcurrency (default 16). Lambda gives
+   * each concurrent request an environment of its own, so a request does not queue behind another
+   * one's invocation; in one event loop, concurrency costs no CPU, and 2 slots would make a burst of
+   * callbacks wait in the gateway while the queues behind it run nearly empty (one receive and one
+   * delete per message instead of per batch of up to 10).
+   */
+  httpConcurrency?: number;
   httpPort?: number;
   /** Start schedule timers (trigger() works either way). */
   schedules?: boolean;
@@ -43,7 +51,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { model, provisioned, log } = options;
   const invokers = new Map<string, FunctionInvoker>();
   for (const fn of model.functions) {
-    const maxConcurrency = fn.reservedConcurrency ?? options.defaultConcurrency ?? 2;
+    const httpOnly = fn.http.length > 0 && fn.sqs.length === 0 && fn.schedules.length === 0;
+    const maxConcurrency = fn.reservedConcurrency ?? (httpOnly ? (options.httpConcurrency ?? 16) : (options.defaultConcurrency ?? 2));
     if (maxConcurrency === 0) {
       log(`[runtime] ${fn.key} has reservedConcurrency 0 (throttled): not started`);
       continue;

@@ -86,6 +86,15 @@ describe('HTTP API (payload 2.0)', () => {
     expect(Date.now() - started).toBeLessThan(1450); // cut at the 1 s function timeout, not the 1.5 s handler
   });
 
+  it('runs concurrent requests to one function side by side, as Lambda gives each its own environment', async () => {
+    // Six requests to the 1 s-timeout route at once: each is cut at its own timeout, none waits
+    // for another's invocation (with the SQS functions' default of 2 slots, the last would take 3 s).
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${stack.endpoints.httpApi}/slow`)));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(503));
+    expect(Date.now() - started).toBeLessThan(1450);
+  });
+
   it('matches greedy paths and falls back to the $default route', async () => {
     await fetch(`${stack.endpoints.httpApi}/files/a/b/c.mp4`);
     expect(lastEvent().pathParameters).toEqual({ path: 'a/b/c.mp4' });
