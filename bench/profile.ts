@@ -104,7 +104,15 @@ function kind(frame: CallFrame): string {
   if (/^node:internal\/(modules|vm|bootstrap)/.test(url)) return 'module loading';
   if (/^node:(internal\/)?(timers|process\/task_queues)/.test(url)) return 'timers / microtasks';
   if (url.startsWith('node:')) return 'Node (other)';
-  if (url.startsWith('file://')) return 'vodflow code (own frames)';
+  if (url.startsWith('file://')) {
+    // Own frames by part: what vodflow's handlers cost apart from the stand-ins and the bench.
+    const file = relative(REPO_ROOT, new URL(url).pathname);
+    if (file.startsWith('lib/') || file.startsWith('functions/')) return 'vodflow handlers (own frames: lib/, functions/)';
+    if (file.startsWith('local/')) return 'local runtime + stack glue (own frames)';
+    if (file.startsWith('emulator/')) return 'VOD emulator (own frames)';
+    if (file.startsWith('bench/')) return 'bench (own frames)';
+    return 'vodflow code (own frames)';
+  }
   return `V8 builtins${functionName ? '' : ''}`;
 }
 
