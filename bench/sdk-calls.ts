@@ -21,7 +21,9 @@ export async function countSdkCalls<T>(fn: () => Promise<T>): Promise<{ result: 
     calls.set(name, (calls.get(name) ?? 0) + 1);
     const sent = original.call(this, command, ...rest);
     if (name === 'SQS ReceiveMessage') {
-      const queue = String((command.input as { QueueUrl?: string }).QueueUrl ?? '?').split('/').pop()!;
+      const queue = String((command.input as { QueueUrl?: string }).QueueUrl ?? '?')
+        .split('/')
+        .pop()!;
       const seen = receives.get(queue) ?? { calls: 0, messages: 0 };
       receives.set(queue, seen);
       seen.calls++;

@@ -44,7 +44,12 @@ async function run(n: number, parallel: number, call: (i: number) => Promise<unk
  * more (i from n on) under a sampling profile of this thread, for the server / client split of
  * its part (apart, so that the profiler's own cost is not in the figure).
  */
-export async function callCost(n: number, parallel: number, call: (i: number) => Promise<unknown>, profiled = Math.ceil(n / 4)): Promise<CallCost> {
+export async function callCost(
+  n: number,
+  parallel: number,
+  call: (i: number) => Promise<unknown>,
+  profiled = Math.ceil(n / 4),
+): Promise<CallCost> {
   const mainBefore = performance.eventLoopUtilization();
   const dynaliteBefore = dynaliteThreadBusyMs();
   const before = process.cpuUsage();
@@ -86,9 +91,7 @@ export async function sdkCallCosts(options: {
   const jobId = (i: number) => jobIds[i % jobIds.length]!;
   costs.set(
     'DynamoDB Get',
-    await callCost(n, parallel, (i) =>
-      dynamo.send(new GetCommand({ TableName: table, Key: { jobId: jobId(i) }, ConsistentRead: true })),
-    ),
+    await callCost(n, parallel, (i) => dynamo.send(new GetCommand({ TableName: table, Key: { jobId: jobId(i) }, ConsistentRead: true }))),
   );
   // A conditional update answering the whole item, as the job store's claims and transitions do.
   costs.set(
@@ -113,7 +116,12 @@ export async function sdkCallCosts(options: {
   // visibility (back to 0) one by one, are received again (not measured) and deleted in batches.
   const receive = async (into: string[]) => {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
     );
     for (const m of Messages) into.push(m.ReceiptHandle!);
   };

@@ -18,6 +18,7 @@ import { forgetStackState } from './fresh';
 import { clip } from './media';
 import { percentile, round, type Section } from './measure';
 import { profiled } from './profile';
+import { WEBHOOK_FINDINGS } from './webhook-findings';
 import { countSdkCalls, describeCalls } from './sdk-calls';
 import { callCost, floorMs, sdkCallCosts, type CallCost } from './sdk-floor';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -86,7 +87,12 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   const events = new Map<string, SeenEvent>();
   let duplicates = 0;
   // The reader gathers ~10 events per receive (100 ms pauses): its CPU is charged to the stack's figure below.
-  const drain = drainEvents(sqs, stack.queues.EventsQueue!.url, (e) => (events.has(e.subject) ? duplicates++ : events.set(e.subject, e)), 100);
+  const drain = drainEvents(
+    sqs,
+    stack.queues.EventsQueue!.url,
+    (e) => (events.has(e.subject) ? duplicates++ : events.set(e.subject, e)),
+    100,
+  );
   try {
     // Imported once the stack's environment is in place (the jobs store reads it).
     const { createJob, indexTask, transition } = (await import('../lib/jobs')).jobs();
@@ -230,9 +236,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     // The webhook's confirmation (a signed GetTaskInfo to the emulator), measured alone the same way.
     costs.set(
       'VOD GetTaskInfo',
-      await callCost(quick ? 50 : 1000, 16, (i) =>
-        vod.call('GetTaskInfo', { vodTaskId: shown.vodTaskIds[i % shown.vodTaskIds.length]! }),
-      ),
+      await callCost(quick ? 50 : 1000, 16, (i) => vod.call('GetTaskInfo', { vodTaskId: shown.vodTaskIds[i % shown.vodTaskIds.length]! })),
     );
     const cpuPerCallback = (shown.cpuMs - shown.idleMs) / total;
     const floor = floorMs(shown.calls, costs, total);
@@ -325,8 +329,9 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
         `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}. Messages per ReceiveMessage that returned any: ${batches || 'none'}.`,
-        `What bounds it: ${cores} cores give ${round(cores * 1000)} ms of CPU a second; ${rate} callbacks/s at ${round(cpuPerCallback)} ms each need ${round((rate * cpuPerCallback) / 1000)} cores. The stand-in calls alone (${round(floor.ms)} ms: ${side(floor)}) allow ${round(floorBound)}/s even if everything else cost nothing; their server side (${round(floor.serverMs)} ms) is fauxqs's, dynalite's and the emulator's, their client side (${round(floor.clientMs)} ms) the AWS SDK's per-call work, which a handler only reduces by making fewer calls.`,
-        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function with concurrency 2 in one Node process, with fauxqs and the emulator; dynalite has a thread of its own. Per-call costs are measured alone, 16 in flight (receives one at a time, 10 a batch), with a 0.25 ms sampling profile of this thread splitting its part by side: server = a stand-in server frame on the stack, client = an SDK/node:http client or caller frame, shared = neither.",
+        `What bounds it: ${cores} cores give ${round(cores * 1000)} ms of CPU a second; ${rate} callbacks/s at ${round(cpuPerCallback)} ms each need ${round((rate * cpuPerCallback) / 1000)} cores. The stand-in calls alone (${round(floor.ms)} ms: ${side(floor)}) allow ${round(floorBound)}/s even if everything else cost nothing; their server side (${round(floor.serverMs)} ms) is fauxqs's, dynalite's and the emulator's, their client side (${round(floor.clientMs)} ms) the AWS SDK's per-call work, which a handler only reduces by making fewer calls. The main thread (everything but dynalite) spends ${round(mainPerCallback)} ms per callback: ${round(threadBound)}/s at most.`,
+        "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function in one Node process (vod-webhook up to 16 invocations at once, the SQS functions 2, capped by their maximumConcurrency), with fauxqs and the emulator; dynalite has a thread of its own. Per-call costs are measured alone, 16 in flight (receives one at a time, 10 a batch), with a 0.25 ms sampling profile of this thread splitting its part by side: server = a stand-in server frame on the stack, client = an SDK/node:http client or caller frame, shared = neither.",
+        ...WEBHOOK_FINDINGS,
       ],
       profile: shown.profile,
     };
