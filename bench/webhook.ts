@@ -306,7 +306,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           note: `per call: ${[...costs].map(([name, c]) => `${name} ${round(c.serverMs)}`).join(', ')}; shared (GC, socket reads, microtasks) ${round(floor.sharedMs)} ms per callback`,
         },
         {
-          name: 'the rest: handlers, middy/Powertools, zod, local runtime, bench reader',
+          name: 'the rest: handlers, middy/Powertools, zod, local runtime, the callback POST itself (bench client + gateway), bench reader',
           value: round(rest),
           unit: 'ms',
           note: 'CPU per callback − stand-in calls; the profile (`--profile`) splits it',
