@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, MiB, round, type Section } from './measure';
+import { MIN_CHUNK_SIZE } from '../lib/vod/client';
 import { startChild } from './proc';
 import { hashCpu, loopbackCpu, readCpu } from './upload-floor';
 
@@ -25,21 +26,26 @@ function generate(path: string, size: number, block: Buffer): void {
   }
 }
 
-/** dd-like: sequential 1 MiB writes of `size` bytes, then fsync; MB/s (10^6 bytes) and CPU s per GiB. */
+/**
+ * dd-like: sequential 1 MiB writes of `size` bytes, then fsync; MB/s (10^6 bytes), and the CPU s
+ * per GiB of the writes alone (the copy into the page cache: the emulator makes it, not the fsync).
+ */
 function diskWrite(path: string, size: number, block: Buffer): { mbs: number; cpu: number } {
   const start = performance.now();
-  const since = process.cpuUsage();
   const fd = openSync(path, 'w');
+  let cpu: number;
   try {
+    const since = process.cpuUsage();
     for (let off = 0; off < size; off += block.length) writeSync(fd, block, 0, Math.min(block.length, size - off));
+    const used = process.cpuUsage(since);
+    cpu = ((used.user + used.system) / 1e6) * (1024 ** 3 / size);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(since);
   rmSync(path, { force: true });
-  return { mbs: size / 1e6 / seconds, cpu: ((used.user + used.system) / 1e6) * (1024 ** 3 / size) };
+  return { mbs: size / 1e6 / seconds, cpu };
 }
 
 /** A different file each round (first bytes = round), so the emulator never answers "already uploaded". */
@@ -57,10 +63,18 @@ const PROFILE_NOTE =
   'Profile (perf record of each process; self time). Emulator: copy into the page cache (copy_folio_from_iter_atomic, the write of the file: the same copy the disk-write baseline makes) 30 %, MD5 23 %, SHA-1 10 %, V8 GC 4 %, memmove of socket pieces into the part buffer 2.6 %, page faults 1.9 %, socket receive copy 1.7 %, the rest spread thin over node:http and the action (each below 1 %). Uploader: MD5 45 % (pass 2, since moved to pass 1), socket send and file read copies 10.5 %, the rest spread thin over node:http, the signed request and zod (each below 3 %). The V8 profiles (BENCH_CPU_PROF) agree: hashing is half of each main thread, and no vodflow function has more than 2 % self time.';
 
 /** What bounds the upload, from this run's figures. */
-function boundNote(m: { ratio: number; ceilingMBs: number; diskMBs: number; floorCpu: number; used: number; cores: number }): string {
+function boundNote(m: {
+  ratio: number;
+  ceilingMBs: number;
+  diskMBs: number;
+  floorCpu: number;
+  used: number;
+  cores: number;
+  perRequestS: number;
+}): string {
   const rest = m.used - m.floorCpu;
   const head = `The protocol's hashing and the kernel's copies alone (${round(m.floorCpu, 2)} CPU s per GiB, no vodflow code) allow at most ${round(m.ceilingMBs)} MB/s = ${round(m.ceilingMBs / m.diskMBs, 2)}× the disk write on ${m.cores} CPU(s).`;
-  const tail = `The remaining ${round(rest, 2)} CPU s per GiB (${Math.round((100 * rest) / m.used)} % of the upload's) are node:http on both sides for 1,024 requests per GiB, V8 GC, the hash and write hand-offs and vodflow's request code, none of which shows above 2 % self time in the profile below.`;
+  const tail = `The remaining ${round(rest, 2)} CPU s per GiB (${Math.round((100 * rest) / m.used)} % of the upload's): the 1,024 UploadPart round trips per GiB the protocol's 1 MiB part limit imposes cost ${round(m.perRequestS, 2)} s of it (node:http on both sides, signing and verifying, zod, the JSON answer), the rest is V8 GC and the hash and write hand-offs; no vodflow function shows above 2 % self time in the profile below.`;
   if (m.ratio >= 0.7) return `${head} ${tail}`;
   return m.ceilingMBs / m.diskMBs < 0.7
     ? `${head} So 0.7× is out of reach here whatever vodflow does: the floor itself is below it. ${tail}`
@@ -123,10 +137,16 @@ export async function benchUpload(quick: boolean): Promise<Section> {
   for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
   const file = join(dir, 'source.bin');
   generate(file, size, block);
+  // The cost of one UploadPart round trip, both sides: a smaller file sent in 512 KiB and in 1 MiB
+  // parts by the default uploader; the CPU difference is that of the extra requests.
+  const smallSize = size / 4;
+  const small = join(dir, 'small.bin');
+  generate(small, smallSize, block);
   // The default (pass 1 takes the MD5s on a side worker: lib/vod/upload-digests.ts) and without it.
   const main = startUploader('default', {});
   const noSide = startUploader('no side worker', { VODFLOW_HASH_WORKERS: '0' });
   const uploaders = [main, noSide];
+  const viewOf = (u: Uploader): Uploader => ({ ...u, mbs: [], clientCpu: [], serverCpu: [], sysShare: [], pass1: [] });
   try {
     for (const u of uploaders) {
       u.endpoint = (await u.server.next()).endpoint;
@@ -136,6 +156,7 @@ export async function benchUpload(quick: boolean): Promise<Section> {
     const writeCpu: number[] = [];
     const floors = { sha1: [] as number[], md5: [] as number[], read: [] as number[], tcp: [] as number[] };
     const sample = Math.min(size, 256 * MiB);
+    const [halves, wholes] = [viewOf(main), viewOf(main)];
     for (let r = 0; r < rounds; r++) {
       const steps: Array<() => Promise<void> | void> = [
         () => {
@@ -149,6 +170,10 @@ export async function benchUpload(quick: boolean): Promise<Section> {
           floors.md5.push(hashCpu('md5', sample, block));
           floors.read.push(readCpu(file, sample, block));
           floors.tcp.push(await loopbackCpu(sample, block));
+        },
+        async () => {
+          await uploadOnce(halves, small, smallSize, MIN_CHUNK_SIZE, 2 * r);
+          await uploadOnce(wholes, small, smallSize, chunkSize, 2 * r + 1);
         },
         () => uploadOnce(noSide, file, size, chunkSize, 2 * r + 1),
       ];
@@ -180,6 +205,8 @@ export async function benchUpload(quick: boolean): Promise<Section> {
     const cpu = (u: Uploader) =>
       `uploader ${round(median(u.clientCpu), 2)} s + emulator ${round(median(u.serverCpu), 2)} s CPU per GiB (${Math.round(100 * median(u.sysShare))} % in the kernel); pass 1 + InitUpload ${round(median(u.pass1), 2)} s per GiB`;
     const used = cpuOf(main);
+    // 1,024 more requests per GiB with half the part size.
+    const perRequestMs = ((cpuOf(halves) - cpuOf(wholes)) / 1024) * 1000;
     return {
       title: `Upload: chunked upload of a ${size / MiB} MiB generated file to the emulator`,
       figures: [
@@ -217,6 +244,12 @@ export async function benchUpload(quick: boolean): Promise<Section> {
           note: `${round(ceilingMBs / diskMBs, 2)}× the disk write: pass 1 ≥ ${round(pass1Floor, 2)} s per GiB (read + SHA-1 on one thread), pass 2 ≥ ${round(pass2Floor, 2)} s (the rest over ${cores} CPUs), no other work`,
         },
         {
+          name: 'CPU per UploadPart round trip, both sides',
+          value: round(perRequestMs, 2),
+          unit: 'ms',
+          note: `${round(cpuOf(halves), 2)} vs ${round(cpuOf(wholes), 2)} CPU s per GiB for a ${smallSize / MiB} MiB file in ${MIN_CHUNK_SIZE / 1024} KiB vs 1 MiB parts; × 1,024 parts per GiB (the largest part the protocol allows) = ${round(perRequestMs * 1.024, 2)} s per GiB`,
+        },
+        {
           name: 'uploader peak RSS',
           value: round(main.maxRssKiB / 1024),
           unit: 'MiB',
@@ -232,8 +265,8 @@ export async function benchUpload(quick: boolean): Promise<Section> {
         },
       ],
       notes: [
-        `${rounds} round(s), disk write, upload (default), floor measurements and upload (no side worker) alternating; medians. Each upload has its own emulator process, which writes the parts to the same disk, so the upload also pays one full write of the file. CPU per GiB counts every thread of each process, kernel time included; the floor is measured alone in this process (bench/upload-floor.ts) on ${round(sample / MiB)} MiB.`,
-        boundNote({ ratio, ceilingMBs, diskMBs, floorCpu, used, cores }),
+        `${rounds} round(s), disk write, upload (default), floor measurements, the small file in 512 KiB then 1 MiB parts, and upload (no side worker), in alternating order; medians. Each upload has its own emulator process, which writes the parts to the same disk, so the upload also pays one full write of the file. CPU per GiB counts every thread of each process, kernel time included; the floor is measured alone in this process (bench/upload-floor.ts) on ${round(sample / MiB)} MiB.`,
+        boundNote({ ratio, ceilingMBs, diskMBs, floorCpu, used, cores, perRequestS: perRequestMs * 1.024 }),
         PROFILE_NOTE,
       ],
     };
