@@ -20,6 +20,8 @@ export interface FileDigests {
   partSize: number;
   /** Undefined without a side worker (or when it failed): pass 2 then hashes the parts itself. */
   partMd5s?: string[];
+  /** The blocks pass 1 read into (partSize bytes each), for pass 2 to read into in turn. */
+  blocks: Buffer[];
 }
 
 /** Blocks queued at the worker: enough that it never waits for the main thread to hand it one. */
@@ -82,5 +84,7 @@ export async function digestFile(path: string, partSize: number, signal?: AbortS
     await Promise.all(atWorker);
     await handle.close();
   }
-  return { sha1: sha1.digest('hex'), size, partSize, partMd5s: side && !workerFailed ? md5s : undefined };
+  free.push(buf);
+  const blocks = [...new Set(free)].filter((b) => b.length === partSize);
+  return { sha1: sha1.digest('hex'), size, partSize, partMd5s: side && !workerFailed ? md5s : undefined, blocks };
 }

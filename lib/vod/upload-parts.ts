@@ -31,6 +31,8 @@ export interface PumpInput {
   concurrency: number;
   /** Parts the server already has (resume), by offset. */
   present: ReadonlyMap<number, PresentPart>;
+  /** Buffers to read into before allocating any (those of another length are ignored). */
+  buffers?: Buffer[];
   /** A part's MD5 when pass 1 took it already (then pass 2 does not hash that part). */
   knownMd5?(offset: number, bytes: number): string | undefined;
   sendPart(part: { offset: number; data: Buffer; dataMd5: string }, signal: AbortSignal): Promise<unknown>;
@@ -61,7 +63,7 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const pool = hashPool();
-  const free: Buffer[] = [];
+  const free: Buffer[] = (input.buffers ?? []).filter((b) => b.length === dataSize).slice(0, concurrency + 1);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let acknowledged = 0;

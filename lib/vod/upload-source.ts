@@ -36,6 +36,8 @@ export interface ChunkReader {
 export interface Prepared extends Measured {
   /** Each part's MD5 (index = offset / partSize), taken in pass 1 of a file. */
   parts?: { partSize: number; md5s: readonly string[] };
+  /** Buffers pass 1 is done with, for pass 2 to reuse (memory stays bounded across the passes). */
+  spare?: Buffer[];
   /** Opens the source for pass 2. */
   open(): Promise<ChunkReader>;
   /**
@@ -142,8 +144,8 @@ export async function prepare(input: PrepareInput, cleanup: Array<() => Promise<
     const before = await fingerprint(source);
     const unchanged = async () => (await fingerprint(source)) === before;
     if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open, unchanged };
-    const { sha1, size, partSize, partMd5s } = await digestFile(source, input.partSize, signal);
-    return { sha1, size, open, unchanged, parts: partMd5s && { partSize, md5s: partMd5s } };
+    const { sha1, size, partSize, partMd5s, blocks } = await digestFile(source, input.partSize, signal);
+    return { sha1, size, open, unchanged, parts: partMd5s && { partSize, md5s: partMd5s }, spare: blocks };
   }
   if (typeof source === 'function') {
     const open = async () => streamReader(await source(), signal);

@@ -115,7 +115,7 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
   const cleanup: Array<() => Promise<void>> = [];
   let reader: ChunkReader | undefined;
   try {
-    const { sha1: fileSha, size, open, unchanged, parts } = await prepare({ ...options, partSize: chunkSize }, cleanup);
+    const { sha1: fileSha, size, open, unchanged, parts, spare } = await prepare({ ...options, partSize: chunkSize }, cleanup);
     if (options.size !== undefined && options.size !== size) {
       throw new VodUploadError(`source has ${size} bytes, expected ${options.size}`);
     }
@@ -165,6 +165,7 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
       dataSize,
       size,
       concurrency,
+      buffers: spare,
       present: new Map(init.code === 1 ? init.listParts.map((p) => [p.offset, p] as const) : []),
       knownMd5: md5s && ((offset, bytes) => (bytes === Math.min(dataSize, size - offset) ? md5s[offset / dataSize] : undefined)),
       sendPart,

@@ -39,6 +39,10 @@ describe('digestFile', () => {
       const d = await digestFile(path, partSize);
       expect(d).toMatchObject({ sha1: hex('sha1', DATA), size: DATA.length, partSize });
       expect(d.partMd5s).toEqual(SIDE ? partMd5s(DATA, partSize) : undefined);
+      // Its buffers, for pass 2: one being read, one hashed here, at most 3 at the side worker.
+      expect(d.blocks.length).toBeGreaterThan(0);
+      expect(d.blocks.length).toBeLessThanOrEqual(5);
+      for (const b of d.blocks) expect(b.length).toBe(partSize);
     }
   });
 
