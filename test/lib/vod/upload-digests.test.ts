@@ -83,6 +83,31 @@ describe('uploadStream of a file with pass 1 MD5s, against the emulator', () => 
     expect(result).toMatchObject({ fileSha: hex('sha1', DATA), size: DATA.length, uploadedParts: 7, instant: false });
   });
 
+  it("resumes at the server's dataSize, other than the part size pass 1 took MD5s for", async () => {
+    const resumed = join(dir, 'resumed.mp4');
+    const data = randomBytes(DATA.length);
+    await writeFile(resumed, data);
+    // A first attempt in 512 KiB parts, aborted once two of them are on the emulator.
+    const stop = new AbortController();
+    const first = uploadStream({
+      client: client(),
+      source: resumed,
+      fileName: 'clip.mp4',
+      chunkSize: HALF,
+      concurrency: 1,
+      signal: stop.signal,
+      onProgress: ({ sentBytes }) => {
+        if (sentBytes >= 2 * HALF) stop.abort();
+      },
+    });
+    await expect(first).rejects.toBeInstanceOf(VodUploadError);
+    // InitUpload answers code 1 with dataSize 512 KiB: pass 1's 1 MiB MD5s do not apply.
+    const result = await uploadStream({ client: client(), source: resumed, fileName: 'clip.mp4', chunkSize: MiB });
+    expect(result.fileSha).toBe(hex('sha1', data));
+    expect(result.skippedParts).toBeGreaterThanOrEqual(2);
+    expect(result.skippedParts + result.uploadedParts).toBe(7);
+  });
+
   it('a part changed after pass 1 (same size, not yet sent) ends in VodUploadError, without FinishUpload', async () => {
     const changing = join(dir, 'changing.mp4');
     const data = randomBytes(DATA.length);
