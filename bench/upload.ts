@@ -57,10 +57,10 @@ function stamp(path: string, round: number): void {
   closeSync(fd);
 }
 
-// From perf record -g -p <pid> (kernel and native frames; self time) during this section's
-// upload, before pass 1 took the MD5s; 2 CPUs shared with other runs, 2026-12-01.
+// From perf record -g -p <pid> (kernel and native frames; self time) during this section's 1 GiB
+// upload, default settings; 2 CPUs shared with other runs (load about 5), 2026-12-01.
 const PROFILE_NOTE =
-  'Profile (perf record of each process; self time). Emulator: copy into the page cache (copy_folio_from_iter_atomic, the write of the file: the same copy the disk-write baseline makes) 30 %, MD5 23 %, SHA-1 10 %, V8 GC 4 %, memmove of socket pieces into the part buffer 2.6 %, page faults 1.9 %, socket receive copy 1.7 %, the rest spread thin over node:http and the action (each below 1 %). Uploader: MD5 45 % (pass 2, since moved to pass 1), socket send and file read copies 10.5 %, the rest spread thin over node:http, the signed request and zod (each below 3 %). The V8 profiles (BENCH_CPU_PROF) agree: hashing is half of each main thread, and no vodflow function has more than 2 % self time.';
+  "Profile (perf record of each process during the upload; self time). Emulator: the copy into the page cache (copy_folio_from_iter_atomic: the write of the file, the same copy the disk-write baseline makes) 27 %, MD5 22 %, SHA-1 10 %, V8 GC 7 % (the socket's fresh 64 KiB piece per read: Node's, the loopback floor above pays it too), memmove of socket pieces into the reused part buffer 2.5 %, socket receive copy 1.7 %, page faults 1.5 %, then node:http and the action spread thin (each below 1 %). Uploader: MD5 36 % and SHA-1 16 % (pass 1, main thread and side worker), the file read and socket send copies 12 %, then node:http, the signed request and zod spread thin (each below 2 %). The emulator's hashing is its MD5 check and one running SHA-1 (no part hashed twice, no re-read at FinishUpload: advanceSha1's read-back of an early part is 0.1 %).";
 
 /** What bounds the upload, from this run's figures. */
 function boundNote(m: {
