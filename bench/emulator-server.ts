@@ -22,7 +22,7 @@ parent.on(async (message) => {
     wallSince = performance.now();
   } else if (message === 'cpu-stop') {
     const used = process.cpuUsage(since);
-    parent.send({ cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wallSince });
+    parent.send({ cpuMs: (used.user + used.system) / 1000, sysMs: used.system / 1000, wallMs: performance.now() - wallSince });
   } else if (message === 'close') {
     await emulator.close();
     process.exit(0);

@@ -19,13 +19,20 @@ parent.on(async (message) => {
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const result = await uploadStream({ client, source: file, fileName: 'bench-upload.mp4', chunkSize });
+  // The first acknowledged part marks the end of the SHA-1 pass (and InitUpload).
+  let firstPartMs: number | undefined;
+  const onProgress = () => {
+    firstPartMs ??= performance.now() - start;
+  };
+  const result = await uploadStream({ client, source: file, fileName: 'bench-upload.mp4', chunkSize, onProgress });
   const ms = performance.now() - start;
   // Every thread of the process (the hash workers too).
   const used = process.cpuUsage(cpu);
   parent.send({
     ms,
     cpuMs: (used.user + used.system) / 1000,
+    sysMs: used.system / 1000,
+    firstPartMs,
     size: result.size,
     instant: result.instant,
     parts: result.uploadedParts,

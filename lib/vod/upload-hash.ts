@@ -94,10 +94,18 @@ const inlinePool: HashPool = {
   },
 };
 
-function workerPool(size: number): HashPool {
+/** A pool that also tells how many digests it still owes. */
+export interface LoadedHashPool extends HashPool {
+  readonly load: number;
+}
+
+function workerPool(size: number): LoadedHashPool {
   const workers = Array.from({ length: size }, () => new HashWorker());
   const leastLoaded = () => workers.reduce((a, b) => (b.load < a.load ? b : a));
   return {
+    get load() {
+      return workers.reduce((sum, w) => sum + w.load, 0);
+    },
     async digest(alg, bytes) {
       // Nothing to gain, and a detached buffer (also of length 0) posted to a worker is never delivered.
       if (bytes.length === 0) return inlinePool.digest(alg, bytes);
@@ -109,6 +117,7 @@ function workerPool(size: number): HashPool {
 }
 
 let shared: HashPool | undefined;
+let side: LoadedHashPool | undefined;
 
 /**
  * The process's pool. VODFLOW_HASH_WORKERS=<n> sets the number of workers (0: inline). By default
@@ -124,4 +133,15 @@ export function hashPool(): HashPool {
     shared = workers > 0 ? workerPool(workers) : inlinePool;
   }
   return shared;
+}
+
+/**
+ * One worker for the upload's hashing pass, which otherwise leaves a CPU idle: it takes the parts'
+ * MD5s while the main thread takes the whole file's SHA-1 (lib/vod/upload-digests.ts). None with
+ * one CPU or VODFLOW_HASH_WORKERS=0. The worker starts on first use and holds no process.
+ */
+export function sideHasher(): LoadedHashPool | undefined {
+  if (process.env.VODFLOW_HASH_WORKERS === '0' || availableParallelism() < 2) return undefined;
+  side ??= workerPool(1);
+  return side;
 }

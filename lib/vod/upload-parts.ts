@@ -5,8 +5,9 @@
 // `concurrency` parts are in flight, so at most concurrency + 1 buffers of dataSize exist (the
 // parts in flight and the one being read); a buffer is reused once its part has settled.
 //
-// A part's MD5 is computed in a hash worker (lib/vod/upload-hash.ts) as the first step of its
-// slot, so the MD5s of the parts in flight overlap with the reading and sending of the others.
+// A part's MD5 comes from pass 1 when it took them (a file: lib/vod/upload-digests.ts); otherwise
+// it is computed (lib/vod/upload-hash.ts) as the first step of its slot, so the MD5s of the parts
+// in flight overlap with the reading and sending of the others.
 // Pass 2 does not hash the whole file again: the server checks the assembled bytes against the
 // announced SHA-1 at FinishUpload (lib/vod/upload.ts turns that refusal into VodUploadError).
 //
@@ -30,6 +31,10 @@ export interface PumpInput {
   concurrency: number;
   /** Parts the server already has (resume), by offset. */
   present: ReadonlyMap<number, PresentPart>;
+  /** Buffers to read into before allocating any (those of another length are ignored). */
+  buffers?: Buffer[];
+  /** A part's MD5 when pass 1 took it already (then pass 2 does not hash that part). */
+  knownMd5?(offset: number, bytes: number): string | undefined;
   sendPart(part: { offset: number; data: Buffer; dataMd5: string }, signal: AbortSignal): Promise<unknown>;
   /** Bytes acknowledged so far (parts answered or already present): only grows. */
   onAcknowledged?(bytes: number): void;
@@ -58,7 +63,7 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const pool = hashPool();
-  const free: Buffer[] = [];
+  const free: Buffer[] = (input.buffers ?? []).filter((b) => b.length === dataSize).slice(0, concurrency + 1);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let acknowledged = 0;
@@ -83,11 +88,15 @@ export async function pumpParts(input: PumpInput): Promise<PumpResult> {
   const part = async (buf: Buffer, filled: number, at: number): Promise<void> => {
     let owner: Buffer | undefined = buf;
     try {
-      const hashed = await pool.digest('md5', buf.subarray(0, filled));
-      // Transferred to the worker and back: the same memory, in a new Buffer.
-      const chunk = hashed.bytes;
-      if (chunk.buffer !== buf.buffer) owner = chunk;
-      const dataMd5 = hashed.digest;
+      let chunk = buf.subarray(0, filled);
+      let dataMd5 = input.knownMd5?.(at, filled);
+      if (dataMd5 === undefined) {
+        const hashed = await pool.digest('md5', chunk);
+        // Transferred to the worker and back: the same memory, in a new Buffer.
+        chunk = hashed.bytes;
+        if (chunk.buffer !== buf.buffer) owner = chunk;
+        dataMd5 = hashed.digest;
+      }
       const known = present.get(at);
       // A part counts as present only if size and MD5 match; without dataMd5 it is resent.
       if (known && known.dataSize === filled && known.dataMd5?.toLowerCase() === dataMd5) {

@@ -3,8 +3,7 @@
 // can recycle a fixed set of buffers instead of allocating one per part.
 //
 // A file is read with positional reads straight into those buffers (no stream, no copy); pass 1
-// keeps one read in flight while it hashes the previous block, so it runs at the slower of disk
-// and SHA-1 speed rather than at their sum.
+// over a file also takes each part's MD5 on the idle CPU (lib/vod/upload-digests.ts).
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { digestFile } from './upload-digests';
 
 /** A file path, a one-shot stream, or a function that opens the same bytes again on each call. */
 export type UploadSource = string | Readable | (() => Readable | Promise<Readable>);
@@ -34,6 +34,10 @@ export interface ChunkReader {
 }
 
 export interface Prepared extends Measured {
+  /** Each part's MD5 (index = offset / partSize), taken in pass 1 of a file. */
+  parts?: { partSize: number; md5s: readonly string[] };
+  /** Buffers pass 1 is done with, for pass 2 to reuse (memory stays bounded across the passes). */
+  spare?: Buffer[];
   /** Opens the source for pass 2. */
   open(): Promise<ChunkReader>;
   /**
@@ -50,37 +54,8 @@ const fingerprint = async (path: string): Promise<string> => {
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 };
 
-/** Pass 1 reads in blocks of this size (two buffers: one being hashed, one being read). */
-const HASH_BLOCK = 1024 * 1024;
-
 const toBuffer = (piece: unknown): Buffer =>
   Buffer.isBuffer(piece) ? piece : typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece as Uint8Array);
-
-async function hashFile(path: string, signal?: AbortSignal): Promise<Measured> {
-  const hash = createHash('sha1');
-  const handle = await open(path, 'r');
-  const blocks = [Buffer.allocUnsafe(HASH_BLOCK), Buffer.allocUnsafe(HASH_BLOCK)] as const;
-  let size = 0;
-  let which = 0;
-  let pending = handle.read(blocks[0], 0, HASH_BLOCK, 0);
-  try {
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const block = blocks[which]!;
-      size += bytesRead;
-      which ^= 1;
-      // Read the next block while this one is hashed.
-      pending = handle.read(blocks[which]!, 0, HASH_BLOCK, size);
-      hash.update(block.subarray(0, bytesRead));
-      signal?.throwIfAborted();
-    }
-  } finally {
-    await pending.catch(() => undefined);
-    await handle.close();
-  }
-  return { sha1: hash.digest('hex'), size };
-}
 
 async function hashStream(stream: AsyncIterable<unknown>, signal?: AbortSignal): Promise<Measured> {
   const hash = createHash('sha1');
@@ -153,6 +128,8 @@ export interface PrepareInput {
   size?: number;
   tmpDir?: string;
   signal?: AbortSignal;
+  /** The part size pass 1 of a file takes MD5s for. */
+  partSize: number;
 }
 
 /**
@@ -167,7 +144,8 @@ export async function prepare(input: PrepareInput, cleanup: Array<() => Promise<
     const before = await fingerprint(source);
     const unchanged = async () => (await fingerprint(source)) === before;
     if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open, unchanged };
-    return { ...(await hashFile(source, signal)), open, unchanged };
+    const { sha1, size, partSize, partMd5s, blocks } = await digestFile(source, input.partSize, signal);
+    return { sha1, size, open, unchanged, parts: partMd5s && { partSize, md5s: partMd5s }, spare: blocks };
   }
   if (typeof source === 'function') {
     const open = async () => streamReader(await source(), signal);

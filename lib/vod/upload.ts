@@ -7,10 +7,13 @@
 // - a one-shot Readable is spooled to a temporary file during pass 1 (deleted afterwards);
 // - a caller that already knows the SHA-1 (and size) passes `sha1` and skips pass 1.
 // Pass 2 (lib/vod/upload-parts.ts) keeps `concurrency` parts in flight, so the upload is not
-// bound by one round trip per part, and hashes each part (MD5) in a worker thread.
+// bound by one round trip per part. Pass 1 over a file also takes each part's MD5 on the CPU the
+// serial SHA-1 leaves idle (lib/vod/upload-digests.ts), so pass 2 only reads and sends; other
+// sources are hashed part by part in pass 2.
 //
 // A source that changed between the passes ends in VodUploadError: pass 2 counts the bytes, a
-// file path is checked (size, inode, mtime) before FinishUpload, and the server checks the
+// file path is checked (size, inode, mtime) before FinishUpload, a part whose bytes are not the
+// ones pass 1 took its MD5 of is refused by the server (-10006), and the server checks the
 // assembled bytes against fileSha at FinishUpload (the emulator's -10006; the legacy API's
 // -29200 "upload file sha checksum not equal", reference §3.4). Pass 2 does not hash the whole
 // file a second time for that: it was a third SHA-1 pass over every byte (after pass 1 and the
@@ -80,6 +83,8 @@ export interface UploadResult {
 /** FinishUpload's answers for assembled bytes whose SHA-1 is not fileSha (reference §3.4). */
 const ASSEMBLED_SHA1_MISMATCH = new Set<number | string>([-10006, -29200]);
 const CHANGED = 'source changed between the hashing pass and the upload pass';
+/** UploadPart's "包体非法" (reference §3.4): the body is not dataSize bytes with MD5 dataMd5. */
+const BODY_REFUSED = -10006;
 
 const validChunkSize = (chunkSize: number): number => {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
@@ -110,7 +115,7 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
   const cleanup: Array<() => Promise<void>> = [];
   let reader: ChunkReader | undefined;
   try {
-    const { sha1: fileSha, size, open, unchanged } = await prepare(options, cleanup);
+    const { sha1: fileSha, size, open, unchanged, parts, spare } = await prepare({ ...options, partSize: chunkSize }, cleanup);
     if (options.size !== undefined && options.size !== size) {
       throw new VodUploadError(`source has ${size} bytes, expected ${options.size}`);
     }
@@ -142,13 +147,28 @@ export async function uploadStream(options: UploadStreamOptions): Promise<Upload
       throw new VodResponseError('InitUpload', `unusable dataSize ${dataSize}`);
     }
     reader = await open();
+    // Pass 1's MD5s hold for parts of the size it cut (not for a resume at another dataSize).
+    const md5s = parts?.partSize === dataSize ? parts.md5s : undefined;
+    const sendPart = (part: { offset: number; data: Buffer; dataMd5: string }, partSignal: AbortSignal) =>
+      client.uploadPart({ fileSha, ...part }, { signal: partSignal, retry: { maxAttempts: partAttempts } }).catch((error: unknown) => {
+        // Pass 2 sent pass 1's MD5 with bytes read again: the server found them different.
+        if (md5s && error instanceof VodApiError && error.code === BODY_REFUSED) {
+          throw new VodUploadError(
+            `${CHANGED}, or the part was damaged on its way: UploadPart refused the bytes at offset ${part.offset} (code ${error.code}: ${error.apiMessage})`,
+            { cause: error },
+          );
+        }
+        throw error;
+      });
     const pass2 = await pumpParts({
       reader,
       dataSize,
       size,
       concurrency,
+      buffers: spare,
       present: new Map(init.code === 1 ? init.listParts.map((p) => [p.offset, p] as const) : []),
-      sendPart: (part, partSignal) => client.uploadPart({ fileSha, ...part }, { signal: partSignal, retry: { maxAttempts: partAttempts } }),
+      knownMd5: md5s && ((offset, bytes) => (bytes === Math.min(dataSize, size - offset) ? md5s[offset / dataSize] : undefined)),
+      sendPart,
       onAcknowledged: onProgress && ((sentBytes) => onProgress({ sentBytes, totalBytes: size })),
       signal,
     });
