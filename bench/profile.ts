@@ -259,11 +259,16 @@ export function splitSides(profile: CpuProfile): SideSplit {
 }
 
 /** Samples this thread from now until the returned function is called (for splitSides). */
-export async function sampleThread(): Promise<() => Promise<CpuProfile>> {
+export function sampleThread(): Promise<() => Promise<CpuProfile>> {
+  return startSampling(250);
+}
+
+/** This thread's sampling profiler, started now (every `intervalUs`); the returned function stops it. */
+async function startSampling(intervalUs: number): Promise<() => Promise<CpuProfile>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.setSamplingInterval', { interval: intervalUs });
   await session.post('Profiler.start');
   return async () => {
     const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
@@ -280,16 +285,7 @@ export const profilingWanted = (): boolean => process.env.BENCH_PROFILE === '1';
  */
 export async function profiled<T>(label: string, fn: () => Promise<T>): Promise<{ result: T; profile?: ProfileSummary }> {
   if (!profilingWanted()) return { result: await fn() };
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await session.post('Profiler.start');
-  const stop = async () => {
-    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-    session.disconnect();
-    return profile;
-  };
+  const stop = await startSampling(1000);
   let result: T;
   try {
     result = await fn();
@@ -306,16 +302,8 @@ export async function profiled<T>(label: string, fn: () => Promise<T>): Promise<
 
 /** A profiler started now and stopped (then summarised) later: for helpers driven by messages. */
 export async function startProfiler(label: string): Promise<() => Promise<ProfileSummary>> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await session.post('Profiler.start');
-  return async () => {
-    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-    session.disconnect();
-    return summarise([{ label, profile }]);
-  };
+  const stop = await startSampling(1000);
+  return async () => summarise([{ label, profile: await stop() }]);
 }
 
 if (process.argv[1]?.endsWith('profile.ts') && process.argv[2]) {
