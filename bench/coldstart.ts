@@ -13,6 +13,7 @@ import { BUNDLE_LIMIT_BYTES } from '../build/bundle-sizes';
 import { functionBuild } from '../build/esbuild-options';
 import { loadServerlessConfig } from '../local';
 import { renderValue, type FunctionSpec } from '../local/serverless/model';
+import { initBounds } from './coldstart-bounds';
 import { signUploadFirstCall } from './coldstart-first-call';
 import { median, round, type Figure, type Section } from './measure';
 import { REPO_ROOT } from './proc';
@@ -100,7 +101,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const runtimeSdkPath = join(REPO_ROOT, 'node_modules');
     const figures: Figure[] = [];
     const rows: string[] = [];
-    const inits: Array<{ key: string; runtime: number; bundled: number }> = [];
+    const inits: Array<{ key: string; runtime: number; bundled: number; entry: string; bundlePath: string; env: NodeJS.ProcessEnv }> = [];
     let worstSize = 0;
     let worstShipped = 0;
     let shippedFaster = 0;
@@ -150,7 +151,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       // Which is faster: the median of each round's difference (the two spawns of a round share
       // the machine's state), steadier on a busy machine than the difference of two medians.
       const shippedAhead = firstCall?.pairedMs ?? median(loaded.map((x, r) => x.wallMs - loadedRuntime[r]!.wallMs));
-      inits.push({ key: fn.key, runtime: runtimeMs, bundled: bundledMs });
+      inits.push({ key: fn.key, runtime: runtimeMs, bundled: bundledMs, entry: join(REPO_ROOT, `${fn.handlerFile}.ts`), bundlePath, env });
       worstSize = Math.max(worstSize, size);
       worstShipped = Math.max(worstShipped, bundledMs);
       if (shippedAhead <= 0) shippedFaster++;
@@ -241,6 +242,10 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const perKb = parsedOnly
       ? ` V8 parses a whole bundle at load: the SSM client's code, parsed and not run, costs ${round(parsedOnly.ms, 2)} ms for ${round(parsedOnly.bytes / 1000)} KB (part above), ~${round((parsedOnly.ms / parsedOnly.bytes) * 100_000, 2)} ms per 100 KB, so a bundle's size bounds its init as much as its module work does.`
       : '';
+    // What bounds the init of each function over the limit (or of the slowest, if none is).
+    const profiled = (over.length ? over : [...inits].sort((a, b) => b.bundled - a.bundled).slice(0, 1)).slice(0, quick ? 1 : undefined);
+    const madeOf: string[] = [];
+    for (const i of profiled) madeOf.push(await initBounds(i.key, i.entry, i.bundlePath, i.env, work, quick ? 1 : 7));
     const bounds = over.length
       ? [
           `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled, 2)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
@@ -284,6 +289,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
         `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. Every function but sign-upload loads lib/vod/client (most through the lib/jobs barrel); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
         `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (NODE_OPTIONS=--enable-source-maps: the source map is read at load). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
+        ...madeOf,
         ...rows,
       ],
     };
