@@ -1,7 +1,7 @@
 // Cold start: `serverless package` (serverless-esbuild: bundled, minified CommonJS, the AWS SDK
 // inside and tree-shaken, as it ships), then per function: bundle size, and the time to load the
 // bundle in a fresh `node` minus an empty `node -e ''`, spawned interleaved, in the function's
-// own environment (NODE_OPTIONS included). The same entry is also built with the same settings but
+// own environment (NODE_OPTIONS too, if it sets one). The same entry is also built with the same settings but
 // @aws-sdk/* external (the nodejs22.x runtime's SDK, loaded through NODE_PATH) and timed in the
 // same rounds, to show that the variant that ships is the faster one.
 import { spawnSync } from 'node:child_process';
@@ -115,8 +115,8 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       if (!bundle) throw new Error(`no bundle in ${fn.key}.zip`);
       const bundlePath = join(dir, 'functions', bundle);
       const size = statSync(bundlePath).size;
-      // The function's environment as deployed, NODE_OPTIONS (--enable-source-maps) included:
-      // because of it, Node reads and parses the bundle's source map at load.
+      // The function's environment as deployed (no NODE_OPTIONS: stack traces are mapped on the
+      // first formatted stack by lib/aws/stack-traces, so the source map is not read at load).
       const env = { ...baseEnv, ...fn.environment, NODE_PATH: '' };
       const runtimePath = join(work, 'runtime-sdk', fn.key, `${fn.key}.cjs`);
       mkdirSync(join(work, 'runtime-sdk', fn.key), { recursive: true });
@@ -287,7 +287,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
         `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. Every function but sign-upload loads lib/vod/client (most through the lib/jobs barrel); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
-        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (NODE_OPTIONS=--enable-source-maps: the source map is read at load). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
+        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
         ...madeOf,
         ...rows,
