@@ -180,3 +180,29 @@ export async function initBounds(
     `Its ${round(totalKb)} KB: ${kb} (of which the SSM client ${round(ssm / 1000)} KB, parsed at init, run on the first secret read)${same ? '' : ' [the rebuild differs from the shipped bundle: shares are of the rebuild]'}.`
   );
 }
+
+/**
+ * What the first formatted stack with a frame in the bundle costs a container (lib/aws/stack-traces
+ * reads and parses the map then; Node's --enable-source-maps parses the map it read at load): the
+ * median over `runs` fresh processes of the first `new Error().stack` taken inside the handler (a
+ * property read of its event), minus a second one.
+ */
+export function firstStackMs(bundlePath: string, env: NodeJS.ProcessEnv, runs: number): number {
+  const script = `const { handler } = require(${JSON.stringify(bundlePath)});
+let ms;
+const stack = () => { const t = performance.now(); const s = new Error('x').stack; return [performance.now() - t, s]; };
+const event = new Proxy({}, { get() {
+  if (ms === undefined) { const [first, s] = stack(); ms = s.includes('.ts:') ? first - stack()[0] : NaN; }
+  return undefined;
+} });
+Promise.resolve().then(() => handler(event, { functionName: 'bench', awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 }))
+  .catch(() => {}).finally(() => process.stdout.write(JSON.stringify(ms ?? null)));`;
+  const firsts: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const p = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+    const ms = JSON.parse(p.stdout || 'null') as number | null;
+    if (typeof ms !== 'number') throw new Error(`no mapped stack from ${bundlePath}: ${p.stderr.slice(0, 300)}`);
+    firsts.push(ms);
+  }
+  return median(firsts);
+}

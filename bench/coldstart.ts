@@ -13,7 +13,7 @@ import { BUNDLE_LIMIT_BYTES } from '../build/bundle-sizes';
 import { functionBuild } from '../build/esbuild-options';
 import { loadServerlessConfig } from '../local';
 import { renderValue, type FunctionSpec } from '../local/serverless/model';
-import { initBounds } from './coldstart-bounds';
+import { firstStackMs, initBounds } from './coldstart-bounds';
 import { signUploadFirstCall } from './coldstart-first-call';
 import { median, round, type Figure, type Section } from './measure';
 import { REPO_ROOT } from './proc';
@@ -246,6 +246,9 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const profiled = (over.length ? over : [...inits].sort((a, b) => b.bundled - a.bundled).slice(0, 1)).slice(0, quick ? 1 : undefined);
     const madeOf: string[] = [];
     for (const i of profiled) madeOf.push(await initBounds(i.key, i.entry, i.bundlePath, i.env, work, quick ? 1 : 7));
+    const slowest = [...inits].sort((a, b) => b.bundled - a.bundled)[0]!;
+    const stackMs = firstStackMs(slowest.bundlePath, slowest.env, quick ? 1 : rounds);
+    const nodeStackMs = firstStackMs(slowest.bundlePath, { ...slowest.env, NODE_OPTIONS: '--enable-source-maps' }, quick ? 1 : rounds);
     const bounds = over.length
       ? [
           `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled, 2)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
@@ -282,6 +285,12 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
           note: 'init alone: sign-upload parses at init the SSM client the runtime variant loads on its first call',
         },
         ...figures,
+        {
+          name: `${slowest.key}: first formatted stack (reads the source map, lib/aws/stack-traces)`,
+          value: round(stackMs, 2),
+          unit: 'ms',
+          note: `paid by a container's first stack that has a frame in the bundle, not by the init; under Node's own --enable-source-maps ${round(nodeStackMs, 2)} ms (and the init read the map)`,
+        },
         { name: 'serverless package (all functions)', value: round(packageS), unit: 's' },
       ],
       notes: [

@@ -14,7 +14,7 @@ const bundle = typeof __filename === 'string' && __filename.endsWith('.cjs') ? _
 
 let map: SourceMap | null | undefined;
 
-/** The bundle's map, read on first use; null when it cannot be read (the frames stay as they are). */
+/** The bundle's map, read when a stack first has a frame in the bundle; null when it cannot be read (frames stay as they are). */
 function bundleMap(file: string): SourceMap | null {
   if (map !== undefined) return map;
   try {
@@ -43,11 +43,13 @@ function originalName(sm: SourceMap, sites: NodeJS.CallSite[], i: number): strin
 }
 
 /** One frame as Node's --enable-source-maps prints it: original name, file, line and column where the map has them. */
-function frame(sites: NodeJS.CallSite[], i: number, sm: SourceMap | null): string {
+function frame(sites: NodeJS.CallSite[], i: number): string {
   const site = sites[i]!;
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
-  if (!sm || site.getFileName() !== bundle || !line || !column) return site.toString();
+  if (site.getFileName() !== bundle || !line || !column) return site.toString();
+  const sm = bundleMap(bundle);
+  if (!sm) return site.toString();
   const entry = sm.findEntry(line - 1, column - 1);
   if (!mapped(entry)) return site.toString();
   const type = site.getTypeName();
@@ -62,8 +64,7 @@ function prepareStackTrace(error: Error, sites: NodeJS.CallSite[]): string {
   } catch {
     head = '<error>';
   }
-  const sm = bundleMap(bundle as string);
-  return head + sites.map((_, i) => `\n    at ${frame(sites, i, sm)}`).join('');
+  return head + sites.map((_, i) => `\n    at ${frame(sites, i)}`).join('');
 }
 
 // Node's own mapping, when on, already does this. (Node ≥ 20 has a default Error.prepareStackTrace:
