@@ -251,7 +251,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const nodeStackMs = firstStackMs(slowest.bundlePath, { ...slowest.env, NODE_OPTIONS: '--enable-source-maps' }, quick ? 1 : rounds);
     const bounds = over.length
       ? [
-          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled, 2)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
+          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
         ]
       : [];
     return {
