@@ -163,6 +163,17 @@ export async function initBounds(
     }
     return readdirSync(join(dir, into)).map((f) => JSON.parse(readFileSync(join(dir, into, f), 'utf8')) as CpuProfile);
   };
+  // How many zod schemas the init builds: zod calls globalConfig.postProcessor once per schema
+  // constructed (an internal hook, zod/v4/core/core.js), set here before the bundle loads.
+  const counted = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `let n=0;globalThis.__zod_globalConfig={postProcessor(){n++}};require(${JSON.stringify(outfile)});process.stdout.write(String(n))`,
+    ],
+    { env, cwd: dir, encoding: 'utf8' },
+  );
+  const schemas = Number(counted.stdout);
   const map = JSON.parse(readFileSync(join(dir, 'full.map'), 'utf8'));
   const profiles = profile(`require(${JSON.stringify(outfile)})`, 'prof');
   const kinds = attribute(profiles, basename(outfile), map);
@@ -176,7 +187,7 @@ export async function initBounds(
     .join(', ');
   return (
     `${key}, what its init is made of (CPU profile of require(bundle), ${profiles.length} run${profiles.length > 1 ? 's' : ''}, 100 µs sampling, median per kind of work over the runs minus an empty node's, profiled alike: ${round(busyMs)} ms, inflated by the sampling; ` +
-    `the owner of a sampled function is the package its code comes from — zod's share is schema construction at module level, vodflow's schemas calling into zod): ${shares(kinds)}. ` +
+    `the owner of a sampled function is the package its code comes from — zod's share is schema construction at module level, vodflow's ${schemas} schemas built at load calling into zod, the first ones paying zod's own warm-up): ${shares(kinds)}. ` +
     `Its ${round(totalKb)} KB: ${kb} (of which the SSM client ${round(ssm / 1000)} KB, parsed at init, run on the first secret read)${same ? '' : ' [the rebuild differs from the shipped bundle: shares are of the rebuild]'}.`
   );
 }
