@@ -1,7 +1,7 @@
 // Cold start: `serverless package` (serverless-esbuild: bundled, minified CommonJS, the AWS SDK
 // inside and tree-shaken, as it ships), then per function: bundle size, and the time to load the
 // bundle in a fresh `node` minus an empty `node -e ''`, spawned interleaved, in the function's
-// own environment (NODE_OPTIONS included). The same entry is also built with the same settings but
+// own environment (NODE_OPTIONS too, if it sets one). The same entry is also built with the same settings but
 // @aws-sdk/* external (the nodejs22.x runtime's SDK, loaded through NODE_PATH) and timed in the
 // same rounds, to show that the variant that ships is the faster one.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { BUNDLE_LIMIT_BYTES } from '../build/bundle-sizes';
 import { functionBuild } from '../build/esbuild-options';
 import { loadServerlessConfig } from '../local';
 import { renderValue, type FunctionSpec } from '../local/serverless/model';
+import { firstStackMs, initBounds } from './coldstart-bounds';
 import { signUploadFirstCall } from './coldstart-first-call';
 import { median, round, type Figure, type Section } from './measure';
 import { REPO_ROOT } from './proc';
@@ -100,7 +101,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const runtimeSdkPath = join(REPO_ROOT, 'node_modules');
     const figures: Figure[] = [];
     const rows: string[] = [];
-    const inits: Array<{ key: string; runtime: number; bundled: number }> = [];
+    const inits: Array<{ key: string; runtime: number; bundled: number; entry: string; bundlePath: string; env: NodeJS.ProcessEnv }> = [];
     let worstSize = 0;
     let worstShipped = 0;
     let shippedFaster = 0;
@@ -114,8 +115,8 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       if (!bundle) throw new Error(`no bundle in ${fn.key}.zip`);
       const bundlePath = join(dir, 'functions', bundle);
       const size = statSync(bundlePath).size;
-      // The function's environment as deployed, NODE_OPTIONS (--enable-source-maps) included:
-      // because of it, Node reads and parses the bundle's source map at load.
+      // The function's environment as deployed (no NODE_OPTIONS: stack traces are mapped on the
+      // first formatted stack by lib/aws/stack-traces, so the source map is not read at load).
       const env = { ...baseEnv, ...fn.environment, NODE_PATH: '' };
       const runtimePath = join(work, 'runtime-sdk', fn.key, `${fn.key}.cjs`);
       mkdirSync(join(work, 'runtime-sdk', fn.key), { recursive: true });
@@ -150,7 +151,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       // Which is faster: the median of each round's difference (the two spawns of a round share
       // the machine's state), steadier on a busy machine than the difference of two medians.
       const shippedAhead = firstCall?.pairedMs ?? median(loaded.map((x, r) => x.wallMs - loadedRuntime[r]!.wallMs));
-      inits.push({ key: fn.key, runtime: runtimeMs, bundled: bundledMs });
+      inits.push({ key: fn.key, runtime: runtimeMs, bundled: bundledMs, entry: join(REPO_ROOT, `${fn.handlerFile}.ts`), bundlePath, env });
       worstSize = Math.max(worstSize, size);
       worstShipped = Math.max(worstShipped, bundledMs);
       if (shippedAhead <= 0) shippedFaster++;
@@ -241,9 +242,16 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const perKb = parsedOnly
       ? ` V8 parses a whole bundle at load: the SSM client's code, parsed and not run, costs ${round(parsedOnly.ms, 2)} ms for ${round(parsedOnly.bytes / 1000)} KB (part above), ~${round((parsedOnly.ms / parsedOnly.bytes) * 100_000, 2)} ms per 100 KB, so a bundle's size bounds its init as much as its module work does.`
       : '';
+    // What bounds the init of each function over the limit (or of the slowest, if none is).
+    const profiled = (over.length ? over : [...inits].sort((a, b) => b.bundled - a.bundled).slice(0, 1)).slice(0, quick ? 1 : undefined);
+    const madeOf: string[] = [];
+    for (const i of profiled) madeOf.push(await initBounds(i.key, i.entry, i.bundlePath, i.env, work, quick ? 1 : 7));
+    const slowest = [...inits].sort((a, b) => b.bundled - a.bundled)[0]!;
+    const stackMs = firstStackMs(slowest.bundlePath, slowest.env, quick ? 1 : rounds);
+    const nodeStackMs = firstStackMs(slowest.bundlePath, { ...slowest.env, NODE_OPTIONS: '--enable-source-maps' }, quick ? 1 : rounds);
     const bounds = over.length
       ? [
-          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled, 2)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
+          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
         ]
       : [];
     return {
@@ -277,13 +285,20 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
           note: 'init alone: sign-upload parses at init the SSM client the runtime variant loads on its first call',
         },
         ...figures,
+        {
+          name: `${slowest.key}: first formatted stack (reads the source map, lib/aws/stack-traces)`,
+          value: round(stackMs, 2),
+          unit: 'ms',
+          note: `paid by a container's first stack that has a frame in the bundle, not by the init; under Node's own --enable-source-maps ${round(nodeStackMs, 2)} ms (and the init read the map)`,
+        },
         { name: 'serverless package (all functions)', value: round(packageS), unit: 's' },
       ],
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
-        `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. Every function but sign-upload loads lib/vod/client (most through the lib/jobs barrel); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
-        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (NODE_OPTIONS=--enable-source-maps: the source map is read at load). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
+        `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. The nine functions that talk to VOD load lib/vod/client (create-upload, get-job, deliver-event and sign-upload do not); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
+        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
+        ...madeOf,
         ...rows,
       ],
     };

@@ -1,6 +1,6 @@
-// esbuild plugin: each bundle's source map keeps only vodflow's own sources. With
-// NODE_OPTIONS=--enable-source-maps (serverless.yml) Node reads and JSON-parses the whole map when
-// it loads the bundle, at every cold start; mappings into node_modules (the AWS SDK, zod,
+// esbuild plugin: each bundle's source map keeps only vodflow's own sources. The whole map is read
+// and JSON-parsed when a stack is first formatted (lib/aws/stack-traces, or Node itself under
+// --enable-source-maps, then at every cold start); mappings into node_modules (the AWS SDK, zod,
 // Powertools, middy: ~90 % of a map, 1.3 MB of 1.4 MB) cost that time and only name library
 // internals. A stack frame in vodflow's code still maps to its .ts line; one inside a library
 // shows the bundle's position. Code is untouched: only the .map files are rewritten.

@@ -96,7 +96,7 @@ function run(bundlePath: string, body: unknown, env: Record<string, string>): Pr
           AWS_ACCESS_KEY_ID: 'test',
           AWS_SECRET_ACCESS_KEY: 'test',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          // The function's own environment, NODE_OPTIONS (--enable-source-maps) included, as on Lambda.
+          // The function's own environment, as on Lambda.
           ...fn.environment,
           POWERTOOLS_LOG_LEVEL: 'SILENT',
           ...env,
@@ -206,11 +206,23 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     const out = await run(signUpload.path, {}, { ...plainSecrets, VOD_TIMEOUT_MS: '5' });
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('VOD_TIMEOUT_MS: Too small: expected number to be >=500');
-    // --enable-source-maps (the function's NODE_OPTIONS) maps the throwing frame to vodflow's source.
+    // lib/aws/stack-traces (injected, no --enable-source-maps) maps the throwing frame to vodflow's source.
     expect(out.stderr).toMatch(/at parseConfig \(.*lib[\\/]config\.ts:\d+:\d+\)/);
+    expect(out.stderr).toMatch(/at Object\.<anonymous> \(.*functions[\\/]sign-upload\.ts:\d+:\d+\)/);
   });
 
-  it("map only vodflow's own sources (Node parses the whole map at load under --enable-source-maps)", () => {
+  it('print the same frames as Node itself when NODE_OPTIONS=--enable-source-maps is set', async () => {
+    const bad = { ...plainSecrets, VOD_TIMEOUT_MS: '5' };
+    const [ours, node] = await Promise.all([
+      run(signUpload.path, {}, bad),
+      run(signUpload.path, {}, { ...bad, NODE_OPTIONS: '--enable-source-maps' }),
+    ]);
+    const frames = (stderr: string) => stderr.split('\n').filter((l) => /^ {4}at .*(lib|functions)[\\/]/.test(l));
+    expect(frames(ours.stderr).length).toBeGreaterThanOrEqual(3);
+    expect(frames(ours.stderr)).toEqual(frames(node.stderr));
+  });
+
+  it("map only vodflow's own sources (the whole map is parsed on the first formatted stack)", () => {
     const map = JSON.parse(readFileSync(`${signUpload.path}.map`, 'utf8')) as { sources: string[]; mappings: string };
     expect(map.sources.filter((s) => /node_modules/.test(s))).toEqual([]);
     expect(map.sources.some((s) => /lib\/config\.ts$/.test(s))).toBe(true);
