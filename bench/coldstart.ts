@@ -20,6 +20,8 @@ import { REPO_ROOT } from './proc';
 
 const IMPORT_LIMIT_MS = 100;
 const PARSED_ONLY = 'the SSM client behind a dynamic import, never called (parsed only: what it adds to each init)';
+const SDK_CLIENTS = 'DynamoDB document client + SQS client (SDK bundled)';
+const WITH_S3 = 'the same + the S3 client and presigner (initiate-upload, create-upload)';
 const budget = `≤ ${round(BUNDLE_LIMIT_BYTES / 1000)} KB`;
 
 /** A function's environment as plain strings (values naming a queue URL or an unresolved reference are left out). */
@@ -194,6 +196,8 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     // What an init is made of: each part bundled alone (serverless.yml's settings) and timed the same way.
     const sdkClients =
       "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { SQSClient } from '@aws-sdk/client-sqs'; DynamoDBDocumentClient.from(new DynamoDBClient({})); new SQSClient({});";
+    // initiate-upload and create-upload also build S3 GetObject/PutObject requests (presigned or sent).
+    const withS3 = `${sdkClients} import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3'; import { getSignedUrl } from '@aws-sdk/s3-request-presigner'; (globalThis as { s3?: unknown }).s3 = [new S3Client({}), GetObjectCommand, getSignedUrl];`;
     const ssmSdk = JSON.stringify(join(REPO_ROOT, 'lib/aws/ssm-sdk.ts'));
     const parts: Record<string, { source: string; runtimeSdk?: boolean }> = {
       'zod (one object schema built and parsed)': {
@@ -205,7 +209,8 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       'lib/vod/client (transport, errors, 2.0 event schemas; action schemas lazy)': {
         source: `import ${JSON.stringify(join(REPO_ROOT, 'lib/vod/client/index.ts'))};`,
       },
-      'DynamoDB document client + SQS client (SDK bundled)': { source: sdkClients },
+      [SDK_CLIENTS]: { source: sdkClients },
+      [WITH_S3]: { source: withS3 },
       "DynamoDB document client + SQS client (runtime's SDK)": { source: sdkClients, runtimeSdk: true },
       // lib/aws/secrets imports ./ssm-sdk on the first read from SSM: at init its code is only parsed.
       [PARSED_ONLY]: {
@@ -217,6 +222,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     };
     const partRows: string[] = [];
     let parsedOnly: { ms: number; bytes: number } | undefined;
+    const partCpu = new Map<string, { cpuMs: number; bytes: number }>();
     const partEnv = { ...baseEnv, ...(model.functions[0]?.environment ?? {}), NODE_PATH: '' };
     // Quick: one part, one round — enough to prove this still runs.
     for (const [label, part] of Object.entries(parts).slice(0, quick ? 1 : undefined)) {
@@ -236,12 +242,20 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const { wallMs: ms, cpuMs } = initOf(loaded, empty);
       partRows.push(`${label} ${round(ms, 2)} ms (CPU ${round(cpuMs, 2)} ms; ${round(bytes / 1000)} KB)`);
       if (label.startsWith(PARSED_ONLY)) parsedOnly = { ms, bytes };
+      partCpu.set(label, { cpuMs, bytes });
     }
     const over = inits.filter((i) => i.bundled > IMPORT_LIMIT_MS);
     // Code that is parsed but never run at init shows what bytes alone cost.
     const perKb = parsedOnly
       ? ` V8 parses a whole bundle at load: the SSM client's code, parsed and not run, costs ${round(parsedOnly.ms, 2)} ms for ${round(parsedOnly.bytes / 1000)} KB (part above), ~${round((parsedOnly.ms / parsedOnly.bytes) * 100_000, 2)} ms per 100 KB, so a bundle's size bounds its init as much as its module work does.`
       : '';
+    // The S3 client is what sets initiate-upload and create-upload apart from the other functions.
+    const sdkOnly = partCpu.get(SDK_CLIENTS);
+    const plusS3 = partCpu.get(WITH_S3);
+    const s3Cost =
+      sdkOnly && plusS3
+        ? ` The S3 client and presigner, which only initiate-upload and create-upload load (pull: a presigned GET; push: GetObject), add ${round(plusS3.cpuMs - sdkOnly.cpuMs, 2)} ms of CPU and ${round((plusS3.bytes - sdkOnly.bytes) / 1000)} KB to the DynamoDB + SQS clients (parts above).`
+        : '';
     // What bounds the init of each function over the limit (or of the slowest, if none is).
     const profiled = (over.length ? over : [...inits].sort((a, b) => b.bundled - a.bundled).slice(0, 1)).slice(0, quick ? 1 : undefined);
     const madeOf: string[] = [];
@@ -251,7 +265,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const nodeStackMs = firstStackMs(slowest.bundlePath, { ...slowest.env, NODE_OPTIONS: '--enable-source-maps' }, quick ? 1 : rounds);
     const bounds = over.length
       ? [
-          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled)} ms`).join(', ')}.${perKb} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
+          `Above ${IMPORT_LIMIT_MS} ms as shipped: ${over.map((i) => `${i.key} ${round(i.bundled)} ms`).join(', ')}.${perKb}${s3Cost} Figures are wall time and grow with the machine's load (load average at the start of the section is in its header).`,
         ]
       : [];
     return {
