@@ -54,7 +54,9 @@ function frame(sites: NodeJS.CallSite[], i: number): string {
   if (!mapped(entry)) return site.toString();
   const type = site.getTypeName();
   const name = `${type !== null && type !== 'global' ? `${type}.` : ''}${originalName(sm, sites, i) || site.getFunctionName() || '<anonymous>'}`;
-  return `${name} (${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1})`;
+  // V8's own prefixes, as Node prints them: an awaited caller, a constructor call.
+  const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';
+  return `${prefix}${name} (${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1})`;
 }
 
 function prepareStackTrace(error: Error, sites: NodeJS.CallSite[]): string {

@@ -222,6 +222,38 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     expect(frames(ours.stderr)).toEqual(frames(node.stderr));
   });
 
+  it('print awaited callers and constructor calls as Node does (async …, new …)', async () => {
+    // A handler-shaped entry whose errors come through awaits and a constructor, built with the
+    // same settings (the stack-traces module injected), printed with and without Node's own mapping.
+    const entry = join(work, 'frames.ts');
+    writeFileSync(
+      entry,
+      [
+        "class Job { constructor() { throw new Error('in a constructor'); } }",
+        "async function claim() { await new Promise((r) => setTimeout(r, 1)); throw new Error('after an await'); }",
+        'async function step() { await claim(); }',
+        'async function main() {',
+        '  for (const fail of [() => step(), async () => new Job(), () => Promise.all([step()])]) {',
+        '    try { await fail(); } catch (error) { console.log((error as Error).stack); }',
+        '  }',
+        '}',
+        'void main();',
+      ].join('\n'),
+    );
+    const outfile = join(work, 'frames', `frames${extension}`);
+    await build({ ...options, entryPoints: [entry], outfile });
+    const print = (nodeOptions: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [outfile], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions } }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+    const [ours, node] = await Promise.all([print(''), print('--enable-source-maps')]);
+    expect(ours).toMatch(/ at async \S+ \(.*frames\.ts:3:\d+\)/);
+    expect(ours).toMatch(/ at new \S+ \(.*frames\.ts:1:\d+\)/);
+    expect(ours).toBe(node);
+  });
+
   it("map only vodflow's own sources (the whole map is parsed on the first formatted stack)", () => {
     const map = JSON.parse(readFileSync(`${signUpload.path}.map`, 'utf8')) as { sources: string[]; mappings: string };
     expect(map.sources.filter((s) => /node_modules/.test(s))).toEqual([]);
