@@ -50,6 +50,22 @@ function spawnNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Spawn {
   return { wallMs, cpuMs: Number(/cpu (\d+)$/.exec(r.stdout)?.[1]) / 1000 };
 }
 
+/** One function's bundles and its spawns: an empty node, the shipped bundle, the runtime's-SDK build. */
+interface Measured<F> {
+  fn: F;
+  bundle: string;
+  size: number;
+  runtimeSize: number;
+  bundlePath: string;
+  runtimePath: string;
+  env: NodeJS.ProcessEnv;
+  empty: Spawn[];
+  loaded: Spawn[];
+  loadedRuntime: Spawn[];
+  /** One spawn of each kind, in the order a round starts them (rotated every round). */
+  spawns: Array<() => number>;
+}
+
 /** Median wall and CPU time of the spawns minus those of the empty ones. */
 function initOf(loaded: Spawn[], empty: Spawn[]): Spawn {
   const of = (xs: Spawn[], key: keyof Spawn) => median(xs.map((x) => x[key]));
@@ -109,6 +125,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     let shippedFaster = 0;
     let shippedLessCpu = 0;
     const functions = quick ? model.functions.slice(0, 2) : model.functions;
+    const measured: Array<Measured<(typeof functions)[number]>> = [];
     for (const fn of functions) {
       const dir = join(work, fn.key);
       const unzip = spawnSync('unzip', ['-q', '-o', join(work, 'pkg', `${fn.key}.zip`), '-d', dir]);
@@ -126,17 +143,34 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const runtimeEnv = { ...env, NODE_PATH: runtimeSdkPath };
       const load = `require(${JSON.stringify(bundlePath)})`;
       const loadRuntime = `require(${JSON.stringify(runtimePath)})`;
-      const empty: Spawn[] = [];
-      const loaded: Spawn[] = [];
-      const loadedRuntime: Spawn[] = [];
       spawnNode(load, env, dir); // first spawns warm the page cache
       spawnNode(loadRuntime, runtimeEnv, dir);
-      const contenders = [
-        () => empty.push(spawnNode('', env, dir)),
-        () => loaded.push(spawnNode(load, env, dir)),
-        () => loadedRuntime.push(spawnNode(loadRuntime, runtimeEnv, dir)),
+      const m: Measured<typeof fn> = {
+        fn,
+        bundle,
+        size,
+        runtimeSize,
+        bundlePath,
+        runtimePath,
+        env,
+        empty: [],
+        loaded: [],
+        loadedRuntime: [],
+        spawns: [],
+      };
+      m.spawns = [
+        () => m.empty.push(spawnNode('', env, dir)),
+        () => m.loaded.push(spawnNode(load, env, dir)),
+        () => m.loadedRuntime.push(spawnNode(loadRuntime, runtimeEnv, dir)),
       ];
-      for (let r = 0; r < rounds; r++) for (let i = 0; i < contenders.length; i++) contenders[(i + r) % contenders.length]!();
+      measured.push(m);
+    }
+    // Round by round over every function (not function by function), so that a slow spell of a
+    // shared machine spreads over all of them instead of sinking the one measured at that moment.
+    for (let r = 0; r < rounds; r++) {
+      for (const { spawns } of measured) for (let i = 0; i < spawns.length; i++) spawns[(i + r) % spawns.length]!();
+    }
+    for (const { fn, bundle, size, runtimeSize, bundlePath, runtimePath, env, empty, loaded, loadedRuntime } of measured) {
       const shipped = initOf(loaded, empty);
       const alternative = initOf(loadedRuntime, empty);
       const bundledMs = shipped.wallMs;
@@ -310,7 +344,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
         `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. The nine functions that talk to VOD load lib/vod/client (create-upload, get-job, deliver-event and sign-upload do not); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.`,
-        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
+        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK) and round by round over all the functions (a slow spell of the machine is spread over every function), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
         ...madeOf,
         ...rows,
