@@ -4,6 +4,10 @@
 export const leasePath = (step: string) => `leases.${step}`;
 export const donePath = (step: string) => `done.${step}`;
 
+/** Step leases (step → expiry ms) as the item fields a write sets. */
+export const leaseFields = (leases: Readonly<Record<string, number>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(leases).map(([step, until]) => [leasePath(step), until]));
+
 /** The "done" marker of one claimed step, to be set by the write that finishes it. */
 export class StepCompletion {
   #recorded = false;

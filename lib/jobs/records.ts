@@ -2,16 +2,18 @@
 // delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
-import { leasePath, type StepCompletion } from './markers';
+import { leaseFields, type StepCompletion } from './markers';
 import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
 /** A job item as read (consistent); `undefined` for no item or a TASK# lookup item. */
 export async function getJob(t: JobTable, jobId: string): Promise<Job | undefined> {
-  const item = await getItem(t, jobId);
-  if (!item || item.kind !== 'job') return undefined;
-  return jobSchema.parse(item);
+  return jobOf(await getItem(t, jobId));
 }
+
+/** An item as a job; `undefined` for no item or a TASK# lookup item. */
+export const jobOf = (item: Record<string, unknown> | undefined): Job | undefined =>
+  item?.kind === 'job' ? jobSchema.parse(item) : undefined;
 
 /** Any item by key, unparsed (the CLI shows a damaged record as it is). */
 export async function getItem(t: JobTable, jobId: string): Promise<Record<string, unknown> | undefined> {
@@ -63,14 +65,13 @@ export async function createJob(
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
-        Item: { ...freshJob(jobId, 'QUEUED', { source, mode }, ttlDays), leases: { ...leases } },
+        Item: freshJob(jobId, 'QUEUED', { source, mode, leases: { ...leases } }, ttlDays),
         ConditionExpression: 'attribute_not_exists(jobId)',
       }),
     );
   if (await conditional(put)) return true;
   const e = new Expr();
-  const leaseFields = Object.fromEntries(Object.entries(leases).map(([step, until]) => [leasePath(step), until]));
-  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays), ...leaseFields });
+  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays), ...leaseFields(leases) });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
     t.dynamo.send(
@@ -109,8 +110,7 @@ export interface TransitionInput {
 export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
   const e = new Expr();
   const marker = completes?.fields();
-  const leases = Object.fromEntries(Object.entries(input.leases ?? {}).map(([step, until]) => [leasePath(step), until]));
-  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leases, ...marker?.set }, [
+  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set }, [
     ...(input.remove ?? []),
     ...(marker?.remove ?? []),
   ]);

@@ -8,13 +8,13 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
 import { donePath, leasePath, StepCompletion } from './markers';
-import { getItem } from './records';
+import { getItem, jobOf } from './records';
 import { conditional, isConditionFailure, type JobTable } from './table';
 import { isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
 export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing' | 'refused';
 
-/** A job field a claim can test (see ClaimGuard). */
+/** A job field a claim can test (see ClaimAdmission). */
 export type GuardField = 'pullTaskId' | 'vodTaskId' | 'processAttempt';
 export type FieldTest =
   | { absent: GuardField }
@@ -44,13 +44,7 @@ const testHolds = (job: Job, t: FieldTest): boolean => {
 };
 
 /** The same `anyOf` as the claim's condition, on a job in hand (to say why a claim was refused). */
-export const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean =>
-  !anyOf?.length || anyOf.some((t) => testHolds(job, t));
-
-const doneIn = (item: Record<string, unknown>, step: string): boolean => {
-  const done = item.done;
-  return typeof done === 'object' && done !== null && Object.hasOwn(done, step) && (done as Record<string, unknown>)[step] === true;
-};
+const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean => !anyOf?.length || anyOf.some((t) => testHolds(job, t));
 
 export type ClaimOutcome = { claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'>; job?: Job };
 
@@ -101,11 +95,11 @@ export async function claim(t: JobTable, jobId: string, step: string, leaseMs: n
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     // ALL_OLD saves a read on DynamoDB; stand-ins without it (dynalite) get the consistent read.
-    const item = returnedItem(err) ?? (await getItem(t, jobId));
-    if (item?.kind !== 'job') return { claim: 'missing' };
-    if (!admission) return { claim: doneIn(item, step) ? 'done' : 'busy' };
-    const job = jobSchema.parse(item);
-    if (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf)) return { claim: 'refused', job };
+    const job = jobOf(returnedItem(err) ?? (await getItem(t, jobId)));
+    if (!job) return { claim: 'missing' };
+    if (admission && (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf))) {
+      return { claim: 'refused', job };
+    }
     return { claim: job.done[step] ? 'done' : 'busy', job };
   }
 }
@@ -114,11 +108,14 @@ export const claimStep = async (t: JobTable, jobId: string, step: string, leaseM
   (await claim(t, jobId, step, leaseMs)).claim;
 
 /** Marks the step done and drops its lease; the `supersedes` steps' markers go (e.g. past polls). */
-export async function completeStep(t: JobTable, jobId: string, step: string, supersedes: readonly string[] = []): Promise<void> {
+export const completeStep = (t: JobTable, jobId: string, step: string, supersedes: readonly string[] = []): Promise<void> =>
+  writeCompletion(t, jobId, new StepCompletion(step, supersedes));
+
+/** The completion's fields as a write of their own (when no job write of the step carried them). */
+async function writeCompletion(t: JobTable, jobId: string, completion: StepCompletion): Promise<void> {
   const e = new Expr();
-  const { set, remove } = new StepCompletion(step, supersedes).fields();
-  const update = e.update(set, remove);
-  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+  const { set, remove } = completion.fields();
+  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: e.update(set, remove), ...e.attributes }));
 }
 
 /** Extends a lease the caller holds (a long step's heartbeat); false once the step is done or gone. */
@@ -184,7 +181,7 @@ export async function runHeldStep<T>(
   const completion = new StepCompletion(step, supersedes);
   try {
     const value = await work(completion);
-    if (!completion.recorded) await completeStep(t, jobId, step, supersedes);
+    if (!completion.recorded) await writeCompletion(t, jobId, completion);
     return value;
   } catch (err) {
     if (!completion.recorded) await releaseStep(t, jobId, step);

@@ -6,7 +6,7 @@
 //   job as it was: a finished job only gets its outbox delivery finished, a message from a
 //   superseded attempt is dropped, one from an attempt not begun yet comes back soon. A delivery
 //   that finds the step done or leased is a duplicate and is dropped with a log line.
-import { guardHolds, isTerminal, jobs, type FieldTest, type Job, type StepCompletion } from '../jobs';
+import { isTerminal, jobs, type FieldTest, type Job, type StepCompletion } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
 import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
@@ -92,6 +92,10 @@ export async function handleStep<T extends InternalMessage['type']>(
   // The admission is the claim's own condition: no read first; a refused claim answers the job.
   const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes, { attempt: msg.attempt, anyOf: guard?.anyOf });
   if (result.ran) return;
+  if (result.claim === 'done' || result.claim === 'busy') {
+    return ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
+  }
+  // Refused (or no job): say why — the attempt, a finished job, else the admitOnly guard.
   const found = result.job;
   const admitted = admission(found, msg);
   if (admitted.admit === 'later') {
@@ -109,8 +113,7 @@ export async function handleStep<T extends InternalMessage['type']>(
     log(admitted.reason, { type: msg.type, status: found?.status, messageAttempt: msg.attempt, jobAttempt: found?.attempt });
     return;
   }
-  if (guard && !guardHolds(admitted.job, guard.anyOf)) return ctx.logger.info(guard.reason, { type: msg.type });
-  ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
+  ctx.logger.info(guard?.reason ?? 'claim refused', { type: msg.type });
 }
 
 /** The SQS handler of one job step: parse and validate the message, then `handleStep`. */
