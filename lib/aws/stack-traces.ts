@@ -7,7 +7,7 @@
 // Outside a bundle (tests, the local runtime) and under Node's own --enable-source-maps it does nothing.
 import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapping, type SourceMapPayload } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 
 // The bundle's own path: esbuild's CommonJS output has __filename; an ES module run from source does not.
 const bundle = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
@@ -27,9 +27,13 @@ function bundleMap(file: string): SourceMap | null {
   return map;
 }
 
+/** Where build/own-source-map.cjs maps all library code: such a frame keeps its bundle position. */
+const LIBRARY_SOURCE = '(library code, not mapped)';
+
 // Node's entries carry the original identifier as `name` (not in @types/node's SourceMapping).
 type Entry = SourceMapping & { name?: string };
-const mapped = (entry: SourceMapping | object): entry is Entry => 'originalSource' in entry;
+const mapped = (entry: SourceMapping | object): entry is Entry =>
+  'originalSource' in entry && basename(entry.originalSource) !== LIBRARY_SOURCE;
 
 /** The frame's original function name: the enclosing function's, else the name at its caller's call (as Node does). */
 function originalName(sm: SourceMap, sites: NodeJS.CallSite[], i: number): string | undefined {

@@ -254,6 +254,38 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     expect(ours).toBe(node);
   });
 
+  it("leave a frame inside a library at the bundle's position, not at the vodflow line before it", async () => {
+    // zod calls back into vodflow's transform: the stack has vodflow frames around zod's own.
+    const entry = join(work, 'library-frames.ts');
+    writeFileSync(
+      entry,
+      [
+        "import * as z from 'zod';",
+        "const refuse = z.string().transform((): string => { throw new Error('refused in a transform'); });",
+        'function parseInput() { return refuse.parse("x"); }',
+        'try { parseInput(); } catch (error) { console.log((error as Error).stack); }',
+      ].join('\n'),
+    );
+    const outfile = join(work, 'library-frames', `library-frames${extension}`);
+    // The entry lives in a temp dir: zod resolves from the repo's node_modules.
+    await build({ ...options, entryPoints: [entry], outfile, nodePaths: [join(root, 'node_modules')] });
+    const stack = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [outfile], { env: { PATH: process.env.PATH } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    const frames = stack.split('\n').filter((l) => l.startsWith('    at '));
+    expect(frames[0]).toMatch(/library-frames\.ts:2:\d+\)$/); // the transform, vodflow's
+    expect(frames.some((l) => /library-frames\.ts:3:\d+\)$/.test(l))).toBe(true); // parseInput
+    // zod's frames in between keep the bundle's position; none is pinned to a vodflow line.
+    const between = frames.slice(
+      1,
+      frames.findIndex((l) => /library-frames\.ts:3:/.test(l)),
+    );
+    expect(between.length).toBeGreaterThan(0);
+    for (const frame of between) expect(frame).toMatch(/library-frames\.cjs:\d+:\d+\)$/);
+  });
+
   it("map only vodflow's own sources (the whole map is parsed on the first formatted stack)", () => {
     const map = JSON.parse(readFileSync(`${signUpload.path}.map`, 'utf8')) as { sources: string[]; mappings: string };
     expect(map.sources.filter((s) => /node_modules/.test(s))).toEqual([]);
