@@ -87,6 +87,9 @@ export interface LocalServices {
 export async function startServices(options: StartServicesOptions): Promise<LocalServices> {
   // dynalite needs nothing from fauxqs: its thread starts it while fauxqs is being built.
   const dynamoStarting = startDynalite(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined, options.ports?.dynamodb ?? 0);
+  // Awaited only once fauxqs is up: a failure before then must not count as unhandled (Node would
+  // end the process instead of this start rejecting with the reason).
+  dynamoStarting.catch(() => undefined);
   try {
     return await startFauxqs(options, dynamoStarting);
   } catch (error) {
