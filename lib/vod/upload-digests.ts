@@ -74,7 +74,8 @@ export async function digestFile(path: string, partSize: number, signal?: AbortS
         atWorker.add(slot);
         void slot.finally(() => atWorker.delete(slot));
       } else {
-        md5s[index] = createHash('md5').update(bytes).digest('hex');
+        // After a worker failure the MD5s are dropped (pass 2 takes them): none to take here.
+        if (!workerFailed) md5s[index] = createHash('md5').update(bytes).digest('hex');
         free.push(block);
       }
       signal?.throwIfAborted();

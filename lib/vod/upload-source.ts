@@ -48,10 +48,10 @@ export interface Prepared extends Measured {
   unchanged?(): Promise<boolean>;
 }
 
-/** What identifies a file's content without reading it. */
-const fingerprint = async (path: string): Promise<string> => {
+/** What identifies a file's content without reading it, and its size. */
+const fingerprint = async (path: string): Promise<{ key: string; size: number }> => {
   const s = await stat(path, { bigint: true });
-  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  return { key: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, size: Number(s.size) };
 };
 
 const toBuffer = (piece: unknown): Buffer =>
@@ -142,8 +142,8 @@ export async function prepare(input: PrepareInput, cleanup: Array<() => Promise<
   if (typeof source === 'string') {
     const open = () => fileReader(source);
     const before = await fingerprint(source);
-    const unchanged = async () => (await fingerprint(source)) === before;
-    if (known) return { sha1: known, size: input.size ?? (await stat(source)).size, open, unchanged };
+    const unchanged = async () => (await fingerprint(source)).key === before.key;
+    if (known) return { sha1: known, size: input.size ?? before.size, open, unchanged };
     const { sha1, size, partSize, partMd5s, blocks } = await digestFile(source, input.partSize, signal);
     return { sha1, size, open, unchanged, parts: partMd5s && { partSize, md5s: partMd5s }, spare: blocks };
   }
