@@ -63,8 +63,6 @@ async function handedOver(stack: LocalStack, results: FileResult[], subscribers:
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * How often a shown file's job is read for its progress line. Each read is a GET /jobs/{id}
  * through the HTTP API (a get-job invocation and a DynamoDB read) on the CPU the media work needs,
@@ -140,17 +138,19 @@ export async function runProcess(
       display.update(state, { phase: 'queued', uploadPercent: 100 });
       const terminal = events.next(upload.jobId);
       let event: DownstreamEvent | undefined;
-      void terminal.then((e) => (event = e));
       const deadline = started + options.timeoutS * 1000;
-      if (options.quiet) event = await withDeadline(terminal, deadline - Date.now());
+      // Quiet: just the wait. Else the job's progress once a second until its event.
       while (!event && Date.now() < deadline) {
-        const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
-        if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });
-        if (job?.status === 'PROCESSING') {
-          const subTasks = job.vodTaskId ? await subTasksOf(job.vodTaskId) : [];
-          display.update(state, { phase: 'processing', progress: job.progress, subTasks });
+        if (!options.quiet) {
+          const job = await fetchJob(target.httpApi, target.apiKey, upload.jobId);
+          if (job?.status === 'UPLOADING') display.update(state, { phase: 'in VOD', progress: job.progress });
+          if (job?.status === 'PROCESSING') {
+            const subTasks = job.vodTaskId ? await subTasksOf(job.vodTaskId) : [];
+            display.update(state, { phase: 'processing', progress: job.progress, subTasks });
+          }
         }
-        await Promise.race([terminal, sleep(PROGRESS_EVERY_MS)]);
+        const left = deadline - Date.now();
+        event = await withDeadline(terminal, options.quiet ? left : Math.min(PROGRESS_EVERY_MS, left));
       }
       if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
       display.update(
