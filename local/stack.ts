@@ -144,7 +144,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Only loopback (where the local S3 lives) and public hosts: a dev VM's metadata service
         // (169.254.169.254) or LAN must not be pullable and served back under public dev keys.
         allowPrivatePullHosts: false,
-        checkToolsAtStart: true,
         log: level === 'silent' ? false : undefined,
         ...(options.emulator ?? {}),
         port: ports.emulator ?? 0,

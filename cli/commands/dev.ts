@@ -159,7 +159,8 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
       stage: flags.stage,
       ports: { httpApi: flags.port },
       callbackMode: flags.callbackMode,
-      emulator: options.emulator,
+      // The media tools' self-check runs beside the stack's start, not before the first job's work.
+      emulator: options.emulator === false ? false : { checkToolsAtStart: true, ...options.emulator },
       logLevel: options.logLevel ?? (flags.quiet ? 'error' : 'info'),
       env: {
         ...secrets,

@@ -91,6 +91,8 @@ export async function runProcess(
   const note = (line: string) => !options.quiet && err.write(`${line}\n`);
   note('vodflow: starting the local stack (SQS/S3, DynamoDB, VOD emulator, handlers)…');
   const stack = await startLocalStack({
+    // The media tools' self-check runs beside the stack's start, not before the first file's work.
+    emulator: { checkToolsAtStart: true },
     logLevel: 'silent',
     dataDir: options.dataDir,
     callbackMode: options.callbackMode,
