@@ -19,8 +19,6 @@ export interface FunctionBuild {
   options: BuildOptions;
   /** The bundle's extension (.cjs). */
   extension: string;
-  /** The raw custom.esbuild block. */
-  settings: Record<string, unknown>;
 }
 
 export function functionBuild(serverlessYml = join(root, 'serverless.yml')): FunctionBuild {
@@ -39,6 +37,5 @@ export function functionBuild(serverlessYml = join(root, 'serverless.yml')): Fun
       logLevel: 'silent',
     },
     extension,
-    settings,
   };
 }

@@ -38,10 +38,11 @@ export function readBody(req: IncomingMessage, limit: number, into?: { minSize: 
       // node:http never delivers more than the content-length it framed the request with.
       if (target && size + chunk.length <= target.length) chunk.copy(target, size);
       size += chunk.length;
-      if (target) {
-        if (size > limit) chunks.length = 0;
-      } else if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
+      // Into the target, or kept as chunks up to the limit (past it the answer has no body).
+      if (!target) {
+        if (size <= limit) chunks.push(chunk);
+        else chunks.length = 0;
+      }
       // Past the hard cap, stop reading: answer now, then close the connection.
       if (size > hardCap) {
         req.pause();

@@ -54,7 +54,7 @@ export type ProbeResult = z.infer<typeof ffprobeSchema>;
  * transcodes silently without sound. Reading stops as soon as every stream is known, so this costs
  * nothing for a file whose streams show early.
  */
-export const SOURCE_PROBE = ['-probesize', '100M', '-analyzeduration', '30M'];
+const SOURCE_PROBE = ['-probesize', '100M', '-analyzeduration', '30M'];
 
 /** ffmpeg's input options for a source file, then the file. */
 export const sourceInput = (src: string): string[] => [...SOURCE_PROBE, '-i', src];
