@@ -4,6 +4,7 @@
 // (--enable-source-maps), Node's loader and builtins, GC, or the module code of the package that
 // owns the sampled function (looked up in a full source map of the same build: the shipped map
 // keeps only vodflow's own mappings, build/own-source-map.cjs).
+import type { CallFrame, CpuProfile } from './profile';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,18 +23,6 @@ function ownerOf(source: string): string {
   if (pkg === 'zod') return 'zod';
   if (/^@(aws-lambda-powertools|middy)\//.test(pkg)) return 'Powertools + middy';
   return 'other libraries';
-}
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: CallFrame; children?: number[] }>;
-  samples: number[];
-  timeDeltas: number[];
 }
 
 /** Source of the generated position (0-based line and column), by the last segment at or before it. */
@@ -66,9 +55,10 @@ function attribute(profiles: CpuProfile[], bundleName: string, map: { sources: s
     const parent = new Map<number, number>();
     for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const inBundle = (cf: CallFrame) => cf.url.endsWith(`/${bundleName}`);
-    for (let i = 0; i < p.samples.length; i++) {
-      const us = p.timeDeltas[i + 1] ?? 0;
-      const leaf = byId.get(p.samples[i]!)!;
+    const samples = p.samples ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const us = p.timeDeltas?.[i + 1] ?? 0;
+      const leaf = byId.get(samples[i]!)!;
       const name = leaf.callFrame.functionName;
       if (name === '(idle)') continue;
       if (name === '(garbage collector)') {

@@ -95,3 +95,16 @@ export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
 export const round = (x: number, digits = 3): number => (x === 0 || !Number.isFinite(x) ? x : +x.toPrecision(digits));
 
 export const MiB = 1024 * 1024;
+
+/** Runs `fn` over the items, `n` at a time, in order. */
+export async function limit<T>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}

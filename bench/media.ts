@@ -2,6 +2,7 @@
 // ffprobe command lines) that the emulator makes for a job of the default pipeline — the pull's
 // probe, the procedure's probe, one transcode per definition (20, 210), the cover at 50 % — with
 // the emulator's concurrency (2 tasks, 2 processes), and none of the HTTP, SQS or DynamoDB.
+import { limit } from './measure';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,14 +26,7 @@ export async function directMediaMs(files: string[], parallel = 2): Promise<numb
   const root = await mkdtemp(join(tmpdir(), 'vodflow-bench-direct-'));
   try {
     const start = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const i = next++;
-        await oneJob(engine, files[i]!, join(root, String(i)));
-      }
-    };
-    await Promise.all(Array.from({ length: parallel }, worker));
+    await limit(files, parallel, (file, i) => oneJob(engine, file, join(root, String(i))));
     return performance.now() - start;
   } finally {
     await engine.close();

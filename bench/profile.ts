@@ -10,10 +10,11 @@ import { Session } from 'node:inspector/promises';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './proc';
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
 interface ProfileNode {
   id: number;
@@ -259,12 +260,8 @@ export function splitSides(profile: CpuProfile): SideSplit {
 }
 
 /** Samples this thread from now until the returned function is called (for splitSides). */
-export function sampleThread(): Promise<() => Promise<CpuProfile>> {
-  return startSampling(250);
-}
-
 /** This thread's sampling profiler, started now (every `intervalUs`); the returned function stops it. */
-async function startSampling(intervalUs: number): Promise<() => Promise<CpuProfile>> {
+export async function startSampling(intervalUs: number): Promise<() => Promise<CpuProfile>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -294,7 +291,7 @@ export async function profiled<T>(label: string, fn: () => Promise<T>): Promise<
     throw error;
   }
   const profile = await stop();
-  // BENCH_PROFILE_DIR=<dir>: the raw profile too, for a closer look (/tmp/tl/top.mjs, DevTools).
+  // BENCH_PROFILE_DIR=<dir>: the raw profile too, for a closer look (Chrome DevTools opens it).
   const dir = process.env.BENCH_PROFILE_DIR;
   if (dir) writeFileSync(join(dir, `${label.replace(/[^\w.-]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
   return { result, profile: summarise([{ label, profile }]) };

@@ -5,6 +5,7 @@
 // split by side: the client's (AWS SDK / VOD client: middleware, signing, serialisation,
 // node:http client) is what a handler-side change could touch; the server's (fauxqs or the
 // emulator on this thread, dynalite on its thread) is the stand-in's own.
+import { limit } from './measure';
 import { performance } from 'node:perf_hooks';
 import {
   ChangeMessageVisibilityCommand,
@@ -16,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynaliteThreadBusyMs } from '../local/aws/services';
-import { sampleThread, splitSides } from './profile';
+import { splitSides, startSampling } from './profile';
 
 /** CPU ms of one call (every thread of the process), and how it splits. */
 export interface CallCost {
@@ -29,14 +30,13 @@ export interface CallCost {
   sharedMs: number;
 }
 
-async function run(n: number, parallel: number, call: (i: number) => Promise<unknown>, from = 0): Promise<void> {
-  let next = from;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < from + n) await call(next++);
-    }),
+/** Calls numbered from `from`, `parallel` at a time. */
+const run = (n: number, parallel: number, call: (i: number) => Promise<unknown>, from = 0): Promise<void> =>
+  limit(
+    Array.from({ length: n }, (_, i) => from + i),
+    parallel,
+    call,
   );
-}
 
 /**
  * Runs `n` calls, `parallel` at a time, and measures them: process CPU for the total, this
@@ -57,7 +57,7 @@ export async function callCost(
   const used = process.cpuUsage(before);
   const main = performance.eventLoopUtilization(mainBefore).active;
   const dynalite = dynaliteThreadBusyMs() - dynaliteBefore;
-  const stop = await sampleThread();
+  const stop = await startSampling(250);
   await run(profiled, parallel, call, n);
   const sides = splitSides(await stop());
   const ms = (used.user + used.system) / 1000 / n;

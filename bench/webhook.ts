@@ -16,7 +16,7 @@ import { DEV_ACCOUNT } from '../emulator';
 import { drainEvents, until, type SeenEvent } from './events';
 import { forgetStackState } from './fresh';
 import { clip } from './media';
-import { percentile, round, type Section } from './measure';
+import { limit, percentile, round, type Section } from './measure';
 import { profiled } from './profile';
 import { WEBHOOK_FINDINGS } from './webhook-findings';
 import { countSdkCalls, describeCalls } from './sdk-calls';
@@ -26,18 +26,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dynaliteThreadBusyMs } from '../local/aws/services';
-
-async function limit<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve) => {
@@ -328,7 +316,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       ],
       notes: [
         `Preparation (not timed, ${round(shown.prepS)} s): ${total} ProcessFile tasks on one uploaded clip, each failing its Probe step by fault injection (-43001, final), and ${total} PROCESSING jobs owning them (createJob/transition/indexTask, as the handlers write them). So each callback takes the failure path: vod-webhook → result-queue → publish-result → classify-queue → classify-error → video.failed${shown.wrongType ? `; ${shown.wrongType} event(s) of another type` : ''}.`,
-        `AWS SDK calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}. Messages per ReceiveMessage that returned any: ${batches || 'none'}.`,
+        `AWS SDK and VOD calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}. Messages per ReceiveMessage (empty long polls included), for each queue that received any: ${batches || 'none'}.`,
         `What bounds it: ${cores} cores give ${round(cores * 1000)} ms of CPU a second; ${rate} callbacks/s at ${round(cpuPerCallback)} ms each need ${round((rate * cpuPerCallback) / 1000)} cores. The stand-in calls alone (${round(floor.ms)} ms: ${side(floor)}) allow ${round(floorBound)}/s even if everything else cost nothing; their server side (${round(floor.serverMs)} ms) is fauxqs's, dynalite's and the emulator's, their client side (${round(floor.clientMs)} ms) the AWS SDK's per-call work, which a handler only reduces by making fewer calls. The main thread (everything but dynalite) spends ${round(mainPerCallback)} ms per callback: ${round(threadBound)}/s at most.`,
         "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function in one Node process (vod-webhook up to 16 invocations at once, the SQS functions 2, capped by their maximumConcurrency), with fauxqs and the emulator; dynalite has a thread of its own. Per-call costs are measured alone, 16 in flight (receives one at a time, 10 a batch), with a 0.25 ms sampling profile of this thread splitting its part by side: server = a stand-in server frame on the stack, client = an SDK/node:http client or caller frame, shared = neither.",
         ...WEBHOOK_FINDINGS,
