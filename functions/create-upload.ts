@@ -2,10 +2,8 @@
 // The key carries the job id (uploads/<jobId>/<filename>), so ingest maps the object to this job
 // and GET /jobs/{id} answers from now on (AWAITING_UPLOAD until the object arrives).
 import { extname } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import * as z from 'zod';
-import { s3 } from '../lib/aws/s3';
+import { presignPut } from '../lib/aws/s3';
 import { config } from '../lib/config';
 import { parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
@@ -43,18 +41,12 @@ export const handler = httpHandler(
     const jobId = newUploadJobId();
     const key = uploadKey(jobId, input.filename);
 
-    const url = await getSignedUrl(
-      s3(),
+    const url = await presignPut(
+      { bucket: cfg.uploadBucket, key },
       // Create-only (S3 conditional write): a second PUT to this URL gets 412 instead of silently
       // replacing bytes a job may already be processing; a new upload is a new POST /uploads.
-      new PutObjectCommand({
-        Bucket: cfg.uploadBucket,
-        Key: key,
-        ContentType: input.contentType,
-        ContentLength: input.size,
-        IfNoneMatch: '*',
-      }),
-      { expiresIn: cfg.http.uploadUrlTtlS },
+      { contentType: input.contentType, contentLength: input.size, ifNoneMatch: '*' },
+      cfg.http.uploadUrlTtlS,
     );
     // Reserved only once the URL exists: a request that fails before leaves no orphan job.
     // The reservation outlives its upload URL by a day, then expires (DynamoDB TTL).

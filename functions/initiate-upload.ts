@@ -2,10 +2,7 @@
 // presigned GET, then poll the pull task. Push mode: stream the object from S3 through the
 // chunked upload (resumable: InitUpload reports the parts VOD already has), then process.
 import { basename } from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
-import { s3 } from '../lib/aws/s3';
+import { getObject, presignGet } from '../lib/aws/s3';
 import { vodProvider } from '../lib/aws/vod-provider';
 import { vodPusher } from '../lib/aws/vod-pusher';
 import { config } from '../lib/config';
@@ -20,9 +17,7 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
   const source = job.source!;
   let pullTaskId = job.pullTaskId;
   if (!pullTaskId) {
-    const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }), {
-      expiresIn: cfg.upload.pullUrlTtlS,
-    });
+    const url = await presignGet(source, cfg.upload.pullUrlTtlS);
     // The URL names the key, not the bytes: VOD checks the pulled file against the job's etag (an
     // MD5 for a single-part upload), so an overwrite fails the pull truthfully (10001, MD5 differs).
     const fileMd5 = /^[0-9a-f]{32}$/i.test(source.etag ?? '') ? source.etag : undefined;
@@ -70,18 +65,8 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     if (!(await jobs().transition(job.jobId, { to: 'UPLOADING', attempt: msg.attempt, set: { progress: PROGRESS.pushStarted } }))) {
       throw new Error('job changed while its upload was being started');
     }
-    const open = async () =>
-      // If-Match pins the bytes this job was created for (an overwrite answers 412, not other bytes).
-      (
-        await s3().send(
-          new GetObjectCommand({
-            Bucket: source.bucket,
-            Key: source.key,
-            VersionId: source.versionId,
-            IfMatch: source.etag ? `"${source.etag}"` : undefined,
-          }),
-        )
-      ).Body as Readable;
+    // If-Match pins the bytes this job was created for (an overwrite answers 412, not other bytes).
+    const open = () => getObject({ ...source, ifMatch: source.etag ? `"${source.etag}"` : undefined });
     let lastPct = 0;
     const result = await (await vodPusher()).pushUpload({
       open,

@@ -1,0 +1,55 @@
+// Where an S3 request for one object goes, for the buckets vodflow reads and writes: a general
+// purpose bucket addressed by name, on AWS or at a custom endpoint. These are the branches of S3's
+// endpoint rules that such a bucket takes (virtual-hosted when the name is a valid host label,
+// else path-style; FIPS and dual-stack hosts; the partition's DNS suffix), written out so that
+// presigning needs no S3 client (./s3). test/lib/aws/s3.test.ts holds them to the S3 client's own
+// URLs over a matrix of regions, partitions, settings, bucket names and keys.
+import { isVirtualHostableS3Bucket, partition } from '@aws-sdk/core/client';
+import { extendedEncodeURIComponent } from '@smithy/core/protocols';
+
+export interface S3EndpointSettings {
+  region: string;
+  /** AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: a stand-in or an S3-compatible store, addressed by path. */
+  endpoint?: string;
+  useFips: boolean;
+  useDualstack: boolean;
+}
+
+export interface S3ObjectUrl {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  /** The object's path, each segment of the key percent-encoded as S3 signs it. */
+  path: string;
+  signingRegion: string;
+}
+
+/** The object `key` of `bucket`: its host and path, and the region a signature names. */
+export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings): S3ObjectUrl {
+  // Access points, Multi-Region Access Points, Object Lambda and directory buckets (S3 Express)
+  // sign differently; vodflow's buckets are general purpose buckets named in serverless.yml.
+  if (bucket.startsWith('arn:') || bucket.endsWith('--x-s3') || bucket.endsWith('--ol-s3')) {
+    throw new Error(
+      `S3 bucket ${JSON.stringify(bucket)}: access points and directory buckets are not supported, name a general purpose bucket`,
+    );
+  }
+  const objectPath = `/${key.split('/').map(extendedEncodeURIComponent).join('/')}`;
+  if (s.endpoint) {
+    const url = new URL(s.endpoint);
+    const base = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    return {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: `${base}${extendedEncodeURIComponent(bucket)}${objectPath}`,
+      signingRegion: s.region,
+    };
+  }
+  const { dnsSuffix } = partition(s.region);
+  const service = `s3${s.useFips ? '-fips' : ''}${s.useDualstack ? '.dualstack' : ''}`;
+  const host = `${service}.${s.region}.${dnsSuffix}`;
+  // A name with dots is no single host label: over HTTPS it would not match S3's certificate.
+  return isVirtualHostableS3Bucket(bucket, false)
+    ? { protocol: 'https:', hostname: `${bucket}.${host}`, path: objectPath, signingRegion: s.region }
+    : { protocol: 'https:', hostname: host, path: `/${extendedEncodeURIComponent(bucket)}${objectPath}`, signingRegion: s.region };
+}

@@ -1,0 +1,191 @@
+// lib/aws/s3 presigns without the S3 client; here its URLs are held to the S3 client's own
+// (getSignedUrl with the same credentials and signing date) over regions of every partition, the
+// FIPS and dual-stack settings, a custom endpoint, bucket names that are and are not host labels,
+// and keys in every script. Then over the wire: a presigned PUT and GET against the local S3
+// stand-in, which checks signatures as S3 does (local/aws/s3-presigned).
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetClients } from '../../../lib/aws/clients';
+import { getObject, presignGet, presignPut, S3RequestError } from '../../../lib/aws/s3';
+import { s3ObjectUrl } from '../../../lib/aws/s3-endpoint';
+import { startServices, type LocalServices } from '../../../local/aws/services';
+
+const saved = { ...process.env };
+const VARS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT'];
+const restore = () => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  resetClients();
+};
+afterAll(restore);
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const signingDate = new Date('2026-12-01T12:34:56Z');
+
+const KEYS = [
+  'clip.mp4',
+  'uploads/job-1/a b+c.mp4',
+  '视频/测试 文件.mov',
+  'emoji 📹🎬/it\'s "quoted".mkv',
+  "odd !'()*~%.ts",
+  'a//double/slash.mp4',
+  '/leading-slash.mp4',
+  'ctl\u0001char\ttab.mp4',
+  'ümlaut/Ñandú/Ελληνικά/العربية.webm',
+];
+
+interface Case {
+  name: string;
+  env: Record<string, string>;
+  bucket: string;
+  forcePathStyle?: boolean;
+}
+const CASES: Case[] = [
+  { name: 'us-east-1', env: { AWS_REGION: 'us-east-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'eu-west-1', env: { AWS_REGION: 'eu-west-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'China (aws-cn)', env: { AWS_REGION: 'cn-north-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'GovCloud (aws-us-gov)', env: { AWS_REGION: 'us-gov-west-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'European Sovereign Cloud (aws-eusc)', env: { AWS_REGION: 'eusc-de-east-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'ISO (aws-iso)', env: { AWS_REGION: 'us-iso-east-1' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'a region newer than the table (regex match)', env: { AWS_REGION: 'ap-southeast-9' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'FIPS', env: { AWS_REGION: 'us-east-2', AWS_USE_FIPS_ENDPOINT: 'true' }, bucket: 'vodflow-prod-uploads' },
+  { name: 'dual-stack', env: { AWS_REGION: 'ap-northeast-1', AWS_USE_DUALSTACK_ENDPOINT: 'true' }, bucket: 'vodflow-prod-uploads' },
+  {
+    name: 'FIPS + dual-stack',
+    env: { AWS_REGION: 'us-west-2', AWS_USE_FIPS_ENDPOINT: 'true', AWS_USE_DUALSTACK_ENDPOINT: 'true' },
+    bucket: 'vodflow-prod-uploads',
+  },
+  { name: 'a bucket name with dots (path-style)', env: { AWS_REGION: 'eu-central-1' }, bucket: 'media.example.com' },
+  { name: 'a bucket name with dots in China', env: { AWS_REGION: 'cn-northwest-1' }, bucket: 'media.example.cn' },
+  {
+    name: 'a custom endpoint (stand-in, path-style)',
+    env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566' },
+    bucket: 'vodflow-local-uploads',
+    forcePathStyle: true,
+  },
+  {
+    name: 'AWS_ENDPOINT_URL with a base path',
+    env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'https://store.example.net:9000/s3/' },
+    bucket: 'vodflow-local-uploads',
+    forcePathStyle: true,
+  },
+];
+
+const useCase = (c: Case) => {
+  restore();
+  for (const v of VARS) delete process.env[v];
+  Object.assign(process.env, c.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  // The client as vodflow built it before (lib/aws/s3 at 7da73ae): path-style for a custom endpoint.
+  return new S3Client({
+    credentials,
+    forcePathStyle: c.forcePathStyle ?? false,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+};
+
+describe('presigned S3 URLs without the S3 client', () => {
+  beforeEach(() => resetClients());
+
+  for (const c of CASES) {
+    it(`GET and PUT are the S3 client's own URLs: ${c.name}`, async () => {
+      const client = useCase(c);
+      for (const key of KEYS) {
+        const ref = { bucket: c.bucket, key };
+        expect(await presignGet(ref, 3600, signingDate), `GET ${key}`).toBe(
+          await getSignedUrl(client, new GetObjectCommand({ Bucket: c.bucket, Key: key }), { expiresIn: 3600, signingDate }),
+        );
+        const versioned = { ...ref, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo' };
+        expect(await presignGet(versioned, 900, signingDate), `GET ${key} at a version`).toBe(
+          await getSignedUrl(client, new GetObjectCommand({ Bucket: c.bucket, Key: key, VersionId: versioned.versionId }), {
+            expiresIn: 900,
+            signingDate,
+          }),
+        );
+        const put = { contentType: 'video/mp4', contentLength: 123_456_789, ifNoneMatch: '*' as const };
+        expect(await presignPut(ref, put, 900, signingDate), `PUT ${key}`).toBe(
+          await getSignedUrl(
+            client,
+            new PutObjectCommand({
+              Bucket: c.bucket,
+              Key: key,
+              ContentType: put.contentType,
+              ContentLength: put.contentLength,
+              IfNoneMatch: '*',
+            }),
+            { expiresIn: 900, signingDate },
+          ),
+        );
+      }
+      client.destroy();
+    });
+  }
+
+  it('refuses what it does not address (access points, directory buckets) by name', () => {
+    const s = { region: 'us-east-1', useFips: false, useDualstack: false };
+    expect(() => s3ObjectUrl('arn:aws:s3:us-east-1:123456789012:accesspoint/ap', 'k', s)).toThrow(/general purpose bucket/);
+    expect(() => s3ObjectUrl('media--use1-az4--x-s3', 'k', s)).toThrow(/directory buckets/);
+  });
+});
+
+describe('presigned S3 URLs over the wire (local S3, which checks signatures)', () => {
+  let services: LocalServices;
+  let client: S3Client;
+  const Bucket = 'vodflow-s3-test';
+
+  beforeAll(async () => {
+    services = await startServices({ region: 'eu-west-1' });
+    client = new S3Client({
+      region: 'eu-west-1',
+      credentials: services.credentials,
+      endpoint: services.endpoints.s3,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    await client.send(new CreateBucketCommand({ Bucket }));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await services?.close();
+  });
+  beforeEach(() => {
+    restore();
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_S3: services.endpoints.s3,
+      AWS_ACCESS_KEY_ID: services.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: services.credentials.secretAccessKey,
+    });
+  });
+
+  it('a presigned PUT stores the bytes under every key; GET and getObject read them back', async () => {
+    for (const [i, key] of KEYS.entries()) {
+      const body = Buffer.from(`bytes of ${key}`);
+      const url = await presignPut({ bucket: Bucket, key }, { contentType: 'video/mp4', contentLength: body.length, ifNoneMatch: '*' }, 60);
+      const put = await fetch(url, { method: 'PUT', headers: { 'content-type': 'video/mp4', 'if-none-match': '*' }, body });
+      expect(put.status, `PUT ${key}: ${await put.clone().text()}`).toBe(200);
+      const again = await fetch(url, { method: 'PUT', headers: { 'content-type': 'video/mp4', 'if-none-match': '*' }, body });
+      expect(again.status, `a second PUT of ${key} is refused`).toBe(412);
+      const got = await fetch(await presignGet({ bucket: Bucket, key }, 60));
+      expect(Buffer.from(await got.arrayBuffer()).equals(body), `GET ${key}`).toBe(true);
+      const stream = await getObject({ bucket: Bucket, key, ifMatch: put.headers.get('etag') ?? undefined });
+      expect(Buffer.concat(await stream.toArray()).equals(body), `getObject ${key} (${i})`).toBe(true);
+    }
+  });
+
+  it('getObject names S3’s refusal: an overwritten object (If-Match) and a missing one', async () => {
+    const key = 'drops/overwritten 视频.mp4';
+    const first = await client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'first bytes' }));
+    await client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'other bytes' }));
+    const overwritten = getObject({ bucket: Bucket, key, ifMatch: first.ETag });
+    await expect(overwritten).rejects.toBeInstanceOf(S3RequestError);
+    await expect(overwritten).rejects.toMatchObject({ status: 412, code: 'PreconditionFailed' });
+    await expect(getObject({ bucket: Bucket, key: 'drops/never put.mp4' })).rejects.toMatchObject({ status: 404, code: 'NoSuchKey' });
+    await expect(getObject({ bucket: Bucket, key: 'drops/never put.mp4' })).rejects.toThrow(
+      /s3:\/\/vodflow-s3-test\/drops\/never put\.mp4: 404 NoSuchKey/,
+    );
+  });
+});
