@@ -2,13 +2,14 @@
 // presigned GET, then poll the pull task. Push mode: stream the object from S3 through the
 // chunked upload (resumable: InitUpload reports the parts VOD already has), then process.
 import { basename } from 'node:path';
-import { getObject, presignGet } from '../lib/aws/s3';
+import { getObject, objectGone, presignGet } from '../lib/aws/s3';
 import { vodProvider } from '../lib/aws/vod-provider';
 import { vodPusher } from '../lib/aws/vod-pusher';
 import { config } from '../lib/config';
 import { jobs, type Job } from '../lib/jobs';
 import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
 import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, sendToClassify, startPolling, STEPS } from '../lib/pipeline';
+import { SOURCE_GONE_CODE } from '../lib/vod/errors';
 
 config();
 
@@ -100,6 +101,11 @@ export const handler = jobStep({
     try {
       await (mode === 'push' ? push(job, msg, ctx) : pull(job, msg, ctx));
     } catch (err) {
+      // The bytes of this job are gone from S3: no retry brings them back, so one video.failed says so.
+      if (objectGone(err)) {
+        await sendToClassify({ jobId: msg.jobId, attempt: msg.attempt, origin: mode, code: SOURCE_GONE_CODE, message: err.message });
+        return ctx.logger.warn('the source object is gone; sent to classification', { error: err.message });
+      }
       await classifyOrRethrow(err, { jobId: msg.jobId, attempt: msg.attempt, origin: mode });
       ctx.logger.warn('VOD refused the upload; sent to classification', { error: (err as Error).message });
     }

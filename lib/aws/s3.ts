@@ -47,6 +47,9 @@ export class S3RequestError extends Error {
   }
 }
 
+/** S3 says the object is not there as asked: deleted (404), or overwritten under If-Match (412). */
+export const objectGone = (err: unknown): err is S3RequestError => err instanceof S3RequestError && (err.status === 404 || err.status === 412);
+
 class S3Signing {
   private readonly credentials = defaultProvider();
   private readonly settings: Promise<S3EndpointSettings>;

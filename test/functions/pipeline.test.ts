@@ -134,6 +134,29 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 
+  it('push mode: an object overwritten before the upload reads it ends in one video.failed (-3, permanent)', async () => {
+    env({ UPLOAD_MODE: 'push' });
+    try {
+      const key = `${api}/overwritten before push.mp4`;
+      await putObject(h.stack, key, h.goodClip);
+      const jobId = await jobIdOf(key);
+      // Other bytes land before the pipeline runs (their own notification aside): the job's
+      // upload asks S3 for its ETag and gets 412. Before, the message was retried into the DLQ
+      // and the job failed a day later as "stalled".
+      await putObject(h.stack, key, h.brokenClip, false);
+      await h.settle(jobId);
+      expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
+      const events = await h.events();
+      expect(events).toHaveLength(1);
+      const event = videoFailedEventV1.parse(events[0]);
+      expect(event.subject).toBe(jobId);
+      expect(event.data.error).toMatchObject({ code: -3, cause: 'source-gone', retryable: false });
+      expect(event.data.error.detail).toMatch(/412 PreconditionFailed/);
+    } finally {
+      env();
+    }
+  });
+
   it("HTTP callbacks: the webhook finishes the job (task fetched back) and absorbs this version's replay", async () => {
     env({ POLL_BASE_DELAY_S: '60' });
     h.emu.setCallback(`${webhookApi.url}/vod/callback/${CALLBACK_TOKEN}`, 'http');

@@ -4,6 +4,8 @@ import type { ErrorEntry } from './types';
 
 export const DEADLINE_CODE = -1;
 export const STALLED_CODE = -2;
+/** Push mode: the S3 object is not the one the job was created for (overwritten or deleted). */
+export const SOURCE_GONE_CODE = -3;
 
 export const VODFLOW_CODES: readonly ErrorEntry[] = [
   {
@@ -28,6 +30,18 @@ export const VODFLOW_CODES: readonly ErrorEntry[] = [
       'The job stopped moving: one of its messages kept failing and was parked in a dead-letter queue, or a step never finished (STALE_JOB_S)',
     action:
       'See why with `vodflow jobs show <jobId>` and the dead-letter queues (`vodflow jobs redrive --dry-run`); fix the cause, then upload the video again.',
+    basis: 'vodflow',
+  },
+  {
+    code: SOURCE_GONE_CODE,
+    stage: 'source',
+    step: null,
+    cause: 'source-gone',
+    category: 'not-found',
+    message: '源文件已被覆盖或删除',
+    message_en:
+      'The S3 object this job was created for is gone: it was overwritten (S3 refused If-Match on its ETag, 412) or deleted (404) before vodflow read it for the push upload',
+    action: 'Nothing to retry for these bytes: an overwrite is a new object with a job of its own, and a deleted video must be uploaded again.',
     basis: 'vodflow',
   },
 ];
