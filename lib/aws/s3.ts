@@ -95,7 +95,7 @@ class S3Signing {
     const { response } = await this.http.handle(new HttpRequest({ ...parseUrl(await this.presign('GET', ref, {}, 900)), headers }));
     const body = response.body as Readable;
     if (response.statusCode >= 200 && response.statusCode < 300) return body;
-    const text = (await body.toArray()).map(String).join('').slice(0, 4096);
+    const text = Buffer.concat(await body.toArray()).toString('utf8', 0, 4096);
     const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
     const code = field('Code') ?? `HTTP${response.statusCode}`;
     throw new S3RequestError(
