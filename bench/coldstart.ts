@@ -2,7 +2,7 @@
 // inside and tree-shaken, as it ships), then per function: bundle size, and the time to load the
 // bundle in a fresh `node` minus an empty `node -e ''`, spawned interleaved, in the function's
 // own environment (NODE_OPTIONS too, if it sets one). The same entry is also built with the same settings but
-// @aws-sdk/* external (the nodejs22.x runtime's SDK, loaded through NODE_PATH) and timed in the
+// @aws-sdk/* and @smithy/* external (the nodejs22.x runtime's SDK, loaded through NODE_PATH) and timed in the
 // same rounds, to show that the variant that ships is the faster one.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,14 +75,15 @@ function initOf(loaded: Spawn[], empty: Spawn[]): Spawn {
 
 /**
  * An entry built with serverless.yml's custom.esbuild settings (build/esbuild-options): `bundled`
- * as it ships, `runtime` with @aws-sdk/* external (resolved through NODE_PATH to the SDK's
+ * as it ships, `runtime` with @aws-sdk/* and @smithy/* external (resolved through NODE_PATH to the SDK's
  * CommonJS builds, as on Lambda from the runtime's SDK). Returns the size.
  */
 async function esbuildEntry(entry: string, outfile: string, sdk: 'runtime' | 'bundled'): Promise<number> {
   const { options } = functionBuild();
   await build({
     ...options,
-    ...(sdk === 'runtime' ? { external: [...(options.external ?? []), '@aws-sdk/*'] } : {}),
+    // The runtime's SDK is @aws-sdk/* with the @smithy/* packages it is built on.
+    ...(sdk === 'runtime' ? { external: [...(options.external ?? []), '@aws-sdk/*', '@smithy/*'] } : {}),
     entryPoints: [entry],
     outfile,
     outExtension: undefined,
@@ -353,7 +354,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
         `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. The nine functions that talk to VOD load lib/vod/client (create-upload, get-job, deliver-event and sign-upload do not); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.${s3Cost}`,
-        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK) and round by round over all the functions (a slow spell of the machine is spread over every function), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
+        `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK) and round by round over all the functions (a slow spell of the machine is spread over every function), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* and @smithy/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
         ...madeOf,
         ...rows,
