@@ -21,10 +21,9 @@ export interface S3ObjectUrl {
   port?: number;
   /** The object's path, each segment of the key percent-encoded as S3 signs it. */
   path: string;
-  signingRegion: string;
 }
 
-/** The object `key` of `bucket`: its host and path, and the region a signature names. */
+/** The object `key` of `bucket`: its host and path. */
 export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings): S3ObjectUrl {
   // Access points, Multi-Region Access Points, Object Lambda and directory buckets (S3 Express)
   // sign differently; vodflow's buckets are general purpose buckets named in serverless.yml.
@@ -35,6 +34,9 @@ export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings):
   }
   const objectPath = `/${key.split('/').map(extendedEncodeURIComponent).join('/')}`;
   if (s.endpoint) {
+    // As S3's rules: FIPS and dual-stack name AWS's own hosts, which a custom endpoint replaces.
+    if (s.useFips || s.useDualstack)
+      throw new Error('A custom endpoint cannot be combined with FIPS or dual-stack (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT)');
     const url = new URL(s.endpoint);
     const base = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     return {
@@ -42,7 +44,6 @@ export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings):
       hostname: url.hostname,
       port: url.port ? Number(url.port) : undefined,
       path: `${base}${extendedEncodeURIComponent(bucket)}${objectPath}`,
-      signingRegion: s.region,
     };
   }
   const { dnsSuffix } = partition(s.region);
@@ -50,6 +51,6 @@ export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings):
   const host = `${service}.${s.region}.${dnsSuffix}`;
   // A name with dots is no single host label: over HTTPS it would not match S3's certificate.
   return isVirtualHostableS3Bucket(bucket, false)
-    ? { protocol: 'https:', hostname: `${bucket}.${host}`, path: objectPath, signingRegion: s.region }
-    : { protocol: 'https:', hostname: host, path: `/${extendedEncodeURIComponent(bucket)}${objectPath}`, signingRegion: s.region };
+    ? { protocol: 'https:', hostname: `${bucket}.${host}`, path: objectPath }
+    : { protocol: 'https:', hostname: host, path: `/${extendedEncodeURIComponent(bucket)}${objectPath}` };
 }

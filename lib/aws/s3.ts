@@ -1,9 +1,10 @@
 // S3 for the two functions that touch objects, without the S3 client: create-upload presigns a
-// PUT, initiate-upload presigns a GET (pull: VOD fetches it; push: vodflow streams it). The URLs
+// PUT, initiate-upload presigns a GET (pull: VOD fetches it; push: vodflow streams it). Requests
 // are signed by the SDK's own S3 presigner (SigV4, unsigned payload) with the SDK's credential
-// chain and region settings; only the object's address is written here (./s3-endpoint). The S3
-// client weighed 146 KB of every cold start of those two functions, 14 ms of initiate-upload's
-// init (npm run bench -- --only coldstart), for one URL per call.
+// chain and region settings, sent through its HTTP handler and retried by its retry strategy;
+// only the object's address is written here (./s3-endpoint). The S3 client weighed 146 KB of
+// every cold start of those two functions, 14 ms of initiate-upload's init (npm run bench --
+// --only coldstart), for one URL per call.
 import type { Readable } from 'node:stream';
 import { formatUrl } from '@aws-sdk/core/util';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -15,7 +16,8 @@ import {
   NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
   NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
 } from '@smithy/core/config';
-import { HttpRequest, parseUrl } from '@smithy/core/protocols';
+import { HttpRequest } from '@smithy/core/protocols';
+import { isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
 import { Hash } from '@smithy/core/serde';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { memo } from './memo';
@@ -27,7 +29,7 @@ export interface S3ObjectRef {
   versionId?: string;
 }
 
-/** Headers a presigned PUT binds: the uploader must send these values (S3 checks the signature). */
+/** What a presigned PUT binds: its size and (create-only) If-None-Match. The type is sent, not signed. */
 export interface PutConditions {
   contentType: string;
   contentLength: number;
@@ -35,30 +37,49 @@ export interface PutConditions {
   ifNoneMatch?: '*';
 }
 
-/** An S3 answer other than 2xx, with S3's own error code (NoSuchKey, PreconditionFailed…). */
+/**
+ * An S3 answer other than 2xx. Shaped like the SDK's service errors (`name` is S3's error code,
+ * `$metadata.httpStatusCode` the status), so the SDK's retry classifiers read it as they would.
+ */
 export class S3RequestError extends Error {
-  override readonly name = 'S3RequestError';
+  readonly $metadata: { httpStatusCode: number };
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
   ) {
     super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode: status };
   }
 }
 
 /** S3 says the object is not there as asked: deleted (404), or overwritten under If-Match (412). */
-export const objectGone = (err: unknown): err is S3RequestError => err instanceof S3RequestError && (err.status === 404 || err.status === 412);
+export const objectGone = (err: unknown): err is S3RequestError =>
+  err instanceof S3RequestError && (err.status === 404 || err.status === 412);
+
+/** The SDK's retry classes, for what a GET can throw (network and timeout errors, 5xx, SlowDown). */
+const retryClass = (err: unknown) => {
+  const e = err as Parameters<typeof isTransientError>[0];
+  if (isThrottlingError(e)) return 'THROTTLING' as const;
+  if (isTransientError(e)) return 'TRANSIENT' as const;
+  if (isServerError(e)) return 'SERVER_ERROR' as const;
+  return undefined;
+};
 
 class S3Signing {
-  private readonly credentials = defaultProvider();
   private readonly settings: Promise<S3EndpointSettings>;
-  private readonly presigners = new Map<string, S3RequestPresigner>();
+  private readonly presigner: S3RequestPresigner;
+  // As the S3 client does: 3 attempts, backoff with jitter, a retry quota shared by the calls.
+  private readonly retry = new StandardRetryStrategy(3);
   private http: NodeHttpHandler | undefined;
 
   constructor() {
     // The endpoint variables the SDK clients read; a custom one is a stand-in, addressed by path.
-    const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+    const endpoint =
+      process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
+        ? undefined
+        : process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
     this.settings = Promise.all([
       loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)(),
       loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS)(),
@@ -66,33 +87,49 @@ class S3Signing {
     ]).then(([region, useFips, useDualstack]) => ({ region, endpoint, useFips, useDualstack }));
     // Settled here, so that a missing region rejects the call that awaits it, not the process.
     this.settings.catch(() => undefined);
+    this.presigner = new S3RequestPresigner({
+      credentials: defaultProvider(),
+      region: async () => (await this.settings).region,
+      sha256: Hash.bind(null, 'sha256'),
+      service: 's3',
+    });
   }
 
-  async presign(
-    method: 'GET' | 'PUT',
-    ref: S3ObjectRef,
-    headers: Record<string, string>,
-    expiresIn: number,
-    signingDate?: Date,
-  ): Promise<string> {
+  /** The signed request; `signingDate` only for tests that compare signatures. */
+  async sign(method: 'GET' | 'PUT', ref: S3ObjectRef, headers: Record<string, string>, expiresIn: number, signingDate?: Date) {
     const url = s3ObjectUrl(ref.bucket, ref.key, await this.settings);
     const request = new HttpRequest({
       method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port,
-      path: url.path,
+      ...url,
       // x-id names the operation, as the S3 client's serializers do.
       query: { 'x-id': method === 'GET' ? 'GetObject' : 'PutObject', ...(ref.versionId ? { versionId: ref.versionId } : {}) },
       headers,
     });
-    return formatUrl(await this.presigner(url.signingRegion).presign(request, { expiresIn, signingDate }));
+    return this.presigner.presign(request, { expiresIn, signingDate });
   }
 
-  /** One GET of the object through the SDK's HTTP handler; a non-2xx answer throws S3RequestError. */
+  /** The object's body, retried like the S3 client's GetObject; a non-2xx answer throws S3RequestError. */
   async get(ref: S3ObjectRef, headers: Record<string, string>): Promise<Readable> {
-    this.http ??= new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: 60_000 });
-    const { response } = await this.http.handle(new HttpRequest({ ...parseUrl(await this.presign('GET', ref, {}, 900)), headers }));
+    let token = await this.retry.acquireInitialRetryToken('s3:GetObject');
+    for (;;) {
+      try {
+        const body = await this.getOnce(ref, headers);
+        this.retry.recordSuccess(token);
+        return body;
+      } catch (err) {
+        const errorType = retryClass(err);
+        if (!errorType) throw err;
+        token = await this.retry.refreshRetryTokenForRetry(token, { errorType }).catch(() => Promise.reject(err));
+      }
+    }
+  }
+
+  private async getOnce(ref: S3ObjectRef, headers: Record<string, string>): Promise<Readable> {
+    // Sent as signed, not through the URL's text: a URL parser would fold a key's `.` and `..`
+    // segments, which S3 keeps as part of the key.
+    const signed = await this.sign('GET', ref, {}, 900);
+    this.http ??= new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true });
+    const { response } = await this.http.handle(new HttpRequest({ ...signed, headers: { ...signed.headers, ...headers } }));
     const body = response.body as Readable;
     if (response.statusCode >= 200 && response.statusCode < 300) return body;
     const text = Buffer.concat(await body.toArray()).toString('utf8', 0, 4096);
@@ -105,15 +142,6 @@ class S3Signing {
     );
   }
 
-  private presigner(region: string): S3RequestPresigner {
-    let presigner = this.presigners.get(region);
-    if (!presigner) {
-      presigner = new S3RequestPresigner({ credentials: this.credentials, region, sha256: Hash.bind(null, 'sha256'), service: 's3' });
-      this.presigners.set(region, presigner);
-    }
-    return presigner;
-  }
-
   destroy(): void {
     this.http?.destroy();
   }
@@ -122,21 +150,23 @@ class S3Signing {
 const signing = memo(() => new S3Signing());
 
 /** A presigned GET of the object (at its version, when given), valid for `expiresIn` seconds. */
-export const presignGet = (ref: S3ObjectRef, expiresIn: number, signingDate?: Date): Promise<string> =>
-  signing().presign('GET', ref, {}, expiresIn, signingDate);
+export const presignGet = async (ref: S3ObjectRef, expiresIn: number, signingDate?: Date): Promise<string> =>
+  formatUrl(await signing().sign('GET', ref, {}, expiresIn, signingDate));
 
-/** A presigned PUT of a new object that binds its type, size and (create-only) If-None-Match. */
-export const presignPut = (ref: S3ObjectRef, put: PutConditions, expiresIn: number, signingDate?: Date): Promise<string> =>
-  signing().presign(
-    'PUT',
-    ref,
-    {
-      'content-type': put.contentType,
-      'content-length': String(put.contentLength),
-      ...(put.ifNoneMatch ? { 'if-none-match': put.ifNoneMatch } : {}),
-    },
-    expiresIn,
-    signingDate,
+/** A presigned PUT of a new object that binds its size and (create-only) If-None-Match. */
+export const presignPut = async (ref: S3ObjectRef, put: PutConditions, expiresIn: number, signingDate?: Date): Promise<string> =>
+  formatUrl(
+    await signing().sign(
+      'PUT',
+      ref,
+      {
+        'content-type': put.contentType,
+        'content-length': String(put.contentLength),
+        ...(put.ifNoneMatch ? { 'if-none-match': put.ifNoneMatch } : {}),
+      },
+      expiresIn,
+      signingDate,
+    ),
   );
 
 /** The object's bytes; `ifMatch` (an ETag) pins them, so an overwrite answers 412 PreconditionFailed. */

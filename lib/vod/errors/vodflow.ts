@@ -41,7 +41,8 @@ export const VODFLOW_CODES: readonly ErrorEntry[] = [
     message: '源文件已被覆盖或删除',
     message_en:
       'The S3 object this job was created for is gone: it was overwritten (S3 refused If-Match on its ETag, 412) or deleted (404) before vodflow read it for the push upload',
-    action: 'Nothing to retry for these bytes: an overwrite is a new object with a job of its own, and a deleted video must be uploaded again.',
+    action:
+      'Nothing to retry for these bytes: an overwrite is a new object with a job of its own, and a deleted video must be uploaded again.',
     basis: 'vodflow',
   },
 ];

@@ -3,6 +3,8 @@
 // FIPS and dual-stack settings, a custom endpoint, bucket names that are and are not host labels,
 // and keys in every script. Then over the wire: a presigned PUT and GET against the local S3
 // stand-in, which checks signatures as S3 does (local/aws/s3-presigned).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +14,15 @@ import { s3ObjectUrl } from '../../../lib/aws/s3-endpoint';
 import { startServices, type LocalServices } from '../../../local/aws/services';
 
 const saved = { ...process.env };
-const VARS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT'];
+const VARS = [
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_SESSION_TOKEN',
+];
 const restore = () => {
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
@@ -20,6 +30,7 @@ const restore = () => {
 };
 afterAll(restore);
 
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const signingDate = new Date('2026-12-01T12:34:56Z');
 
@@ -33,6 +44,8 @@ const KEYS = [
   '/leading-slash.mp4',
   'ctl\u0001char\ttab.mp4',
   'ümlaut/Ñandú/Ελληνικά/العربية.webm',
+  // Dot segments are part of an S3 key; a URL parser would fold them (so no fetch() below sends one).
+  'drops/../dots/./x.mp4',
 ];
 
 interface Case {
@@ -40,6 +53,8 @@ interface Case {
   env: Record<string, string>;
   bucket: string;
   forcePathStyle?: boolean;
+  /** Lambda's credentials are temporary: the URL carries X-Amz-Security-Token. */
+  sessionToken?: string;
 }
 const CASES: Case[] = [
   { name: 'us-east-1', env: { AWS_REGION: 'us-east-1' }, bucket: 'vodflow-prod-uploads' },
@@ -65,6 +80,17 @@ const CASES: Case[] = [
     forcePathStyle: true,
   },
   {
+    name: "temporary credentials (a Lambda role's session token)",
+    env: { AWS_REGION: 'eu-west-1' },
+    bucket: 'vodflow-prod-uploads',
+    sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example/token==',
+  },
+  {
+    name: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS beside a configured endpoint',
+    env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+    bucket: 'vodflow-prod-uploads',
+  },
+  {
     name: 'AWS_ENDPOINT_URL with a base path',
     env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'https://store.example.net:9000/s3/' },
     bucket: 'vodflow-local-uploads',
@@ -76,11 +102,11 @@ const useCase = (c: Case) => {
   restore();
   for (const v of VARS) delete process.env[v];
   Object.assign(process.env, c.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
-  delete process.env.AWS_SESSION_TOKEN;
+  if (c.sessionToken) process.env.AWS_SESSION_TOKEN = c.sessionToken;
   delete process.env.AWS_PROFILE;
   // The client as vodflow built it before (lib/aws/s3 at 7da73ae): path-style for a custom endpoint.
   return new S3Client({
-    credentials,
+    credentials: { ...credentials, sessionToken: c.sessionToken },
     forcePathStyle: c.forcePathStyle ?? false,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -95,9 +121,11 @@ describe('presigned S3 URLs without the S3 client', () => {
       const client = useCase(c);
       for (const key of KEYS) {
         const ref = { bucket: c.bucket, key };
-        expect(await presignGet(ref, 3600, signingDate), `GET ${key}`).toBe(
+        const url = await presignGet(ref, 3600, signingDate);
+        expect(url, `GET ${key}`).toBe(
           await getSignedUrl(client, new GetObjectCommand({ Bucket: c.bucket, Key: key }), { expiresIn: 3600, signingDate }),
         );
+        expect(new URL(url).searchParams.get('X-Amz-Security-Token') ?? undefined).toBe(c.sessionToken);
         const versioned = { ...ref, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo' };
         expect(await presignGet(versioned, 900, signingDate), `GET ${key} at a version`).toBe(
           await getSignedUrl(client, new GetObjectCommand({ Bucket: c.bucket, Key: key, VersionId: versioned.versionId }), {
@@ -129,6 +157,23 @@ describe('presigned S3 URLs without the S3 client', () => {
     expect(() => s3ObjectUrl('arn:aws:s3:us-east-1:123456789012:accesspoint/ap', 'k', s)).toThrow(/general purpose bucket/);
     expect(() => s3ObjectUrl('media--use1-az4--x-s3', 'k', s)).toThrow(/directory buckets/);
   });
+
+  it.each([
+    ['AWS_USE_FIPS_ENDPOINT', /custom endpoint cannot be combined with FIPS/],
+    ['AWS_USE_DUALSTACK_ENDPOINT', /custom endpoint cannot be combined with FIPS or dual-stack/],
+  ])('refuses a custom endpoint with %s, as the S3 client does', async (variable, message) => {
+    const client = useCase({
+      name: variable,
+      env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566', [variable]: 'true' },
+      bucket: 'b1',
+      forcePathStyle: true,
+    });
+    const ref = { bucket: 'b1', key: 'k' };
+    await expect(getSignedUrl(client, new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }))).rejects.toThrow(/custom endpoint/i);
+    await expect(presignGet(ref, 60)).rejects.toThrow(message);
+    client.destroy();
+    restore();
+  });
 });
 
 describe('presigned S3 URLs over the wire (local S3, which checks signatures)', () => {
@@ -137,6 +182,7 @@ describe('presigned S3 URLs over the wire (local S3, which checks signatures)', 
   const Bucket = 'vodflow-s3-test';
 
   beforeAll(async () => {
+    restore();
     services = await startServices({ region: 'eu-west-1' });
     client = new S3Client({
       region: 'eu-west-1',
@@ -162,7 +208,7 @@ describe('presigned S3 URLs over the wire (local S3, which checks signatures)', 
   });
 
   it('a presigned PUT stores the bytes under every key; GET and getObject read them back', async () => {
-    for (const [i, key] of KEYS.entries()) {
+    for (const [i, key] of KEYS.filter((k) => !DOT_SEGMENT.test(k)).entries()) {
       const body = Buffer.from(`bytes of ${key}`);
       const url = await presignPut({ bucket: Bucket, key }, { contentType: 'video/mp4', contentLength: body.length, ifNoneMatch: '*' }, 60);
       const put = await fetch(url, { method: 'PUT', headers: { 'content-type': 'video/mp4', 'if-none-match': '*' }, body });
@@ -176,6 +222,14 @@ describe('presigned S3 URLs over the wire (local S3, which checks signatures)', 
     }
   });
 
+  it('getObject sends a key with dot segments as it is (the S3 client does; a URL would fold them)', async () => {
+    const key = KEYS.find((k) => DOT_SEGMENT.test(k))!;
+    await client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'dot segments' }));
+    await client.send(new PutObjectCommand({ Bucket, Key: 'dots/x.mp4', Body: 'the folded key' }));
+    const stream = await getObject({ bucket: Bucket, key });
+    expect(Buffer.concat(await stream.toArray()).toString()).toBe('dot segments');
+  });
+
   it('getObject names S3’s refusal: an overwritten object (If-Match) and a missing one', async () => {
     const key = 'drops/overwritten 视频.mp4';
     const first = await client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'first bytes' }));
@@ -187,5 +241,76 @@ describe('presigned S3 URLs over the wire (local S3, which checks signatures)', 
     await expect(getObject({ bucket: Bucket, key: 'drops/never put.mp4' })).rejects.toThrow(
       /s3:\/\/vodflow-s3-test\/drops\/never put\.mp4: 404 NoSuchKey/,
     );
+  });
+});
+
+describe('getObject retries what the S3 client retried (its own retry strategy)', () => {
+  // A scripted S3: answers in turn from `script` (then 200), counting requests. Not a mock of
+  // vodflow's code: the real HTTP handler, signer and retry strategy talk to it over TCP.
+  const serve = async (script: Array<[number, string] | 'reset'>) => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const next = script.shift();
+      if (next === 'reset') return req.socket.destroy();
+      const [status, code] = next ?? [200, ''];
+      res.writeHead(status, { 'content-type': status === 200 ? 'video/mp4' : 'application/xml' });
+      res.end(
+        status === 200 ? 'the bytes' : `<?xml version="1.0"?><Error><Code>${code}</Code><Message>scripted ${status}</Message></Error>`,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    restore();
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    });
+    return { seen, close: () => new Promise((r) => server.close(r)) };
+  };
+  const ref = { bucket: 'b1', key: 'in/clip.mp4' };
+  afterAll(restore);
+
+  it('a 503 SlowDown and a dropped connection, then the bytes', async () => {
+    const s3 = await serve([[503, 'SlowDown'], 'reset']);
+    try {
+      const body = await getObject(ref);
+      expect(Buffer.concat(await body.toArray()).toString()).toBe('the bytes');
+      expect(s3.seen).toHaveLength(3);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('gives up after 3 attempts of a 5xx, with S3’s words', async () => {
+    const s3 = await serve([
+      [500, 'InternalError'],
+      [500, 'InternalError'],
+      [500, 'InternalError'],
+      [500, 'InternalError'],
+    ]);
+    try {
+      await expect(getObject(ref)).rejects.toMatchObject({ status: 500, code: 'InternalError' });
+      expect(s3.seen).toHaveLength(3);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('does not retry a refusal that another try cannot change (404, 412, 403)', async () => {
+    const s3 = await serve([
+      [404, 'NoSuchKey'],
+      [412, 'PreconditionFailed'],
+      [403, 'AccessDenied'],
+    ]);
+    try {
+      await expect(getObject(ref)).rejects.toMatchObject({ status: 404 });
+      await expect(getObject(ref)).rejects.toMatchObject({ status: 412 });
+      await expect(getObject(ref)).rejects.toMatchObject({ status: 403, code: 'AccessDenied' });
+      expect(s3.seen).toHaveLength(3);
+    } finally {
+      await s3.close();
+    }
   });
 });
