@@ -224,33 +224,38 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     expect(frames(ours.stderr)).toEqual(frames(node.stderr));
   });
 
-  it('print awaited callers and constructor calls as Node does (async …, new …)', async () => {
-    // A handler-shaped entry whose errors come through awaits and a constructor, built with the
-    // same settings (the stack-traces module injected), printed with and without Node's own mapping.
-    const entry = join(work, 'frames.ts');
-    writeFileSync(
-      entry,
-      [
-        "class Job { constructor() { throw new Error('in a constructor'); } }",
-        "async function claim() { await new Promise((r) => setTimeout(r, 1)); throw new Error('after an await'); }",
-        'async function step() { await claim(); }',
-        'async function main() {',
-        '  for (const fail of [() => step(), async () => new Job(), () => Promise.all([step()])]) {',
-        '    try { await fail(); } catch (error) { console.log((error as Error).stack); }',
-        '  }',
-        '}',
-        'void main();',
-      ].join('\n'),
+  /** A handler-shaped entry built with the same settings (the stack-traces module injected). */
+  const buildEntry = async (name: string, lines: string[]): Promise<string> => {
+    const entry = join(work, `${name}.ts`);
+    writeFileSync(entry, lines.join('\n'));
+    const outfile = join(work, name, `${name}${extension}`);
+    // The entry lives in a temp dir: packages (zod) resolve from the repo's node_modules.
+    await build({ ...options, entryPoints: [entry], outfile, nodePaths: [join(root, 'node_modules')] });
+    return outfile;
+  };
+  /** What a built entry prints, with NODE_OPTIONS set to `nodeOptions`. */
+  const stdoutOf = (outfile: string, nodeOptions = '') =>
+    new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [outfile], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
     );
-    const outfile = join(work, 'frames', `frames${extension}`);
-    await build({ ...options, entryPoints: [entry], outfile });
-    const print = (nodeOptions: string) =>
-      new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, [outfile], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions } }, (error, stdout) =>
-          error ? reject(error) : resolve(stdout),
-        ),
-      );
-    const [ours, node] = await Promise.all([print(''), print('--enable-source-maps')]);
+
+  it('print awaited callers and constructor calls as Node does (async …, new …)', async () => {
+    // Errors that come through awaits and a constructor, printed with and without Node's own mapping.
+    const lines = [
+      "class Job { constructor() { throw new Error('in a constructor'); } }",
+      "async function claim() { await new Promise((r) => setTimeout(r, 1)); throw new Error('after an await'); }",
+      'async function step() { await claim(); }',
+      'async function main() {',
+      '  for (const fail of [() => step(), async () => new Job(), () => Promise.all([step()])]) {',
+      '    try { await fail(); } catch (error) { console.log((error as Error).stack); }',
+      '  }',
+      '}',
+      'void main();',
+    ];
+    const outfile = await buildEntry('frames', lines);
+    const [ours, node] = await Promise.all([stdoutOf(outfile), stdoutOf(outfile, '--enable-source-maps')]);
     expect(ours).toMatch(/ at async \S+ \(.*frames\.ts:3:\d+\)/);
     expect(ours).toMatch(/ at new \S+ \(.*frames\.ts:1:\d+\)/);
     expect(ours).toBe(node);
@@ -258,24 +263,13 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
 
   it("leave a frame inside a library at the bundle's position, not at the vodflow line before it", async () => {
     // zod calls back into vodflow's transform: the stack has vodflow frames around zod's own.
-    const entry = join(work, 'library-frames.ts');
-    writeFileSync(
-      entry,
-      [
-        "import * as z from 'zod';",
-        "const refuse = z.string().transform((): string => { throw new Error('refused in a transform'); });",
-        'function parseInput() { return refuse.parse("x"); }',
-        'try { parseInput(); } catch (error) { console.log((error as Error).stack); }',
-      ].join('\n'),
-    );
-    const outfile = join(work, 'library-frames', `library-frames${extension}`);
-    // The entry lives in a temp dir: zod resolves from the repo's node_modules.
-    await build({ ...options, entryPoints: [entry], outfile, nodePaths: [join(root, 'node_modules')] });
-    const stack = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [outfile], { env: { PATH: process.env.PATH } }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      ),
-    );
+    const outfile = await buildEntry('library-frames', [
+      "import * as z from 'zod';",
+      "const refuse = z.string().transform((): string => { throw new Error('refused in a transform'); });",
+      'function parseInput() { return refuse.parse("x"); }',
+      'try { parseInput(); } catch (error) { console.log((error as Error).stack); }',
+    ]);
+    const stack = await stdoutOf(outfile);
     const frames = stack.split('\n').filter((l) => l.startsWith('    at '));
     expect(frames[0]).toMatch(/library-frames\.ts:2:\d+\)$/); // the transform, vodflow's
     expect(frames.some((l) => /library-frames\.ts:3:\d+\)$/.test(l))).toBe(true); // parseInput

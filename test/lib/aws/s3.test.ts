@@ -272,45 +272,49 @@ describe('getObject retries what the S3 client retried (its own retry strategy)'
   const ref = { bucket: 'b1', key: 'in/clip.mp4' };
   afterAll(restore);
 
-  it('a 503 SlowDown and a dropped connection, then the bytes', async () => {
-    const s3 = await serve([[503, 'SlowDown'], 'reset']);
+  /** Runs `check` against a scripted S3, closed afterwards whatever `check` does. */
+  const withS3 = async (script: Parameters<typeof serve>[0], check: (seen: string[]) => Promise<void>) => {
+    const s3 = await serve(script);
     try {
+      await check(s3.seen);
+    } finally {
+      await s3.close();
+    }
+  };
+
+  it('a 503 SlowDown and a dropped connection, then the bytes', () =>
+    withS3([[503, 'SlowDown'], 'reset'], async (seen) => {
       const body = await getObject(ref);
       expect(Buffer.concat(await body.toArray()).toString()).toBe('the bytes');
-      expect(s3.seen).toHaveLength(3);
-    } finally {
-      await s3.close();
-    }
-  });
+      expect(seen).toHaveLength(3);
+    }));
 
-  it('gives up after 3 attempts of a 5xx, with S3’s words', async () => {
-    const s3 = await serve([
-      [500, 'InternalError'],
-      [500, 'InternalError'],
-      [500, 'InternalError'],
-      [500, 'InternalError'],
-    ]);
-    try {
-      await expect(getObject(ref)).rejects.toMatchObject({ status: 500, code: 'InternalError' });
-      expect(s3.seen).toHaveLength(3);
-    } finally {
-      await s3.close();
-    }
-  });
+  it('gives up after 3 attempts of a 5xx, with S3’s words', () =>
+    withS3(
+      [
+        [500, 'InternalError'],
+        [500, 'InternalError'],
+        [500, 'InternalError'],
+        [500, 'InternalError'],
+      ],
+      async (seen) => {
+        await expect(getObject(ref)).rejects.toMatchObject({ status: 500, code: 'InternalError' });
+        expect(seen).toHaveLength(3);
+      },
+    ));
 
-  it('does not retry a refusal that another try cannot change (404, 412, 403)', async () => {
-    const s3 = await serve([
-      [404, 'NoSuchKey'],
-      [412, 'PreconditionFailed'],
-      [403, 'AccessDenied'],
-    ]);
-    try {
-      await expect(getObject(ref)).rejects.toMatchObject({ status: 404 });
-      await expect(getObject(ref)).rejects.toMatchObject({ status: 412 });
-      await expect(getObject(ref)).rejects.toMatchObject({ status: 403, code: 'AccessDenied' });
-      expect(s3.seen).toHaveLength(3);
-    } finally {
-      await s3.close();
-    }
-  });
+  it('does not retry a refusal that another try cannot change (404, 412, 403)', () =>
+    withS3(
+      [
+        [404, 'NoSuchKey'],
+        [412, 'PreconditionFailed'],
+        [403, 'AccessDenied'],
+      ],
+      async (seen) => {
+        await expect(getObject(ref)).rejects.toMatchObject({ status: 404 });
+        await expect(getObject(ref)).rejects.toMatchObject({ status: 412 });
+        await expect(getObject(ref)).rejects.toMatchObject({ status: 403, code: 'AccessDenied' });
+        expect(seen).toHaveLength(3);
+      },
+    ));
 });
