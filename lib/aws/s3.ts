@@ -9,18 +9,11 @@ import type { Readable } from 'node:stream';
 import { formatUrl } from '@aws-sdk/core/util';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
-import {
-  loadConfig,
-  NODE_REGION_CONFIG_FILE_OPTIONS,
-  NODE_REGION_CONFIG_OPTIONS,
-  NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
-  NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
-} from '@smithy/core/config';
 import { HttpRequest } from '@smithy/core/protocols';
-import { isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
 import { Hash } from '@smithy/core/serde';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { memo } from './memo';
+import { AwsRequestError, Retrying, serviceSettings } from './request';
 import { s3ObjectUrl, type S3EndpointSettings } from './s3-endpoint';
 
 export interface S3ObjectRef {
@@ -37,56 +30,22 @@ export interface PutConditions {
   ifNoneMatch?: '*';
 }
 
-/**
- * An S3 answer other than 2xx. Shaped like the SDK's service errors (`name` is S3's error code,
- * `$metadata.httpStatusCode` the status), so the SDK's retry classifiers read it as they would.
- */
-export class S3RequestError extends Error {
-  readonly $metadata: { httpStatusCode: number };
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-    this.$metadata = { httpStatusCode: status };
-  }
-}
+/** An S3 answer other than 2xx: `code` is S3's error code. */
+export class S3RequestError extends AwsRequestError {}
 
 /** S3 says the object is not there as asked: deleted (404), or overwritten under If-Match (412). */
 export const objectGone = (err: unknown): err is S3RequestError =>
   err instanceof S3RequestError && (err.status === 404 || err.status === 412);
 
-/** The SDK's retry classes, for what a GET can throw (network and timeout errors, 5xx, SlowDown). */
-const retryClass = (err: unknown) => {
-  const e = err as Parameters<typeof isTransientError>[0];
-  if (isThrottlingError(e)) return 'THROTTLING' as const;
-  if (isTransientError(e)) return 'TRANSIENT' as const;
-  if (isServerError(e)) return 'SERVER_ERROR' as const;
-  return undefined;
-};
-
 class S3Signing {
   private readonly settings: Promise<S3EndpointSettings>;
   private readonly presigner: S3RequestPresigner;
-  // As the S3 client does: 3 attempts, backoff with jitter, a retry quota shared by the calls.
-  private readonly retry = new StandardRetryStrategy(3);
+  private readonly retrying = new Retrying();
   private http: NodeHttpHandler | undefined;
 
   constructor() {
-    // The endpoint variables the SDK clients read; a custom one is a stand-in, addressed by path.
-    const endpoint =
-      process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-        ? undefined
-        : process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
-    this.settings = Promise.all([
-      loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)(),
-      loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS)(),
-      loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS)(),
-    ]).then(([region, useFips, useDualstack]) => ({ region, endpoint, useFips, useDualstack }));
-    // Settled here, so that a missing region rejects the call that awaits it, not the process.
-    this.settings.catch(() => undefined);
+    // A custom endpoint is a stand-in, addressed by path (./s3-endpoint).
+    this.settings = serviceSettings('S3');
     this.presigner = new S3RequestPresigner({
       credentials: defaultProvider(),
       region: async () => (await this.settings).region,
@@ -109,19 +68,8 @@ class S3Signing {
   }
 
   /** The object's body, retried like the S3 client's GetObject; a non-2xx answer throws S3RequestError. */
-  async get(ref: S3ObjectRef, headers: Record<string, string>): Promise<Readable> {
-    let token = await this.retry.acquireInitialRetryToken('s3:GetObject');
-    for (;;) {
-      try {
-        const body = await this.getOnce(ref, headers);
-        this.retry.recordSuccess(token);
-        return body;
-      } catch (err) {
-        const errorType = retryClass(err);
-        if (!errorType) throw err;
-        token = await this.retry.refreshRetryTokenForRetry(token, { errorType }).catch(() => Promise.reject(err));
-      }
-    }
+  get(ref: S3ObjectRef, headers: Record<string, string>): Promise<Readable> {
+    return this.retrying.call('s3:GetObject', () => this.getOnce(ref, headers));
   }
 
   private async getOnce(ref: S3ObjectRef, headers: Record<string, string>): Promise<Readable> {

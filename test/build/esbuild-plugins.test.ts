@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_LIMIT_BYTES } from '../../build/bundle-sizes';
 import { functionBuild } from '../../build/esbuild-options';
 import { loadServerlessConfig } from '../../local';
-import { startSsmServer, type SsmServer } from '../lib/aws/ssm-server';
+import { SSM_TEST_CREDENTIALS, startSsmServer, type SsmServer } from '../lib/aws/ssm-server';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vodflow-esbuild-'));
@@ -35,20 +35,6 @@ async function bundle(name: string): Promise<Bundle> {
 
 /** The bundle's output entry of the metafile (not its source map's). */
 const output = ({ metafile }: Bundle) => Object.entries(metafile.outputs).find(([file]) => file.endsWith(extension))![1];
-
-/** The bundled modules that run at load: reached from the entry without a dynamic import(). */
-function loadedAtInit({ metafile }: Bundle, entry: string): Set<string> {
-  const seen = new Set<string>([entry]);
-  const todo = [entry];
-  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
-    for (const imp of metafile.inputs[file]?.imports ?? []) {
-      if (imp.kind === 'dynamic-import' || imp.external || seen.has(imp.path)) continue;
-      seen.add(imp.path);
-      todo.push(imp.path);
-    }
-  }
-  return seen;
-}
 
 const BUILTINS = new Set(builtinModules);
 
@@ -93,8 +79,9 @@ function run(bundlePath: string, body: unknown, env: Record<string, string>): Pr
           // Nothing may come from node_modules: the bundle carries the SDK.
           NODE_PATH: '',
           AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
+          // The credentials the SSM stand-in checks signatures with.
+          AWS_ACCESS_KEY_ID: SSM_TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: SSM_TEST_CREDENTIALS.secretAccessKey,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           // The function's own environment, as on Lambda.
           ...fn.environment,
@@ -163,28 +150,28 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
         name,
       ).toEqual([]);
       expect(readFileSync(b.path).length, name).toBeLessThan(BUNDLE_LIMIT_BYTES);
-      // Tree-shaken: a client package in full (ES module build) is far larger than what is kept.
-      const ssmKept = Object.entries(out.inputs)
-        .filter(([file]) => file.includes('@aws-sdk/client-ssm/'))
-        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-      const ssmAll = Object.entries(b.metafile.inputs)
-        .filter(([file]) => file.includes('@aws-sdk/client-ssm/'))
-        .reduce((sum, [, input]) => sum + input.bytes, 0);
-      expect(ssmKept, name).toBeLessThan(ssmAll / 2);
+      // Of the SSM client, only its endpoint rules (lib/aws/ssm calls Parameter Store without it).
+      expect(
+        Object.keys(out.inputs)
+          .filter((file) => file.includes('@aws-sdk/client-ssm/'))
+          .sort(),
+        name,
+      ).toEqual([
+        'node_modules/@aws-sdk/client-ssm/dist-es/endpoint/bdd.js',
+        'node_modules/@aws-sdk/client-ssm/dist-es/endpoint/endpointResolver.js',
+      ]);
     }
   });
 
-  it('load at init only the SDK clients a function uses (SSM behind a dynamic import, on the first secret read)', async () => {
-    expect(sdkClients(loadedAtInit(signUpload, 'functions/sign-upload.ts'))).toEqual([]);
+  it('carry only the SDK clients a function uses (S3 and SSM are called without theirs)', async () => {
     const getJob = await bundle('get-job');
-    expect(sdkClients(loadedAtInit(getJob, 'functions/get-job.ts'))).toEqual(['client-dynamodb']);
     const createUpload = await bundle('create-upload');
-    expect(sdkClients(loadedAtInit(createUpload, 'functions/create-upload.ts'))).toEqual(['client-dynamodb']);
-    // S3 is presigned without its client (lib/aws/s3), which is in no bundle at all.
-    expect(sdkClients(Object.keys(createUpload.metafile.inputs))).toEqual(['client-dynamodb', 'client-ssm']);
-    // …while SSM is in each bundle, for the first read.
-    expect(sdkClients(Object.keys(signUpload.metafile.inputs))).toEqual(['client-ssm']);
-    expect(sdkClients(Object.keys(getJob.metafile.inputs))).toEqual(['client-dynamodb', 'client-ssm']);
+    // S3 is presigned without its client (lib/aws/s3), SSM called without its client (lib/aws/ssm,
+    // which keeps the SSM client's endpoint rules only): neither client is in a bundle.
+    const clients = (b: Bundle) => sdkClients(Object.keys(b.metafile.inputs).filter((f) => !f.includes('client-ssm/dist-es/endpoint/')));
+    expect(clients(signUpload)).toEqual([]);
+    expect(clients(getJob)).toEqual(['client-dynamodb']);
+    expect(clients(createUpload)).toEqual(['client-dynamodb']);
   });
 
   it('keep only the zod exports the code uses (no z.fromJSONSchema, which nothing calls at runtime)', () => {
@@ -291,12 +278,13 @@ describe('function bundles (serverless.yml esbuild settings and plugins)', () =>
     expect(Object.keys(output(signUpload).inputs).filter((f) => f.includes('node_modules/')).length).toBeGreaterThan(50);
   });
 
-  it('read the secrets from Parameter Store with the SSM client inside the bundle', async () => {
+  it('read the secrets from Parameter Store, signed and sent from inside the bundle', async () => {
     const out = await run(signUpload.path, { validitySeconds: 600 }, { AWS_ENDPOINT_URL_SSM: ssm.endpoint });
     expect(out.stderr).toBe('');
     expect(out.result?.statusCode).toBe(201);
     expect(JSON.parse(out.result!.body)).toMatchObject({ signature: expect.any(String), oneTimeValid: true });
     expect(out.required).toEqual([]);
     expect([...ssm.requests].sort()).toEqual(['/vodflow/test/api-keys', '/vodflow/test/vod-secret-id', '/vodflow/test/vod-secret-key']);
+    expect(ssm.badSignatures).toBe(0);
   });
 });

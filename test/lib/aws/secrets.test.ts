@@ -1,9 +1,9 @@
-// readSecret against a real SSM protocol server: @aws-sdk/client-ssm is loaded on the first read
-// from Parameter Store, values are cached, and the client follows AWS_ENDPOINT_URL_SSM.
+// readSecret against an SSM protocol server that checks signatures: values are read from
+// Parameter Store once and cached, and the calls follow AWS_ENDPOINT_URL_SSM.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetClients } from '../../../lib/aws/clients';
 import { clearSecretCache, readSecret } from '../../../lib/aws/secrets';
-import { startSsmServer, type SsmServer } from './ssm-server';
+import { SSM_TEST_CREDENTIALS, startSsmServer, type SsmServer } from './ssm-server';
 
 const saved = { ...process.env };
 let first: SsmServer;
@@ -16,8 +16,8 @@ beforeAll(async () => {
   ]);
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: SSM_TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SSM_TEST_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SSM: first.endpoint,
   });
 });
@@ -50,7 +50,7 @@ describe('readSecret', () => {
     expect(first.requests.slice(before)).toEqual(['/vodflow/test/api-keys']);
   });
 
-  it('rebuilds the SSM client when AWS_ENDPOINT_URL_SSM changes', async () => {
+  it('follows AWS_ENDPOINT_URL_SSM when it changes', async () => {
     expect(await readSecret(apiKeys)).toBe('k1,k2');
     clearSecretCache();
     process.env.AWS_ENDPOINT_URL_SSM = second.endpoint;
