@@ -134,11 +134,9 @@ export async function initBounds(
   renameSync(`${outfile}.map`, join(dir, 'full.map'));
   copyFileSync(`${bundlePath}.map`, `${outfile}.map`);
   const bytes = new Map<string, number>();
-  let ssm = 0;
   const output = Object.values((result.metafile as Metafile).outputs).find((o) => o.entryPoint)!;
   for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
     bytes.set(ownerOf(file), (bytes.get(ownerOf(file)) ?? 0) + bytesInOutput);
-    if (file.includes('node_modules/@aws-sdk/client-ssm/')) ssm += bytesInOutput;
   }
   // An empty `node -e ''` profiled the same way: its Node startup is subtracted, as in the init figures.
   const profile = (script: string, into: string) => {
@@ -178,7 +176,7 @@ export async function initBounds(
   return (
     `${key}, what its init is made of (CPU profile of require(bundle), ${profiles.length} run${profiles.length > 1 ? 's' : ''}, 100 µs sampling, median per kind of work over the runs minus an empty node's, profiled alike: ${round(busyMs)} ms, inflated by the sampling; ` +
     `the owner of a sampled function is the package its code comes from — zod's share is schema construction at module level, vodflow's ${schemas} schemas built at load calling into zod, the first ones paying zod's own warm-up): ${shares(kinds)}. ` +
-    `Its ${round(totalKb)} KB: ${kb} (of which the SSM client ${round(ssm / 1000)} KB, parsed at init, run on the first secret read)${same ? '' : ' [the rebuild differs from the shipped bundle: shares are of the rebuild]'}.`
+    `Its ${round(totalKb)} KB: ${kb}${same ? '' : ' [the rebuild differs from the shipped bundle: shares are of the rebuild]'}.`
   );
 }
 

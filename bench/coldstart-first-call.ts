@@ -1,13 +1,12 @@
 // Cold start + first invocation of sign-upload, for the bundle that ships and for its build with
-// the runtime's SDK. Every function loads the SSM client on its first secret read (lib/aws/secrets),
-// not at init: with the runtime's SDK that load is all on the first call, bundled its code is
-// parsed at init and run on the first call. sign-upload's first call needs nothing but those
-// secrets, so init + first call compares the two variants on the same work.
+// the runtime's SDK. sign-upload's first call needs nothing but its secrets, read from Parameter
+// Store (lib/aws/ssm, the SDK's signer and HTTP handler; no SSM client), so init + first call
+// compares the two variants on the same work, the first SDK request included.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSsmServer } from '../test/lib/aws/ssm-server';
+import { SSM_TEST_CREDENTIALS, startSsmServer } from '../test/lib/aws/ssm-server';
 import { median } from './measure';
 import { REPO_ROOT } from './proc';
 
@@ -51,8 +50,9 @@ export async function signUploadFirstCall(
     const env = {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
+      // The stand-in checks signatures with these.
+      AWS_ACCESS_KEY_ID: SSM_TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SSM_TEST_CREDENTIALS.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...environment,
       POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import { BUNDLE_LIMIT_BYTES } from '../build/bundle-sizes';
 import { functionBuild } from '../build/esbuild-options';
 import { loadServerlessConfig } from '../local';
@@ -19,10 +20,14 @@ import { median, round, type Figure, type Section } from './measure';
 import { REPO_ROOT } from './proc';
 
 const IMPORT_LIMIT_MS = 100;
-const PARSED_ONLY = 'the SSM client behind a dynamic import, never called (parsed only: what it adds to each init)';
+const PARSED_ONLY =
+  'the SSM client behind a dynamic import, never called (what lib/aws/ssm replaced: parsed only, what it added to each init)';
 const SDK_CLIENTS = 'DynamoDB document client + SQS client (SDK bundled)';
 const WITH_S3 = 'the same + S3 presigning as shipped (lib/aws/s3: the SDK presigner, no S3 client; initiate-upload, create-upload)';
 const WITH_S3_CLIENT = 'the same + the S3 client and getSignedUrl (what lib/aws/s3 replaced)';
+const WITH_SSM = 'the DynamoDB + SQS clients + Parameter Store as shipped (lib/aws/ssm: the SDK signer, no SSM client; every function)';
+const WITH_SSM_CLIENT =
+  'the DynamoDB + SQS clients + zod + the SSM client behind a dynamic import, never called (what every function carried before lib/aws/ssm)';
 const budget = `≤ ${round(BUNDLE_LIMIT_BYTES / 1000)} KB`;
 const PLAIN_SECRETS = {
   VOD_SECRET_ID: 'bench-secret-id',
@@ -80,6 +85,15 @@ function initOf(loaded: Spawn[], empty: Spawn[]): Spawn {
   return { wallMs: of(loaded, 'wallMs') - of(empty, 'wallMs'), cpuMs: of(loaded, 'cpuMs') - of(empty, 'cpuMs') };
 }
 
+const bundleSsmEndpointRules: Plugin = {
+  name: 'bundle-ssm-endpoint-rules',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/client-ssm\/dist-es\// }, (args) => ({
+      path: createRequire(join(REPO_ROOT, 'package.json')).resolve(`${args.path}.js`),
+    }));
+  },
+};
+
 /**
  * An entry built with serverless.yml's custom.esbuild settings (build/esbuild-options): `bundled`
  * as it ships, `runtime` with @aws-sdk/* and @smithy/* external (resolved through NODE_PATH to the SDK's
@@ -90,7 +104,14 @@ async function esbuildEntry(entry: string, outfile: string, sdk: 'runtime' | 'bu
   await build({
     ...options,
     // The runtime's SDK is @aws-sdk/* with the @smithy/* packages it is built on.
-    ...(sdk === 'runtime' ? { external: [...(options.external ?? []), '@aws-sdk/*', '@smithy/*'] } : {}),
+    ...(sdk === 'runtime'
+      ? {
+          external: [...(options.external ?? []), '@aws-sdk/*', '@smithy/*'],
+          // lib/aws/ssm's endpoint rules are an ES module of the SSM client's, which require() cannot
+          // load from node_modules: a build against the runtime's SDK would bundle them (2 KB).
+          plugins: [...(options.plugins ?? []), bundleSsmEndpointRules],
+        }
+      : {}),
     entryPoints: [entry],
     outfile,
     outExtension: undefined,
@@ -252,7 +273,11 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     // initiate-upload and create-upload also presign S3 GETs and PUTs (and push mode GETs the object).
     const withS3 = `${sdkClients} import * as s3 from ${JSON.stringify(join(REPO_ROOT, 'lib/aws/s3.ts'))}; (globalThis as { s3?: unknown }).s3 = s3;`;
     const withS3Client = `${sdkClients} import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3'; import { getSignedUrl } from '@aws-sdk/s3-request-presigner'; (globalThis as { s3?: unknown }).s3 = [new S3Client({}), GetObjectCommand, getSignedUrl];`;
-    const ssmSdk = JSON.stringify(join(REPO_ROOT, 'lib/aws/ssm-sdk.ts'));
+    // What lib/aws/secrets loaded before lib/aws/ssm: the SSM client's two pieces, on the first read.
+    const ssmSdkFile = join(work, 'ssm-sdk.mts');
+    writeFileSync(ssmSdkFile, "export { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';");
+    const ssmSdk = JSON.stringify(ssmSdkFile);
+    const withSsm = `${sdkClients} import { ssm } from ${JSON.stringify(join(REPO_ROOT, 'lib/aws/ssm.ts'))}; (globalThis as { ssm?: unknown }).ssm = ssm;`;
     const parts: Record<string, { source: string; runtimeSdk?: boolean }> = {
       'zod (one object schema built and parsed)': {
         source: "import * as z from 'zod'; z.object({ a: z.string() }).parse({ a: '' });",
@@ -267,11 +292,16 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       [WITH_S3]: { source: withS3 },
       [WITH_S3_CLIENT]: { source: withS3Client },
       "DynamoDB document client + SQS client (runtime's SDK)": { source: sdkClients, runtimeSdk: true },
-      // lib/aws/secrets imports ./ssm-sdk on the first read from SSM: at init its code is only parsed.
+      [WITH_SSM]: { source: withSsm },
+      // lib/aws/ssm builds a zod schema at load: the SSM client's variant gets one too.
+      [WITH_SSM_CLIENT]: {
+        source: `${sdkClients} import * as z from 'zod'; z.object({ Parameter: z.object({ Value: z.string().optional() }).optional() }); export const later = () => import(${ssmSdk});`,
+      },
+      // lib/aws/secrets imported the SSM client on the first read from SSM: at init its code was only parsed.
       [PARSED_ONLY]: {
         source: `export const later = () => import(${ssmSdk});`,
       },
-      'the SSM client loaded and built (what the first secret read from SSM adds, on top of the init)': {
+      'the SSM client loaded and built (what the first secret read from SSM added, on top of the init, before lib/aws/ssm)': {
         source: `import { SSMClient } from ${ssmSdk}; new SSMClient({});`,
       },
     };
@@ -280,21 +310,29 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const partCpu = new Map<string, { cpuMs: number; bytes: number }>();
     const partEnv = { ...baseEnv, ...(model.functions[0] ? plainEnvironment(model.functions[0]) : {}), NODE_PATH: '' };
     // Quick: one part, one round — enough to prove this still runs.
+    const built: Array<{ label: string; bytes: number; env: NodeJS.ProcessEnv; load: string; empty: Spawn[]; loaded: Spawn[] }> = [];
     for (const [label, part] of Object.entries(parts).slice(0, quick ? 1 : undefined)) {
-      const entry = join(work, `part-${partRows.length}.mts`);
+      const entry = join(work, `part-${built.length}.mts`);
       writeFileSync(entry, part.source);
-      const out = join(work, `part-${partRows.length}.cjs`);
+      const out = join(work, `part-${built.length}.cjs`);
       const bytes = await esbuildEntry(entry, out, part.runtimeSdk ? 'runtime' : 'bundled');
       const env = part.runtimeSdk ? { ...partEnv, NODE_PATH: runtimeSdkPath } : partEnv;
       const load = `require(${JSON.stringify(out)})`;
       spawnNode(load, env, work);
-      const empty: Spawn[] = [];
-      const loaded: Spawn[] = [];
-      for (let r = 0; r < (quick ? 1 : Math.round(rounds / 2)); r++) {
-        empty.push(spawnNode('', env, work));
-        loaded.push(spawnNode(load, env, work));
+      built.push({ label, bytes, env, load, empty: [], loaded: [] });
+    }
+    // Round by round over all the parts, each loaded spawn right after an empty one: a slow spell
+    // of the machine is spread over every part, and a part's init is the median of its pairs.
+    for (let r = 0; r < (quick ? 1 : rounds); r++)
+      for (let i = 0; i < built.length; i++) {
+        const b = built[(i + r) % built.length]!;
+        b.empty.push(spawnNode('', b.env, work));
+        b.loaded.push(spawnNode(b.load, b.env, work));
       }
-      const { wallMs: ms, cpuMs } = initOf(loaded, empty);
+    for (const { label, bytes, empty, loaded } of built) {
+      const paired = (key: keyof Spawn) => median(loaded.map((x, r) => x[key] - empty[r]![key]));
+      const ms = paired('wallMs');
+      const cpuMs = paired('cpuMs');
       partRows.push(`${label} ${round(ms, 2)} ms (CPU ${round(cpuMs, 2)} ms; ${round(bytes / 1000)} KB)`);
       if (label.startsWith(PARSED_ONLY)) parsedOnly = { ms, bytes };
       partCpu.set(label, { cpuMs, bytes });
@@ -313,6 +351,12 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
     const s3Cost =
       sdkOnly && plusS3 && plusS3Client
         ? ` S3 presigning as shipped, which only initiate-upload and create-upload load (pull: a presigned GET; push: a GET of one), adds ${added(plusS3)} to the DynamoDB + SQS clients; the S3 client and getSignedUrl it replaced added ${added(plusS3Client)} (parts above).`
+        : '';
+    const plusSsm = partCpu.get(WITH_SSM);
+    const plusSsmClient = partCpu.get(WITH_SSM_CLIENT);
+    const ssmCost =
+      sdkOnly && plusSsm && plusSsmClient
+        ? ` Parameter Store as shipped (lib/aws/ssm: GetParameter signed by the SDK's SigV4 signer, sent by its HTTP handler, with the SSM client's own endpoint rules) adds ${added(plusSsm)} to the DynamoDB + SQS clients, zod included (every function loads it anyway); the SSM client behind a dynamic import that it replaced added ${added(plusSsmClient)}, zod included alike, parsed at every init and run on the first secret read (parts above).`
         : '';
     // What bounds the init of each function over the limit (or of the slowest, if none is).
     const slowest = [...inits].sort((a, b) => b.bundled - a.bundled)[0]!;
@@ -373,7 +417,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       ],
       notes: [
         "Ships: the SDK bundled and tree-shaken (serverless.yml custom.esbuild: mainFields module first, nothing external). Bundles: serverless-esbuild, minified CommonJS (.cjs) for nodejs22.x with a source map (no sources' text); the AWS SDK, middy, zod and Powertools all inside.",
-        `What an init is made of (each part bundled alone with serverless.yml's settings, timed the same way, same run): ${partRows.join('; ')}. The nine functions that talk to VOD load lib/vod/client (create-upload, get-job, deliver-event and sign-upload do not); its action schemas and API 3.0's are z.lazy, built on an action's first call. The SSM client is loaded on the first secret read from Parameter Store, once per container (secrets are cached): that first invocation pays the last part above.${s3Cost}`,
+        `What an init is made of (each part bundled alone with serverless.yml's settings; the median of ${quick ? 1 : rounds} pairs of an empty node and the part, interleaved round by round over the parts, same run): ${partRows.join('; ')}. The nine functions that talk to VOD load lib/vod/client (create-upload, get-job, deliver-event and sign-upload do not); its action schemas and API 3.0's are z.lazy, built on an action's first call. Secrets are read from Parameter Store on a container's first call that needs them, then cached.${ssmCost}${s3Cost}`,
         `Init = median wall of \`node -e "require(bundle)"\` minus median of \`node -e ''\`, ${rounds} spawns each (CPU: the same for the CPU time the process used, user + system, which a busy machine inflates far less than wall time), interleaved (empty, shipped, runtime's SDK) and round by round over all the functions (a slow spell of the machine is spread over every function), after one warm-up spawn ("the faster": the median of each round's shipped − runtime difference), in each function's deployed environment (no NODE_OPTIONS=--enable-source-maps: lib/aws/stack-traces, injected into every bundle, reads the source map on the first formatted stack; under --enable-source-maps Node read it and scanned the whole bundle at every init, ~8 ms of CPU). "runtime's SDK" is the same entry built with the same settings but @aws-sdk/* and @smithy/* external, loaded from node_modules (NODE_PATH) as Lambda would from the runtime; the shipped bundle runs with no NODE_PATH. Both include the handler's module-level work (config parse); SDK clients themselves are constructed on first use (lib/aws/clients memo), not at load.`,
         ...bounds,
         ...madeOf,

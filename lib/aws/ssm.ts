@@ -1,10 +1,10 @@
 // Parameter Store's GetParameter without the SSM client, for ./secrets. The SSM client is 174 KB
 // of minified code, parsed at every cold start of every function whether or not it reads a
-// secret (14 ms of CPU of deliver-event's init, npm run bench -- --only coldstart), for this one
-// call. What is the SDK's stays the SDK's: its endpoint rules for SSM (the client's own resolver),
-// region and FIPS/dual-stack settings, credential chain, SigV4 signer, HTTP handler and retry
-// strategy (./request); written here is only the call's awsJson1.1 shape. test/lib/aws/ssm.test.ts
-// holds the request to the SSM client's own, and sends it to a signature-checking stand-in.
+// secret (16 ms of CPU of each init, npm run bench -- --only coldstart), for this one call. What
+// is the SDK's stays the SDK's: its endpoint rules for SSM (the client's own resolver), region and
+// FIPS/dual-stack settings, credential chain, SigV4 signer, HTTP handler and retry strategy
+// (./request); written here is only the call's awsJson1.1 shape. test/lib/aws/ssm.test.ts holds
+// the request to the SSM client's own, and sends it to a signature-checking stand-in.
 import { defaultEndpointResolver } from '@aws-sdk/client-ssm/dist-es/endpoint/endpointResolver';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/core/protocols';
