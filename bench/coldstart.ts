@@ -207,9 +207,9 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
       const alternative = initOf(loadedRuntime, empty);
       const bundledMs = shipped.wallMs;
       const runtimeMs = alternative.wallMs;
-      // sign-upload's first call needs only its secrets (the SSM client's load): init + that call
-      // compares the variants on the same work, where init alone leaves the runtime variant's
-      // SSM load out (it happens on the call).
+      // sign-upload's first call needs only its secrets, read through lib/aws/ssm (the SDK's signer
+      // and HTTP handler): init + that call compares the variants on the same work, the first
+      // request included, which init alone leaves out.
       const firstCall =
         fn.key === 'sign-upload'
           ? await signUploadFirstCall({ shipped: bundlePath, runtime: runtimePath }, plainEnvironment(fn), runtimeSdkPath, rounds)

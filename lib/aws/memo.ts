@@ -1,4 +1,4 @@
-// The env-keyed memo behind every SDK client getter (./clients, ./s3, ./secrets). It lives apart
+// The env-keyed memo behind every SDK client getter (./clients, ./s3, ./ssm). It lives apart
 // from the clients so that a module needing one client does not load the others' SDK packages.
 
 // What a client is built from: a client is rebuilt when one of these changes (a process that

@@ -1,8 +1,8 @@
 // The function bundles as serverless.yml builds them (custom.esbuild, its plugins file included),
 // run in a plain `node` the way Lambda runs them, with no node_modules at all: the AWS SDK is in
 // the bundle, tree-shaken. Proves that cutting zod's locales keeps its English messages, that a
-// bundle stays within the budget, and that a function loads only the SDK clients it uses at init
-// (SSM on the first secret read from Parameter Store).
+// bundle stays within the budget, and that a function carries only the SDK clients it uses (S3
+// and SSM are called without theirs).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -14,7 +14,11 @@ beforeAll(async () => {
     startSsmServer({ '/vodflow/test/api-keys': 'k1,k2', '/vodflow/test/empty': '' }),
     startSsmServer({ '/vodflow/test/api-keys': 'from-second' }),
   ]);
+  // The test's credentials, not a profile or shared file of the machine's.
+  delete process.env.AWS_PROFILE;
   Object.assign(process.env, {
+    AWS_CONFIG_FILE: '/nonexistent/vodflow-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/vodflow-test/credentials',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: SSM_TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: SSM_TEST_CREDENTIALS.secretAccessKey,

@@ -2,6 +2,7 @@
 // 127.0.0.1, enough for lib/aws/secrets and the SSM client alike. It checks every request's SigV4
 // signature (computed again from the request as received, with the test's credentials), and can
 // be scripted to answer the next requests with given failures.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
@@ -63,7 +64,9 @@ export async function startSsmServer(parameters: Record<string, string>): Promis
       };
       const body = Buffer.concat(chunks);
       const expected = await expectedAuthorization(req.method ?? '', req.url ?? '/', req.headers, body);
-      if (!expected || expected !== req.headers.authorization) {
+      // The signature covers x-amz-content-sha256, which must be the body's own hash.
+      const bodyHash = createHash('sha256').update(body).digest('hex');
+      if (!expected || expected !== req.headers.authorization || req.headers['x-amz-content-sha256'] !== bodyHash) {
         state.badSignatures++;
         reply(403, JSON.stringify({ __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match' }));
         return;

@@ -3,8 +3,8 @@
 // partition, FIPS and dual-stack, custom endpoints and parameter names in every script. Then over
 // the wire, to a stand-in that checks each request's signature: values, errors and retries.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { HttpRequest } from '@smithy/core/protocols';
-import { HttpResponse } from '@smithy/core/protocols';
+import { HttpRequest, HttpResponse } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClients } from '../../../lib/aws/clients';
@@ -20,11 +20,18 @@ const VARS = [
   'AWS_USE_DUALSTACK_ENDPOINT',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
 ];
+// No profile or shared file of the machine's: credentials, region and endpoints come from the case.
+const NO_FILES = {
+  AWS_CONFIG_FILE: '/nonexistent/vodflow-test/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/vodflow-test/credentials',
+};
 const setEnv = (env: Record<string, string>) => {
   for (const name of VARS) delete process.env[name];
   Object.assign(
     process.env,
+    NO_FILES,
     { AWS_ACCESS_KEY_ID: SSM_TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: SSM_TEST_CREDENTIALS.secretAccessKey },
     env,
   );
@@ -146,11 +153,24 @@ describe('lib/aws/ssm over the wire (a stand-in that checks signatures)', () => 
     expect(server.requests).toEqual(['/vodflow/test/key', '/vodflow/视频/密钥', '/vodflow/test/key']);
   });
 
-  it('the stand-in refuses a request changed after signing', async () => {
+  it('the stand-in refuses a request signed with another key', async () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'not-the-key';
     resetClients();
     await expect(ssm().getParameter('/vodflow/test/key')).rejects.toMatchObject({ code: 'InvalidSignatureException', status: 403 });
     expect(server.badSignatures).toBe(1);
+  });
+
+  it('the stand-in refuses a request whose body changed after signing', async () => {
+    const signed = await ssm().sign('/vodflow/test/key');
+    const swapped = Buffer.from(JSON.stringify({ Name: '/vodflow/test/kez', WithDecryption: true }));
+    expect(swapped.length).toBe((signed.body as Buffer).length);
+    const http = new NodeHttpHandler();
+    const { response } = await http.handle(new HttpRequest({ ...signed, body: swapped }));
+    const text = Buffer.concat(await response.body.toArray()).toString('utf8');
+    http.destroy();
+    expect(response.statusCode, text).toBe(403);
+    expect(server.badSignatures).toBe(1);
+    expect(server.requests).toEqual([]);
   });
 
   it('names a missing parameter with SSM’s code, without retrying', async () => {
