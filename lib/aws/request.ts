@@ -1,6 +1,6 @@
-// The SDK parts behind vodflow's two calls that go without a service client (./s3, ./ssm): the
-// settings an SDK client reads (region, FIPS, dual-stack, its endpoint variables), the SDK's HTTP
-// handler, and its standard retry strategy with the SDK's own classifiers.
+// What vodflow's two calls without a service client (./s3, ./ssm) share: the settings an SDK
+// client reads (region, FIPS, dual-stack, its endpoint variables), an error shaped like the SDK's,
+// and the SDK's standard retry strategy with its own classifiers.
 import {
   loadConfig,
   NODE_REGION_CONFIG_FILE_OPTIONS,
