@@ -6,14 +6,7 @@
 // URLs over a matrix of regions, partitions, settings, bucket names and keys.
 import { isVirtualHostableS3Bucket, partition } from '@aws-sdk/core/client';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
-
-export interface S3EndpointSettings {
-  region: string;
-  /** AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: a stand-in or an S3-compatible store, addressed by path. */
-  endpoint?: string;
-  useFips: boolean;
-  useDualstack: boolean;
-}
+import type { ServiceSettings } from './request';
 
 export interface S3ObjectUrl {
   protocol: string;
@@ -23,8 +16,8 @@ export interface S3ObjectUrl {
   path: string;
 }
 
-/** The object `key` of `bucket`: its host and path. */
-export function s3ObjectUrl(bucket: string, key: string, s: S3EndpointSettings): S3ObjectUrl {
+/** The object `key` of `bucket`: its host and path (at `s.endpoint`, a stand-in or an S3-compatible store, by path). */
+export function s3ObjectUrl(bucket: string, key: string, s: ServiceSettings): S3ObjectUrl {
   // Access points, Multi-Region Access Points, Object Lambda and directory buckets (S3 Express)
   // sign differently; vodflow's buckets are general purpose buckets named in serverless.yml.
   if (bucket.startsWith('arn:') || bucket.endsWith('--x-s3') || bucket.endsWith('--ol-s3')) {

@@ -13,8 +13,8 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { memo } from './memo';
-import { AwsRequestError, Retrying, serviceSettings } from './request';
-import { s3ObjectUrl, type S3EndpointSettings } from './s3-endpoint';
+import { AwsRequestError, Retrying, type ServiceSettings, serviceSettings } from './request';
+import { s3ObjectUrl } from './s3-endpoint';
 
 export interface S3ObjectRef {
   bucket: string;
@@ -38,7 +38,7 @@ export const objectGone = (err: unknown): err is S3RequestError =>
   err instanceof S3RequestError && (err.status === 404 || err.status === 412);
 
 class S3Signing {
-  private readonly settings: Promise<S3EndpointSettings>;
+  private readonly settings: Promise<ServiceSettings>;
   private readonly presigner: S3RequestPresigner;
   private readonly retrying = new Retrying();
   private http: NodeHttpHandler | undefined;
