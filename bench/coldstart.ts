@@ -403,7 +403,7 @@ export async function benchColdStart(quick: boolean): Promise<Section> {
           name: 'functions whose shipped init uses less CPU time',
           value: shippedLessCpu,
           unit: `of ${inits.length}`,
-          // E.g. sign-upload: as shipped its SSM client is parsed at init; the runtime variant loads it on the first call.
+          // Bundled, a function parses all its SDK code at init; from the runtime's SDK, Node loads only what the init requires.
           note: moreCpu.length ? `init alone; more CPU as shipped: ${moreCpu.join(', ')}` : 'init alone',
         },
         ...figures,

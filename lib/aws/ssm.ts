@@ -1,6 +1,6 @@
 // Parameter Store's GetParameter without the SSM client, for ./secrets. The SSM client is 174 KB
 // of minified code, parsed at every cold start of every function whether or not it reads a
-// secret (16 ms of CPU of each init, npm run bench -- --only coldstart), for this one call. What
+// secret (6–16 ms of CPU of each init, npm run bench -- --only coldstart), for this one call. What
 // is the SDK's stays the SDK's: its endpoint rules for SSM (the client's own resolver), region and
 // FIPS/dual-stack settings, credential chain, SigV4 signer, HTTP handler and retry strategy
 // (./request); written here is only the call's awsJson1.1 shape. test/lib/aws/ssm.test.ts holds
