@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { failedEvent } from '../lib/events/build';
 import { jobs, type Job, type JobError, type StepCompletion } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { codeOf, deliverPending, deliveryLeases, jobStep, PROGRESS, RETRY_PATH, STEPS } from '../lib/pipeline';
+import { codeOf, deliverPending, deliveryLeases, jobStep, NOT_WAITED_ON, PROGRESS, RETRY_PATH, STEPS, waitsOn } from '../lib/pipeline';
 import { classify } from '../lib/vod/errors';
 
 config();
@@ -104,6 +104,11 @@ export const handler = jobStep({
   type: 'classify-failure',
   step: (msg) => STEPS.classify(msg.attempt),
   duplicateOf: 'failure',
+  // A finished task's failure decides only while the job waits on that task (lib/pipeline/task-guard).
+  admitOnly: (msg) =>
+    msg.finishedTask && msg.vodTaskId && (msg.origin === 'pull' || msg.origin === 'procedure')
+      ? { anyOf: waitsOn(msg.origin, msg.vodTaskId, msg.attempt), reason: NOT_WAITED_ON }
+      : undefined,
   run: async ({ msg, job, ctx, completion }) => {
     const error = explain(msg);
     if (error.retryable && msg.attempt < config().retry.maxAttempts && (await retry(job, msg, error, ctx, completion))) return;

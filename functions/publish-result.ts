@@ -1,7 +1,7 @@
 // publish-result: a finished VOD task. Two jobs, one per task kind: a finished pull starts the
 // processing; a finished procedure yields play URLs per definition, cover and snapshots →
 // SUCCEEDED (conditional write; only the winner emits video.ready). A failed task of either kind
-// goes to classify-error.
+// goes to classify-error as it is, with no write here (classify-error's claim decides).
 import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
@@ -29,8 +29,10 @@ async function outputsOf(fileId: string, outcome: Success): Promise<JobOutputs> 
 
 // A task of the job's current attempt is the job's task even when the job does not name it: a
 // holder that died between indexing its task and recording it leaves such an orphan, and the
-// redelivery starts another. Whichever finishes first is adopted (the result step lets only one
-// through per attempt); the other is left unused, and the start of a second one yields to it.
+// redelivery starts another. Whichever finishes first is adopted (the result step lets one
+// success through per attempt); the other is left unused, and the start of a second one yields
+// to it. A failure is classify-error's to decide, and its claim drops it once another task has
+// been adopted.
 
 /** The task the job names for this kind and attempt, if any. */
 const currentTask = (job: Job, task: TaskKind, attempt: number): string | undefined =>
@@ -102,29 +104,28 @@ export const handler = jobStep({
   type: 'task-finished',
   step: (msg) => STEPS.result(msg.task, msg.attempt),
   duplicateOf: 'task-finished',
-  // A failed orphan while the job waits on another task of the attempt: that task decides. (The
-  // claim's condition: the job names no task of this kind and attempt, or names this one.)
-  admitOnly: (msg) => {
-    if (msg.outcome.ok) return undefined;
-    const reason = 'failure of a task the job does not wait on; dropped';
-    if (msg.task === 'pull') return { reason, anyOf: [{ absent: 'pullTaskId' }, { field: 'pullTaskId', equals: msg.vodTaskId }] };
-    return {
-      reason,
-      anyOf: [{ field: 'processAttempt', differs: msg.attempt }, { absent: 'vodTaskId' }, { field: 'vodTaskId', equals: msg.vodTaskId }],
+  // A failure needs no step here: classify-error's claim absorbs copies, and its admission drops
+  // the failure of an orphan while the job waits on another task of the attempt (waitsOn).
+  forward: (msg) => {
+    const { outcome } = msg;
+    if (outcome.ok) return undefined;
+    return async (ctx) => {
+      await sendToClassify({
+        jobId: msg.jobId,
+        attempt: msg.attempt,
+        origin: msg.task,
+        code: outcome.code,
+        message: outcome.message,
+        vodTaskId: msg.vodTaskId,
+        subTask: outcome.subTask,
+        finishedTask: true,
+      });
+      ctx.logger.warn('VOD task failed; sent to classification', { vodTaskId: msg.vodTaskId, code: outcome.code, subTask: outcome.subTask });
     };
   },
   run: async ({ msg, job, ctx, completion }) => {
     const { outcome } = msg;
-    if (outcome.ok) return ON_FINISHED[msg.task](job, msg, outcome, ctx, completion);
-    await sendToClassify({
-      jobId: msg.jobId,
-      attempt: msg.attempt,
-      origin: msg.task,
-      code: outcome.code,
-      message: outcome.message,
-      vodTaskId: msg.vodTaskId,
-      subTask: outcome.subTask,
-    });
-    ctx.logger.warn('VOD task failed; sent to classification', { vodTaskId: msg.vodTaskId, code: outcome.code, subTask: outcome.subTask });
+    if (!outcome.ok) throw new Error('a failed task is forwarded, never run as a result step');
+    return ON_FINISHED[msg.task](job, msg, outcome, ctx, completion);
   },
 });

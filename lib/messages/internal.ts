@@ -102,8 +102,17 @@ export const classifyFailureV1 = z
     subTask: z.string().optional(),
     /** The data-upload host's canRetry flag, when the code came from there. */
     canRetry: z.number().int().optional(),
+    /**
+     * The failure is a finished VOD task's (`vodTaskId`, of the origin's kind), handed on by
+     * publish-result unclaimed: classify-error takes it only while the job waits on that task.
+     */
+    finishedTask: z.literal(true).optional(),
   })
-  .refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' });
+  .refine((m) => m.code !== undefined || PIPELINE_ORIGINS.has(m.origin), { path: ['code'], message: 'a VOD failure carries its code' })
+  .refine((m) => !m.finishedTask || (m.vodTaskId !== undefined && (m.origin === 'pull' || m.origin === 'procedure')), {
+    path: ['finishedTask'],
+    message: "a finished task's failure names the task (vodTaskId) and comes from a pull or a procedure",
+  });
 
 /**
  * deliver-queue → deliver-event: one signed HTTP delivery of a terminal event to one subscriber.

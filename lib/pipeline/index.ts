@@ -11,3 +11,4 @@ export * from './vod-events';
 export * from './outbox';
 export * from './liveness';
 export * from './resume';
+export * from './task-guard';

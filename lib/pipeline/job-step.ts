@@ -37,6 +37,12 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
    * dropped message does not use the step up); otherwise the message is dropped with `reason`.
    */
   admitOnly?: (msg: MessageOf<T>) => { anyOf: readonly FieldTest[]; reason: string } | undefined;
+  /**
+   * A message this step only hands on, with no job write of its own: `forward` sends it on, not
+   * claimed nor marked here, to a step whose own claim absorbs copies and says whether the job
+   * still wants it (e.g. a failed task, to classify-error). Undefined: the message is a step.
+   */
+  forward?: (msg: MessageOf<T>) => ((ctx: RecordContext) => Promise<void>) | undefined;
 }
 
 export type Admission =
@@ -68,6 +74,8 @@ export async function handleStep<T extends InternalMessage['type']>(
   msg: MessageOf<T>,
   ctx: RecordContext,
 ): Promise<void> {
+  const forward = spec.forward?.(msg);
+  if (forward) return forward(ctx);
   const step = spec.step(msg);
   const guard = spec.admitOnly?.(msg);
   // A long invocation holds a short lease and renews it: if it dies, the job shows it within

@@ -1,6 +1,7 @@
 // The single way a finished VOD task enters the pipeline: one task-finished message on the
 // result queue, whether the news came from polling, an HTTP callback or PullEvent. The per-task
-// marker keeps the later sources quiet; publish-result's step marker drops any copy that slips by.
+// marker keeps the later sources quiet; the step marker of the next step (publish-result's for a
+// success, classify-error's for a failure) drops any copy that slips by.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { config } from '../config';
 import { jobs, type TaskOwner } from '../jobs';

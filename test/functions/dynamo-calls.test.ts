@@ -91,8 +91,8 @@ describe('DynamoDB calls per job step', () => {
   it('a broken clip: the failure path of the webhook bench (publish-result → classify-error → video.failed)', async () => {
     const steps = await run('calls/broken.mp4', h.brokenClip);
     expect(Object.fromEntries([...steps].filter(([label]) => label.startsWith('result:procedure') || label === 'classify'))).toEqual({
-      // claim; completion (after the failure is sent to classification).
-      'result:procedure:failed': ['UpdateItem 2'],
+      // none: the failure is handed to classification as it is (classify-error's claim decides).
+      'result:procedure:failed': [''],
       // claim; FAILED + event + done + the outbox's delivery lease; its delivery record + done.
       classify: ['UpdateItem 3'],
     });

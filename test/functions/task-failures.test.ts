@@ -1,0 +1,117 @@
+// A failed VOD task goes publish-result → classify-error with no write in publish-result: the
+// failure of an orphan (a task of the attempt the job does not wait on) is dropped by
+// classify-error's claim, the failure of the task it waits on ends it in one video.failed, and
+// copies of either are absorbed there. Real handlers, job store (dynalite) and queues (fauxqs).
+import '../support/quiet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobs } from '../../lib/jobs';
+import { classifyFailureV1, enqueue, type TaskFinished } from '../../lib/messages';
+import { drainQueue, pumpOnce, startStack, type SqsLambda, type Stack } from '../support/stack';
+
+let stack: Stack;
+let publishResult: SqsLambda;
+let classifyError: SqsLambda;
+beforeAll(async () => {
+  stack = await startStack();
+  stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined, MAX_ATTEMPTS: '3' });
+  publishResult = (await import('../../functions/publish-result')).handler as SqsLambda;
+  classifyError = (await import('../../functions/classify-error')).handler as SqsLambda;
+});
+afterAll(async () => stack?.close());
+
+const source = (key: string) => ({ bucket: 'b', key, etag: 'e1', size: 10 });
+
+/** A job on attempt 1 waiting on its procedure `vodTaskId`. */
+async function processing(jobId: string, vodTaskId: string): Promise<void> {
+  await jobs().createJob(jobId, source(`${jobId}.mp4`), 'pull');
+  await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, set: { fileId: 'f1' } });
+  await jobs().transition(jobId, { to: 'PROCESSING', attempt: 1, set: { vodTaskId, fileId: 'f1', processAttempt: 1 } });
+}
+
+/** A job on attempt 1 waiting on its pull `pullTaskId`. */
+async function pulling(jobId: string, pullTaskId: string): Promise<void> {
+  await jobs().createJob(jobId, source(`${jobId}.mp4`), 'pull');
+  await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, set: { pullTaskId } });
+}
+
+const failed = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure'): TaskFinished => ({
+  v: 1,
+  type: 'task-finished',
+  jobId,
+  attempt: 1,
+  vodTaskId,
+  task,
+  via: 'callback',
+  // -43001: the source is damaged, not retryable: the attempt's failure is final.
+  outcome: { ok: false, code: -43001, message: 'source file damaged', subTask: 'Probe' },
+});
+
+/** Sends the messages to the result queue, then pumps result → classify until both are empty. */
+async function deliver(...messages: TaskFinished[]): Promise<void> {
+  for (const m of messages) await enqueue(stack.queueUrl('result'), m);
+  for (let idle = 0; idle < 2; ) {
+    const moved = (await pumpOnce(stack, 'result', publishResult)).received + (await pumpOnce(stack, 'classify', classifyError)).received;
+    idle = moved ? 0 : idle + 1;
+  }
+}
+
+const eventsOf = async (jobId: string) =>
+  ((await drainQueue(stack, 'events.fifo')) as Array<{ subject: string; type: string; data: { error?: { code: number } } }>).filter(
+    (e) => e.subject === jobId,
+  );
+
+describe('a failed VOD task', () => {
+  it('of the task the job waits on: one video.failed; publish-result wrote nothing to the job', async () => {
+    await processing('j-fail-named-01', 'task-named');
+    await deliver(failed('j-fail-named-01', 'task-named'));
+    const events = await eventsOf('j-fail-named-01');
+    expect(events.map((e) => [e.type, e.data.error?.code])).toEqual([['vodflow.video.failed', -43001]]);
+    const job = (await jobs().getJob('j-fail-named-01'))!;
+    expect(job.status).toBe('FAILED');
+    // classify-error's step is done; publish-result took no step for the failure.
+    expect(Object.keys(job.done).sort()).toEqual(['classify#1', 'event#queue']);
+    expect(job.leases).toEqual({});
+  });
+
+  it("of an orphan while the job waits on another task: dropped by classify-error's claim, the job untouched", async () => {
+    await processing('j-fail-orphan-1', 'task-named');
+    await deliver(failed('j-fail-orphan-1', 'task-orphan'));
+    expect(await eventsOf('j-fail-orphan-1')).toEqual([]);
+    const job = (await jobs().getJob('j-fail-orphan-1'))!;
+    expect(job).toMatchObject({ status: 'PROCESSING', vodTaskId: 'task-named' });
+    // Dropped by the admission, so the step is not used up: the named task's failure still decides.
+    expect(job.done).toEqual({});
+    await deliver(failed('j-fail-orphan-1', 'task-named'));
+    expect((await eventsOf('j-fail-orphan-1')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it("of an orphan pull while the job names another pull: dropped; the named pull's failure decides", async () => {
+    await pulling('j-fail-pull-001', 'pull-named');
+    await deliver(failed('j-fail-pull-001', 'pull-orphan', 'pull'));
+    expect(await eventsOf('j-fail-pull-001')).toEqual([]);
+    expect(await jobs().getJob('j-fail-pull-001')).toMatchObject({ status: 'UPLOADING', done: {} });
+    await deliver(failed('j-fail-pull-001', 'pull-named', 'pull'));
+    expect((await eventsOf('j-fail-pull-001')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it('of a task the job has not recorded yet (no task named for the attempt): classified', async () => {
+    await jobs().createJob('j-fail-unnamed1', source('u.mp4'), 'pull');
+    await jobs().transition('j-fail-unnamed1', { to: 'UPLOADING', attempt: 1, set: { fileId: 'f1' } });
+    await deliver(failed('j-fail-unnamed1', 'task-first'));
+    expect((await eventsOf('j-fail-unnamed1')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it('reported three times (callback, poll, PullEvent copies): one video.failed', async () => {
+    await processing('j-fail-copies-1', 'task-named');
+    const copy = failed('j-fail-copies-1', 'task-named');
+    await deliver(copy, { ...copy, via: 'poll' }, { ...copy, via: 'pull-event' });
+    expect((await eventsOf('j-fail-copies-1')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it("a classify message that says it is a finished task's must name the task", () => {
+    const base = { v: 1, type: 'classify-failure', jobId: 'j', attempt: 1, origin: 'procedure', code: -43001, message: 'm', finishedTask: true };
+    expect(classifyFailureV1.safeParse(base).success).toBe(false);
+    expect(classifyFailureV1.safeParse({ ...base, vodTaskId: 't' }).success).toBe(true);
+    expect(classifyFailureV1.safeParse({ ...base, vodTaskId: 't', origin: 'poll' }).success).toBe(false);
+  });
+});
