@@ -120,7 +120,11 @@ export const handler = jobStep({
         subTask: outcome.subTask,
         finishedTask: true,
       });
-      ctx.logger.warn('VOD task failed; sent to classification', { vodTaskId: msg.vodTaskId, code: outcome.code, subTask: outcome.subTask });
+      ctx.logger.warn('VOD task failed; sent to classification', {
+        vodTaskId: msg.vodTaskId,
+        code: outcome.code,
+        subTask: outcome.subTask,
+      });
     };
   },
   run: async ({ msg, job, ctx, completion }) => {

@@ -109,7 +109,16 @@ describe('a failed VOD task', () => {
   });
 
   it("a classify message that says it is a finished task's must name the task", () => {
-    const base = { v: 1, type: 'classify-failure', jobId: 'j', attempt: 1, origin: 'procedure', code: -43001, message: 'm', finishedTask: true };
+    const base = {
+      v: 1,
+      type: 'classify-failure',
+      jobId: 'j',
+      attempt: 1,
+      origin: 'procedure',
+      code: -43001,
+      message: 'm',
+      finishedTask: true,
+    };
     expect(classifyFailureV1.safeParse(base).success).toBe(false);
     expect(classifyFailureV1.safeParse({ ...base, vodTaskId: 't' }).success).toBe(true);
     expect(classifyFailureV1.safeParse({ ...base, vodTaskId: 't', origin: 'poll' }).success).toBe(false);
