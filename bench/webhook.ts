@@ -26,6 +26,23 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dynaliteThreadBusyMs } from '../local/aws/services';
+import { OUTBOX_LEASE_MS } from '../lib/pipeline/outbox';
+
+/**
+ * The fewest calls per callback any crash-safe version of this chain can make (see the note that
+ * names what each is for), by the names countSdkCalls gives: a floor that is not vodflow's choice.
+ */
+const FEWEST_CALLS = new Map([
+  ['DynamoDB Get', 2],
+  ['DynamoDB Update', 2],
+  ['SQS SendMessage', 3],
+  ['VOD GetTaskInfo', 1],
+  ['SQS ReceiveMessage', 0.3],
+  ['SQS DeleteMessageBatch', 0.3],
+]);
+
+/** The outbox's delivery lease, in seconds (the visibility a delivery sets is this + 5 s). */
+const OUTBOX_LEASE_S = OUTBOX_LEASE_MS / 1000;
 
 function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve) => {
@@ -198,6 +215,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         idleMs,
         jobIds,
         vodTaskIds,
+        bodies: jobs.map((j) => j.body),
         p99: percentile(latencies, 99),
       };
     };
@@ -226,9 +244,19 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       'VOD GetTaskInfo',
       await callCost(quick ? 50 : 1000, 16, (i) => vod.call('GetTaskInfo', { vodTaskId: shown.vodTaskIds[i % shown.vodTaskIds.length]! })),
     );
+    // One HTTP invocation on its own: a callback POST with a wrong token, which vod-webhook answers
+    // 404 before any SDK call (bench client + node:http + the local gateway and runtime + middy).
+    const refused = new URL(`${stack.endpoints.httpApi}/vod/callback/not-the-token`);
+    const invocation = await callCost(quick ? 50 : 1000, 16, () => post(agent, refused, shown.bodies[0]!));
     const cpuPerCallback = (shown.cpuMs - shown.idleMs) / total;
     const floor = floorMs(shown.calls, costs, total);
+    const fewest = floorMs(FEWEST_CALLS, costs, 1);
+    const fewestWithPost = fewest.ms + invocation.ms;
+    // API 3.0 tasks can carry the jobId (SessionContext) into their callbacks: one Get fewer there.
+    const fewestV3 = fewestWithPost - (costs.get('DynamoDB Get')?.ms ?? 0);
+
     const cores = availableParallelism();
+    const budgetMs = (cores * 1000) / rate;
     // Busy time per callback of each thread, scaled to the measured CPU (idle share taken off).
     const busyMs = shown.mainMs + shown.dynaliteMs || 1;
     const mainPerCallback = (cpuPerCallback * shown.mainMs) / busyMs;
@@ -300,6 +328,12 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           note: 'CPU per callback − stand-in calls; the profile (`--profile`) splits it',
         },
         {
+          name: 'the fewest calls any crash-safe version of this chain makes, at these costs',
+          value: round(fewest.ms),
+          unit: 'ms',
+          note: `${describeCalls(FEWEST_CALLS, 1)} per callback (what each is for: below); with one HTTP invocation (${round(invocation.ms)} ms: a callback POST answered 404 before any SDK call) ${round(fewestWithPost)} ms, which allows ${round((cores * 1000) / fewestWithPost)}/s on ${cores} cores if nothing else cost anything`,
+        },
+        {
           name: `CPU-bound drain rate on ${cores} cores`,
           value: round(cpuBound),
           unit: 'callbacks/s',
@@ -319,6 +353,11 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         `AWS SDK and VOD calls per callback in the measured phase (handlers, pollers and this bench's event reader): ${describeCalls(shown.calls, total)}. Messages per ReceiveMessage (empty long polls included), for each queue that received any: ${batches || 'none'}.`,
         `What bounds it: ${cores} cores give ${round(cores * 1000)} ms of CPU a second; ${rate} callbacks/s at ${round(cpuPerCallback)} ms each need ${round((rate * cpuPerCallback) / 1000)} cores. The stand-in calls alone (${round(floor.ms)} ms: ${side(floor)}) allow ${round(floorBound)}/s even if everything else cost nothing; their server side (${round(floor.serverMs)} ms) is fauxqs's, dynalite's and the emulator's, their client side (${round(floor.clientMs)} ms) the AWS SDK's per-call work, which a handler only reduces by making fewer calls. The main thread (everything but dynalite) spends ${round(mainPerCallback)} ms per callback: ${round(threadBound)}/s at most.`,
         "Latency is measured to the event's SentTimestamp on the events queue (when it was enqueued), not to when this bench read it. The local stack runs every function in one Node process (vod-webhook up to 16 invocations at once, the SQS functions 2, capped by their maximumConcurrency), with fauxqs and the emulator; dynalite has a thread of its own. Per-call costs are measured alone, 16 in flight (receives one at a time, 10 a batch), with a 0.25 ms sampling profile of this thread splitting its part by side: server = a stand-in server frame on the stack, client = an SDK/node:http client or caller frame, shared = neither.",
+        `The fewest calls (a floor for any design, not only vodflow's): vod-webhook must find the job of the task an API 2.0 callback names, and nothing else (DynamoDB Get), confirm the unsigned callback (GetTaskInfo) and hand it on (SendMessage); publish-result hands a failure on (SendMessage); classify-error must read the job its event is built from (Get), make it terminal with the event in the same conditional write (Update: one event however many deliveries race), send it (SendMessage) and record that (Update: else the sweeper must send it again after the FIFO queue's 5-minute deduplication has passed); each of the three queue hops receives and deletes in batches of 10. vodflow makes ${describeCalls(shown.calls, total)}: beyond the fewest, the "reported" marker on the task (one Update that keeps the three sources of a task's end — callback, poll, PullEvent — from each sending the chain again), the claim in place of the read (an Update instead of a Get: it also leases the step), and the visibility change before a delivery (a crash then repeats the event after the ${OUTBOX_LEASE_S} s lease instead of the queue's visibility timeout). ${
+          fewestV3 > budgetMs
+            ? `So at ${rate}/s, ${round((rate * fewestWithPost) / 1000)} of ${cores} cores would go to the fewest calls and the HTTP invocation alone (${round((rate * fewestV3) / 1000)} with API 3.0, whose callbacks can carry the jobId in SessionContext: one Get fewer): the goal is out of reach here for any design of this chain over the AWS SDK and these stand-ins.`
+            : `The fewest calls and the HTTP invocation take ${round(fewestWithPost)} ms (${round(fewestV3)} ms with API 3.0, whose callbacks can carry the jobId in SessionContext: one Get fewer) of the ${round(budgetMs)} ms a callback may cost at ${rate}/s on ${cores} cores, so a leaner design of this chain could come within the goal on this machine: the bound is partly vodflow's.`
+        }`,
         ...WEBHOOK_FINDINGS,
       ],
       profile: shown.profile,
