@@ -31,8 +31,9 @@ async function outputsOf(fileId: string, outcome: Success): Promise<JobOutputs> 
 // holder that died between indexing its task and recording it leaves such an orphan, and the
 // redelivery starts another. Whichever finishes first is adopted (the result step lets one
 // success through per attempt); the other is left unused, and the start of a second one yields
-// to it. A failure is classify-error's to decide, and its claim drops it once another task has
-// been adopted.
+// to it. A failure is classify-error's to decide: an adoption waits for no decision there (the
+// classify step of the attempt neither leased nor done), and once a task is adopted,
+// classify-error's claim drops the failure of the other — so whichever comes first decides.
 
 /** The task the job names for this kind and attempt, if any. */
 const currentTask = (job: Job, task: TaskKind, attempt: number): string | undefined =>
@@ -47,6 +48,7 @@ const pullFinished: OnFinished = async (job, msg, outcome, ctx) => {
     attempt: msg.attempt,
     from: ['QUEUED', 'UPLOADING'],
     set: { pullTaskId: msg.vodTaskId, fileId, progress: PROGRESS.uploaded },
+    stepFree: job.pullTaskId === msg.vodTaskId ? undefined : STEPS.classify(msg.attempt).name,
   });
   if (!moved) return ctx.logger.info('job moved on; pull result dropped', { vodTaskId: msg.vodTaskId });
   if (job.pullTaskId !== msg.vodTaskId)
@@ -63,6 +65,7 @@ async function adoptProcedure(job: Job, msg: TaskFinished, fileId: string, ctx: 
     attempt: msg.attempt,
     from: ['UPLOADING', 'PROCESSING'],
     set: { vodTaskId: msg.vodTaskId, fileId, processAttempt: msg.attempt, progress: PROGRESS.processingStarted },
+    stepFree: STEPS.classify(msg.attempt).name,
   });
   if (adopted)
     ctx.logger.warn('procedure adopted: the job did not name it yet, or named a later one', {

@@ -13,7 +13,14 @@ let publishResult: SqsLambda;
 let classifyError: SqsLambda;
 beforeAll(async () => {
   stack = await startStack();
-  stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined, MAX_ATTEMPTS: '3' });
+  // No VOD here: nothing on these paths may call it (a closed port, should one try).
+  stack.applyEnv({
+    VOD_SECRET_ID: 'id',
+    VOD_SECRET_KEY: 'key',
+    VOD_ENDPOINT: 'http://127.0.0.1:9/v2/index.php',
+    EVENT_SUBSCRIBERS: undefined,
+    MAX_ATTEMPTS: '3',
+  });
   publishResult = (await import('../../functions/publish-result')).handler as SqsLambda;
   classifyError = (await import('../../functions/classify-error')).handler as SqsLambda;
 });
@@ -34,6 +41,17 @@ async function pulling(jobId: string, pullTaskId: string): Promise<void> {
   await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, set: { pullTaskId } });
 }
 
+const succeeded = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure'): TaskFinished => ({
+  v: 1,
+  type: 'task-finished',
+  jobId,
+  attempt: 1,
+  vodTaskId,
+  task,
+  via: 'callback',
+  outcome: { ok: true, fileId: 'f1', snapshots: [] },
+});
+
 const failed = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure'): TaskFinished => ({
   v: 1,
   type: 'task-finished',
@@ -49,7 +67,7 @@ const failed = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = '
 /** Sends the messages to the result queue, then pumps result → classify until both are empty. */
 async function deliver(...messages: TaskFinished[]): Promise<void> {
   for (const m of messages) await enqueue(stack.queueUrl('result'), m);
-  for (let idle = 0; idle < 2; ) {
+  for (let idle = 0, rounds = 0; idle < 2 && rounds < 20; rounds++) {
     const moved = (await pumpOnce(stack, 'result', publishResult)).received + (await pumpOnce(stack, 'classify', classifyError)).received;
     idle = moved ? 0 : idle + 1;
   }
@@ -99,6 +117,26 @@ describe('a failed VOD task', () => {
     await jobs().transition('j-fail-unnamed1', { to: 'UPLOADING', attempt: 1, set: { fileId: 'f1' } });
     await deliver(failed('j-fail-unnamed1', 'task-first'));
     expect((await eventsOf('j-fail-unnamed1')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it("while classify-error decides the named task's failure, an orphan's success is not adopted: the first decides", async () => {
+    await processing('j-fail-race-001', 'task-named');
+    // classify-error holds the attempt's classify step (its claim taken, its decision not written yet).
+    expect(await jobs().claimStep('j-fail-race-001', 'classify#1', 300)).toBe('claimed');
+    await deliver(succeeded('j-fail-race-001', 'task-orphan'));
+    expect(await jobs().getJob('j-fail-race-001')).toMatchObject({ status: 'PROCESSING', vodTaskId: 'task-named' });
+    // The holder's lease runs out (it died); the failure comes back and decides.
+    await new Promise((r) => setTimeout(r, 400));
+    await deliver(failed('j-fail-race-001', 'task-named'));
+    expect((await eventsOf('j-fail-race-001')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
+  it("while classify-error decides a pull's failure, an orphan pull's success is not adopted", async () => {
+    await pulling('j-fail-race-002', 'pull-named');
+    expect(await jobs().claimStep('j-fail-race-002', 'classify#1', 60_000)).toBe('claimed');
+    await deliver(succeeded('j-fail-race-002', 'pull-orphan', 'pull'));
+    expect(await jobs().getJob('j-fail-race-002')).toMatchObject({ status: 'UPLOADING', pullTaskId: 'pull-named' });
+    expect(await drainQueue(stack, 'process')).toEqual([]);
   });
 
   it('reported three times (callback, poll, PullEvent copies): one video.failed', async () => {

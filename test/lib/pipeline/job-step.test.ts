@@ -28,7 +28,7 @@ const handler = jobStep({
   },
 });
 
-// A step admitted only while the job names no pull task (as publish-result admits a failed task).
+// A step admitted only while the job names no pull task (as classify-error admits a finished task's failure).
 const guarded = jobStep({
   type: 'initiate-upload',
   step: (msg) => STEPS.upload(msg.attempt),
