@@ -1,8 +1,16 @@
 // Where a step's markers live in the job item, and a step's completion as fields any write can
 // carry: a step whose last write is a job write marks itself done in that write (one UpdateItem
 // instead of two), and runStep then skips its own completeStep.
+import type { Expr } from './expr';
+
 export const leasePath = (step: string) => `leases.${step}`;
 export const donePath = (step: string) => `done.${step}`;
+
+/** The conditions under which a step is free at `now`: not done, and no lease still running. */
+export function stepFreeConditions(e: Expr, step: string, now: number): string[] {
+  const lease = e.name(leasePath(step));
+  return [`attribute_not_exists(${e.name(donePath(step))})`, `(attribute_not_exists(${lease}) OR ${lease} < ${e.value(now)})`];
+}
 
 /** Step leases (step → expiry ms) as the item fields a write sets. */
 export const leaseFields = (leases: Readonly<Record<string, number>>): Record<string, number> =>

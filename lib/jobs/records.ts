@@ -2,7 +2,7 @@
 // delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
-import { donePath, leaseFields, leasePath, type StepCompletion } from './markers';
+import { leaseFields, stepFreeConditions, type StepCompletion } from './markers';
 import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
@@ -125,13 +125,7 @@ export async function transition(t: JobTable, jobId: string, input: TransitionIn
     ...(input.absent ?? []).map((k) => `attribute_not_exists(${e.name(k)})`),
     ...Object.entries(input.differs ?? {}).map(([k, v]) => `(attribute_not_exists(${e.name(k)}) OR ${e.name(k)} <> ${e.value(v)})`),
   ];
-  if (input.stepFree) {
-    const lease = e.name(leasePath(input.stepFree));
-    conditions.push(
-      `attribute_not_exists(${e.name(donePath(input.stepFree))})`,
-      `(attribute_not_exists(${lease}) OR ${lease} < ${e.value(Date.now())})`,
-    );
-  }
+  if (input.stepFree) conditions.push(...stepFreeConditions(e, input.stepFree, Date.now()));
   const out = await conditional(() =>
     t.dynamo.send(
       new UpdateCommand({

@@ -7,7 +7,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
-import { donePath, leasePath, StepCompletion } from './markers';
+import { donePath, leasePath, StepCompletion, stepFreeConditions } from './markers';
 import { getItem, jobOf } from './records';
 import { conditional, isConditionFailure, type JobTable } from './table';
 import { isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
@@ -63,14 +63,8 @@ const returnedItem = (err: unknown): Record<string, NativeAttributeValue> | unde
 export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number, admission?: ClaimAdmission): Promise<ClaimOutcome> {
   const e = new Expr();
   const now = Date.now();
-  const lease = e.name(leasePath(step));
-  const done = e.name(donePath(step));
-  const update = `SET ${lease} = ${e.value(now + leaseMs)}`;
-  const conditions = [
-    `attribute_exists(${e.name('jobId')})`,
-    `attribute_not_exists(${done})`,
-    `(attribute_not_exists(${lease}) OR ${lease} < ${e.value(now)})`,
-  ];
+  const update = `SET ${e.name(leasePath(step))} = ${e.value(now + leaseMs)}`;
+  const conditions = [`attribute_exists(${e.name('jobId')})`, ...stepFreeConditions(e, step, now)];
   if (admission) {
     conditions.push(
       `${e.name('kind')} = ${e.value('job')}`,

@@ -41,7 +41,8 @@ async function pulling(jobId: string, pullTaskId: string): Promise<void> {
   await jobs().transition(jobId, { to: 'UPLOADING', attempt: 1, set: { pullTaskId } });
 }
 
-const succeeded = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure'): TaskFinished => ({
+/** A task-finished message of attempt 1, as a callback reports it. */
+const finished = (jobId: string, vodTaskId: string, task: TaskFinished['task'], outcome: TaskFinished['outcome']): TaskFinished => ({
   v: 1,
   type: 'task-finished',
   jobId,
@@ -49,20 +50,15 @@ const succeeded = (jobId: string, vodTaskId: string, task: TaskFinished['task'] 
   vodTaskId,
   task,
   via: 'callback',
-  outcome: { ok: true, fileId: 'f1', snapshots: [] },
+  outcome,
 });
 
-const failed = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure'): TaskFinished => ({
-  v: 1,
-  type: 'task-finished',
-  jobId,
-  attempt: 1,
-  vodTaskId,
-  task,
-  via: 'callback',
-  // -43001: the source is damaged, not retryable: the attempt's failure is final.
-  outcome: { ok: false, code: -43001, message: 'source file damaged', subTask: 'Probe' },
-});
+const succeeded = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure') =>
+  finished(jobId, vodTaskId, task, { ok: true, fileId: 'f1', snapshots: [] });
+
+// -43001: the source is damaged, not retryable: the attempt's failure is final.
+const failed = (jobId: string, vodTaskId: string, task: TaskFinished['task'] = 'procedure') =>
+  finished(jobId, vodTaskId, task, { ok: false, code: -43001, message: 'source file damaged', subTask: 'Probe' });
 
 /** Sends the messages to the result queue, then pumps result → classify until both are empty. */
 async function deliver(...messages: TaskFinished[]): Promise<void> {
