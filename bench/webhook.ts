@@ -364,7 +364,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           name: `CPU-bound drain rate on ${cores} cores`,
           value: round(cpuBound),
           unit: 'callbacks/s',
-          note: `${rate}/s needs ≤ ${round((cores * 1000) / rate)} ms of CPU per callback; the stand-in calls alone allow ${round(floorBound)}/s`,
+          note: `${rate}/s needs ≤ ${round(budgetMs)} ms of CPU per callback; the stand-in calls alone allow ${round(floorBound)}/s`,
         },
         {
           name: 'main-thread-bound drain rate',
