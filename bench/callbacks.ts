@@ -60,3 +60,9 @@ export async function idleCpuPerSecond(ms: number): Promise<number> {
   const idle = process.cpuUsage(before);
   return (idle.user + idle.system) / (performance.now() - start);
 }
+
+/** `200×998, 404×2`: how the callbacks were answered. */
+export const answers = (statuses: Record<string, number>): string =>
+  Object.entries(statuses)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(', ');

@@ -107,7 +107,12 @@ async function classify(m: Message): Promise<void> {
     event = now.outbox.S;
   }
   await sqs.send(
-    new SendMessageCommand({ QueueUrl: config.queues.events, MessageBody: event, MessageGroupId: failure.jobId, MessageDeduplicationId: `${failure.jobId}:failed` }),
+    new SendMessageCommand({
+      QueueUrl: config.queues.events,
+      MessageBody: event,
+      MessageGroupId: failure.jobId,
+      MessageDeduplicationId: `${failure.jobId}:failed`,
+    }),
   );
   await dynamo.send(new UpdateItemCommand({ TableName: config.table, Key, UpdateExpression: 'REMOVE outbox' }));
 }
@@ -117,11 +122,16 @@ function consume(queueUrl: string, handle: (m: Message) => Promise<void>): () =>
   let stopped = false;
   const poll = async () => {
     while (!stopped) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       if (!Messages.length) continue;
       await Promise.all(Messages.map(handle));
       await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
       );
     }
   };

@@ -12,7 +12,7 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import type { LocalStack } from '../local';
 import { DEV_ACCOUNT } from '../emulator';
 import { dynaliteThreadBusyMs } from '../local/aws/services';
-import { idleCpuPerSecond, openLoop, post } from './callbacks';
+import { answers, idleCpuPerSecond, openLoop, post } from './callbacks';
 import { drainEvents, until } from './events';
 import { limit, percentile } from './measure';
 import { callCost } from './sdk-floor';
@@ -70,8 +70,11 @@ export async function floorPhase(
   const table = stack.table!;
   const run = `${routing}-${Date.now().toString(36)}`;
   const queue = async (name: string, fifo = false) =>
-    (await sqs.send(new CreateQueueCommand({ QueueName: `floor-${run}-${name}${fifo ? '.fifo' : ''}`, Attributes: fifo ? { FifoQueue: 'true' } : {} })))
-      .QueueUrl!;
+    (
+      await sqs.send(
+        new CreateQueueCommand({ QueueName: `floor-${run}-${name}${fifo ? '.fifo' : ''}`, Attributes: fifo ? { FifoQueue: 'true' } : {} }),
+      )
+    ).QueueUrl!;
   const queues = {
     ...(routing === 'as-routed' ? { result: await queue('result') } : {}),
     classify: await queue('classify'),
@@ -143,6 +146,11 @@ export async function floorPhase(
     };
     const idle = (idleMsPerS * (performance.now() - phaseStart)) / 1000;
     const latencies = jobIds.flatMap((jobId, i) => (seen.has(jobId) ? [seen.get(jobId)! - sentAt[i]!] : []));
+    // A floor that drops work would price less than the chain: no verdict from it.
+    if (latencies.length < total || statuses[200] !== total)
+      throw new Error(
+        `the ${routing} floor pipeline lost ${total - latencies.length} of ${total} callbacks (answers ${answers(statuses)})`,
+      );
     const lastEvent = Math.max(...seen.values());
     const barePost = await callCost(quick ? 50 : 1000, 16, () => post(agent, new URL('/noop', url), bodies[0]!));
     return {

@@ -8,7 +8,7 @@
 // fetch-back) → result-queue → publish-result → classify-queue → classify-error → FAILED +
 // video.failed on the events queue — one hop longer than the success path.
 import { Agent } from 'node:http';
-import { idleCpuPerSecond, openLoop, post } from './callbacks';
+import { answers, idleCpuPerSecond, openLoop, post } from './callbacks';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack } from '../local';
 import { createVodClient } from '../lib/vod/client';
@@ -254,7 +254,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         `p99 ${round(f.p99)} ms at ${rate}/s, drains ${round(f.drainPerS)}/s, ${round(f.cpuMs)} ms of CPU per callback (${round(chainMs(f))} ms without the load's own share)`;
       const opening = `The floor pipeline (bench/webhook-floor.ts) runs the fewest calls instead of pricing them: the same ${leanestFloor.total} callbacks of the same tasks at the same rate through bare functions on the AWS SDK — no middy, zod, Powertools, logging or local runtime, the SDK's middleware cache on, the webhook in one thread and the queue functions in another as two Lambda environments — against the same stand-ins in the same threads. Leanest routing: ${ran(leanestFloor)}; routed as vodflow routes: ${ran(routedFloor)}. The load's own share taken off is a callback POST read and answered with nothing done, both ends (${round(leanestFloor.barePostMs)} ms), and the reader's tenth of a receive and a delete (${round(readerMs)} ms).`;
       if (leanestFloor.p99 > goalMs && chainMs(leanestFloor) > budgetMs)
-        return `${opening} So no handler code meets the goal on this machine: the leanest crash-safe chain, done by bare code, needs ${round((rate * chainMs(leanestFloor)) / 1000)} of ${cores} cores at ${rate}/s. What bounds it is the AWS SDK's per-call work and the stand-ins' (fauxqs, dynalite) on ${cores} cores, not vodflow's code. What vodflow adds above the floor as it routes — the marker, claim and lease writes above, its handler code, validation and logging, the local runtime — is ${round(cpuPerCallback - routedFloor.cpuMs)} ms per callback: it drains ${round(cpuBound)}/s where the floor drains ${round(routedFloor.drainPerS)}/s.`;
+        return `${opening} So no handler code meets the goal on this machine: the leanest crash-safe chain, done by bare code, needs ${round((rate * chainMs(leanestFloor)) / 1000)} of ${cores} cores at ${rate}/s. What bounds it is the AWS SDK's per-call work and the stand-ins' (fauxqs, dynalite) on ${cores} cores, not vodflow's code. What vodflow adds above the floor as it routes — the marker, claim and lease writes above, its handler code, validation and logging, the local runtime — is ${round(cpuPerCallback - routedFloor.cpuMs)} ms per callback (the calls beyond the fewest, priced as above, ${round(floor.ms - fewest.ms)} ms; the rest its code, the DocumentClient's marshalling, the SDK's middleware resolved per call — the DocumentClient refuses the cache — and the local runtime): it drains ${round(cpuBound)}/s where the floor drains ${round(routedFloor.drainPerS)}/s.`;
       if (leanestFloor.p99 > goalMs)
         return `${opening} The floor misses the goal, but its chain's CPU would fit the ${round(budgetMs)} ms: what binds it is how the work spreads over the threads, so the bound is not shown to lie outside vodflow.`;
       return `${opening} The floor meets the goal: vodflow's code and routing are what bound it here.`;
@@ -279,9 +279,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           name: 'callbacks sent',
           value: total,
           unit: 'callbacks',
-          note: `in ${round(shown.sendSeconds)} s; answers ${Object.entries(shown.statuses)
-            .map(([s, n]) => `${s}×${n}`)
-            .join(', ')}`,
+          note: `in ${round(shown.sendSeconds)} s; answers ${answers(shown.statuses)}`,
         },
         { name: 'callback → event p50', value: round(percentile(latencies, 50)), unit: 'ms' },
         {
@@ -368,9 +366,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
             name: `floor pipeline, ${f.routing === 'leanest' ? 'leanest routing (API 3.0 names the job; a failure straight to classify)' : 'routed as vodflow routes'}: callback → event p99`,
             value: round(f.p99),
             unit: 'ms',
-            note: `p50 ${round(percentile(f.latencies, 50))} ms; ${f.total - f.latencies.length} lost, ${f.duplicates} duplicated; answers ${Object.entries(f.statuses)
-              .map(([s, n]) => `${s}×${n}`)
-              .join(', ')}`,
+            note: `p50 ${round(percentile(f.latencies, 50))} ms; ${f.total - f.latencies.length} lost, ${f.duplicates} duplicated; answers ${answers(f.statuses)}`,
           },
           { name: `… its drain rate`, value: round(f.drainPerS), unit: 'callbacks/s', note: 'first callback sent → last event enqueued' },
           {
