@@ -12,6 +12,7 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -112,6 +113,11 @@ export async function sdkCallCosts(options: {
   );
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-floor-${Date.now().toString(36)}` }));
   costs.set('SQS SendMessage', await callCost(n, parallel, () => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }))));
+  const ten = Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: body }));
+  costs.set(
+    'SQS SendMessageBatch',
+    await callCost(n / 10, parallel, () => sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: ten }))),
+  );
   // Batches of 10 with every attribute, as the pollers receive; the same messages then change
   // visibility (back to 0) one by one, are received again (not measured) and deleted in batches.
   const receive = async (into: string[]) => {

@@ -12,7 +12,16 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+  type SendMessageBatchRequestEntry,
+} from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createVodClient } from '../lib/vod/client';
 
 /** How a callback reaches classify: as vodflow routes it, or the leanest routing. */
@@ -37,6 +46,13 @@ export interface FloorConfig {
   concurrency: number;
 }
 
+/** What a thread reports when it stops: its calls by the bench's names, messages received, errors. */
+export interface FloorCounts {
+  calls: Record<string, number>;
+  messages: number;
+  errors: string[];
+}
+
 const config = workerData as FloorConfig;
 // The SDK's cheapest setting: the middleware stack resolved once per client, not per call.
 const clientConfig = { region: config.region, credentials: config.credentials, cacheMiddleware: true };
@@ -45,6 +61,13 @@ const sqs = new SQSClient({ ...clientConfig, endpoint: config.endpoints.sqs });
 const vod = createVodClient({ ...config.vod, endpoint: config.endpoints.vod, uploadEndpoint: config.endpoints.vod });
 const S = (value: string): AttributeValue => ({ S: value });
 
+const counts = { calls: new Map<string, number>(), messages: 0, errors: [] as string[] };
+/** Counts a call under the name countSdkCalls gives it ("DynamoDB Get", "SQS SendMessage", …). */
+const counted = <T>(name: string, call: Promise<T>): Promise<T> => {
+  counts.calls.set(name, (counts.calls.get(name) ?? 0) + 1);
+  return call;
+};
+
 /** The webhook: find the job (as-routed), confirm the callback by GetTaskInfo, hand it on. */
 async function callback(req: IncomingMessage, res: ServerResponse): Promise<void> {
   let raw = '';
@@ -52,87 +75,147 @@ async function callback(req: IncomingMessage, res: ServerResponse): Promise<void
   const body = JSON.parse(raw) as { jobId?: string; vodTaskId: string };
   let jobId = body.jobId;
   if (!jobId) {
-    const { Item } = await dynamo.send(
-      new GetItemCommand({ TableName: config.table, Key: { jobId: S(config.taskKeyPrefix + body.vodTaskId) }, ConsistentRead: true }),
-    );
+    const Key = { jobId: S(config.taskKeyPrefix + body.vodTaskId) };
+    const { Item } = await counted('DynamoDB Get', dynamo.send(new GetItemCommand({ TableName: config.table, Key, ConsistentRead: true })));
     jobId = Item?.ownerJobId?.S;
   }
-  const task = await vod.call('GetTaskInfo', { vodTaskId: body.vodTaskId });
+  const task = await counted('VOD GetTaskInfo', vod.call('GetTaskInfo', { vodTaskId: body.vodTaskId }));
   const data = task.body.data as { status?: string; errCode?: number; message?: string } | undefined;
   if (!jobId || data?.status !== 'FINISH') {
     res.writeHead(404).end();
     return;
   }
-  const failure = JSON.stringify({ jobId, vodTaskId: body.vodTaskId, code: data.errCode, message: data.message });
-  await sqs.send(new SendMessageCommand({ QueueUrl: config.queues.result ?? config.queues.classify, MessageBody: failure }));
+  const failure = JSON.stringify({ jobId, vodTaskId: body.vodTaskId, code: data.errCode ?? 0, message: data.message ?? '' });
+  await counted(
+    'SQS SendMessage',
+    sqs.send(new SendMessageCommand({ QueueUrl: config.queues.result ?? config.queues.classify, MessageBody: failure })),
+  );
   res.writeHead(200).end();
 }
 
-/** publish-result's part for a failure (as-routed only): hand it on. */
-const forward = async (m: Message) => {
-  await sqs.send(new SendMessageCommand({ QueueUrl: config.queues.classify, MessageBody: m.Body! }));
-};
+/** Sends up to 10 entries in one call; a refused entry fails the batch (it is then received again). */
+async function sendBatch(queueUrl: string, entries: SendMessageBatchRequestEntry[]): Promise<void> {
+  const { Failed = [] } = await counted(
+    'SQS SendMessageBatch',
+    sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })),
+  );
+  if (Failed.length) throw new Error(`SendMessageBatch refused ${Failed.length} of ${entries.length}: ${Failed[0]!.Code}`);
+}
+
+/** publish-result's part for a failure (as-routed only): hand the batch on. */
+const forward = (messages: Message[]) =>
+  sendBatch(
+    config.queues.classify,
+    messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body! })),
+  );
+
+interface Failure {
+  jobId: string;
+  vodTaskId: string;
+  code: number;
+  message: string;
+}
+
+/** The event, built from the terminal item alone: any copy that finds the job terminal builds the same one. */
+function eventOf(item: Record<string, AttributeValue>): SendMessageBatchRequestEntry {
+  const job = unmarshall(item) as { jobId: string; fileId?: string; source?: unknown; attempt?: number; failure: Omit<Failure, 'jobId'> };
+  const id = `${job.jobId}:failed`;
+  const body = JSON.stringify({
+    specversion: '1.0',
+    id,
+    type: 'vodflow.video.failed',
+    source: 'vodflow',
+    subject: job.jobId,
+    data: { jobId: job.jobId, fileId: job.fileId, source: job.source, attempt: job.attempt, ...job.failure, retryable: false },
+  });
+  return { Id: '', MessageBody: body, MessageGroupId: job.jobId, MessageDeduplicationId: id };
+}
 
 /**
- * classify-error's part: read the job, make it terminal with its event in one conditional write,
- * send the event, record the send (an outbox: a copy that finds the job terminal re-sends the
- * stored event unless it was recorded as sent).
+ * The job's terminal write, conditional (one event however many copies race), returning the new
+ * item to build the event from: no read before it. A copy that finds the job terminal rebuilds the
+ * event unless it was recorded as sent; DynamoDB hands it the item with the refusal, dynalite does
+ * not (it ignores ReturnValuesOnConditionCheckFailure), so there that rare copy reads it.
  */
-async function classify(m: Message): Promise<void> {
-  const failure = JSON.parse(m.Body!) as { jobId: string; vodTaskId: string; code: number; message: string };
+async function terminal(failure: Failure): Promise<SendMessageBatchRequestEntry | undefined> {
   const Key = { jobId: S(failure.jobId) };
-  const { Item } = await dynamo.send(new GetItemCommand({ TableName: config.table, Key, ConsistentRead: true }));
-  if (!Item) return;
-  let event = JSON.stringify({
-    id: `${failure.jobId}:failed`,
-    type: 'vodflow.video.failed',
-    subject: failure.jobId,
-    data: { fileId: Item.fileId?.S, vodTaskId: failure.vodTaskId, code: failure.code, message: failure.message, retryable: false },
-  });
   try {
-    await dynamo.send(
-      new UpdateItemCommand({
-        TableName: config.table,
-        Key,
-        UpdateExpression: 'SET #status = :failed, outbox = :event',
-        ConditionExpression: '#status = :processing',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': S('FAILED'), ':processing': S('PROCESSING'), ':event': S(event) },
-      }),
+    const { Attributes } = await counted(
+      'DynamoDB Update',
+      dynamo.send(
+        new UpdateItemCommand({
+          TableName: config.table,
+          Key,
+          UpdateExpression: 'SET #status = :failed, failure = :failure',
+          // The job waits on this task (an orphan task's failure must not end it).
+          ConditionExpression: '#status = :processing AND vodTaskId = :vodTaskId',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': S('FAILED'),
+            ':processing': S('PROCESSING'),
+            ':vodTaskId': S(failure.vodTaskId),
+            ':failure': { M: { vodTaskId: S(failure.vodTaskId), code: { N: String(failure.code) }, message: S(failure.message) } },
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
     );
+    return eventOf(Attributes!);
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const { Item: now } = await dynamo.send(new GetItemCommand({ TableName: config.table, Key, ConsistentRead: true }));
-    if (!now?.outbox?.S) return;
-    event = now.outbox.S;
+    const item =
+      error.Item ??
+      (await counted('DynamoDB Get', dynamo.send(new GetItemCommand({ TableName: config.table, Key, ConsistentRead: true })))).Item;
+    return item?.status?.S === 'FAILED' && !item.eventSent ? eventOf(item) : undefined;
   }
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: config.queues.events,
-      MessageBody: event,
-      MessageGroupId: failure.jobId,
-      MessageDeduplicationId: `${failure.jobId}:failed`,
-    }),
+}
+
+/** classify-error's part for a batch: terminal writes, one send of their events, then the record of it. */
+async function classify(messages: Message[]): Promise<void> {
+  const entries = (await Promise.all(messages.map((m) => terminal(JSON.parse(m.Body!) as Failure)))).filter((e) => e !== undefined);
+  if (!entries.length) return;
+  await sendBatch(
+    config.queues.events,
+    entries.map((e, i) => ({ ...e, Id: String(i) })),
   );
-  await dynamo.send(new UpdateItemCommand({ TableName: config.table, Key, UpdateExpression: 'REMOVE outbox' }));
+  // Else a copy arriving after the FIFO queue's 5-minute deduplication would send the event again.
+  await Promise.all(
+    entries.map((e) =>
+      counted(
+        'DynamoDB Update',
+        dynamo.send(
+          new UpdateItemCommand({
+            TableName: config.table,
+            Key: { jobId: S(e.MessageGroupId!) },
+            UpdateExpression: 'SET eventSent = :true',
+            ExpressionAttributeValues: { ':true': { BOOL: true } },
+          }),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Lambda's SQS event source, bare: long polls of up to 10, `concurrency` batches at once. */
-function consume(queueUrl: string, handle: (m: Message) => Promise<void>): () => Promise<void> {
+function consume(queueUrl: string, handle: (messages: Message[]) => Promise<void>): () => Promise<void> {
   let stopped = false;
   const poll = async () => {
     while (!stopped) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      if (!Messages.length) continue;
-      await Promise.all(Messages.map(handle));
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
+      try {
+        const { Messages = [] } = await counted(
+          'SQS ReceiveMessage',
+          sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })),
+        );
+        if (!Messages.length) continue;
+        counts.messages += Messages.length;
+        await handle(Messages);
+        const Entries = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
+        await counted('SQS DeleteMessageBatch', sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries })));
+      } catch (error) {
+        // As Lambda's event source: the batch is left to come back after its visibility timeout.
+        counts.errors.push((error as Error).message);
+      }
     }
   };
   const polls = Array.from({ length: config.concurrency }, poll);
@@ -151,7 +234,11 @@ const server = has('webhook')
   ? createServer((req, res) => {
       // /noop: a POST read and answered with nothing done, to price the load's own HTTP traffic.
       if (req.url === '/noop') req.resume().on('end', () => res.writeHead(204).end());
-      else callback(req, res).catch(() => res.writeHead(500).end());
+      else
+        callback(req, res).catch((error: Error) => {
+          counts.errors.push(error.message);
+          res.writeHead(500).end();
+        });
     })
   : undefined;
 if (server)
@@ -161,10 +248,17 @@ if (server)
   });
 else parentPort!.postMessage({ port: 0 });
 parentPort!.on('message', async (message: string) => {
+  if (message === 'reset') {
+    counts.calls.clear();
+    counts.messages = 0;
+    parentPort!.postMessage({ reset: true });
+    return;
+  }
   if (message !== 'stop') return;
   server?.close();
   await Promise.all(stops.map((stop) => stop()));
   dynamo.destroy();
   sqs.destroy();
-  parentPort!.postMessage({ stopped: true });
+  const report: FloorCounts = { calls: Object.fromEntries(counts.calls), messages: counts.messages, errors: counts.errors.slice(0, 5) };
+  parentPort!.postMessage({ stopped: report });
 });
