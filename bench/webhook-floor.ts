@@ -165,7 +165,14 @@ export async function floorPhase(
       await send(0, warmup.length, sentAt);
       await until(() => seen.size >= warmup.length, 60_000, 50);
     }
-    await Promise.all(workers.map((w) => (w.postMessage('reset'), reply(w, 'reset'))));
+    // The counts start with the measured phase.
+    await Promise.all(
+      workers.map((w) => {
+        const answered = reply(w, 'reset');
+        w.postMessage('reset');
+        return answered;
+      }),
+    );
     const idleMsPerS = await idleCpuPerSecond(quick ? 500 : 2000);
     const threadsBefore = workers.map((w) => w.performance.eventLoopUtilization());
     const mainBefore = performance.eventLoopUtilization();
