@@ -247,7 +247,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const gap = `What vodflow adds above the floor as it routes is ${round(gapMs)} ms of CPU per callback: its calls beyond the floor's (the note above names them), priced alone with vodflow's clients, ${round(extraCallsMs)} ms; the other ${round(gapMs - extraCallsMs)} ms its handler code, validation and logging, the DocumentClient's marshalling and the SDK's middleware resolved per call (the DocumentClient refuses the cache), and the local runtime. vodflow drained ${round(shown.drainPerS)}/s where the floor as it routes drained ${round(routedFloor.drainPerS)}/s.`;
       if (sustained && shown.p99 <= goalMs) return `${opening} vodflow meets the goal itself.`;
       if (chainMs(leanestFloor) > budgetMs)
-        return `${opening} So no handler code meets the goal on this machine: the leanest crash-safe chain, done by bare code, needs ${round((rate * chainMs(leanestFloor)) / 1000)} of ${cores} cores at ${rate}/s${misses(leanestFloor) ? ', and in the run it fell behind as well' : ' (in the run its backlog stayed short, but the CPU says it cannot last)'}. Its CPU per callback splits by thread into the webhook's ${round(leanestFloor.threads.webhookMs)} ms and the queue functions' ${round(leanestFloor.threads.queuesMs)} ms (AWS SDK client work and vodflow's VOD client, nothing else), fauxqs + the emulator + the load's ${round(leanestFloor.threads.mainMs)} ms and dynalite's ${round(leanestFloor.threads.dynaliteMs)} ms: what bounds it is the AWS SDK's per-call work and the stand-ins' on ${cores} cores, not vodflow's code. ${gap}`;
+        return `${opening} So no handler code meets the goal on this machine: the leanest crash-safe chain, done by bare code, needs ${round((rate * chainMs(leanestFloor)) / 1000)} of ${cores} cores at ${rate}/s${misses(leanestFloor) ? ', and in the run it fell behind as well' : ' (in the run its backlog stayed short, but the CPU says it cannot last)'}. Its CPU per callback splits by thread into the webhook's ${round(leanestFloor.threads.webhookMs)} ms and the queue functions' ${round(leanestFloor.threads.queuesMs)} ms (bare code: AWS SDK client work, node:http, JSON and vodflow's VOD client), fauxqs + the emulator + the load's ${round(leanestFloor.threads.mainMs)} ms and dynalite's ${round(leanestFloor.threads.dynaliteMs)} ms: what bounds it is the AWS SDK's per-call work and the stand-ins' on ${cores} cores, not vodflow's code. ${gap}`;
       if (misses(leanestFloor))
         return `${opening} The leanest floor missed in this run, but its chain's CPU fits the ${round(budgetMs)} ms a callback may cost (${round(chainMs(leanestFloor))} ms): it is at the edge here, bound by how its work spreads over the threads, so a lean enough chain reaches the goal on this machine and what keeps vodflow from it is vodflow's own code and protocol. ${gap}`;
       if (misses(routedFloor))
@@ -358,14 +358,19 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
         },
         ...floors.flatMap((f) => [
           {
-            name: `floor pipeline, ${f.routing === 'leanest' ? 'leanest routing (API 3.0 names the job; a failure straight to classify)' : 'routed as vodflow routes'}: callback → event p99`,
+            name: `floor pipeline, ${f.routing === 'leanest' ? 'leanest (API 3.0 names the job; a failure straight to classify)' : 'routed as vodflow routes'}: callback → event p99`,
             value: round(f.p99),
             unit: 'ms',
             note: `p50 ${round(percentile(f.latencies, 50))} ms; ${f.total - f.latencies.length} lost, ${f.duplicates} duplicated; answers ${answers(f.statuses)}`,
           },
-          { name: `… its drain rate`, value: round(f.drainPerS), unit: 'callbacks/s', note: 'first callback sent → last event enqueued' },
           {
-            name: `… its CPU per callback`,
+            name: `floor pipeline, ${f.routing}: drain rate`,
+            value: round(f.drainPerS),
+            unit: 'callbacks/s',
+            note: 'first callback sent → last event enqueued',
+          },
+          {
+            name: `floor pipeline, ${f.routing}: CPU per callback`,
             value: round(f.cpuMs),
             unit: 'ms',
             note: `every thread, by thread (busy time scaled to the CPU): its webhook ${round(f.threads.webhookMs)} ms, its queue functions ${round(f.threads.queuesMs)} ms, fauxqs + emulator + the load ${round(f.threads.mainMs)} ms, dynalite ${round(f.threads.dynaliteMs)} ms`,
