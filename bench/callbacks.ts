@@ -1,7 +1,6 @@
 // Sending VOD callbacks the way VOD does at a fixed rate: an open loop (callback i leaves at
 // start + i / rate, whatever the answers do), each a POST of its own.
 import { request, type Agent } from 'node:http';
-import { performance } from 'node:perf_hooks';
 
 export function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve) => {
@@ -50,15 +49,6 @@ export async function openLoop(
   const seconds = (Date.now() - start) / 1000;
   await Promise.all(answers);
   return { seconds, statuses };
-}
-
-/** CPU ms a second the process spends idle (pollers long-polling, timers), over `ms`. */
-export async function idleCpuPerSecond(ms: number): Promise<number> {
-  const before = process.cpuUsage();
-  const start = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
-  const idle = process.cpuUsage(before);
-  return (idle.user + idle.system) / (performance.now() - start);
 }
 
 /** `200×998, 404×2`: how the callbacks were answered. */

@@ -6,7 +6,6 @@
 // node:http client) is what a handler-side change could touch; the server's (fauxqs or the
 // emulator on this thread, dynalite on its thread) is the stand-in's own.
 import { limit } from './measure';
-import { performance } from 'node:perf_hooks';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -17,7 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynaliteThreadBusyMs } from '../local/aws/services';
+import { cpuShares, STACK_THREADS, startPhase } from './thread-cpu';
 import { splitSides, startSampling } from './profile';
 
 /** CPU ms of one call (every thread of the process), and how it splits. */
@@ -51,19 +50,15 @@ export async function callCost(
   call: (i: number) => Promise<unknown>,
   profiled = Math.ceil(n / 4),
 ): Promise<CallCost> {
-  const mainBefore = performance.eventLoopUtilization();
-  const dynaliteBefore = dynaliteThreadBusyMs();
-  const before = process.cpuUsage();
+  const end = startPhase(STACK_THREADS);
   await run(n, parallel, call);
-  const used = process.cpuUsage(before);
-  const main = performance.eventLoopUtilization(mainBefore).active;
-  const dynalite = dynaliteThreadBusyMs() - dynaliteBefore;
+  const { cpuMs, busyMs } = end();
   const stop = await startSampling(250);
   await run(profiled, parallel, call, n);
   const sides = splitSides(await stop());
-  const ms = (used.user + used.system) / 1000 / n;
+  const ms = cpuMs / n;
   // Busy time (wall) scaled to the measured CPU: the threads' shares, in CPU ms.
-  const mainMs = (ms * main) / (main + dynalite || 1);
+  const [mainMs = 0] = cpuShares(ms, busyMs);
   const dynaliteMs = ms - mainMs;
   return {
     ms,

@@ -7,13 +7,12 @@
 import { Agent } from 'node:http';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { CreateQueueCommand, DeleteQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '../local';
 import { DEV_ACCOUNT } from '../emulator';
-import { dynaliteThreadBusyMs } from '../local/aws/services';
-import { answers, idleCpuPerSecond, openLoop, post } from './callbacks';
+import { answers, openLoop, post } from './callbacks';
+import { cpuShares, idleCpuPerSecond, STACK_THREADS, startPhase, workerBusyMs } from './thread-cpu';
 import { drainEvents, until } from './events';
 import { limit, percentile } from './measure';
 import { callCost } from './sdk-floor';
@@ -69,18 +68,7 @@ const reply = <T>(worker: Worker, key: string): Promise<T> =>
   });
 
 /** A terminal job's fields: the copies start PROCESSING, as the jobs vodflow's run started from. */
-const TERMINAL_FIELDS = [
-  'event',
-  'error',
-  'done',
-  'eventDeliveredTo',
-  'finishedAt',
-  'lastError',
-  'outputs',
-  'leases',
-  'failure',
-  'eventSent',
-];
+const TERMINAL_FIELDS = ['event', 'error', 'done', 'eventDeliveredTo', 'finishedAt', 'lastError', 'outputs', 'leases'];
 
 export async function floorPhase(
   stack: LocalStack,
@@ -174,12 +162,7 @@ export async function floorPhase(
       }),
     );
     const idleMsPerS = await idleCpuPerSecond(quick ? 500 : 2000);
-    const threadsBefore = workers.map((w) => w.performance.eventLoopUtilization());
-    const mainBefore = performance.eventLoopUtilization();
-    const dynaliteBefore = dynaliteThreadBusyMs();
-    const cpuBefore = process.cpuUsage();
-    const phaseStart = performance.now();
-    const firstSend = Date.now();
+    const end = startPhase([...workers.map(workerBusyMs), ...STACK_THREADS], idleMsPerS);
     const { statuses } = await send(warmup.length, total, sentAt);
     // A floor that drops work would price less than the chain: no verdict from it.
     const refused = total - (statuses[200] ?? 0);
@@ -190,16 +173,10 @@ export async function floorPhase(
       throw new Error(
         `the ${routing} floor pipeline lost ${total - latencies.length} of ${total} callbacks (answers ${answers(statuses)})`,
       );
-    const cpuMs = ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpuBefore));
-    const idle = (idleMsPerS * (performance.now() - phaseStart)) / 1000;
-    const busy = [
-      ...workers.map((w, i) => w.performance.eventLoopUtilization(threadsBefore[i]).active),
-      performance.eventLoopUtilization(mainBefore).active,
-      dynaliteThreadBusyMs() - dynaliteBefore,
-    ];
-    const perCallback = (cpuMs - idle) / total;
-    // Busy time counts a thread the OS had descheduled: scaled to the CPU, as vodflow's threads are.
-    const share = (i: number) => (perCallback * busy[i]!) / (busy.reduce((a, b) => a + b, 0) || 1);
+    const { cpuMs, idleMs, busyMs } = end();
+    const perCallback = (cpuMs - idleMs) / total;
+    const [webhookMs = 0, queuesMs = 0, mainMs = 0, dynaliteMs = 0] = cpuShares(perCallback, busyMs);
+    const firstSend = sentAt[warmup.length]!;
     const lastEvent = Math.max(...measured.map((jobId) => seen.get(jobId)!));
     const barePost = await callCost(quick ? 50 : 1000, 16, () => post(agent, new URL('/noop', url), bodies[0]!));
     const counts = await stopAll(workers);
@@ -213,7 +190,7 @@ export async function floorPhase(
       p99: percentile(latencies, 99),
       drainPerS: (total * 1000) / Math.max(1, lastEvent - firstSend),
       cpuMs: perCallback,
-      threads: { webhookMs: share(0), queuesMs: share(1), mainMs: share(2), dynaliteMs: share(3) },
+      threads: { webhookMs, queuesMs, mainMs, dynaliteMs },
       calls,
       messagesPerReceive: messages / (calls.get('SQS ReceiveMessage') || 1),
       duplicates,

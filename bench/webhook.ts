@@ -8,7 +8,8 @@
 // fetch-back) → result-queue → publish-result → classify-queue → classify-error → FAILED +
 // video.failed on the events queue — one hop longer than the success path.
 import { Agent } from 'node:http';
-import { answers, idleCpuPerSecond, openLoop, post } from './callbacks';
+import { answers, openLoop, post } from './callbacks';
+import { cpuShares, idleCpuPerSecond, STACK_THREADS, startPhase } from './thread-cpu';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack } from '../local';
 import { createVodClient } from '../lib/vod/client';
@@ -27,7 +28,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { dynaliteThreadBusyMs } from '../local/aws/services';
 import { OUTBOX_LEASE_MS } from '../lib/pipeline/outbox';
 
 /** Callbacks a second for the unsaturated phase: well under the ~70–110/s this machine drains. */
@@ -118,12 +118,9 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const sentAt = new Map<string, number>();
       // What the idle stack costs (pollers long-polling, timers), so it is not charged to callbacks.
       const idleMsPerS = await idleCpuPerSecond(quick ? 500 : 2000);
-      // Busy time of the stack's two threads: this one (everything but dynalite) and dynalite's.
-      const mainBefore = performance.eventLoopUtilization();
-      const dynaliteBefore = dynaliteThreadBusyMs();
       const vodCallsBefore = stack.emulator!.stats().actions.GetTaskInfo ?? 0;
-      const phaseStart = performance.now();
-      const cpuBefore = process.cpuUsage();
+      // CPU, and the busy time of the stack's two threads: this one (everything but dynalite) and dynalite's.
+      const end = startPhase(STACK_THREADS, idleMsPerS);
       const {
         result: {
           result: { seconds: sendSeconds, statuses },
@@ -143,11 +140,11 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
           return sending;
         }),
       );
-      const cpu = process.cpuUsage(cpuBefore);
-      const cpuMs = (cpu.user + cpu.system) / 1000;
-      const mainMs = performance.eventLoopUtilization(mainBefore).active;
-      const dynaliteMs = dynaliteThreadBusyMs() - dynaliteBefore;
-      const idleMs = (idleMsPerS * (performance.now() - phaseStart)) / 1000;
+      const {
+        cpuMs,
+        idleMs,
+        busyMs: [mainMs = 0, dynaliteMs = 0],
+      } = end();
       calls.set('VOD GetTaskInfo', (stack.emulator!.stats().actions.GetTaskInfo ?? 0) - vodCallsBefore);
       await new Promise((r) => setTimeout(r, 1000));
       const latencies: number[] = [];
@@ -255,9 +252,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       return `${opening} Both floors keep up: what bounds vodflow here is its own code and protocol, not the AWS SDK or the stand-ins. ${gap}`;
     };
     // Busy time per callback of each thread, scaled to the measured CPU (idle share taken off).
-    const busyMs = shown.mainMs + shown.dynaliteMs || 1;
-    const mainPerCallback = (cpuPerCallback * shown.mainMs) / busyMs;
-    const dynalitePerCallback = (cpuPerCallback * shown.dynaliteMs) / busyMs;
+    const [mainPerCallback = 0, dynalitePerCallback = 0] = cpuShares(cpuPerCallback, [shown.mainMs, shown.dynaliteMs]);
     const rest = cpuPerCallback - priced.ms;
     const cpuBound = (cores * 1000) / cpuPerCallback;
     const threadBound = 1000 / mainPerCallback;
