@@ -46,11 +46,12 @@ export interface FloorConfig {
   concurrency: number;
 }
 
-/** What a thread reports when it stops: its calls by the bench's names, messages received, errors. */
+/** What a thread reports when it stops: its calls by the bench's names, messages received, failed calls (and the first messages). */
 export interface FloorCounts {
   calls: Record<string, number>;
   messages: number;
-  errors: string[];
+  errors: number;
+  firstErrors: string[];
 }
 
 const config = workerData as FloorConfig;
@@ -61,7 +62,10 @@ const sqs = new SQSClient({ ...clientConfig, endpoint: config.endpoints.sqs });
 const vod = createVodClient({ ...config.vod, endpoint: config.endpoints.vod, uploadEndpoint: config.endpoints.vod });
 const S = (value: string): AttributeValue => ({ S: value });
 
-const counts = { calls: new Map<string, number>(), messages: 0, errors: [] as string[] };
+const counts = { calls: new Map<string, number>(), messages: 0, errors: 0, firstErrors: [] as string[] };
+const failed = (error: Error) => {
+  if (counts.errors++ < 5) counts.firstErrors.push(error.message);
+};
 /** Counts a call under the name countSdkCalls gives it ("DynamoDB Get", "SQS SendMessage", …). */
 const counted = <T>(name: string, call: Promise<T>): Promise<T> => {
   counts.calls.set(name, (counts.calls.get(name) ?? 0) + 1);
@@ -214,7 +218,7 @@ function consume(queueUrl: string, handle: (messages: Message[]) => Promise<void
         await counted('SQS DeleteMessageBatch', sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries })));
       } catch (error) {
         // As Lambda's event source: the batch is left to come back after its visibility timeout.
-        counts.errors.push((error as Error).message);
+        failed(error as Error);
       }
     }
   };
@@ -236,7 +240,7 @@ const server = has('webhook')
       if (req.url === '/noop') req.resume().on('end', () => res.writeHead(204).end());
       else
         callback(req, res).catch((error: Error) => {
-          counts.errors.push(error.message);
+          failed(error);
           res.writeHead(500).end();
         });
     })
@@ -259,6 +263,11 @@ parentPort!.on('message', async (message: string) => {
   await Promise.all(stops.map((stop) => stop()));
   dynamo.destroy();
   sqs.destroy();
-  const report: FloorCounts = { calls: Object.fromEntries(counts.calls), messages: counts.messages, errors: counts.errors.slice(0, 5) };
+  const report: FloorCounts = {
+    calls: Object.fromEntries(counts.calls),
+    messages: counts.messages,
+    errors: counts.errors,
+    firstErrors: counts.firstErrors,
+  };
   parentPort!.postMessage({ stopped: report });
 });

@@ -43,7 +43,8 @@ export interface FloorRun {
   duplicates: number;
   statuses: Record<string, number>;
   /** Calls that failed in the floor's functions (their batch came back after its visibility timeout). */
-  errors: string[];
+  errors: number;
+  firstErrors: string[];
   /** CPU ms of one callback POST read and answered with nothing done, both ends, measured alone. */
   barePostMs: number;
 }
@@ -195,7 +196,8 @@ export async function floorPhase(
       messagesPerReceive: messages / (calls.get('SQS ReceiveMessage') || 1),
       duplicates,
       statuses,
-      errors: counts.flatMap((c) => c.errors),
+      errors: counts.reduce((n, c) => n + c.errors, 0),
+      firstErrors: counts.flatMap((c) => c.firstErrors),
       barePostMs: barePost.ms,
     };
   } finally {
