@@ -28,7 +28,7 @@ import { createVodClient } from '../lib/vod/client';
 export type FloorRouting = 'as-routed' | 'leanest';
 
 /** The functions a floor thread runs (on Lambda each has environments of its own). */
-export type FloorRole = 'webhook' | 'forward' | 'classify';
+export type FloorRole = 'webhook' | 'classify';
 
 export interface FloorConfig {
   routing: FloorRouting;
@@ -38,8 +38,7 @@ export interface FloorConfig {
   endpoints: { sqs: string; dynamodb: string; vod: string };
   vod: { secretId: string; secretKey: string };
   table: string;
-  /** `result` only in as-routed: the hop the webhook hands a callback to, forwarded to classify. */
-  queues: { result?: string; classify: string; events: string };
+  queues: { classify: string; events: string };
   /** Key of the item that names a task's job (as-routed: the webhook must look it up). */
   taskKeyPrefix: string;
   /** Batches each queue's consumer runs at once (vodflow's SQS functions: maximumConcurrency 2). */
@@ -90,10 +89,7 @@ async function callback(req: IncomingMessage, res: ServerResponse): Promise<void
     return;
   }
   const failure = JSON.stringify({ jobId, vodTaskId: body.vodTaskId, code: data.errCode ?? 0, message: data.message ?? '' });
-  await counted(
-    'SQS SendMessage',
-    sqs.send(new SendMessageCommand({ QueueUrl: config.queues.result ?? config.queues.classify, MessageBody: failure })),
-  );
+  await counted('SQS SendMessage', sqs.send(new SendMessageCommand({ QueueUrl: config.queues.classify, MessageBody: failure })));
   res.writeHead(200).end();
 }
 
@@ -105,13 +101,6 @@ async function sendBatch(queueUrl: string, entries: SendMessageBatchRequestEntry
   );
   if (Failed.length) throw new Error(`SendMessageBatch refused ${Failed.length} of ${entries.length}: ${Failed[0]!.Code}`);
 }
-
-/** publish-result's part for a failure (as-routed only): hand the batch on. */
-const forward = (messages: Message[]) =>
-  sendBatch(
-    config.queues.classify,
-    messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body! })),
-  );
 
 interface Failure {
   jobId: string;
@@ -230,10 +219,7 @@ function consume(queueUrl: string, handle: (messages: Message[]) => Promise<void
 }
 
 const has = (role: FloorRole) => config.roles.includes(role);
-const stops = [
-  ...(has('forward') && config.queues.result ? [consume(config.queues.result, forward)] : []),
-  ...(has('classify') ? [consume(config.queues.classify, classify)] : []),
-];
+const stops = has('classify') ? [consume(config.queues.classify, classify)] : [];
 const server = has('webhook')
   ? createServer((req, res) => {
       // /noop: a POST read and answered with nothing done, to price the load's own HTTP traffic.

@@ -87,11 +87,7 @@ export async function floorPhase(
     queueUrls.push(QueueUrl!);
     return QueueUrl!;
   };
-  const queues = {
-    ...(routing === 'as-routed' ? { result: await queue('result') } : {}),
-    classify: await queue('classify'),
-    events: await queue('events', true),
-  };
+  const queues = { classify: await queue('classify'), events: await queue('events', true) };
   const taskKeyPrefix = `FLOORTASK#${run}#`;
   const all = [...warmup, ...tasks];
   const jobIds = all.map((_, i) => `floor-${run}-${i}`);
@@ -136,7 +132,7 @@ export async function floorPhase(
       workers.push(
         tsWorker(new URL('./webhook-floor-worker.ts', import.meta.url), {
           ...config,
-          roles: side === 'webhook' ? ['webhook'] : ['forward', 'classify'],
+          roles: side === 'webhook' ? ['webhook'] : ['classify'],
         } satisfies FloorConfig),
       );
     const [port] = await Promise.all(workers.map((w) => reply<number>(w, 'port')));

@@ -1,7 +1,8 @@
 // publish-result: a finished VOD task. Two jobs, one per task kind: a finished pull starts the
 // processing; a finished procedure yields play URLs per definition, cover and snapshots →
-// SUCCEEDED (conditional write; only the winner emits video.ready). A failed task of either kind
-// goes to classify-error as it is, with no write here (classify-error's claim decides).
+// SUCCEEDED (conditional write; only the winner emits video.ready). A failed task goes straight
+// to classify-error (lib/pipeline/report); one queued here by an earlier version of vodflow (in
+// flight across a deploy) is handed on as it is, with no write here.
 import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
@@ -107,8 +108,8 @@ export const handler = jobStep({
   type: 'task-finished',
   step: (msg) => STEPS.result(msg.task, msg.attempt),
   duplicateOf: 'task-finished',
-  // A failure needs no step here: classify-error's claim absorbs copies, and its admission drops
-  // the failure of an orphan while the job waits on another task of the attempt (waitsOn).
+  // A failure from before failures went straight to classify-error: it needs no step here, since
+  // classify-error's claim absorbs copies and its admission drops an orphan's failure (waitsOn).
   forward: (msg) => {
     const { outcome } = msg;
     if (outcome.ok) return undefined;

@@ -63,7 +63,11 @@ export const taskOutcomeV1 = z.discriminatedUnion('ok', [
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeV1>;
 
-/** result-queue → publish-result; produced by poll-status, vod-webhook and pull-events alike. */
+/**
+ * result-queue → publish-result; produced by poll-status, vod-webhook and pull-events alike for a
+ * successful task (a failed one goes to classify-error as a classify-failure; publish-result still
+ * hands on one queued by an earlier version).
+ */
 export const taskFinishedV1 = z.object({
   ...base,
   type: z.literal('task-finished'),
@@ -103,8 +107,9 @@ export const classifyFailureV1 = z
     /** The data-upload host's canRetry flag, when the code came from there. */
     canRetry: z.number().int().optional(),
     /**
-     * The failure is a finished VOD task's (`vodTaskId`, of the origin's kind), handed on by
-     * publish-result unclaimed: classify-error takes it only while the job waits on that task.
+     * The failure is a finished VOD task's (`vodTaskId`, of the origin's kind), reported by a poll,
+     * a callback or PullEvent with no job write: classify-error takes it only while the job waits
+     * on that task.
      */
     finishedTask: z.literal(true).optional(),
   })

@@ -88,11 +88,10 @@ describe('DynamoDB calls per job step', () => {
     expect((await h.events()).map((e) => e.type)).toEqual(['vodflow.video.ready']);
   }, 60_000);
 
-  it('a broken clip: the failure path of the webhook bench (publish-result → classify-error → video.failed)', async () => {
+  it('a broken clip: the failure path of the webhook bench (straight to classify-error → video.failed)', async () => {
     const steps = await run('calls/broken.mp4', h.brokenClip);
+    // No publish-result invocation: the poll that found the procedure failed sent it to classification.
     expect(Object.fromEntries([...steps].filter(([label]) => label.startsWith('result:procedure') || label === 'classify'))).toEqual({
-      // none: the failure is handed to classification as it is (classify-error's claim decides).
-      'result:procedure:failed': [''],
       // claim; FAILED + event + done + the outbox's delivery lease; its delivery record + done.
       classify: ['UpdateItem 3'],
     });

@@ -1,11 +1,15 @@
-// A failed VOD task goes publish-result → classify-error with no write in publish-result: the
-// failure of an orphan (a task of the attempt the job does not wait on) is dropped by
-// classify-error's claim, the failure of the task it waits on ends it in one video.failed, and
-// copies of either are absorbed there. Real handlers, job store (dynalite) and queues (fauxqs).
+// A failed VOD task goes straight to classify-error, as the poll, callback or PullEvent that
+// reports it sends it (lib/pipeline/report); one that an earlier version queued for publish-result
+// is handed on from there with no write. Either way the failure of an orphan (a task of the
+// attempt the job does not wait on) is dropped by classify-error's claim, the failure of the task
+// it waits on ends the job in one video.failed, and copies of either are absorbed there. Real
+// handlers, job store (dynalite) and queues (fauxqs).
 import '../support/quiet';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../lib/jobs';
 import { classifyFailureV1, enqueue, type TaskFinished } from '../../lib/messages';
+import { reportTaskFinished } from '../../lib/pipeline';
 import { drainQueue, pumpOnce, startStack, type SqsLambda, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -75,7 +79,43 @@ const eventsOf = async (jobId: string) =>
   );
 
 describe('a failed VOD task', () => {
-  it('of the task the job waits on: one video.failed; publish-result wrote nothing to the job', async () => {
+  it('as it is reported: straight to classify-error (nothing for publish-result), one video.failed; a second report is quiet', async () => {
+    await processing('j-fail-report-1', 'task-reported');
+    await jobs().indexTask('task-reported', { jobId: 'j-fail-report-1', attempt: 1, task: 'procedure' });
+    const { outcome } = failed('j-fail-report-1', 'task-reported');
+    const logger = new Logger({ logLevel: 'SILENT' });
+    expect(await reportTaskFinished('task-reported', outcome, 'callback', logger)).toBe('reported');
+    expect(await pumpOnce(stack, 'result', publishResult)).toEqual({ received: 0, failed: 0 });
+    expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 1, failed: 0 });
+    const events = await eventsOf('j-fail-report-1');
+    expect(events.map((e) => [e.type, e.data.error?.code])).toEqual([['vodflow.video.failed', -43001]]);
+    expect(await reportTaskFinished('task-reported', outcome, 'poll', logger)).toBe('duplicate');
+    expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 0, failed: 0 });
+  });
+
+  it('as it is reported: the message says it is a finished task, of which task and sub-task', async () => {
+    await processing('j-fail-report-2', 'task-reported-2');
+    await jobs().indexTask('task-reported-2', { jobId: 'j-fail-report-2', attempt: 1, task: 'procedure' });
+    const { outcome } = failed('j-fail-report-2', 'task-reported-2');
+    await reportTaskFinished('task-reported-2', outcome, 'pull-event', new Logger({ logLevel: 'SILENT' }));
+    const sent = await drainQueue(stack, 'classify');
+    expect(sent.map((m) => classifyFailureV1.parse(m))).toEqual([
+      {
+        v: 1,
+        type: 'classify-failure',
+        jobId: 'j-fail-report-2',
+        attempt: 1,
+        origin: 'procedure',
+        code: -43001,
+        message: 'source file damaged',
+        subTask: 'Probe',
+        vodTaskId: 'task-reported-2',
+        finishedTask: true,
+      },
+    ]);
+  });
+
+  it('queued for publish-result by an earlier version, of the task the job waits on: one video.failed; publish-result wrote nothing', async () => {
     await processing('j-fail-named-01', 'task-named');
     await deliver(failed('j-fail-named-01', 'task-named'));
     const events = await eventsOf('j-fail-named-01');
