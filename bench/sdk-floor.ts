@@ -10,11 +10,13 @@ import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  DeleteQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cpuShares, STACK_THREADS, startPhase } from './thread-cpu';
 import { splitSides, startSampling } from './profile';
@@ -154,6 +156,93 @@ export async function sdkCallCosts(options: {
       Math.floor(again.length / 10) - Math.floor(again.length / 12.5),
     ),
   );
+  return costs;
+}
+
+/**
+ * The same Get, Update and SendMessage made with vodflow's clients (the DocumentClient, no
+ * middleware cache) and with bare ones — a plain DynamoDBClient and an SQS client, both with the
+ * SDK's middleware cache, as the floor pipeline makes them — alternately, `rounds` rounds of `n`
+ * calls each after a warm-up, medians: what vodflow's client setup adds per call, measured side by
+ * side (a single pass of each drifts with the machine by more than the difference).
+ */
+export async function clientSetupCosts(options: {
+  vodflow: { dynamo: DynamoDBDocumentClient; sqs: SQSClient };
+  bare: { dynamo: DynamoDBClient; sqs: SQSClient };
+  table: string;
+  jobIds: string[];
+  body: string;
+  calls?: number;
+  rounds?: number;
+}): Promise<Map<string, { vodflow: number; bare: number }>> {
+  const { vodflow, bare, table, jobIds, body } = options;
+  const n = options.calls ?? 500;
+  const rounds = options.rounds ?? 3;
+  const jobId = (i: number) => jobIds[i % jobIds.length]!;
+  const { QueueUrl } = await vodflow.sqs.send(new CreateQueueCommand({ QueueName: `bench-clients-${Date.now().toString(36)}` }));
+  const update = {
+    UpdateExpression: 'SET #u = :u',
+    ConditionExpression: 'attribute_exists(jobId)',
+    ExpressionAttributeNames: { '#u': 'updatedAt' },
+  };
+  const kinds: Array<[string, { vodflow: (i: number) => Promise<unknown>; bare: (i: number) => Promise<unknown> }]> = [
+    [
+      'DynamoDB Get',
+      {
+        vodflow: (i) => vodflow.dynamo.send(new GetCommand({ TableName: table, Key: { jobId: jobId(i) }, ConsistentRead: true })),
+        bare: (i) => bare.dynamo.send(new GetItemCommand({ TableName: table, Key: { jobId: { S: jobId(i) } }, ConsistentRead: true })),
+      },
+    ],
+    [
+      'DynamoDB Update',
+      {
+        vodflow: (i) =>
+          vodflow.dynamo.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { jobId: jobId(i) },
+              ...update,
+              ExpressionAttributeValues: { ':u': new Date().toISOString() },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        bare: (i) =>
+          bare.dynamo.send(
+            new UpdateItemCommand({
+              TableName: table,
+              Key: { jobId: { S: jobId(i) } },
+              ...update,
+              ExpressionAttributeValues: { ':u': { S: new Date().toISOString() } },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+      },
+    ],
+    [
+      'SQS SendMessage',
+      {
+        vodflow: () => vodflow.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body })),
+        bare: () => bare.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body })),
+      },
+    ],
+  ];
+  const cpuPerCall = async (count: number, call: (i: number) => Promise<unknown>) => {
+    const end = startPhase(STACK_THREADS);
+    await run(count, 16, call);
+    return end().cpuMs / count;
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const costs = new Map<string, { vodflow: number; bare: number }>();
+  for (const [name, calls] of kinds) {
+    const seen = { vodflow: [] as number[], bare: [] as number[] };
+    await run(50, 16, calls.vodflow);
+    await run(50, 16, calls.bare);
+    for (let r = 0; r < rounds; r++)
+      for (const side of r % 2 ? (['bare', 'vodflow'] as const) : (['vodflow', 'bare'] as const))
+        seen[side].push(await cpuPerCall(n, calls[side]));
+    costs.set(name, { vodflow: median(seen.vodflow), bare: median(seen.bare) });
+  }
+  await vodflow.sqs.send(new DeleteQueueCommand({ QueueUrl }));
   return costs;
 }
 
