@@ -1,5 +1,5 @@
 // poll-status: one link of a polling chain. GetTaskInfo; still running → the next link, delayed
-// with exponential backoff and full jitter; finished → one task-finished message; past the
+// with exponential backoff and full jitter; finished → its report (lib/pipeline/report); past the
 // overall deadline → a failure with that reason; throttled → the next link, on its own backoff.
 // A confirmation (a callback's claim GetTaskInfo could not check then) reports or stops.
 import { VodApiError } from '../lib/vod/client';

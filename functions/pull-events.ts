@@ -1,6 +1,7 @@
 // pull-events: reliable callback mode ("可靠回调"). A scheduled loop of PullEvent long polls
-// inside the invocation's time budget; each event becomes a task-finished message, and its
-// handle is confirmed only after that message is durably enqueued (unconfirmed events come back).
+// inside the invocation's time budget; each event becomes a finished task's report (a success for
+// publish-result, a failure for classify-error), and its handle is confirmed only after that
+// message is durably enqueued (unconfirmed events come back).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';

@@ -1,4 +1,4 @@
-// A VOD event (HTTP callback body or PullEvent eventContent) → at most one task-finished message.
+// A VOD event (HTTP callback body or PullEvent eventContent) → at most one finished task's report.
 // Only PullComplete and ProcedureStateChanged concern vodflow; everything else is acknowledged.
 // An HTTP callback is unsigned, so its claim is confirmed with a signed GetTaskInfo before it is
 // trusted; PullEvent content comes from a signed API answer and is used as is. VOD ignores the

@@ -1,5 +1,5 @@
 // "What did this finished task produce?" from GetTaskInfo or an event body, normalised into the
-// TaskOutcome carried by the task-finished message. Procedure failures prefer the specific
+// TaskOutcome a finished task is reported with. Procedure failures prefer the specific
 // processing code (e.g. -43001 from the seed table) over the generic 30009/30010 sub-task codes.
 import type * as z from 'zod';
 import type { TaskOutcome } from '../../messages/internal';
