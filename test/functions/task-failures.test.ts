@@ -93,6 +93,29 @@ describe('a failed VOD task', () => {
     expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 0, failed: 0 });
   });
 
+  it("as it is reported, of an orphan pull while the job names another: dropped by classify-error's claim", async () => {
+    await pulling('j-fail-report-3', 'pull-named-3');
+    await jobs().indexTask('pull-orphan-3', { jobId: 'j-fail-report-3', attempt: 1, task: 'pull' });
+    const { outcome } = failed('j-fail-report-3', 'pull-orphan-3', 'pull');
+    expect(await reportTaskFinished('pull-orphan-3', outcome, 'callback', new Logger({ logLevel: 'SILENT' }))).toBe('reported');
+    expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 1, failed: 0 });
+    expect(await eventsOf('j-fail-report-3')).toEqual([]);
+    expect(await jobs().getJob('j-fail-report-3')).toMatchObject({ status: 'UPLOADING', pullTaskId: 'pull-named-3', done: {} });
+  });
+
+  it('reported again after a crash between the send and the marker: the copy is absorbed, one video.failed', async () => {
+    await processing('j-fail-report-4', 'task-reported-4');
+    await jobs().indexTask('task-reported-4', { jobId: 'j-fail-report-4', attempt: 1, task: 'procedure' });
+    const { outcome } = failed('j-fail-report-4', 'task-reported-4');
+    const logger = new Logger({ logLevel: 'SILENT' });
+    // The first report's marker write never happened: the next source (a poll, PullEvent) reports again.
+    const owner = (await jobs().taskOwner('task-reported-4'))!;
+    expect(await reportTaskFinished('task-reported-4', outcome, 'callback', logger, owner)).toBe('reported');
+    expect(await reportTaskFinished('task-reported-4', outcome, 'poll', logger, owner)).toBe('reported');
+    expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 2, failed: 0 });
+    expect((await eventsOf('j-fail-report-4')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
+  });
+
   it('as it is reported: the message says it is a finished task, of which task and sub-task', async () => {
     await processing('j-fail-report-2', 'task-reported-2');
     await jobs().indexTask('task-reported-2', { jobId: 'j-fail-report-2', attempt: 1, task: 'procedure' });
