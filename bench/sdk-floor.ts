@@ -159,67 +159,81 @@ export async function sdkCallCosts(options: {
   return costs;
 }
 
+/** The shapes of the floor's own DynamoDB and SQS calls (bench/webhook-floor-worker.ts). */
+export const FLOOR_CALL_SHAPES = {
+  /** The webhook's read of the small item that names a task's job. */
+  get: 'DynamoDB Get (task index)',
+  /** The terminal write, answering the whole job. */
+  updateReturning: 'DynamoDB Update (answers the job)',
+  /** The record of the send, answering nothing. */
+  updateSilent: 'DynamoDB Update (answers nothing)',
+  send: 'SQS SendMessage',
+} as const;
+
 /**
- * The same Get, Update and SendMessage made with vodflow's clients (the DocumentClient, no
- * middleware cache) and with bare ones — a plain DynamoDBClient and an SQS client, both with the
- * SDK's middleware cache, as the floor pipeline makes them — alternately, `rounds` rounds of `n`
- * calls each after a warm-up, medians: what vodflow's client setup adds per call, measured side by
- * side (a single pass of each drifts with the machine by more than the difference).
+ * The floor's own Get, Update and SendMessage shapes (FLOOR_CALL_SHAPES), each made with vodflow's
+ * clients (the DocumentClient, no middleware cache) and with bare ones — a plain DynamoDBClient
+ * and an SQS client, both with the SDK's middleware cache, as the floor makes them — alternately,
+ * `rounds` rounds of `n` calls each after a warm-up, medians: what vodflow's client setup adds per
+ * call, measured side by side (one pass of each drifts with the machine by more than that).
  */
 export async function clientSetupCosts(options: {
   vodflow: { dynamo: DynamoDBDocumentClient; sqs: SQSClient };
   bare: { dynamo: DynamoDBClient; sqs: SQSClient };
   table: string;
+  /** Job items of their real size. */
   jobIds: string[];
+  /** Keys of task-index items. */
+  taskKeys: string[];
   body: string;
   calls?: number;
   rounds?: number;
 }): Promise<Map<string, { vodflow: number; bare: number }>> {
-  const { vodflow, bare, table, jobIds, body } = options;
+  const { vodflow, bare, table, jobIds, taskKeys, body } = options;
   const n = options.calls ?? 500;
   const rounds = options.rounds ?? 3;
   const jobId = (i: number) => jobIds[i % jobIds.length]!;
-  const { QueueUrl } = await vodflow.sqs.send(new CreateQueueCommand({ QueueName: `bench-clients-${Date.now().toString(36)}` }));
-  const update = {
+  const taskKey = (i: number) => taskKeys[i % taskKeys.length]!;
+  const set = {
     UpdateExpression: 'SET #u = :u',
     ConditionExpression: 'attribute_exists(jobId)',
     ExpressionAttributeNames: { '#u': 'updatedAt' },
   };
+  const update = (returnValues: 'ALL_NEW' | 'NONE') => ({
+    vodflow: (i: number) =>
+      vodflow.dynamo.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { jobId: jobId(i) },
+          ...set,
+          ExpressionAttributeValues: { ':u': new Date().toISOString() },
+          ReturnValues: returnValues,
+        }),
+      ),
+    bare: (i: number) =>
+      bare.dynamo.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { jobId: { S: jobId(i) } },
+          ...set,
+          ExpressionAttributeValues: { ':u': { S: new Date().toISOString() } },
+          ReturnValues: returnValues,
+        }),
+      ),
+  });
+  const { QueueUrl } = await vodflow.sqs.send(new CreateQueueCommand({ QueueName: `bench-clients-${Date.now().toString(36)}` }));
   const kinds: Array<[string, { vodflow: (i: number) => Promise<unknown>; bare: (i: number) => Promise<unknown> }]> = [
     [
-      'DynamoDB Get',
+      FLOOR_CALL_SHAPES.get,
       {
-        vodflow: (i) => vodflow.dynamo.send(new GetCommand({ TableName: table, Key: { jobId: jobId(i) }, ConsistentRead: true })),
-        bare: (i) => bare.dynamo.send(new GetItemCommand({ TableName: table, Key: { jobId: { S: jobId(i) } }, ConsistentRead: true })),
+        vodflow: (i) => vodflow.dynamo.send(new GetCommand({ TableName: table, Key: { jobId: taskKey(i) }, ConsistentRead: true })),
+        bare: (i) => bare.dynamo.send(new GetItemCommand({ TableName: table, Key: { jobId: { S: taskKey(i) } }, ConsistentRead: true })),
       },
     ],
+    [FLOOR_CALL_SHAPES.updateReturning, update('ALL_NEW')],
+    [FLOOR_CALL_SHAPES.updateSilent, update('NONE')],
     [
-      'DynamoDB Update',
-      {
-        vodflow: (i) =>
-          vodflow.dynamo.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: { jobId: jobId(i) },
-              ...update,
-              ExpressionAttributeValues: { ':u': new Date().toISOString() },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        bare: (i) =>
-          bare.dynamo.send(
-            new UpdateItemCommand({
-              TableName: table,
-              Key: { jobId: { S: jobId(i) } },
-              ...update,
-              ExpressionAttributeValues: { ':u': { S: new Date().toISOString() } },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-      },
-    ],
-    [
-      'SQS SendMessage',
+      FLOOR_CALL_SHAPES.send,
       {
         vodflow: () => vodflow.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body })),
         bare: () => bare.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body })),
@@ -233,16 +247,19 @@ export async function clientSetupCosts(options: {
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const costs = new Map<string, { vodflow: number; bare: number }>();
-  for (const [name, calls] of kinds) {
-    const seen = { vodflow: [] as number[], bare: [] as number[] };
-    await run(50, 16, calls.vodflow);
-    await run(50, 16, calls.bare);
-    for (let r = 0; r < rounds; r++)
-      for (const side of r % 2 ? (['bare', 'vodflow'] as const) : (['vodflow', 'bare'] as const))
-        seen[side].push(await cpuPerCall(n, calls[side]));
-    costs.set(name, { vodflow: median(seen.vodflow), bare: median(seen.bare) });
+  try {
+    for (const [name, calls] of kinds) {
+      const seen = { vodflow: [] as number[], bare: [] as number[] };
+      await run(50, 16, calls.vodflow);
+      await run(50, 16, calls.bare);
+      for (let r = 0; r < rounds; r++)
+        for (const side of r % 2 ? (['bare', 'vodflow'] as const) : (['vodflow', 'bare'] as const))
+          seen[side].push(await cpuPerCall(n, calls[side]));
+      costs.set(name, { vodflow: median(seen.vodflow), bare: median(seen.bare) });
+    }
+  } finally {
+    await vodflow.sqs.send(new DeleteQueueCommand({ QueueUrl }));
   }
-  await vodflow.sqs.send(new DeleteQueueCommand({ QueueUrl }));
   return costs;
 }
 

@@ -23,7 +23,7 @@ import { profiled } from './profile';
 import { WEBHOOK_FINDINGS } from './webhook-findings';
 import { floorPhase, type FloorRun } from './webhook-floor';
 import { countSdkCalls, describeCalls } from './sdk-calls';
-import { callCost, clientSetupCosts, floorMs, sdkCallCosts, type CallCost } from './sdk-floor';
+import { callCost, clientSetupCosts, FLOOR_CALL_SHAPES, floorMs, sdkCallCosts, type CallCost } from './sdk-floor';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
@@ -73,7 +73,8 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   );
   try {
     // Imported once the stack's environment is in place (the jobs store reads it).
-    const { createJob, indexTask, transition } = (await import('../lib/jobs')).jobs();
+    const jobsModule = await import('../lib/jobs');
+    const { createJob, indexTask, transition } = jobsModule.jobs();
     const { fileId } = await uploadStream({ client: vod, source: await clip(1, 160, 120), fileName: 'webhook-bench.mp4' });
     stack.emulator!.setFaults({ failStep: { taskType: 'Probe', code: -43001 } });
     const run = Date.now().toString(36);
@@ -229,6 +230,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       bare,
       table: stack.table!,
       jobIds: shown.jobIds,
+      taskKeys: shown.vodTaskIds.map((id) => jobsModule.taskKey(id).jobId),
       body: JSON.stringify({ type: 'result', jobId: shown.jobIds[0], attempt: 1, vodTaskId: 'x'.repeat(48), outcome: 'x'.repeat(300) }),
       calls: quick ? 50 : 500,
     });
@@ -260,14 +262,20 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       const misses = (f: FloorRun) => f.p99 > goalMs || f.drainPerS < 0.98 * rate;
       const gapMs = cpuPerCallback - routedFloor.cpuMs;
       const extraCallsMs = priced.ms - floorMs(routedFloor.calls, costs, routedFloor.total).ms;
-      // The floor's own calls (those priced both ways), at vodflow's clients' cost less the bare clients'.
-      let clientSetupMs = 0;
-      for (const [name, count] of routedFloor.calls) {
-        const c = clientCosts.get(name);
-        if (c) clientSetupMs += (count / routedFloor.total) * (c.vodflow - c.bare);
-      }
+      // The floor's own Get, Update and SendMessage, each at vodflow's clients' cost less the bare
+      // clients' for its shape: its Updates are one terminal write (answers the job) and one record
+      // of the send (answers nothing) per job.
+      const perCallback = (name: string) => (routedFloor.calls.get(name) ?? 0) / routedFloor.total;
+      const diff = (shape: string) => {
+        const c = clientCosts.get(shape);
+        return c ? c.vodflow - c.bare : 0;
+      };
+      const clientSetupMs =
+        perCallback('DynamoDB Get') * diff(FLOOR_CALL_SHAPES.get) +
+        (perCallback('DynamoDB Update') / 2) * (diff(FLOOR_CALL_SHAPES.updateReturning) + diff(FLOOR_CALL_SHAPES.updateSilent)) +
+        perCallback('SQS SendMessage') * diff(FLOOR_CALL_SHAPES.send);
       const clientSetup = [...clientCosts].map(([name, c]) => `${name} ${round(c.vodflow)} vs ${round(c.bare)} ms`);
-      const gap = `What vodflow adds above the floor as it routes is ${round(gapMs)} ms of CPU per callback: its calls beyond the floor's (the note above names them), priced alone with vodflow's clients, ${round(extraCallsMs)} ms; its clients' setup on the calls the floor also makes (the DocumentClient's marshalling, the middleware resolved per call: ${clientSetup.join(', ')} with vodflow's clients vs the floor's) ${round(clientSetupMs)} ms; the other ${round(gapMs - extraCallsMs - clientSetupMs)} ms its handler code, validation and logging, and the local runtime. vodflow drained ${round(shown.drainPerS)}/s where the floor as it routes drained ${round(routedFloor.drainPerS)}/s.`;
+      const gap = `What vodflow adds above the floor as it routes is ${round(gapMs)} ms of CPU per callback: its calls beyond the floor's (the note above names them), priced alone with vodflow's clients, ${round(extraCallsMs)} ms; its clients' setup on the floor's own Gets, Updates and SendMessages (the DocumentClient's marshalling, the middleware resolved per call: ${clientSetup.join(', ')} with vodflow's clients vs the floor's, side by side; the floor's batched receives, deletes and sends are not priced both ways and stay in the rest) ${round(clientSetupMs)} ms; the other ${round(gapMs - extraCallsMs - clientSetupMs)} ms its handler code, validation and logging, and the local runtime. vodflow drained ${round(shown.drainPerS)}/s where the floor as it routes drained ${round(routedFloor.drainPerS)}/s.`;
       if (sustained && shown.p99 <= goalMs) return `${opening} vodflow meets the goal itself.`;
       if (chainMs(leanestFloor) > budgetMs)
         return `${opening} So no handler code meets the goal on this machine: the leanest crash-safe chain, done by bare code, needs ${round((rate * chainMs(leanestFloor)) / 1000)} of ${cores} cores at ${rate}/s${misses(leanestFloor) ? ', and in the run it fell behind as well' : ' (in the run its backlog stayed short, but the CPU says it cannot last)'}. Its CPU per callback splits by thread into the webhook's ${round(leanestFloor.threads.webhookMs)} ms and the queue functions' ${round(leanestFloor.threads.queuesMs)} ms (bare code: AWS SDK client work, node:http, JSON and vodflow's VOD client), fauxqs + the emulator + the load's ${round(leanestFloor.threads.mainMs)} ms and dynalite's ${round(leanestFloor.threads.dynaliteMs)} ms: what bounds it is the AWS SDK's per-call work and the stand-ins' on ${cores} cores, not vodflow's code. ${gap}`;
