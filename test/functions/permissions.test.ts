@@ -2,8 +2,9 @@
 // local stand-ins do not enforce IAM, so a send the role forgets passes every other test and is
 // refused only on AWS (AccessDenied: a callback answered 500 and lost, an event never confirmed).
 // Here the functions run the pipeline's paths on the stand-ins — polling, HTTP callbacks (one
-// that cannot be confirmed at once among them) and PullEvent, each with a good and a broken clip
-// — while a middleware on the handlers' own clients records each call with the function that
+// that cannot be confirmed at once among them) and PullEvent, each with a good and a broken clip,
+// then the HTTP API's upload and job reads and the scheduled sweep —
+// while a middleware on the handlers' own clients records each call with the function that
 // made it (an async context per invocation); each call must be granted by that function's role,
 // on that queue or table.
 import '../support/quiet';
@@ -16,8 +17,8 @@ import { sqs } from '../../lib/aws/sqs';
 import { jobs } from '../../lib/jobs';
 import { putObject } from '../support/s3-notify';
 import { lambdaContext, runUntil, stackResources, type SqsLambda } from '../support/stack';
-import { startHttpApi, type HttpLambda } from '../support/http-api';
-import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
+import { apiEvent, startHttpApi, type HttpLambda } from '../support/http-api';
+import { API_KEY, CALLBACK_TOKEN, startHarness, type Harness } from './harness';
 
 const MIDDLEWARE = 'recordCallsByFunction';
 /** The harness's short handler names → the functions of serverless.yml. */
@@ -161,17 +162,37 @@ describe('IAM roles (serverless.yml)', () => {
     h.emu.setCallback(undefined, 'reliable');
     await runClips('iam/pull-events', { pullEvents: true });
     h.emu.setCallback(undefined, 'none');
+    // The HTTP API's job functions and the scheduled sweep.
+    const call = async (fn: string, event: ReturnType<typeof apiEvent> | object) => {
+      const { handler } = (await import(`../../functions/${fn}.ts`)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      return als.run(fn, () => handler(event, lambdaContext(fn)));
+    };
+    const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
+    const created = (await call(
+      'create-upload',
+      apiEvent('POST', '/uploads', { headers, body: JSON.stringify({ filename: 'iam.mp4', contentType: 'video/mp4', size: 1000 }) }),
+    )) as { statusCode: number; body: string };
+    expect(created.statusCode).toBe(201);
+    const { jobId } = JSON.parse(created.body) as { jobId: string };
+    const got = (await call('get-job', apiEvent('GET', `/jobs/${jobId}`, { headers, pathParameters: { id: jobId } }))) as {
+      statusCode: number;
+    };
+    expect(got.statusCode).toBe(200);
+    await call('sweep-jobs', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
 
     // The paths ran: each function that takes part made calls (else this test would prove nothing).
     expect([...made.keys()].sort()).toEqual(
       [
         'classify-error',
+        'create-upload',
+        'get-job',
         'ingest',
         'initiate-upload',
         'poll-status',
         'publish-result',
         'pull-events',
         'start-processing',
+        'sweep-jobs',
         'vod-webhook',
       ].sort(),
     );
