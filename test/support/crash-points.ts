@@ -4,7 +4,10 @@
 // invocation: that call and every later one of the invocation fail, as if the process had died
 // right after the write reached the other side. Nothing else is faked: the stand-ins, the VOD
 // emulator and the real SDK clients do the work. A failed record stays invisible for the lease
-// length (as SQS keeps it for the visibility timeout), then comes back.
+// length (as SQS keeps it for the visibility timeout), then comes back. pull-events is a target
+// too: one drain reports many jobs' tasks, so there a job's writes are counted from the send of
+// its task's report, and its planned crash kills the whole drain (the other jobs' events stay
+// unconfirmed and come back, as after a real crash).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -16,7 +19,17 @@ import { decodeS3Key } from '../../lib/messages';
 import { lambdaContext, sqsRecord, type SqsLambda, type Stack } from './stack';
 
 /** A handler as a crash target: the queue it reads, and for poll/result which task kind. */
-export type Label = 'ingest' | 'upload' | 'process' | 'poll:pull' | 'poll:procedure' | 'result:pull' | 'result:procedure' | 'classify';
+export type Label =
+  | 'ingest'
+  | 'upload'
+  | 'process'
+  | 'poll:pull'
+  | 'poll:procedure'
+  | 'result:pull'
+  | 'result:procedure'
+  | 'classify'
+  | 'pull-events:pull'
+  | 'pull-events:procedure';
 
 interface Invocation {
   label: Label;
@@ -24,6 +37,16 @@ interface Invocation {
   writes: string[];
   crashAfter?: number;
   dead: boolean;
+  /** A pull-events drain: per `label:jobId` reported in it, the writes since its report's send, and the planned crashes. */
+  drain?: { writes: Map<string, string[]>; plan: ReadonlyMap<string, number>; crashed?: string };
+}
+
+/** The label and job a pull-events drain's send reports (task-finished or classify-failure), if any. */
+function reportOf(messageBody: string | undefined): string | undefined {
+  if (!messageBody) return undefined;
+  const m = JSON.parse(messageBody) as { type?: string; jobId?: string; task?: string; origin?: string };
+  const kind = m.type === 'task-finished' ? m.task : m.type === 'classify-failure' ? m.origin : undefined;
+  return kind === 'pull' || kind === 'procedure' ? `pull-events:${kind}:${m.jobId}` : undefined;
 }
 
 export class Crash extends Error {
@@ -34,13 +57,20 @@ const als = new AsyncLocalStorage<Invocation>();
 const READ = /^(Get|Scan|Query|BatchGet|Describe|Receive|List)/;
 
 /** Counts a write of the current invocation; throws when it is dead or this write is its last. */
-async function around<T>(what: string, call: () => Promise<T>): Promise<T> {
+async function around<T>(what: string, call: () => Promise<T>, messageBody?: string): Promise<T> {
   const inv = als.getStore();
   if (!inv) return call();
   if (inv.dead) throw new Crash(`${inv.label} already crashed`);
   if (READ.test(what)) return call();
   inv.writes.push(what);
-  const last = inv.crashAfter === inv.writes.length;
+  const { drain } = inv;
+  if (drain) {
+    const reported = what.startsWith('SendMessage') ? reportOf(messageBody) : undefined;
+    if (reported && !drain.writes.has(reported)) drain.writes.set(reported, []);
+    for (const writes of drain.writes.values()) writes.push(what);
+    drain.crashed ??= [...drain.writes].find(([key, writes]) => drain.plan.get(key) === writes.length)?.[0];
+  }
+  const last = inv.crashAfter === inv.writes.length || (drain?.crashed !== undefined && !inv.dead);
   try {
     return await call();
   } finally {
@@ -58,6 +88,8 @@ export interface CrashRig {
   fired: Array<{ label: Label; jobId: string; after: number; write: string; at: number }>;
   /** Writes of the first invocation of each label per job (for calibration). */
   firstWrites: Map<string, string[]>;
+  /** One pull-events drain (`drainEvents` of functions/pull-events) as a crash target. */
+  drain(drainEvents: (ctx: ReturnType<typeof lambdaContext>) => Promise<unknown>): Promise<void>;
   pump(stack: Stack, handlers: Record<string, SqsLambda>, options?: { leaseS?: number }): Promise<number>;
   uninstall(): void;
 }
@@ -72,7 +104,11 @@ export function installCrashRig(): CrashRig {
 
   // AWS SDK: one middleware on each shared client the handlers use.
   const mw = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
-    around(context.commandName?.replace(/Command$/, '') ?? 'Unknown', () => next(args));
+    around(
+      context.commandName?.replace(/Command$/, '') ?? 'Unknown',
+      () => next(args),
+      (args as { input?: { MessageBody?: string } }).input?.MessageBody,
+    );
   const clients = [sqs(), dynamo()];
   for (const c of clients)
     (c.middlewareStack as { add(m: unknown, o: unknown): void }).add(mw, { step: 'initialize', name: 'crashPoints', override: true });
@@ -131,6 +167,26 @@ export function installCrashRig(): CrashRig {
     plan,
     fired,
     firstWrites,
+    async drain(drainEvents) {
+      await wrapVod();
+      const planned = new Map([...plan].filter(([key]) => key.startsWith('pull-events:')));
+      const inv: Invocation = {
+        label: 'pull-events:pull',
+        jobId: '',
+        writes: [],
+        dead: false,
+        drain: { writes: new Map(), plan: planned },
+      };
+      await als.run(inv, () => drainEvents(lambdaContext('pull-events', 1500))).catch(() => undefined);
+      for (const [key, writes] of inv.drain!.writes) if (!firstWrites.has(key)) firstWrites.set(key, writes);
+      const crashed = inv.drain!.crashed;
+      if (inv.dead && crashed) {
+        plan.delete(crashed);
+        const [, kind, jobId] = crashed.split(':') as [string, string, string];
+        const writes = inv.drain!.writes.get(crashed)!;
+        fired.push({ label: `pull-events:${kind}` as Label, jobId, after: writes.length, write: writes.at(-1)!, at: Date.now() });
+      }
+    },
     async pump(stack, handlers, { leaseS = 6 } = {}) {
       await wrapVod();
       let handled = 0;

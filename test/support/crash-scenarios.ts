@@ -5,7 +5,6 @@ import { jobs, type Job } from '../../lib/jobs';
 import type { Harness } from '../functions/harness';
 import { installCrashRig, type CrashRig, type Label } from './crash-points';
 import { putObject } from './s3-notify';
-import { lambdaContext } from './stack';
 
 export interface Scenario {
   label: Label;
@@ -47,7 +46,7 @@ export async function runScenarios(
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const busy = await rig.pump(h.stack, h.handlers);
-      await drainEvents(lambdaContext('pull-events', 1500));
+      await rig.drain(drainEvents);
       const all = await Promise.all(ids.map((id) => jobs().getJob(id)));
       if (all.every(terminal)) break;
       if (Date.now() > deadline) break;
