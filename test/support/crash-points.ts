@@ -5,8 +5,8 @@
 // right after the write reached the other side. Nothing else is faked: the stand-ins, the VOD
 // emulator and the real SDK clients do the work. A failed record stays invisible for the lease
 // length (as SQS keeps it for the visibility timeout), then comes back. pull-events is a target
-// too: one drain reports many jobs' tasks, so there a job's writes are counted from the send of
-// its task's report, and its planned crash kills the whole drain (the other jobs' events stay
+// too: one drain reports many jobs' tasks, so there a job's writes are its task's report's own
+// (the send, the marker, the ConfirmEvent), and its planned crash kills the whole drain (the other jobs' events stay
 // unconfirmed and come back, as after a real crash).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -37,7 +37,7 @@ interface Invocation {
   writes: string[];
   crashAfter?: number;
   dead: boolean;
-  /** A pull-events drain: per `label:jobId` reported in it, the writes since its report's send, and the planned crashes. */
+  /** A pull-events drain: per `label:jobId` reported in it, its report's own writes, and the planned crashes. */
   drain?: { writes: Map<string, string[]>; plan: ReadonlyMap<string, number>; crashed?: string };
 }
 
@@ -66,8 +66,13 @@ async function around<T>(what: string, call: () => Promise<T>, messageBody?: str
   const { drain } = inv;
   if (drain) {
     const reported = what.startsWith('SendMessage') ? reportOf(messageBody) : undefined;
-    if (reported && !drain.writes.has(reported)) drain.writes.set(reported, []);
-    for (const writes of drain.writes.values()) writes.push(what);
+    if (reported && !drain.writes.has(reported)) drain.writes.set(reported, [what]);
+    // A report's own writes: its send, the marker right after it (events are reported one at a
+    // time) and the ConfirmEvent of its batch; other reports' writes, and later batches'
+    // confirmations in the same drain, are not its.
+    else
+      for (const writes of drain.writes.values())
+        if (writes.length === 1 || (what === 'VOD:ConfirmEvent' && !writes.includes(what))) writes.push(what);
     drain.crashed ??= [...drain.writes].find(([key, writes]) => drain.plan.get(key) === writes.length)?.[0];
   }
   const last = inv.crashAfter === inv.writes.length || (drain?.crashed !== undefined && !inv.dead);
