@@ -203,8 +203,10 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
     const lost = [pilot, full, unsaturated].reduce((n, p) => n + (p ? p.total - p.latencies.length : 0), 0);
     const sustained = shown.seconds === fullSeconds;
     // This phase's AWS calls priced: each at its CPU cost measured alone on the same stack.
+    // vodflow's client setup (lib/aws/dynamo), for the costs alone and the side-by-side below.
     const docClient = DynamoDBDocumentClient.from(
       new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }),
+      { marshallOptions: { removeUndefinedValues: true } },
     );
     const costs = await sdkCallCosts({
       dynamo: docClient,
@@ -214,19 +216,14 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       body: JSON.stringify({ type: 'result', jobId: shown.jobIds[0], attempt: 1, vodTaskId: 'x'.repeat(48), outcome: 'x'.repeat(300) }),
       calls: quick ? 100 : 2000,
     });
-    docClient.destroy();
     // The same Get, Update and SendMessage with vodflow's clients and the floor's bare ones, side by side.
     const bareConfig = { region: stack.region, credentials: stack.credentials, cacheMiddleware: true };
     const bare = {
       dynamo: new DynamoDBClient({ ...bareConfig, endpoint: stack.endpoints.dynamodb }),
       sqs: new SQSClient({ ...bareConfig, endpoint: stack.endpoints.sqs }),
     };
-    const vodflowDynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: stack.region, endpoint: stack.endpoints.dynamodb, credentials: stack.credentials }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
     const clientCosts = await clientSetupCosts({
-      vodflow: { dynamo: vodflowDynamo, sqs },
+      vodflow: { dynamo: docClient, sqs },
       bare,
       table: stack.table!,
       jobIds: shown.jobIds,
@@ -234,7 +231,7 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
       body: JSON.stringify({ type: 'result', jobId: shown.jobIds[0], attempt: 1, vodTaskId: 'x'.repeat(48), outcome: 'x'.repeat(300) }),
       calls: quick ? 50 : 500,
     });
-    for (const client of [bare.dynamo, bare.sqs, vodflowDynamo]) client.destroy();
+    for (const client of [bare.dynamo, bare.sqs, docClient]) client.destroy();
     // The webhook's confirmation (a signed GetTaskInfo to the emulator), measured alone the same way.
     costs.set(
       'VOD GetTaskInfo',
