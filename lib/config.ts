@@ -155,6 +155,19 @@ const schema = z.object({
   UPLOAD_SIGNATURE_TTL_S: int(60, 7_776_000).default(3600),
   CORS_ORIGINS: strList().default(['*']),
   PULL_EVENTS_RESERVE_MS: int(1_000, 60_000).default(12_000),
+  // `<queue name>=<seconds>,…`: the triggering queues' visibility timeouts (serverless.yml renders
+  // them from the queues' own). Where a crashed delivery's record comes back soon enough anyway,
+  // the outbox sends without first shortening its visibility (lib/pipeline/outbox).
+  QUEUE_VISIBILITY_TIMEOUTS: opt(
+    strList().pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[\w-]+(\.fifo)?=\d+$/, 'expected <queue name>=<seconds>, comma-separated')
+          .transform((entry) => entry.split('=') as [string, string]),
+      ),
+    ),
+  ),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -221,6 +234,8 @@ function toConfig(env: z.output<typeof schema>) {
       corsOrigins: env.CORS_ORIGINS,
     },
     pullEventsReserveMs: env.PULL_EVENTS_RESERVE_MS,
+    /** Visibility timeout (s) by queue name; a queue missing here is treated as long. */
+    queueVisibilityS: new Map((env.QUEUE_VISIBILITY_TIMEOUTS ?? []).map(([name, seconds]) => [name, Number(seconds)])),
   };
 }
 

@@ -20,10 +20,15 @@ export interface RecordContext {
   remainingMs: () => number;
   /** Makes this record visible again `seconds` from now, instead of after the queue's visibility timeout. */
   setVisibility: (seconds: number) => Promise<void>;
+  /** The name of the queue the record came from. */
+  queue: string;
 }
 
+/** The name of the queue a record came from: the end of its ARN. */
+const queueNameOf = (record: SQSRecord): string => record.eventSourceARN.split(':').pop() ?? '';
+
 /** The queue a record came from, by the name at the end of its ARN. */
-const queueOf = (record: SQSRecord): Promise<string> => queueUrl(`name:${record.eventSourceARN.split(':').pop()}`);
+const queueOf = (record: SQSRecord): Promise<string> => queueUrl(`name:${queueNameOf(record)}`);
 
 /** ChangeMessageVisibility for one received record (SQS caps the value at 12 hours). */
 export async function setVisibility(record: SQSRecord, seconds: number): Promise<void> {
@@ -60,6 +65,7 @@ export function sqsHandler<T>(
         receiveCount,
         remainingMs: () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000),
         setVisibility: (seconds) => setVisibility(record, seconds),
+        queue: queueNameOf(record),
       });
     } catch (err) {
       log.error('message failed; SQS will redeliver it', { error: (err as Error).message, errorName: (err as Error).name, receiveCount });

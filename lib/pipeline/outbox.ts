@@ -6,8 +6,10 @@
 // off the pipeline's critical path. A crash between the write and a send leaves the event
 // pending, and the redelivered message finishes the job — never a second, different event. A
 // crash between the send and its record sends the same event again: the events queue is FIFO
-// with the event id as deduplication id, and the retry comes within OUTBOX_LEASE_MS + 5 s, well
-// inside SQS's 5-minute deduplication window, so its consumers get it once. (Subscribers may get
+// with the event id as deduplication id, and the retry comes well inside SQS's 5-minute
+// deduplication window — on the queue's own visibility timeout where that is short (180 s), after
+// the lease (OUTBOX_LEASE_MS + 5 s) where the record's visibility is first shortened to it — so
+// its consumers get it once. (Subscribers may get
 // a repeat, with the same webhook-id: at-least-once, as Standard Webhooks has it.)
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { config } from '../config';
@@ -61,7 +63,22 @@ export interface OutboxContext {
   logger: Logger;
   remainingMs: () => number;
   setVisibility: (seconds: number) => Promise<void>;
+  /** The name of the queue the record came from (its visibility timeout is in the config). */
+  queue: string;
 }
+
+/** The events queue's deduplication window (SQS FIFO: 5 minutes from the first send). */
+const DEDUPLICATION_WINDOW_S = 300;
+
+/**
+ * Whether a record that this invocation leaves behind by dying comes back, on the queue's own
+ * visibility timeout, after the delivery lease (so that its retry may take the step) and soon
+ * enough that a repeated send stays inside the deduplication window: within the timeout, plus
+ * the redelivery's own run up to its send (under the 30 s function timeout), well under 300 s.
+ * A queue whose timeout is not configured (QUEUE_VISIBILITY_TIMEOUTS): no.
+ */
+export const returnsInTime = (visibilityS: number | undefined, afterLeaseS: number): boolean =>
+  visibilityS !== undefined && visibilityS >= afterLeaseS && visibilityS + 60 <= DEDUPLICATION_WINDOW_S;
 
 /** The delivery lease: the invocation's remaining time plus a margin, at most OUTBOX_LEASE_MS. */
 export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LEASE_MS, Math.max(5_000, remainingMs + 5_000));
@@ -88,13 +105,17 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
   const pending = pendingDestinations(job);
   if (!pending.length) return 0;
   const leaseMs = outboxLeaseMs(ctx.remainingMs());
-  // Should this invocation die mid-delivery, its record comes back right after the lease ends,
-  // not after the queue's visibility timeout (180 s; 5,400 s on the upload queue): a repeated
-  // send then falls well inside the events queue's 5-minute deduplication window.
-  await ctx
-    .setVisibility(Math.ceil(leaseMs / 1000) + 5)
-    .catch((err: Error) => logger.warn("could not shorten the record's visibility before the event delivery", { error: err.message }));
   const cfg = config();
+  const comesBackS = Math.ceil(leaseMs / 1000) + 5;
+  const shortened = !returnsInTime(cfg.queueVisibilityS.get(ctx.queue), comesBackS);
+  if (shortened) {
+    // Should this invocation die mid-delivery, its record comes back right after the lease
+    // ends, not after the queue's long visibility timeout (the upload queue's 5,400 s): a
+    // repeated send then falls well inside the events queue's 5-minute deduplication window.
+    await ctx
+      .setVisibility(comesBackS)
+      .catch((err: Error) => logger.warn("could not shorten the record's visibility before the event delivery", { error: err.message }));
+  }
   const failures: string[] = [];
   let delivered = 0;
   for (const destination of pending) {
@@ -129,6 +150,10 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
       failures.push((err as Error).message);
     }
   }
-  if (failures.length) throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
+  if (failures.length) {
+    // A failed send is tried again soon, not after the queue's visibility timeout.
+    if (!shortened) await ctx.setVisibility(comesBackS).catch(() => undefined);
+    throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
+  }
   return delivered;
 }

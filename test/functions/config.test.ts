@@ -52,10 +52,20 @@ describe('config', () => {
     expect(config()).toBe(first); // nothing changed: the same object, not a new parse
     vi.stubEnv('JOBS_TABLE', 'second-stack-table'); // as a second local stack in one process
     expect(config().jobsTable).toBe('second-stack-table');
-    vi.stubEnv('PULL_EVENTS_RESERVE_MS', '5000'); // the last variable of the schema counts too
+    vi.stubEnv('PULL_EVENTS_RESERVE_MS', '5000');
     expect(config().pullEventsReserveMs).toBe(5000);
     vi.stubEnv('PULL_EVENTS_RESERVE_MS', '7000');
     expect(config().pullEventsReserveMs).toBe(7000);
+    vi.stubEnv('QUEUE_VISIBILITY_TIMEOUTS', 'a-classify=180,a-upload=5400'); // the last variable of the schema counts too
+    expect([...config().queueVisibilityS]).toEqual([
+      ['a-classify', 180],
+      ['a-upload', 5400],
+    ]);
+    vi.stubEnv('QUEUE_VISIBILITY_TIMEOUTS', 'a-classify=60');
+    expect(config().queueVisibilityS.get('a-classify')).toBe(60);
+    vi.stubEnv('QUEUE_VISIBILITY_TIMEOUTS', 'a-classify');
+    expect(() => config()).toThrow(/QUEUE_VISIBILITY_TIMEOUTS.*<queue name>=<seconds>/);
+    vi.stubEnv('QUEUE_VISIBILITY_TIMEOUTS', '');
     vi.stubEnv('UPLOAD_QUEUE_URL', 'not a url');
     expect(() => config()).toThrow(/UPLOAD_QUEUE_URL/);
     expect(() => config()).toThrow(/UPLOAD_QUEUE_URL/); // a failed parse is not cached

@@ -25,8 +25,8 @@ describe('crash right after a write', () => {
       { label: 'result:procedure', after: 2, clip: 'good' }, // SUCCEEDED written, event not sent
       { label: 'classify', after: 2, clip: 'broken' }, // FAILED written, event not sent
       // Event sent, its delivery not recorded: the retry sends it again, the FIFO queue drops the copy.
-      { label: 'result:procedure', after: 4, clip: 'good' },
-      { label: 'classify', after: 4, clip: 'broken' },
+      { label: 'result:procedure', after: 3, clip: 'good' },
+      { label: 'classify', after: 3, clip: 'broken' },
     ];
     const { results, rig } = await runScenarios(h, drainEvents, scenarios, { timeoutMs: 90_000, tag: 'crash-subset' });
     expect(results.map((r) => r.fired?.write)).toEqual([
@@ -38,10 +38,11 @@ describe('crash right after a write', () => {
       'SendMessage',
       'SendMessage',
     ]);
-    // The two SendMessage crashes are the events queue's (the terminal write before them also
-    // leased the delivery; then the record's visibility is shortened to that lease).
+    // The two SendMessage crashes are the events queue's, right after the terminal write that
+    // also leased the delivery: the queues' own 180 s visibility timeout brings a dead holder's
+    // record back inside the deduplication window, so no visibility change comes between.
     for (const r of results.slice(5))
-      expect(rig.firstWrites.get(`${r.label}:${r.jobId}`)?.slice(1, 4)).toEqual(['UpdateItem', 'ChangeMessageVisibility', 'SendMessage']);
+      expect(rig.firstWrites.get(`${r.label}:${r.jobId}`)?.slice(1, 3)).toEqual(['UpdateItem', 'SendMessage']);
     expect(results.map((r) => verdict(r) ?? 'ok')).toEqual(results.map(() => 'ok'));
   }, 120_000);
 });

@@ -77,6 +77,8 @@ export async function startStack(): Promise<Stack> {
   const urls = new Map<string, string>();
   let bucket = '';
   let table = '';
+  // The queues' visibility timeouts as serverless.yml gives them to the functions (QUEUE_VISIBILITY_TIMEOUTS).
+  const visibility: string[] = [];
   for (const res of Object.values(resources)) {
     const p = res.Properties;
     if (res.Type === 'AWS::SQS::Queue') {
@@ -87,6 +89,7 @@ export async function startStack(): Promise<Stack> {
         new CreateQueueCommand({ QueueName: name, Attributes: fifo.length ? Object.fromEntries(fifo) : undefined }),
       );
       urls.set(name, out.QueueUrl!);
+      if (p.VisibilityTimeout !== undefined) visibility.push(`${name}=${p.VisibilityTimeout}`);
     } else if (res.Type === 'AWS::S3::Bucket') {
       bucket = p.BucketName as string;
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -133,6 +136,7 @@ export async function startStack(): Promise<Stack> {
         CLASSIFY_QUEUE_URL: queueUrl('classify'),
         EVENTS_QUEUE_URL: queueUrl('events.fifo'),
         DELIVER_QUEUE_URL: queueUrl('deliver'),
+        QUEUE_VISIBILITY_TIMEOUTS: visibility.join(','),
       });
       for (const [k, v] of Object.entries(extra)) {
         if (v === undefined) delete process.env[k];

@@ -2,16 +2,19 @@
 // client) and job store (dynalite): the events queue is FIFO, so a send repeated after a crash
 // between SendMessage and its record reaches no consumer; and a handler that dies mid-delivery
 // gets its record back right after the delivery lease, long before the queue's visibility timeout
-// (5,400 s on the upload queue) and well inside the 5-minute deduplication window.
+// (5,400 s on the upload queue) and well inside the 5-minute deduplication window; on a queue whose
+// own timeout (180 s) already brings it back inside that window, no visibility change is made.
 import '../../support/quiet';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readyEvent } from '../../../lib/events/build';
 import { sendToQueue } from '../../../lib/events/emit';
 import { jobs } from '../../../lib/jobs';
 import { fifoToken } from '../../../lib/messages/fifo';
+import { sqs } from '../../../lib/aws/sqs';
 import { jobStep, OUTBOX_LEASE_MS, outboxLeaseMs, STEPS } from '../../../lib/pipeline';
+import { returnsInTime } from '../../../lib/pipeline/outbox';
 import { drainQueue, lambdaContext, sqsRecord, startStack, type Stack } from '../../support/stack';
 
 let stack: Stack;
@@ -113,5 +116,66 @@ describe('a handler that dies mid-delivery', () => {
     expect(retried?.batchItemFailures).toEqual([]);
     expect((await drainQueue(stack, 'events.fifo')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
     expect((await jobs().getJob(jobId))!.eventDeliveredTo).toEqual(['sqs']);
+  }, 30_000);
+
+  it('leaves the record alone on a queue whose own visibility timeout returns it in time (180 s), and shortens it once a send fails', async () => {
+    expect(returnsInTime(180, 35)).toBe(true);
+    expect(returnsInTime(5400, 35)).toBe(false);
+    expect(returnsInTime(250, 35)).toBe(false); // 250 s + a 30 s run to the repeat: too close to 300 s
+    expect(returnsInTime(20, 35)).toBe(false); // back before the lease ends: the retry would find it busy
+    expect(returnsInTime(undefined, 35)).toBe(false);
+    // The SQS calls the handler makes (applyEnv builds a fresh client: count on the current one).
+    const calls: string[] = [];
+    const count = () =>
+      (sqs().middlewareStack as { add(m: unknown, o: unknown): void }).add(
+        (next: (args: unknown) => Promise<unknown>, context: { commandName: string }) => (args: unknown) => {
+          calls.push(context.commandName);
+          return next(args);
+        },
+        { step: 'initialize', name: 'countCalls', override: true },
+      );
+    try {
+      const url = stack.queueUrl('classify');
+      const receive = async (jobId: string) => {
+        await stack.sqs.send(
+          new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ v: 1, type: 'initiate-upload', jobId, attempt: 1 }) }),
+        );
+        const { Messages = [] } = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 180 }));
+        return sqsRecord(Messages[0]!, 'classify');
+      };
+      // Delivered: one SendMessage, no ChangeMessageVisibility before it.
+      await terminalJob('j-outbox-short-01');
+      count();
+      const delivered = await handler({ Records: [await receive('j-outbox-short-01')] }, lambdaContext('classify'));
+      expect(delivered?.batchItemFailures).toEqual([]);
+      expect(calls).toEqual(['SendMessageCommand']);
+      expect((await drainQueue(stack, 'events.fifo')).map((e) => (e as { id: string }).id)).toEqual(['j-outbox-short-01.ready']);
+      // Not delivered: the record is made visible again after the lease, not after 180 s.
+      calls.length = 0;
+      await terminalJob('j-outbox-short-02');
+      const record = await receive('j-outbox-short-02');
+      stack.applyEnv({
+        VOD_SECRET_ID: 'id',
+        VOD_SECRET_KEY: 'key',
+        EVENT_SUBSCRIBERS: undefined,
+        EVENTS_QUEUE_URL: `${url.replace(/[^/]+$/, '')}vodflow-test-missing.fifo`,
+      });
+      count();
+      const started = Date.now();
+      try {
+        const res = await handler({ Records: [record] }, lambdaContext('classify', 100));
+        expect(res?.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      } finally {
+        stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined });
+      }
+      // (GetQueueUrl: the record's queue URL by its name, resolved once after applyEnv.)
+      expect(calls.filter((c) => c !== 'GetQueueUrlCommand')).toEqual(['SendMessageCommand', 'ChangeMessageVisibilityCommand']);
+      const back = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 14 }));
+      expect(back.Messages?.map((m) => m.MessageId)).toEqual([record.messageId]);
+      expect((Date.now() - started) / 1000).toBeLessThan(14);
+      await stack.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: back.Messages![0]!.ReceiptHandle! }));
+    } finally {
+      (sqs().middlewareStack as { remove(name: string): boolean }).remove('countCalls');
+    }
   }, 30_000);
 });
