@@ -22,6 +22,8 @@ export interface RecordContext {
   setVisibility: (seconds: number) => Promise<void>;
   /** The name of the queue the record came from. */
   queue: string;
+  /** ms the invocation had left when this record's handling began. */
+  budgetMs: number;
 }
 
 /** The name of the queue a record came from: the end of its ARN. */
@@ -57,15 +59,17 @@ export function sqsHandler<T>(
     }
     const jobId = jobIdOf(message);
     const log = jobId ? jobLogger(jobId, { messageId: record.messageId }) : logger;
+    const remainingMs = () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000);
     try {
       await handle(message, {
         record,
         context,
         logger: log,
         receiveCount,
-        remainingMs: () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000),
+        remainingMs,
         setVisibility: (seconds) => setVisibility(record, seconds),
         queue: queueNameOf(record),
+        budgetMs: remainingMs(),
       });
     } catch (err) {
       log.error('message failed; SQS will redeliver it', { error: (err as Error).message, errorName: (err as Error).name, receiveCount });

@@ -65,20 +65,24 @@ export interface OutboxContext {
   setVisibility: (seconds: number) => Promise<void>;
   /** The name of the queue the record came from (its visibility timeout is in the config). */
   queue: string;
+  /** ms the invocation had left when this record's handling began. */
+  budgetMs: number;
 }
 
 /** The events queue's deduplication window (SQS FIFO: 5 minutes from the first send). */
 const DEDUPLICATION_WINDOW_S = 300;
 
 /**
- * Whether a record that this invocation leaves behind by dying comes back, on the queue's own
- * visibility timeout, after the delivery lease (so that its retry may take the step) and soon
- * enough that a repeated send stays inside the deduplication window: within the timeout, plus
- * the redelivery's own run up to its send (under the 30 s function timeout), well under 300 s.
- * A queue whose timeout is not configured (QUEUE_VISIBILITY_TIMEOUTS): no.
+ * Whether the record of an invocation that dies mid-delivery comes back, on its queue's own
+ * visibility timeout, both after the delivery lease (else its retry would find the step busy and
+ * drop it) and soon enough that a repeated send stays inside the deduplication window. A lease
+ * ends at most 5 s after the invocation's deadline, which is at most `budgetMs` after the record's
+ * handling began (10 s covers that and the hand-over from the receive); the repeat comes within
+ * the timeout plus the redelivery's run to its send (a minute, at most). A queue whose timeout is
+ * not configured (QUEUE_VISIBILITY_TIMEOUTS): no.
  */
-export const returnsInTime = (visibilityS: number | undefined, afterLeaseS: number): boolean =>
-  visibilityS !== undefined && visibilityS >= afterLeaseS && visibilityS + 60 <= DEDUPLICATION_WINDOW_S;
+export const returnsInTime = (visibilityS: number | undefined, budgetMs: number): boolean =>
+  visibilityS !== undefined && visibilityS * 1000 >= budgetMs + 10_000 && visibilityS + 60 <= DEDUPLICATION_WINDOW_S;
 
 /** The delivery lease: the invocation's remaining time plus a margin, at most OUTBOX_LEASE_MS. */
 export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LEASE_MS, Math.max(5_000, remainingMs + 5_000));
@@ -107,7 +111,7 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
   const leaseMs = outboxLeaseMs(ctx.remainingMs());
   const cfg = config();
   const comesBackS = Math.ceil(leaseMs / 1000) + 5;
-  const shortened = !returnsInTime(cfg.queueVisibilityS.get(ctx.queue), comesBackS);
+  const shortened = !returnsInTime(cfg.queueVisibilityS.get(ctx.queue), ctx.budgetMs);
   if (shortened) {
     // Should this invocation die mid-delivery, its record comes back right after the lease
     // ends, not after the queue's long visibility timeout (the upload queue's 5,400 s): a

@@ -120,9 +120,8 @@ describe('packaged template', () => {
       const retryS = Math.ceil(outboxLeaseMs(fn.Properties.Timeout * 1000) / 1000) + 5;
       // From the first send to the repeat: the record's return, then a minute for the redelivery
       // (a refused claim, the outbox) to reach its send.
-      const backS = returnsInTime(visibilityS, retryS) ? visibilityS : retryS;
+      const backS = returnsInTime(visibilityS, fn.Properties.Timeout * 1000) ? visibilityS : retryS;
       expect(backS + 60, `${id}: a repeated send inside SQS's 5-minute deduplication window`).toBeLessThanOrEqual(300);
-      expect(visibilityS, `${id}: the record comes back after the delivery lease`).toBeGreaterThanOrEqual(retryS);
     }
   });
 

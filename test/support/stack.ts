@@ -77,7 +77,10 @@ export async function startStack(): Promise<Stack> {
   const urls = new Map<string, string>();
   let bucket = '';
   let table = '';
-  // The queues' visibility timeouts as serverless.yml gives them to the functions (QUEUE_VISIBILITY_TIMEOUTS).
+  // The queues' visibility timeouts as serverless.yml gives them to the functions
+  // (QUEUE_VISIBILITY_TIMEOUTS), so the outbox takes its deployed path. The queues here keep
+  // fauxqs's 30 s: a test that receives by hand sets the visibility, and the crash rig brings a
+  // crashed record back itself once the dead holder's lease is over.
   const visibility: string[] = [];
   for (const res of Object.values(resources)) {
     const p = res.Properties;
