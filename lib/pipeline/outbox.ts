@@ -9,8 +9,8 @@
 // with the event id as deduplication id, and the retry comes well inside SQS's 5-minute
 // deduplication window — on the queue's own visibility timeout where that is short (180 s), after
 // the lease (OUTBOX_LEASE_MS + 5 s) where the record's visibility is first shortened to it — so
-// its consumers get it once. (Subscribers may get
-// a repeat, with the same webhook-id: at-least-once, as Standard Webhooks has it.)
+// its consumers get it once. (Subscribers may get a repeat, with the same webhook-id:
+// at-least-once, as Standard Webhooks has it.)
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { config } from '../config';
 import type { DownstreamEvent } from '../events/contracts';
