@@ -33,7 +33,7 @@ import { OUTBOX_LEASE_MS } from '../lib/pipeline/outbox';
 /** Callbacks a second for the unsaturated phase: well under the ~70–110/s this machine drains. */
 const BELOW_RATE = 40;
 
-/** The outbox's delivery lease, in seconds (the visibility a delivery sets is this + 5 s). */
+/** The outbox's delivery lease, in seconds (a delivery that shortens its record's visibility sets this + 5 s). */
 const OUTBOX_LEASE_S = OUTBOX_LEASE_MS / 1000;
 
 export async function benchWebhook(quick: boolean): Promise<Section> {

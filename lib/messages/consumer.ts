@@ -27,7 +27,7 @@ export interface RecordContext {
 }
 
 /** The name of the queue a record came from: the end of its ARN. */
-const queueNameOf = (record: SQSRecord): string => record.eventSourceARN.split(':').pop() ?? '';
+const queueNameOf = (record: SQSRecord): string => record.eventSourceARN?.split(':').pop() ?? '';
 
 /** The queue a record came from, by the name at the end of its ARN. */
 const queueOf = (record: SQSRecord): Promise<string> => queueUrl(`name:${queueNameOf(record)}`);

@@ -74,15 +74,17 @@ const DEDUPLICATION_WINDOW_S = 300;
 
 /**
  * Whether the record of an invocation that dies mid-delivery comes back, on its queue's own
- * visibility timeout, both after the delivery lease (else its retry would find the step busy and
- * drop it) and soon enough that a repeated send stays inside the deduplication window. A lease
- * ends at most 5 s after the invocation's deadline, which is at most `budgetMs` after the record's
- * handling began (10 s covers that and the hand-over from the receive); the repeat comes within
- * the timeout plus the redelivery's run to its send (a minute, at most). A queue whose timeout is
- * not configured (QUEUE_VISIBILITY_TIMEOUTS): no.
+ * visibility timeout, both after every delivery lease it held (else its retry would find a step
+ * busy and drop it) and soon enough that a repeated send stays inside the deduplication window. A
+ * lease is taken by the deadline at the latest and lasts at most OUTBOX_LEASE_MS; the deadline is
+ * at most `budgetMs` after the record's handling began, and 15 s more cover the hand-over from
+ * the receive (a cold start's init included). The repeat comes within the timeout plus the
+ * redelivery's run to its send, given a minute. A queue whose timeout is not configured
+ * (QUEUE_VISIBILITY_TIMEOUTS): no. A redelivery that fails before its send comes back after the
+ * timeout again: past the window, its consumers drop the copy by event id.
  */
 export const returnsInTime = (visibilityS: number | undefined, budgetMs: number): boolean =>
-  visibilityS !== undefined && visibilityS * 1000 >= budgetMs + 10_000 && visibilityS + 60 <= DEDUPLICATION_WINDOW_S;
+  visibilityS !== undefined && visibilityS * 1000 >= budgetMs + OUTBOX_LEASE_MS + 15_000 && visibilityS + 60 <= DEDUPLICATION_WINDOW_S;
 
 /** The delivery lease: the invocation's remaining time plus a margin, at most OUTBOX_LEASE_MS. */
 export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LEASE_MS, Math.max(5_000, remainingMs + 5_000));
@@ -156,7 +158,10 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
   }
   if (failures.length) {
     // A failed send is tried again soon, not after the queue's visibility timeout.
-    if (!shortened) await ctx.setVisibility(comesBackS).catch(() => undefined);
+    if (!shortened)
+      await ctx
+        .setVisibility(comesBackS)
+        .catch((err: Error) => logger.warn("could not shorten the record's visibility after a failed delivery", { error: err.message }));
     throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
   }
   return delivered;
