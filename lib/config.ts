@@ -164,7 +164,10 @@ const schema = z.object({
         z
           .string()
           .regex(/^[\w-]+(\.fifo)?=\d+$/, 'expected <queue name>=<seconds>, comma-separated')
-          .transform((entry) => entry.split('=') as [string, string]),
+          .transform((entry) => {
+            const [name, seconds] = entry.split('=') as [string, string];
+            return [name, Number(seconds)] as const;
+          }),
       ),
     ),
   ),
@@ -235,7 +238,7 @@ function toConfig(env: z.output<typeof schema>) {
     },
     pullEventsReserveMs: env.PULL_EVENTS_RESERVE_MS,
     /** Visibility timeout (s) by queue name; a queue missing here is treated as long. */
-    queueVisibilityS: new Map((env.QUEUE_VISIBILITY_TIMEOUTS ?? []).map(([name, seconds]) => [name, Number(seconds)])),
+    queueVisibilityS: new Map(env.QUEUE_VISIBILITY_TIMEOUTS ?? []),
   };
 }
 

@@ -112,16 +112,16 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
   if (!pending.length) return 0;
   const leaseMs = outboxLeaseMs(ctx.remainingMs());
   const cfg = config();
-  const comesBackS = Math.ceil(leaseMs / 1000) + 5;
+  /** The record back right after the lease ends, not after the queue's visibility timeout. */
+  const shorten = (when: string) =>
+    ctx
+      .setVisibility(Math.ceil(leaseMs / 1000) + 5)
+      .catch((err: Error) => logger.warn(`could not shorten the record's visibility ${when}`, { error: err.message }));
+  // Where the queue's own timeout would be too late (the upload queue's 5,400 s), the record of a
+  // death mid-delivery must come back after the lease instead, so that a repeated send falls
+  // inside the events queue's 5-minute deduplication window.
   const shortened = !returnsInTime(cfg.queueVisibilityS.get(ctx.queue), ctx.budgetMs);
-  if (shortened) {
-    // Should this invocation die mid-delivery, its record comes back right after the lease
-    // ends, not after the queue's long visibility timeout (the upload queue's 5,400 s): a
-    // repeated send then falls well inside the events queue's 5-minute deduplication window.
-    await ctx
-      .setVisibility(comesBackS)
-      .catch((err: Error) => logger.warn("could not shorten the record's visibility before the event delivery", { error: err.message }));
-  }
+  if (shortened) await shorten('before the event delivery');
   const failures: string[] = [];
   let delivered = 0;
   for (const destination of pending) {
@@ -158,10 +158,7 @@ export async function deliverPending(job: Job, ctx: OutboxContext, held: Readonl
   }
   if (failures.length) {
     // A failed send is tried again soon, not after the queue's visibility timeout.
-    if (!shortened)
-      await ctx
-        .setVisibility(comesBackS)
-        .catch((err: Error) => logger.warn("could not shorten the record's visibility after a failed delivery", { error: err.message }));
+    if (!shortened) await shorten('after a failed delivery');
     throw new Error(`downstream event ${event.id} not delivered everywhere: ${failures.join('; ')}`);
   }
   return delivered;

@@ -18,10 +18,21 @@ import { returnsInTime } from '../../../lib/pipeline/outbox';
 import { drainQueue, lambdaContext, sqsRecord, startStack, type Stack } from '../../support/stack';
 
 let stack: Stack;
+const ENV = { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined };
 beforeAll(async () => {
   stack = await startStack();
-  stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined });
+  stack.applyEnv(ENV);
 });
+
+/** Runs `invoke` with the events queue pointed at one that does not exist: every delivery's send fails. */
+async function withEventsQueueMissing<T>(invoke: () => Promise<T>): Promise<T> {
+  stack.applyEnv({ ...ENV, EVENTS_QUEUE_URL: stack.queueUrl('events.fifo').replace(/[^/]+$/, 'vodflow-test-missing.fifo') });
+  try {
+    return await invoke();
+  } finally {
+    stack.applyEnv(ENV);
+  }
+}
 afterAll(async () => stack?.close());
 
 const source = (key: string) => ({ bucket: 'b', key, etag: 'e1', size: 10 });
@@ -92,19 +103,9 @@ describe('a handler that dies mid-delivery', () => {
     expect(Messages).toHaveLength(1);
     const record: SQSRecord = sqsRecord(Messages[0]!, 'upload');
     // The delivery fails (the events queue is unreachable): the invocation ends as a dead one would.
-    stack.applyEnv({
-      VOD_SECRET_ID: 'id',
-      VOD_SECRET_KEY: 'key',
-      EVENT_SUBSCRIBERS: undefined,
-      EVENTS_QUEUE_URL: `${url.replace(/[^/]+$/, '')}vodflow-test-missing.fifo`,
-    });
     const started = Date.now();
-    try {
-      const res = await handler({ Records: [record] }, lambdaContext('upload', 100));
-      expect(res?.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    } finally {
-      stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined });
-    }
+    const res = await withEventsQueueMissing(() => handler({ Records: [record] }, lambdaContext('upload', 100)));
+    expect(res?.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     // Lease 5.1 s (100 ms left + 5 s), visible again 5 s after it: within 11 s, not 5,400 s.
     const back = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 14 }));
     const afterS = (Date.now() - started) / 1000;
@@ -156,22 +157,14 @@ describe('a handler that dies mid-delivery', () => {
       calls.length = 0;
       await terminalJob('j-outbox-short-02');
       const record = await receive('j-outbox-short-02');
-      stack.applyEnv({
-        VOD_SECRET_ID: 'id',
-        VOD_SECRET_KEY: 'key',
-        EVENT_SUBSCRIBERS: undefined,
-        EVENTS_QUEUE_URL: `${url.replace(/[^/]+$/, '')}vodflow-test-missing.fifo`,
-      });
-      count();
       const started = Date.now();
-      try {
-        // 2 s left: a lease of ~7 s, back ~12 s from now (with less, middy would end the invocation
-        // before its failed send's cleanup on a busy machine).
-        const res = await handler({ Records: [record] }, lambdaContext('classify', 2000));
-        expect(res?.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-      } finally {
-        stack.applyEnv({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', EVENT_SUBSCRIBERS: undefined });
-      }
+      // 2 s left: a lease of ~7 s, back ~12 s from now (with less, middy would end the invocation
+      // before its failed send's cleanup on a busy machine).
+      const res = await withEventsQueueMissing(() => {
+        count();
+        return handler({ Records: [record] }, lambdaContext('classify', 2000));
+      });
+      expect(res?.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
       // (GetQueueUrl: the record's queue URL by its name, resolved once after applyEnv.)
       expect(calls.filter((c) => c !== 'GetQueueUrlCommand')).toEqual(['SendMessageCommand', 'ChangeMessageVisibilityCommand']);
       const back = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
