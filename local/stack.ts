@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { RunningEmulator, StartEmulatorOptions } from '../emulator';
 import { createLocalClients } from './aws/clients';
+import { freshContainer } from '../lib/container';
 import { applyEnvironment, describeConflicts, EnvironmentError, planEnvironment, type EnvConflict } from './runtime/environment';
 import type { InvocationResult } from './runtime/invoker';
 import { provision } from './aws/provision';
@@ -182,9 +183,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const saved = { AWS_SESSION_TOKEN: process.env.AWS_SESSION_TOKEN, AWS_PROFILE: process.env.AWS_PROFILE };
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
+    // The handlers build their config and clients once, as a Lambda container does: from this
+    // environment, not from one an earlier stack in this process left behind.
+    freshContainer();
     cleanup.push(() => {
       restoreEnv();
       for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+      freshContainer();
     });
 
     const runtime: Runtime = await startRuntime({

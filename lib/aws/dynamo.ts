@@ -4,4 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { memo } from './memo';
 
-export const dynamo = memo(() => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
+export const dynamo = memo(() => {
+  const client = new DynamoDBClient({});
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // The document client's own destroy() leaves the client it wraps (and its sockets) alone.
+  return Object.assign(documents, { destroy: () => client.destroy() });
+});

@@ -19,10 +19,7 @@ import { buildApp } from 'fauxqs';
 import { parse } from 'yaml';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
-import { resetClients } from '../../lib/aws/clients';
-import { forgetQueueUrls } from '../../lib/aws/queues';
-import { clearSecretCache } from '../../lib/aws/secrets';
-import { resetConfig } from '../../lib/config';
+import { freshContainer } from '../../lib/container';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -145,10 +142,7 @@ export async function startStack(): Promise<Stack> {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
-      resetConfig();
-      resetClients();
-      forgetQueueUrls();
-      clearSecretCache();
+      freshContainer();
     },
     async close() {
       sqs.destroy();

@@ -1,7 +1,7 @@
 // readSecret against an SSM protocol server that checks signatures: values are read from
 // Parameter Store once and cached, and the calls follow AWS_ENDPOINT_URL_SSM.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetClients } from '../../../lib/aws/clients';
+import { freshContainer } from '../../../lib/container';
 import { clearSecretCache, readSecret } from '../../../lib/aws/secrets';
 import { SSM_TEST_CREDENTIALS, startSsmServer, type SsmServer } from './ssm-server';
 
@@ -27,14 +27,14 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  clearSecretCache();
   process.env.AWS_ENDPOINT_URL_SSM = first.endpoint;
+  freshContainer();
 });
 
 afterAll(async () => {
-  resetClients();
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
+  freshContainer();
   await Promise.all([first.close(), second.close()]);
 });
 
@@ -54,10 +54,12 @@ describe('readSecret', () => {
     expect(first.requests.slice(before)).toEqual(['/vodflow/test/api-keys']);
   });
 
-  it('follows AWS_ENDPOINT_URL_SSM when it changes', async () => {
+  it('follows AWS_ENDPOINT_URL_SSM after freshContainer(), as a new container would', async () => {
     expect(await readSecret(apiKeys)).toBe('k1,k2');
-    clearSecretCache();
     process.env.AWS_ENDPOINT_URL_SSM = second.endpoint;
+    clearSecretCache();
+    expect(await readSecret(apiKeys)).toBe('k1,k2'); // the SSM client was built for the first endpoint
+    freshContainer();
     expect(await readSecret(apiKeys)).toBe('from-second');
     expect(second.requests).toEqual(['/vodflow/test/api-keys']);
   });
