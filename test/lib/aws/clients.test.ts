@@ -46,7 +46,9 @@ describe('AWS clients', () => {
     for (const [k, v] of Object.entries({
       JOBS_TABLE: 'first-table',
       UPLOAD_BUCKET: 'b',
-      ...Object.fromEntries(['UPLOAD', 'PROCESS', 'POLL', 'RESULT', 'CLASSIFY', 'EVENTS', 'DELIVER'].map((q) => [`${q}_QUEUE`, `q-${q.toLowerCase()}`])),
+      ...Object.fromEntries(
+        ['UPLOAD', 'PROCESS', 'POLL', 'RESULT', 'CLASSIFY', 'EVENTS', 'DELIVER'].map((q) => [`${q}_QUEUE`, `q-${q.toLowerCase()}`]),
+      ),
       VOD_SECRET_ID: 'id',
       VOD_SECRET_KEY: 'key',
     }))
