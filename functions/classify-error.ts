@@ -4,10 +4,21 @@
 // failed procedure, a fresh upload for a failed pull/push); otherwise the job fails with the
 // explanation, and the write that wins emits video.failed.
 import { config } from '../lib/config';
-import { failedEvent } from '../lib/events/build';
+import { EVENT_TYPES } from '../lib/events/contracts';
 import { jobs, type Job, type JobError, type StepCompletion } from '../lib/jobs';
 import { delayPlan, enqueue, fullJitterS, type ClassifyFailure, type RecordContext } from '../lib/messages';
-import { codeOf, deliverPending, deliveryLeases, jobStep, NOT_WAITED_ON, PROGRESS, RETRY_PATH, STEPS, waitsOn } from '../lib/pipeline';
+import {
+  codeOf,
+  deliverPending,
+  deliveryLeases,
+  jobStep,
+  type Finish,
+  NOT_WAITED_ON,
+  PROGRESS,
+  RETRY_PATH,
+  STEPS,
+  waitsOn,
+} from '../lib/pipeline';
 import { classify } from '../lib/vod/errors';
 
 config();
@@ -33,7 +44,13 @@ export function explain(msg: ClassifyFailure): JobError {
 
 // Both outcomes end the step with their job write (its completion): the retry's comes after
 // its one send; the failure's outbox is a step of its own per destination, leased by that same
-// write (deliveryLeases), so its winner delivers without claiming first.
+// write (deliveryLeases), so its winner delivers without claiming first. A final failure needs
+// nothing of the job to decide, so its write is the step's only one: it is made on the claim's
+// conditions with no claim before it, and stores the event's parts (the record reads with the
+// event they make), since the event's other fields are the job's.
+
+/** Whether the failure goes back along its retry path: retryable, with attempts left. */
+const retries = (msg: ClassifyFailure, error: JobError): boolean => error.retryable && msg.attempt < config().retry.maxAttempts;
 
 async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<boolean> {
   const cfg = config();
@@ -79,25 +96,29 @@ async function retry(job: Job, msg: ClassifyFailure, error: JobError, ctx: Recor
   return true;
 }
 
-async function fail(job: Job, msg: ClassifyFailure, error: JobError, ctx: RecordContext, completion: StepCompletion): Promise<void> {
-  const failedJob = { ...job, vodTaskId: msg.vodTaskId ?? job.vodTaskId };
-  const event = failedEvent(failedJob, error, config().events.source);
-  const outbox = deliveryLeases(event, ctx.remainingMs());
-  const won = await jobs().transition(
-    job.jobId,
-    { to: 'FAILED', attempt: msg.attempt, set: { error, event, finishedAt: new Date().toISOString() }, leases: outbox.leases },
-    completion,
-  );
-  if (!won) return ctx.logger.info('another delivery already decided this job; not emitting');
-  ctx.logger.error('job failed', {
-    code: error.code,
-    stage: error.stage,
-    step: error.step,
-    cause: error.cause,
-    retryable: error.retryable,
-    attempts: error.attempts,
-  });
-  await deliverPending(won, ctx, outbox.held);
+/** The move to FAILED with the explanation, the event's parts and the outbox's leases; its winner delivers. */
+function failure(msg: ClassifyFailure, error: JobError, ctx: RecordContext): Finish {
+  const outbox = deliveryLeases({ type: EVENT_TYPES.failed }, ctx.remainingMs());
+  const eventParts = { eventSource: config().events.source, vodTaskId: msg.vodTaskId };
+  return {
+    move: {
+      to: 'FAILED',
+      attempt: msg.attempt,
+      set: { error, eventParts, finishedAt: new Date().toISOString() },
+      leases: outbox.leases,
+    },
+    won: async (job) => {
+      ctx.logger.error('job failed', {
+        code: error.code,
+        stage: error.stage,
+        step: error.step,
+        cause: error.cause,
+        retryable: error.retryable,
+        attempts: error.attempts,
+      });
+      await deliverPending(job, ctx, outbox.held);
+    },
+  };
 }
 
 export const handler = jobStep({
@@ -109,9 +130,17 @@ export const handler = jobStep({
     msg.finishedTask && msg.vodTaskId && (msg.origin === 'pull' || msg.origin === 'procedure')
       ? { anyOf: waitsOn(msg.origin, msg.vodTaskId, msg.attempt), reason: NOT_WAITED_ON }
       : undefined,
+  finish: (msg, ctx) => {
+    const error = explain(msg);
+    return retries(msg, error) ? undefined : failure(msg, error, ctx);
+  },
   run: async ({ msg, job, ctx, completion }) => {
     const error = explain(msg);
-    if (error.retryable && msg.attempt < config().retry.maxAttempts && (await retry(job, msg, error, ctx, completion))) return;
-    await fail(job, msg, error, ctx, completion);
+    if (await retry(job, msg, error, ctx, completion)) return;
+    // No way back after all (a retry of processing needs the fileId): the failure, with the claim held.
+    const { move, won } = failure(msg, error, ctx);
+    const failed = await jobs().transition(job.jobId, move, completion);
+    if (!failed) return ctx.logger.info('another delivery already decided this job; not emitting');
+    await won(failed);
   },
 });

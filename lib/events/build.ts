@@ -43,3 +43,14 @@ export const readyEvent = (job: Job, outputs: JobOutputs, eventSource: string, t
 
 export const failedEvent = (job: Job, error: JobError, eventSource: string, time = new Date()): DownstreamEvent =>
   terminalEvent(job, 'failed', { fileId: job.fileId, vodTaskId: job.vodTaskId, error }, eventSource, time);
+
+/**
+ * The failed event of a record that stores its parts (`eventParts`: a terminal write made from
+ * the failure message alone) with its error and finish time: built alike on every read, so each
+ * delivery sends the same id, time and data. Undefined for any other record.
+ */
+export function eventFromParts(job: Job): DownstreamEvent | undefined {
+  const { eventParts: parts, error, finishedAt } = job;
+  if (job.status !== 'FAILED' || !parts || !error || !finishedAt) return undefined;
+  return failedEvent({ ...job, vodTaskId: parts.vodTaskId ?? job.vodTaskId }, error, parts.eventSource, new Date(finishedAt));
+}

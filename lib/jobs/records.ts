@@ -105,12 +105,14 @@ export interface TransitionInput {
 }
 
 /**
- * A conditional state change; `undefined` when the job is not in a state that allows it. With
- * `completes`, the same write marks the caller's step done (only for its last write: nothing
- * external may follow that a redelivery would have to redo).
+ * The update and conditions of a state change (with `completes`, the step's done marker too);
+ * `undefined` when no state may move to `input.to` within `input.from`.
  */
-export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
-  const e = new Expr();
+export function transitionWrite(
+  e: Expr,
+  input: TransitionInput,
+  completes?: StepCompletion,
+): { update: string; conditions: string[] } | undefined {
   const marker = completes?.fields();
   const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set }, [
     ...(input.remove ?? []),
@@ -126,13 +128,25 @@ export async function transition(t: JobTable, jobId: string, input: TransitionIn
     ...Object.entries(input.differs ?? {}).map(([k, v]) => `(attribute_not_exists(${e.name(k)}) OR ${e.name(k)} <> ${e.value(v)})`),
   ];
   if (input.stepFree) conditions.push(...stepFreeConditions(e, input.stepFree, Date.now()));
+  return { update, conditions };
+}
+
+/**
+ * A conditional state change; `undefined` when the job is not in a state that allows it. With
+ * `completes`, the same write marks the caller's step done (only for its last write: nothing
+ * external may follow that a redelivery would have to redo).
+ */
+export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
+  const e = new Expr();
+  const write = transitionWrite(e, input, completes);
+  if (!write) return undefined;
   const out = await conditional(() =>
     t.dynamo.send(
       new UpdateCommand({
         TableName: t.table,
         Key: { jobId },
-        UpdateExpression: update,
-        ConditionExpression: conditions.join(' AND '),
+        UpdateExpression: write.update,
+        ConditionExpression: write.conditions.join(' AND '),
         ReturnValues: 'ALL_NEW',
         ...e.attributes,
       }),

@@ -8,7 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
 import { donePath, leasePath, StepCompletion, stepFreeConditions } from './markers';
-import { getItem, jobOf } from './records';
+import { getItem, jobOf, transitionWrite, type TransitionInput } from './records';
 import { conditional, isConditionFailure, type JobTable } from './table';
 import { isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
@@ -62,24 +62,54 @@ const returnedItem = (err: unknown): Record<string, NativeAttributeValue> | unde
  */
 export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number, admission?: ClaimAdmission): Promise<ClaimOutcome> {
   const e = new Expr();
-  const now = Date.now();
-  const update = `SET ${e.name(leasePath(step))} = ${e.value(now + leaseMs)}`;
-  const conditions = [`attribute_exists(${e.name('jobId')})`, ...stepFreeConditions(e, step, now)];
+  return stepWrite(t, jobId, step, e, `SET ${e.name(leasePath(step))} = ${e.value(Date.now() + leaseMs)}`, [], admission);
+}
+
+/**
+ * A step whose one write ends it: `move` made on the claim's own conditions (a free step, the
+ * admission), marking the step done, with no lease taken before it — for a step decided from its
+ * message alone. Answers as a claim does: the job the write left, or the job as it was and why not.
+ */
+export async function finishStep(
+  t: JobTable,
+  jobId: string,
+  step: string,
+  admission: ClaimAdmission,
+  move: TransitionInput,
+): Promise<ClaimOutcome> {
+  const e = new Expr();
+  const write = transitionWrite(e, move, new StepCompletion(step));
+  if (!write) throw new Error(`no job state moves to ${move.to}`);
+  return stepWrite(t, jobId, step, e, write.update, write.conditions, admission);
+}
+
+/** `update` on condition that the step is free and the admission holds (with `conditions`); see claim. */
+async function stepWrite(
+  t: JobTable,
+  jobId: string,
+  step: string,
+  e: Expr,
+  update: string,
+  conditions: readonly string[],
+  admission?: ClaimAdmission,
+): Promise<ClaimOutcome> {
+  const all = [`attribute_exists(${e.name('jobId')})`, ...stepFreeConditions(e, step, Date.now())];
   if (admission) {
-    conditions.push(
+    all.push(
       `${e.name('kind')} = ${e.value('job')}`,
       `${e.name('attempt')} = ${e.value(admission.attempt)}`,
       `NOT ${e.in('status', TERMINAL_STATUSES)}`,
     );
-    if (admission.anyOf?.length) conditions.push(`(${admission.anyOf.map((g) => testExpr(e, g)).join(' OR ')})`);
+    if (admission.anyOf?.length) all.push(`(${admission.anyOf.map((g) => testExpr(e, g)).join(' OR ')})`);
   }
+  all.push(...conditions);
   try {
     const out = await t.dynamo.send(
       new UpdateCommand({
         TableName: t.table,
         Key: { jobId },
         UpdateExpression: update,
-        ConditionExpression: conditions.join(' AND '),
+        ConditionExpression: all.join(' AND '),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ...e.attributes,

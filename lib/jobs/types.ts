@@ -1,5 +1,6 @@
 // The job record as stored in the jobs table, and the state machine it follows.
 import * as z from 'zod';
+import { eventFromParts } from '../events/build';
 import { downstreamEvent } from '../events/contracts';
 import { jobErrorSchema, outputsSchema, sourceSchema, UPLOAD_MODES } from './schema';
 
@@ -32,7 +33,7 @@ export const jobIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{7,80}$/, 'not a
 /** The error of the attempt before a retry, with when it happened. */
 export const lastErrorSchema = jobErrorSchema.extend({ at: z.string() });
 
-export const jobSchema = z.looseObject({
+const jobRecord = z.looseObject({
   jobId: z.string(),
   status: z.enum(JOB_STATUSES),
   attempt: z.number().int().min(1),
@@ -58,6 +59,18 @@ export const jobSchema = z.looseObject({
   done: z.record(z.string(), z.boolean()).default({}),
   /** Outbox: the terminal CloudEvent and the destinations that already have it. */
   event: downstreamEvent.optional(),
+  /**
+   * What a terminal write made without the job in hand stores in place of `event` (a final
+   * failure, decided from its message alone): the job's own fields, `error` and `finishedAt` make
+   * the rest, so the record reads with the same event every time (lib/events/build eventFromParts).
+   */
+  eventParts: z.object({ eventSource: z.string(), vodTaskId: z.string().optional() }).optional(),
   eventDeliveredTo: z.preprocess((v) => (v instanceof Set ? [...v] : v), z.array(z.string())).optional(),
 });
-export type Job = z.infer<typeof jobSchema>;
+export type Job = z.infer<typeof jobRecord>;
+
+/** A job record as read: one stored by its event's parts reads with that event. */
+export const jobSchema: z.ZodType<Job, unknown> = jobRecord.transform((job) => {
+  const event = job.event ?? eventFromParts(job);
+  return event ? { ...job, event } : job;
+});

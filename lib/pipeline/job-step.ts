@@ -5,8 +5,10 @@
 //   write when it carries the completion, else by its own write). A refused claim answers the
 //   job as it was: a finished job only gets its outbox delivery finished, a message from a
 //   superseded attempt is dropped, one from an attempt not begun yet comes back soon. A delivery
-//   that finds the step done or leased is a duplicate and is dropped with a log line.
-import { isTerminal, jobs, type FieldTest, type Job, type StepCompletion } from '../jobs';
+//   that finds the step done or leased is a duplicate and is dropped with a log line. A step
+//   decided from its message alone (`finish`) makes its one job write on the claim's conditions
+//   instead, with no claim before it, and is answered the same way.
+import { isTerminal, jobs, type ClaimOutcome, type FieldTest, type Job, type StepCompletion, type TransitionInput } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
 import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
@@ -43,6 +45,19 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
    * still wants it (e.g. a failed task, to classify-error). Undefined: the message is a step.
    */
   forward?: (msg: MessageOf<T>) => ((ctx: RecordContext) => Promise<void>) | undefined;
+  /**
+   * A message whose step is one job write decided from the message alone (e.g. a final failure):
+   * `move` is made on the claim's conditions and marks the step done, with no claim first, and
+   * `won` runs on the job it left. Undefined: the step is claimed and `run`.
+   */
+  finish?: (msg: MessageOf<T>, ctx: RecordContext) => Finish | undefined;
+}
+
+export interface Finish {
+  /** The state change (its `attempt` the message's). */
+  move: TransitionInput;
+  /** What the writer does next, on the job as the write left it. */
+  won: (job: Job) => Promise<void>;
 }
 
 export type Admission =
@@ -78,6 +93,13 @@ export async function handleStep<T extends InternalMessage['type']>(
   if (forward) return forward(ctx);
   const step = spec.step(msg);
   const guard = spec.admitOnly?.(msg);
+  const admission = { attempt: msg.attempt, anyOf: guard?.anyOf };
+  const finish = spec.finish?.(msg, ctx);
+  if (finish) {
+    const written = await jobs().finishStep(msg.jobId, step.name, admission, finish.move);
+    if (written.claim === 'claimed') return finish.won(written.job);
+    return notRun(spec, msg, ctx, written, guard?.reason);
+  }
   // A long invocation holds a short lease and renews it: if it dies, the job shows it within
   // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
   const long = leaseFor(ctx.remainingMs()) > HEARTBEAT.leaseMs;
@@ -98,8 +120,20 @@ export async function handleStep<T extends InternalMessage['type']>(
     }
   };
   // The admission is the claim's own condition: no read first; a refused claim answers the job.
-  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes, { attempt: msg.attempt, anyOf: guard?.anyOf });
+  const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes, admission);
   if (result.ran) return;
+  return notRun(spec, msg, ctx, result, guard?.reason);
+}
+
+/** A message whose claim (or finishing write) was refused: say why, and act on it (see the header). */
+async function notRun<T extends InternalMessage['type']>(
+  spec: JobStepSpec<T>,
+  msg: MessageOf<T>,
+  ctx: RecordContext,
+  result: Exclude<ClaimOutcome, { claim: 'claimed' }>,
+  guardReason: string | undefined,
+): Promise<void> {
+  const step = spec.step(msg);
   if (result.claim === 'done' || result.claim === 'busy') {
     return ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
   }
@@ -121,7 +155,7 @@ export async function handleStep<T extends InternalMessage['type']>(
     log(admitted.reason, { type: msg.type, status: found?.status, messageAttempt: msg.attempt, jobAttempt: found?.attempt });
     return;
   }
-  ctx.logger.info(guard?.reason ?? 'claim refused', { type: msg.type });
+  ctx.logger.info(guardReason ?? 'claim refused', { type: msg.type });
 }
 
 /** The SQS handler of one job step: parse and validate the message, then `handleStep`. */

@@ -21,7 +21,7 @@ import { enqueue } from '../messages';
 import { STEPS } from './steps';
 
 /** Where an event goes: the queue, and subscribers whose filter takes it. */
-function destinationsOf(event: DownstreamEvent): string[] {
+function destinationsOf(event: Pick<DownstreamEvent, 'type'>): string[] {
   const subscribers = config()
     .events.subscribers.filter((s) => wants(s, event))
     .map((s) => s.url);
@@ -93,7 +93,10 @@ export const outboxLeaseMs = (remainingMs: number): number => Math.min(OUTBOX_LE
  * The delivery leases of a new terminal event, for the terminal write itself to take (its
  * winner then delivers at once, without a claim per destination; a loser's write took nothing).
  */
-export function deliveryLeases(event: DownstreamEvent, remainingMs: number): { leases: Record<string, number>; held: ReadonlySet<string> } {
+export function deliveryLeases(
+  event: Pick<DownstreamEvent, 'type'>,
+  remainingMs: number,
+): { leases: Record<string, number>; held: ReadonlySet<string> } {
   const until = Date.now() + outboxLeaseMs(remainingMs);
   const destinations = destinationsOf(event);
   return { leases: Object.fromEntries(destinations.map((d) => [stepOf(d).name, until])), held: new Set(destinations) };

@@ -23,10 +23,10 @@ describe('crash right after a write', () => {
       { label: 'upload', after: 3, clip: 'good' }, // pull task indexed, job not moved
       { label: 'process', after: 3, clip: 'good' }, // procedure indexed, job not moved
       { label: 'result:procedure', after: 2, clip: 'good' }, // SUCCEEDED written, event not sent
-      { label: 'classify', after: 2, clip: 'broken' }, // FAILED written, event not sent
+      { label: 'classify', after: 1, clip: 'broken' }, // FAILED written (no claim before it), event not sent
       // Event sent, its delivery not recorded: the retry sends it again, the FIFO queue drops the copy.
       { label: 'result:procedure', after: 3, clip: 'good' },
-      { label: 'classify', after: 3, clip: 'broken' },
+      { label: 'classify', after: 2, clip: 'broken' },
     ];
     const { results, rig } = await runScenarios(h, drainEvents, scenarios, { timeoutMs: 90_000, tag: 'crash-subset' });
     expect(results.map((r) => r.fired?.write)).toEqual([
@@ -42,7 +42,7 @@ describe('crash right after a write', () => {
     // also leased the delivery: the queues' own 180 s visibility timeout brings a dead holder's
     // record back inside the deduplication window, so no visibility change comes between.
     for (const r of results.slice(5))
-      expect(rig.firstWrites.get(`${r.label}:${r.jobId}`)?.slice(1, 3)).toEqual(['UpdateItem', 'SendMessage']);
+      expect(rig.firstWrites.get(`${r.label}:${r.jobId}`)?.slice(r.after - 2, r.after)).toEqual(['UpdateItem', 'SendMessage']);
     expect(results.map((r) => verdict(r) ?? 'ok')).toEqual(results.map(() => 'ok'));
   }, 120_000);
 });

@@ -48,6 +48,24 @@ describe('downstream events', () => {
     });
   });
 
+  it('of a failure stored by its parts: the record reads with the event they make, the same on every read', () => {
+    const finishedAt = '2026-12-03T10:00:00.000Z';
+    const stored = { ...job, status: 'FAILED', error, finishedAt, eventParts: { eventSource: '/vodflow/test', vodTaskId: 'pull-9' } };
+    const first = jobSchema.parse(stored).event;
+    expect(first).toEqual(failedEvent({ ...job, vodTaskId: 'pull-9' }, error, '/vodflow/test', new Date(finishedAt)));
+    expect(jobSchema.parse(JSON.parse(JSON.stringify(stored))).event).toEqual(first);
+    // Without a task of its own the failure names the job's; a stored event is read as stored.
+    expect(jobSchema.parse({ ...stored, eventParts: { eventSource: '/x' } }).event).toMatchObject({
+      source: '/x',
+      data: { vodTaskId: 'task-1' },
+    });
+    const kept = failedEvent(job, error, '/kept', new Date(0));
+    expect(jobSchema.parse({ ...stored, event: kept }).event).toEqual(kept);
+    // Parts make an event only for a failed job with its error and finish time.
+    expect(jobSchema.parse({ ...stored, status: 'PROCESSING' }).event).toBeUndefined();
+    expect(jobSchema.parse({ ...stored, error: undefined }).event).toBeUndefined();
+  });
+
   it('reject an event without its data', () => {
     const a = readyEvent(job, outputs, '/x');
     expect(downstreamEvent.safeParse({ ...a, data: undefined }).success).toBe(false);

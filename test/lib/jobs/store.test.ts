@@ -217,6 +217,34 @@ describe('claims with an admission, completions carried by a job write', () => {
     const job = (await store.getJob(id))!;
     expect(job).toMatchObject({ eventDeliveredTo: ['sqs'], leases: {}, done: { ingest: true, 'event#queue': true } });
   });
+
+  it("finishStep: a state change made on the claim's conditions, marking the step done, with no lease first", async () => {
+    const id = 'j-finish-00001';
+    await store.createJob(id, source('finish.mp4'), 'pull');
+    await store.transition(id, { to: 'UPLOADING', attempt: 1, set: { pullTaskId: 'p1' } });
+    const fail = {
+      to: 'FAILED',
+      attempt: 1,
+      set: { finishedAt: '2026-12-03T00:00:00.000Z' },
+      leases: { 'event#queue': Date.now() + 60_000 },
+    } as const;
+    // A step leased by a live holder, or refused by the admission's guard: nothing written.
+    await store.claimStep(id, 'classify#1', 60_000);
+    expect(await store.finishStep(id, 'classify#1', { attempt: 1 }, fail)).toMatchObject({ claim: 'busy', job: { status: 'UPLOADING' } });
+    expect(await store.finishStep(id, 'classify#2', { attempt: 2 }, { ...fail, attempt: 2 })).toMatchObject({ claim: 'refused' });
+    const guard = { attempt: 1, anyOf: [{ field: 'pullTaskId', equals: 'p2' }] } as const;
+    expect(await store.finishStep(id, 'result#pull#1', guard, fail)).toMatchObject({ claim: 'refused', job: { pullTaskId: 'p1' } });
+    expect((await store.getJob(id))!).toMatchObject({ status: 'UPLOADING', done: {} });
+    // Two copies racing for a free step: one write wins, the other answers the job as it left it.
+    const copies = await Promise.all([1, 2].map(() => store.finishStep(id, 'result#pull#1', { attempt: 1 }, fail)));
+    const won = copies.filter((c) => c.claim === 'claimed');
+    expect(won).toHaveLength(1);
+    expect(won[0]!.job).toMatchObject({ status: 'FAILED', done: { 'result#pull#1': true } });
+    expect(won[0]!.job.leases['event#queue']).toBeGreaterThan(Date.now());
+    expect(won[0]!.job.leases['result#pull#1']).toBeUndefined();
+    expect(copies.find((c) => c.claim !== 'claimed')).toMatchObject({ claim: 'refused', job: { status: 'FAILED' } });
+    expect(await store.finishStep('j-finish-missing', 'classify#1', { attempt: 1 }, fail)).toEqual({ claim: 'missing' });
+  });
 });
 
 describe('task index', () => {

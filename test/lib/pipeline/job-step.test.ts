@@ -38,6 +38,37 @@ const guarded = jobStep({
   },
 });
 
+// A step decided from its message alone: its one write is the claim (here a failure, by its parts).
+const finished: Array<{ jobId: string; job: Job }> = [];
+const finishing = jobStep({
+  type: 'initiate-upload',
+  step: (msg) => STEPS.upload(msg.attempt),
+  finish: (msg) => ({
+    move: {
+      to: 'FAILED',
+      attempt: msg.attempt,
+      set: { error, finishedAt: '2026-12-03T10:00:00.000Z', eventParts: { eventSource: '/test' } },
+    },
+    won: async (job) => {
+      finished.push({ jobId: msg.jobId, job });
+    },
+  }),
+  run: async ({ msg, job }) => {
+    ran.push({ jobId: msg.jobId, job });
+  },
+});
+const error = {
+  code: -43001,
+  stage: 'probe',
+  step: 'probe-source',
+  cause: 'corrupt-file',
+  retryable: false,
+  message: '文件损坏',
+  message_en: 'corrupt',
+  action: 'Re-encode',
+  attempts: 1,
+};
+
 const deliver = async (msg: InitiateUpload, to = handler) => {
   const event: SQSEvent = {
     Records: [
@@ -121,6 +152,34 @@ describe('jobStep', () => {
     expect(runsOf(jobId)).toBe(0);
     expect((await drainQueue(stack, 'events.fifo')).map((e) => (e as { id: string }).id)).toEqual([`${jobId}.ready`]);
     expect((await jobs().getJob(jobId))!.eventDeliveredTo).toEqual(['sqs']);
+  });
+
+  it('a step decided by its message makes one write with no claim first; a copy finishes the outbox of the event its parts make', async () => {
+    const jobId = 'j-step-finish-1';
+    await jobs().createJob(jobId, source('i.mp4'), 'pull');
+    await drainQueue(stack, 'events.fifo');
+    await deliver(upload(jobId), finishing);
+    expect(runsOf(jobId)).toBe(0);
+    expect(finished.filter((f) => f.jobId === jobId).map((f) => f.job)).toMatchObject([
+      { status: 'FAILED', done: { 'upload#1': true }, leases: {}, event: { id: `${jobId}.failed`, source: '/test' } },
+    ]);
+    // The copy is refused as a claim would be: the job is finished, so its event is delivered (once).
+    await deliver(upload(jobId), finishing);
+    await deliver(upload(jobId), finishing);
+    expect(finished.filter((f) => f.jobId === jobId)).toHaveLength(1);
+    const events = (await drainQueue(stack, 'events.fifo')) as Array<{ id: string; time: string; data: { error: { code: number } } }>;
+    expect(events.map((e) => [e.id, e.time, e.data.error.code])).toEqual([[`${jobId}.failed`, '2026-12-03T10:00:00.000Z', -43001]]);
+  });
+
+  it('a step decided by its message writes nothing while the step is leased, or for another attempt', async () => {
+    const jobId = 'j-step-finish-2';
+    await jobs().createJob(jobId, source('j.mp4'), 'pull');
+    await jobs().claimStep(jobId, 'upload#1', 60_000);
+    await deliver(upload(jobId), finishing);
+    const res = await deliver(upload(jobId, 2), finishing);
+    expect(res?.batchItemFailures).toHaveLength(1); // attempt 2 not begun: back soon
+    expect(finished.filter((f) => f.jobId === jobId)).toHaveLength(0);
+    expect((await jobs().getJob(jobId))!).toMatchObject({ status: 'QUEUED', done: {} });
   });
 
   it('retries a message for an attempt the job has not begun yet, without claiming its step', async () => {
