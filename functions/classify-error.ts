@@ -103,7 +103,6 @@ function failure(msg: ClassifyFailure, error: JobError, ctx: RecordContext): Fin
   return {
     move: {
       to: 'FAILED',
-      attempt: msg.attempt,
       set: { error, eventParts, finishedAt: new Date().toISOString() },
       leases: outbox.leases,
     },
@@ -139,7 +138,7 @@ export const handler = jobStep({
     if (await retry(job, msg, error, ctx, completion)) return;
     // No way back after all (a retry of processing needs the fileId): the failure, with the claim held.
     const { move, won } = failure(msg, error, ctx);
-    const failed = await jobs().transition(job.jobId, move, completion);
+    const failed = await jobs().transition(job.jobId, { ...move, attempt: msg.attempt }, completion);
     if (!failed) return ctx.logger.info('another delivery already decided this job; not emitting');
     await won(failed);
   },

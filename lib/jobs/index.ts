@@ -5,7 +5,7 @@ export * from './ids';
 export { createJobStore, jobs, type JobStore, type JobStoreOptions } from './store';
 export { taskKey } from './tasks';
 export type { JobFields, TransitionInput } from './records';
-export type { ClaimOutcome, FieldTest, StepClaim, StepResult } from './steps';
+export type { ClaimOutcome, FieldTest, FinishingMove, StepClaim, StepResult } from './steps';
 export type { StepCompletion } from './markers';
 export type { TaskOwner } from './tasks';
 export type { ScannedJob, ScanFilter } from './scan';

@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
 import { leaseFields, stepFreeConditions, type StepCompletion } from './markers';
-import { conditional, nowIso, ttlAfterDays, type JobTable } from './table';
+import { conditional, isConditionFailure, itemAfterRefusal, newWriteId, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
 /** A job item as read (consistent); `undefined` for no item or a TASK# lookup item. */
@@ -43,9 +43,29 @@ export async function reserveUpload(
   ttlDays: number,
   passthrough?: string,
 ): Promise<boolean> {
-  const item = freshJob(jobId, 'AWAITING_UPLOAD', passthrough === undefined ? { source } : { source, passthrough }, ttlDays);
-  const put = () => t.dynamo.send(new PutCommand({ TableName: t.table, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
-  return (await conditional(put)) !== undefined;
+  const writeId = newWriteId();
+  const item = freshJob(jobId, 'AWAITING_UPLOAD', { source, writeId, ...(passthrough === undefined ? {} : { passthrough }) }, ttlDays);
+  return ownConditional(t, jobId, writeId, () =>
+    t.dynamo.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(jobId)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    ),
+  );
+}
+
+/** Whether a conditional write went through: applied now, or applied by an attempt whose answer was lost (writeId). */
+async function ownConditional(t: JobTable, jobId: string, writeId: string, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    return (await itemAfterRefusal(t, { jobId }, err))?.writeId === writeId;
+  }
 }
 
 /**
@@ -61,23 +81,40 @@ export async function createJob(
   ttlDays: number,
   leases: Readonly<Record<string, number>> = {},
 ): Promise<boolean> {
+  const writeId = newWriteId();
   const put = () =>
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
-        Item: freshJob(jobId, 'QUEUED', { source, mode, leases: { ...leases } }, ttlDays),
+        Item: freshJob(jobId, 'QUEUED', { source, mode, leases: { ...leases }, writeId }, ttlDays),
         ConditionExpression: 'attribute_not_exists(jobId)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-  if (await conditional(put)) return true;
+  if (await ownConditional(t, jobId, writeId, put)) return true;
   const e = new Expr();
-  const update = e.update({ status: 'QUEUED', source, mode, updatedAt: nowIso(), ttl: ttlAfterDays(ttlDays), ...leaseFields(leases) });
+  const update = e.update({
+    status: 'QUEUED',
+    source,
+    mode,
+    updatedAt: nowIso(),
+    ttl: ttlAfterDays(ttlDays),
+    ...leaseFields(leases),
+    writeId,
+  });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
     t.dynamo.send(
-      new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ConditionExpression: condition, ...e.attributes }),
+      new UpdateCommand({
+        TableName: t.table,
+        Key: { jobId },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ...e.attributes,
+      }),
     );
-  return (await conditional(adopt)) !== undefined;
+  return ownConditional(t, jobId, writeId, adopt);
 }
 
 /** The fields a write may set: the record's own, never the bookkeeping maps. */
@@ -105,19 +142,21 @@ export interface TransitionInput {
 }
 
 /**
- * The update and conditions of a state change (with `completes`, the step's done marker too);
+ * The update and conditions of a state change (with `completes`, the step's done marker too;
+ * `writeId` marks it as this writer's, see lib/jobs/table newWriteId);
  * `undefined` when no state may move to `input.to` within `input.from`.
  */
 export function transitionWrite(
   e: Expr,
   input: TransitionInput,
+  writeId: string,
   completes?: StepCompletion,
 ): { update: string; conditions: string[] } | undefined {
   const marker = completes?.fields();
-  const update = e.update({ ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set }, [
-    ...(input.remove ?? []),
-    ...(marker?.remove ?? []),
-  ]);
+  const update = e.update(
+    { ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set, writeId },
+    [...(input.remove ?? []), ...(marker?.remove ?? [])],
+  );
   const from = fromStatesOf(input.to).filter((s) => !input.from || input.from.includes(s));
   if (!from.length) return undefined;
   const conditions = [
@@ -138,23 +177,33 @@ export function transitionWrite(
  */
 export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
   const e = new Expr();
-  const write = transitionWrite(e, input, completes);
+  const writeId = newWriteId();
+  const write = transitionWrite(e, input, writeId, completes);
   if (!write) return undefined;
-  const out = await conditional(() =>
-    t.dynamo.send(
+  let item: Record<string, unknown> | undefined;
+  try {
+    const out = await t.dynamo.send(
       new UpdateCommand({
         TableName: t.table,
         Key: { jobId },
         UpdateExpression: write.update,
         ConditionExpression: write.conditions.join(' AND '),
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ...e.attributes,
       }),
-    ),
-  );
-  if (!out?.Attributes) return undefined;
+    );
+    item = out.Attributes;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const found = await itemAfterRefusal(t, { jobId }, err);
+    // Refused by this very write, applied by an attempt whose answer was lost: it is ours.
+    if (found?.writeId !== writeId) return undefined;
+    item = found;
+  }
+  if (!item) return undefined;
   completes?.markRecorded();
-  return jobSchema.parse(out.Attributes);
+  return jobSchema.parse(item);
 }
 
 /** Fields that change without a state change (progress); only while the attempt is current. */

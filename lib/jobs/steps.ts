@@ -1,16 +1,16 @@
 // Step markers: the idempotency of every handler. A step (e.g. `upload#2` = "initiate the
 // upload of attempt 2") is claimed with a lease before its side effects and marked done after
-// its next message is enqueued. A duplicate delivery finds the step done (drop it) or leased
+// its next message is enqueued; a step whose one write decides it (finishStep) makes that write
+// on the claim's conditions instead. A duplicate delivery finds the step done (drop it) or leased
 // (drop it too: the lease holder's own message is still in flight and comes back if it dies,
 // by which time the lease — never longer than the function timeout — has expired).
 // Step names come from lib/pipeline/steps; here they are opaque map keys.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
 import { donePath, leasePath, StepCompletion, stepFreeConditions } from './markers';
-import { getItem, jobOf, transitionWrite, type TransitionInput } from './records';
-import { conditional, isConditionFailure, type JobTable } from './table';
-import { isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
+import { jobOf, transitionWrite, type TransitionInput } from './records';
+import { conditional, isConditionFailure, itemAfterRefusal, newWriteId, type JobTable } from './table';
+import { fromStatesOf, isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
 export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing' | 'refused';
 
@@ -48,12 +48,6 @@ const guardHolds = (job: Job, anyOf: readonly FieldTest[] | undefined): boolean 
 
 export type ClaimOutcome = { claim: 'claimed'; job: Job } | { claim: Exclude<StepClaim, 'claimed'>; job?: Job };
 
-/** The item DynamoDB returned with a failed condition (ReturnValuesOnConditionCheckFailure). */
-const returnedItem = (err: unknown): Record<string, NativeAttributeValue> | undefined => {
-  const item = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-  return item ? unmarshall(item) : undefined;
-};
-
 /**
  * Claims the step; a successful claim answers the job as it is right after the claim. With
  * `admission`, the job's state is part of the claim's condition; a failed claim answers the job
@@ -62,8 +56,12 @@ const returnedItem = (err: unknown): Record<string, NativeAttributeValue> | unde
  */
 export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number, admission?: ClaimAdmission): Promise<ClaimOutcome> {
   const e = new Expr();
-  return stepWrite(t, jobId, step, e, `SET ${e.name(leasePath(step))} = ${e.value(Date.now() + leaseMs)}`, [], admission);
+  const writeId = newWriteId();
+  return stepWrite(t, jobId, step, writeId, e, e.update({ [leasePath(step)]: Date.now() + leaseMs, writeId }), [], admission);
 }
+
+/** The state change a step's one write makes (finishStep): on the message's attempt, with no conditions of its own. */
+export type FinishingMove = Pick<TransitionInput, 'to' | 'set' | 'remove' | 'leases'>;
 
 /**
  * A step whose one write ends it: `move` made on the claim's own conditions (a free step, the
@@ -75,23 +73,32 @@ export async function finishStep(
   jobId: string,
   step: string,
   admission: ClaimAdmission,
-  move: TransitionInput,
+  move: FinishingMove,
+  supersedes: readonly string[] = [],
 ): Promise<ClaimOutcome> {
   const e = new Expr();
-  const write = transitionWrite(e, move, new StepCompletion(step));
+  const writeId = newWriteId();
+  const write = transitionWrite(e, { ...move, attempt: admission.attempt }, writeId, new StepCompletion(step, supersedes));
   if (!write) throw new Error(`no job state moves to ${move.to}`);
-  return stepWrite(t, jobId, step, e, write.update, write.conditions, admission);
+  const from = fromStatesOf(move.to);
+  return stepWrite(t, jobId, step, writeId, e, write.update, write.conditions, admission, (job) => from.includes(job.status));
 }
 
-/** `update` on condition that the step is free and the admission holds (with `conditions`); see claim. */
+/**
+ * `update` on condition that the step is free and the admission holds (and `conditions`, which
+ * `fits` tests of a job in hand); see claim. A refusal of this very write — applied by an attempt
+ * whose answer was lost, then retried by the SDK — is known by its writeId and counts as done.
+ */
 async function stepWrite(
   t: JobTable,
   jobId: string,
   step: string,
+  writeId: string,
   e: Expr,
   update: string,
   conditions: readonly string[],
   admission?: ClaimAdmission,
+  fits: (job: Job) => boolean = () => true,
 ): Promise<ClaimOutcome> {
   const all = [`attribute_exists(${e.name('jobId')})`, ...stepFreeConditions(e, step, Date.now())];
   if (admission) {
@@ -118,12 +125,14 @@ async function stepWrite(
     return { claim: 'claimed', job: jobSchema.parse(out.Attributes) };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    // ALL_OLD saves a read on DynamoDB; stand-ins without it (dynalite) get the consistent read.
-    const job = jobOf(returnedItem(err) ?? (await getItem(t, jobId)));
+    const item = await itemAfterRefusal(t, { jobId }, err);
+    const job = jobOf(item);
     if (!job) return { claim: 'missing' };
+    if (item?.writeId === writeId) return { claim: 'claimed', job };
     if (admission && (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf))) {
       return { claim: 'refused', job };
     }
+    if (!fits(job)) return { claim: 'refused', job };
     return { claim: job.done[step] ? 'done' : 'busy', job };
   }
 }

@@ -46,8 +46,8 @@ export function createJobStore(options: JobStoreOptions) {
       supersedes?: readonly string[],
       admission?: steps.ClaimAdmission,
     ) => steps.runStep(t, jobId, step, leaseMs, work, { supersedes, admission }),
-    finishStep: (jobId: string, step: string, admission: steps.ClaimAdmission, move: records.TransitionInput) =>
-      steps.finishStep(t, jobId, step, admission, move),
+    finishStep: (jobId: string, step: string, admission: steps.ClaimAdmission, move: steps.FinishingMove, supersedes?: readonly string[]) =>
+      steps.finishStep(t, jobId, step, admission, move, supersedes),
     runHeldStep: <T>(jobId: string, step: string, work: (completion: StepCompletion) => Promise<T>) =>
       steps.runHeldStep(t, jobId, step, work),
     indexTask: (vodTaskId: string, owner: Omit<tasks.TaskOwner, 'reported'>) => tasks.indexTask(t, vodTaskId, owner, ttlDays),

@@ -1,8 +1,10 @@
 // What every jobs-table module works on: a document client and the table name (injected, so the
 // handlers, the CLI and tests all read the same table through the same code), plus the two
 // helpers every conditional write and every expiring item needs.
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 export interface JobTable {
   dynamo: DynamoDBDocumentClient;
@@ -19,6 +21,28 @@ export const daysCovering = (seconds: number): number => Math.ceil(seconds / 86_
 
 export const isConditionFailure = (err: unknown): boolean =>
   err instanceof ConditionalCheckFailedException || (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * A conditional job write whose refusal its caller acts on also sets `writeId`, fresh per write.
+ * When the SDK retries a write that DynamoDB applied but whose answer was lost (a reset
+ * connection, a 5xx), the retry fails its condition on that very write; the item still carries
+ * the id, so the writer knows the write as its own instead of dropping its step as another's.
+ */
+export const newWriteId = (): string => randomUUID();
+
+/**
+ * The item as a refused conditional write found it: returned with the failure on DynamoDB
+ * (ReturnValuesOnConditionCheckFailure: ALL_OLD), a consistent read on stand-ins without it.
+ */
+export async function itemAfterRefusal(
+  t: JobTable,
+  key: Record<string, string>,
+  err: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  const returned = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  if (returned) return unmarshall(returned);
+  return (await t.dynamo.send(new GetCommand({ TableName: t.table, Key: key, ConsistentRead: true }))).Item;
+}
 
 /** Runs a conditional write; a failed condition is an answer (`undefined`), not an error. */
 export async function conditional<T>(write: () => Promise<T>): Promise<T | undefined> {

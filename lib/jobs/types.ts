@@ -57,7 +57,7 @@ const jobRecord = z.looseObject({
   /** Step markers (lease expiry ms / done) that make every handler safe under redelivery. */
   leases: z.record(z.string(), z.number()).default({}),
   done: z.record(z.string(), z.boolean()).default({}),
-  /** Outbox: the terminal CloudEvent and the destinations that already have it. */
+  /** Outbox: the terminal CloudEvent (stored, or made from eventParts) and the destinations that already have it. */
   event: downstreamEvent.optional(),
   /**
    * What a terminal write made without the job in hand stores in place of `event` (a final
@@ -66,11 +66,20 @@ const jobRecord = z.looseObject({
    */
   eventParts: z.object({ eventSource: z.string(), vodTaskId: z.string().optional() }).optional(),
   eventDeliveredTo: z.preprocess((v) => (v instanceof Set ? [...v] : v), z.array(z.string())).optional(),
+  /** The last conditional write's own id: a retry of an applied write knows it (lib/jobs/table newWriteId). */
+  writeId: z.string().optional(),
 });
 export type Job = z.infer<typeof jobRecord>;
 
 /** A job record as read: one stored by its event's parts reads with that event. */
-export const jobSchema: z.ZodType<Job, unknown> = jobRecord.transform((job) => {
-  const event = job.event ?? eventFromParts(job);
-  return event ? { ...job, event } : job;
+export const jobSchema: z.ZodType<Job, unknown> = jobRecord.transform((job, ctx) => {
+  if (job.event) return job;
+  try {
+    const event = eventFromParts(job);
+    return event ? { ...job, event } : job;
+  } catch (err) {
+    // A damaged record is a parse issue like any other (the CLI shows it), not a thrown error.
+    ctx.issues.push({ code: 'custom', path: ['eventParts'], message: `does not make an event: ${(err as Error).message}`, input: job });
+    return z.NEVER;
+  }
 });

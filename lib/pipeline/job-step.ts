@@ -8,7 +8,7 @@
 //   that finds the step done or leased is a duplicate and is dropped with a log line. A step
 //   decided from its message alone (`finish`) makes its one job write on the claim's conditions
 //   instead, with no claim before it, and is answered the same way.
-import { isTerminal, jobs, type ClaimOutcome, type FieldTest, type Job, type StepCompletion, type TransitionInput } from '../jobs';
+import { isTerminal, jobs, type ClaimOutcome, type FieldTest, type FinishingMove, type Job, type StepCompletion } from '../jobs';
 import { readMessage, sqsHandler, type InternalMessage, type RecordContext } from '../messages';
 import { HEARTBEAT } from './liveness';
 import { deliverPending } from './outbox';
@@ -54,8 +54,8 @@ export interface JobStepSpec<T extends InternalMessage['type']> {
 }
 
 export interface Finish {
-  /** The state change (its `attempt` the message's). */
-  move: TransitionInput;
+  /** The state change, on the message's attempt. */
+  move: FinishingMove;
   /** What the writer does next, on the job as the write left it. */
   won: (job: Job) => Promise<void>;
 }
@@ -96,7 +96,7 @@ export async function handleStep<T extends InternalMessage['type']>(
   const admission = { attempt: msg.attempt, anyOf: guard?.anyOf };
   const finish = spec.finish?.(msg, ctx);
   if (finish) {
-    const written = await jobs().finishStep(msg.jobId, step.name, admission, finish.move);
+    const written = await jobs().finishStep(msg.jobId, step.name, admission, finish.move, step.supersedes);
     if (written.claim === 'claimed') return finish.won(written.job);
     return notRun(spec, msg, ctx, written, guard?.reason);
   }

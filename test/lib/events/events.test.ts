@@ -64,6 +64,12 @@ describe('downstream events', () => {
     // Parts make an event only for a failed job with its error and finish time.
     expect(jobSchema.parse({ ...stored, status: 'PROCESSING' }).event).toBeUndefined();
     expect(jobSchema.parse({ ...stored, error: undefined }).event).toBeUndefined();
+    // Parts that make no event are a parse issue naming them (the CLI shows the record), not a throw.
+    const damaged = jobSchema.safeParse({ ...stored, finishedAt: 'yesterday' });
+    expect(damaged.success).toBe(false);
+    expect(damaged.error?.issues.map((i) => [i.path.join('.'), i.message.slice(0, 24)])).toEqual([
+      ['eventParts', 'does not make an event: '],
+    ]);
   });
 
   it('reject an event without its data', () => {

@@ -231,7 +231,7 @@ describe('claims with an admission, completions carried by a job write', () => {
     // A step leased by a live holder, or refused by the admission's guard: nothing written.
     await store.claimStep(id, 'classify#1', 60_000);
     expect(await store.finishStep(id, 'classify#1', { attempt: 1 }, fail)).toMatchObject({ claim: 'busy', job: { status: 'UPLOADING' } });
-    expect(await store.finishStep(id, 'classify#2', { attempt: 2 }, { ...fail, attempt: 2 })).toMatchObject({ claim: 'refused' });
+    expect(await store.finishStep(id, 'classify#2', { attempt: 2 }, fail)).toMatchObject({ claim: 'refused' });
     const guard = { attempt: 1, anyOf: [{ field: 'pullTaskId', equals: 'p2' }] } as const;
     expect(await store.finishStep(id, 'result#pull#1', guard, fail)).toMatchObject({ claim: 'refused', job: { pullTaskId: 'p1' } });
     expect((await store.getJob(id))!).toMatchObject({ status: 'UPLOADING', done: {} });
@@ -244,6 +244,72 @@ describe('claims with an admission, completions carried by a job write', () => {
     expect(won[0]!.job.leases['result#pull#1']).toBeUndefined();
     expect(copies.find((c) => c.claim !== 'claimed')).toMatchObject({ claim: 'refused', job: { status: 'FAILED' } });
     expect(await store.finishStep('j-finish-missing', 'classify#1', { attempt: 1 }, fail)).toEqual({ claim: 'missing' });
+  });
+});
+
+describe('a write DynamoDB applied whose answer was lost, retried by the SDK', () => {
+  // Nothing can stand in for a lost answer on the wire, so a middleware inside the SDK's retry
+  // loop lets the next write of the named kind reach dynalite, then throws a connection reset in
+  // place of its answer: the SDK retries it, and the retry fails its condition on that write.
+  let lossy: DynamoDBDocumentClient;
+  let lossyStore: JobStore;
+  let lose: string | undefined;
+  const lost: string[] = [];
+  beforeAll(() => {
+    const base = new DynamoDBClient({
+      endpoint: stack.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    base.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (lose && context.commandName === lose) {
+          lost.push(lose);
+          lose = undefined;
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return out;
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'loseTheAnswer' },
+    );
+    lossy = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+    lossyStore = createJobStore({ dynamo: lossy, table: stack.table });
+  });
+  afterAll(() => lossy?.destroy());
+
+  it("is known as the writer's own: the job is created, the claim held, the move made — not dropped as another's", async () => {
+    const id = 'j-lost-answer-01';
+    lose = 'PutItemCommand';
+    expect(await lossyStore.createJob(id, source('lost.mp4'), 'pull', { ingest: Date.now() + 60_000 })).toBe(true);
+    lose = 'UpdateItemCommand';
+    expect(await lossyStore.claimStep(id, 'upload#1', 60_000)).toBe('claimed');
+    lose = 'UpdateItemCommand';
+    const moved = await lossyStore.transition(id, { to: 'UPLOADING', attempt: 1, set: { progress: 5 } });
+    expect(moved).toMatchObject({ status: 'UPLOADING', progress: 5 });
+    lose = 'UpdateItemCommand';
+    const failed = await lossyStore.finishStep(
+      id,
+      'classify#1',
+      { attempt: 1 },
+      { to: 'FAILED', set: { finishedAt: '2026-12-03T00:00:00.000Z' } },
+    );
+    expect(failed).toMatchObject({ claim: 'claimed', job: { status: 'FAILED', done: { 'classify#1': true } } });
+    expect(lost).toEqual(['PutItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    // Another writer's refusal is still a refusal: the id is each write's own.
+    expect(await store.createJob(id, source('lost.mp4'), 'pull')).toBe(false);
+    expect(await store.claimStep(id, 'upload#1', 60_000)).toBe('busy');
+    expect(await store.transition(id, { to: 'UPLOADING', attempt: 1 })).toBeUndefined();
+  });
+
+  it("of an upload reservation, or of its adoption by ingest, is known as the writer's own", async () => {
+    const id = 'j-lost-answer-02';
+    lose = 'PutItemCommand';
+    expect(await lossyStore.reserveUpload(id, { bucket: 'b', key: 'r.mp4', size: 1 }, 1)).toBe(true);
+    lose = 'UpdateItemCommand';
+    expect(await lossyStore.createJob(id, source('r.mp4'), 'push')).toBe(true);
+    expect(lost.slice(-2)).toEqual(['PutItemCommand', 'UpdateItemCommand']);
+    expect((await store.getJob(id))!.status).toBe('QUEUED');
   });
 });
 

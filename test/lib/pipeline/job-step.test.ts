@@ -46,7 +46,6 @@ const finishing = jobStep({
   finish: (msg) => ({
     move: {
       to: 'FAILED',
-      attempt: msg.attempt,
       set: { error, finishedAt: '2026-12-03T10:00:00.000Z', eventParts: { eventSource: '/test' } },
     },
     won: async (job) => {
