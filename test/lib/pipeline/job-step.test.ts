@@ -4,9 +4,10 @@ import '../../support/quiet';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readyEvent } from '../../../lib/events/build';
-import { jobs, type Job } from '../../../lib/jobs';
+import { jobErrorSchema, jobs, type Job } from '../../../lib/jobs';
 import type { InitiateUpload } from '../../../lib/messages';
 import { jobStep, STEPS } from '../../../lib/pipeline';
+import { classify } from '../../../lib/vod/errors';
 import { drainQueue, lambdaContext, startStack, type Stack } from '../../support/stack';
 
 let stack: Stack;
@@ -38,6 +39,9 @@ const guarded = jobStep({
   },
 });
 
+// A corrupt file's explanation, as the error table gives it.
+const error = jobErrorSchema.parse({ ...classify(-43001), attempts: 1 });
+
 // A step decided from its message alone: its one write is the claim (here a failure, by its parts).
 const finished: Array<{ jobId: string; job: Job }> = [];
 const finishing = jobStep({
@@ -56,17 +60,6 @@ const finishing = jobStep({
     ran.push({ jobId: msg.jobId, job });
   },
 });
-const error = {
-  code: -43001,
-  stage: 'probe',
-  step: 'probe-source',
-  cause: 'corrupt-file',
-  retryable: false,
-  message: '文件损坏',
-  message_en: 'corrupt',
-  action: 'Re-encode',
-  attempts: 1,
-};
 
 const deliver = async (msg: InitiateUpload, to = handler) => {
   const event: SQSEvent = {
