@@ -26,7 +26,8 @@ export const isConditionFailure = (err: unknown): boolean =>
  * A conditional job write whose refusal its caller acts on also sets `writeId`, fresh per write.
  * When the SDK retries a write that DynamoDB applied but whose answer was lost (a reset
  * connection, a 5xx), the retry fails its condition on that very write; the item still carries
- * the id, so the writer knows the write as its own instead of dropping its step as another's.
+ * the id (unless another conditional write came in the retry's ~100 ms), so the writer knows the
+ * write as its own instead of dropping its step as another's.
  */
 export const newWriteId = (): string => randomUUID();
 
