@@ -1,9 +1,10 @@
 // Job items (keyed by jobId). Every status change is a conditional write: under at-least-once
 // delivery the second writer loses instead of overwriting, and only the winner goes on to emit.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
 import { leaseFields, stepFreeConditions, type StepCompletion } from './markers';
-import { conditional, isConditionFailure, itemAfterRefusal, newWriteId, nowIso, ttlAfterDays, type JobTable } from './table';
+import { conditional, isConditionFailure, newWriteId, nowIso, ttlAfterDays, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
 /** A job item as read (consistent); `undefined` for no item or a TASK# lookup item. */
@@ -19,6 +20,24 @@ export const jobOf = (item: Record<string, unknown> | undefined): Job | undefine
 export async function getItem(t: JobTable, jobId: string): Promise<Record<string, unknown> | undefined> {
   const out = await t.dynamo.send(new GetCommand({ TableName: t.table, Key: { jobId }, ConsistentRead: true }));
   return out.Item;
+}
+
+/**
+ * A conditional write's failure (anything but a failed condition is rethrown): the item as the
+ * write found it — returned with the failure on DynamoDB (ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD), a consistent read on stand-ins without it — and whether that is the write itself,
+ * applied by an attempt whose answer was lost (its writeId; lib/jobs/table newWriteId).
+ */
+export async function refusal(
+  t: JobTable,
+  jobId: string,
+  writeId: string,
+  err: unknown,
+): Promise<{ item?: Record<string, unknown>; own: boolean }> {
+  if (!isConditionFailure(err)) throw err;
+  const returned = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  const item = returned ? unmarshall(returned) : await getItem(t, jobId);
+  return { item, own: item !== undefined && item.writeId === writeId };
 }
 
 const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknown>, ttlDays: number) => ({
@@ -63,8 +82,7 @@ async function ownConditional(t: JobTable, jobId: string, writeId: string, write
     await write();
     return true;
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    return (await itemAfterRefusal(t, { jobId }, err))?.writeId === writeId;
+    return (await refusal(t, jobId, writeId, err)).own;
   }
 }
 
@@ -195,11 +213,10 @@ export async function transition(t: JobTable, jobId: string, input: TransitionIn
     );
     item = out.Attributes;
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const found = await itemAfterRefusal(t, { jobId }, err);
     // Refused by this very write, applied by an attempt whose answer was lost: it is ours.
-    if (found?.writeId !== writeId) return undefined;
-    item = found;
+    const refused = await refusal(t, jobId, writeId, err);
+    if (!refused.own) return undefined;
+    item = refused.item;
   }
   if (!item) return undefined;
   completes?.markRecorded();

@@ -8,8 +8,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
 import { donePath, leasePath, StepCompletion, stepFreeConditions } from './markers';
-import { jobOf, transitionWrite, type TransitionInput } from './records';
-import { conditional, isConditionFailure, itemAfterRefusal, newWriteId, type JobTable } from './table';
+import { jobOf, refusal, transitionWrite, type TransitionInput } from './records';
+import { conditional, newWriteId, type JobTable } from './table';
 import { fromStatesOf, isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
 export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing' | 'refused';
@@ -124,11 +124,10 @@ async function stepWrite(
     );
     return { claim: 'claimed', job: jobSchema.parse(out.Attributes) };
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const item = await itemAfterRefusal(t, { jobId }, err);
+    const { item, own } = await refusal(t, jobId, writeId, err);
     const job = jobOf(item);
     if (!job) return { claim: 'missing' };
-    if (item?.writeId === writeId) return { claim: 'claimed', job };
+    if (own) return { claim: 'claimed', job };
     if (admission && (job.attempt !== admission.attempt || isTerminal(job.status) || !guardHolds(job, admission.anyOf))) {
       return { claim: 'refused', job };
     }

@@ -1,10 +1,9 @@
 // What every jobs-table module works on: a document client and the table name (injected, so the
-// handlers, the CLI and tests all read the same table through the same code), plus the two
-// helpers every conditional write and every expiring item needs.
+// handlers, the CLI and tests all read the same table through the same code), plus the helpers
+// every conditional write and every expiring item needs.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface JobTable {
   dynamo: DynamoDBDocumentClient;
@@ -30,20 +29,6 @@ export const isConditionFailure = (err: unknown): boolean =>
  * write as its own instead of dropping its step as another's.
  */
 export const newWriteId = (): string => randomUUID();
-
-/**
- * The item as a refused conditional write found it: returned with the failure on DynamoDB
- * (ReturnValuesOnConditionCheckFailure: ALL_OLD), a consistent read on stand-ins without it.
- */
-export async function itemAfterRefusal(
-  t: JobTable,
-  key: Record<string, string>,
-  err: unknown,
-): Promise<Record<string, unknown> | undefined> {
-  const returned = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-  if (returned) return unmarshall(returned);
-  return (await t.dynamo.send(new GetCommand({ TableName: t.table, Key: key, ConsistentRead: true }))).Item;
-}
 
 /** Runs a conditional write; a failed condition is an answer (`undefined`), not an error. */
 export async function conditional<T>(write: () => Promise<T>): Promise<T | undefined> {

@@ -98,7 +98,7 @@ export async function handleStep<T extends InternalMessage['type']>(
   if (finish) {
     const written = await jobs().finishStep(msg.jobId, step.name, admission, finish.move, step.supersedes);
     if (written.claim === 'claimed') return finish.won(written.job);
-    return notRun(spec, msg, ctx, written, guard?.reason);
+    return notRun(spec, msg, step.name, ctx, written, guard?.reason);
   }
   // A long invocation holds a short lease and renews it: if it dies, the job shows it within
   // HEARTBEAT.leaseMs and a retry can take the step then, long before SQS redelivers.
@@ -122,20 +122,20 @@ export async function handleStep<T extends InternalMessage['type']>(
   // The admission is the claim's own condition: no read first; a refused claim answers the job.
   const result = await jobs().runStep(msg.jobId, step.name, leaseMs, work, step.supersedes, admission);
   if (result.ran) return;
-  return notRun(spec, msg, ctx, result, guard?.reason);
+  return notRun(spec, msg, step.name, ctx, result, guard?.reason);
 }
 
 /** A message whose claim (or finishing write) was refused: say why, and act on it (see the header). */
 async function notRun<T extends InternalMessage['type']>(
   spec: JobStepSpec<T>,
   msg: MessageOf<T>,
+  step: string,
   ctx: RecordContext,
   result: Exclude<ClaimOutcome, { claim: 'claimed' }>,
   guardReason: string | undefined,
 ): Promise<void> {
-  const step = spec.step(msg);
   if (result.claim === 'done' || result.claim === 'busy') {
-    return ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step: step.name, claim: result.claim });
+    return ctx.logger.info(`duplicate ${spec.duplicateOf ?? msg.type} message dropped`, { step, claim: result.claim });
   }
   // Refused (or no job): say why — the attempt, a finished job, else the admitOnly guard.
   const found = result.job;

@@ -1,8 +1,8 @@
 // The terminal event is written into the job by the same conditional write that makes the job
 // terminal (the outbox) — or, for a failure decided from its message alone, the event's parts,
-// which the record's other fields complete on every read (lib/jobs/types); it leaves afterwards, one destination at a time, each a step claimed
-// with a lease: two deliveries racing for one job (a poll and a callback both reported the task)
-// send it once. Destinations are the events queue and one deliver-queue message per HTTP
+// which the record's other fields complete on every read (lib/jobs/types). It leaves afterwards,
+// one destination at a time, each a step claimed with a lease: two deliveries racing for one job
+// (a poll and a callback both reported the task) send it once. Destinations are the events queue and one deliver-queue message per HTTP
 // subscriber that takes the event's type: the signed POST and its retries (deliver-event) stay
 // off the pipeline's critical path. A crash between the write and a send leaves the event
 // pending, and the redelivered message finishes the job — never a second, different event. A
