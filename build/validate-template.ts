@@ -20,9 +20,10 @@ export interface TemplateReport {
 }
 
 /** `serverless package` into `dir` (offline, no credentials); returns the update-stack template path. */
-export function packageStack(dir = '.serverless', stage = 'prod'): string {
+export function packageStack(dir = '.serverless', stage = 'prod', env: NodeJS.ProcessEnv = process.env): string {
   execFileSync(process.execPath, [`${root}node_modules/serverless/bin/serverless.js`, 'package', '--stage', stage, '--package', dir], {
     cwd: root,
+    env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return `${dir.startsWith('/') ? '' : root}${dir}/cloudformation-template-update-stack.json`;

@@ -1,7 +1,7 @@
 // The packaged CloudFormation template, as `serverless deploy` would submit it: AWS's validator and
 // the rule pack accept it, and it carries what an operator needs on day one. Packaging runs once
 // (offline, no credentials) into a temp folder.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,18 +16,27 @@ type Template = {
 };
 
 let dir: string;
+/** The temp folder the packaging run was given (TMPDIR). */
+let packagingTmp: string;
 let file: string;
 let template: Template;
 const byType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vodflow-package-'));
-  file = packageStack(dir);
+  packagingTmp = mkdtempSync(join(tmpdir(), 'vodflow-package-tmp-'));
+  file = packageStack(dir, 'prod', { ...process.env, TMPDIR: packagingTmp, TEMP: packagingTmp, TMP: packagingTmp });
   template = JSON.parse(readFileSync(file, 'utf8'));
 }, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const d of [dir, packagingTmp]) rmSync(d, { recursive: true, force: true });
+});
 
 describe('packaged template', () => {
+  it('leaves nothing in the temp folder (serverless-esbuild staged every zip there and kept it)', () => {
+    expect(readdirSync(packagingTmp)).toEqual([]);
+  });
+
   it('passes AWS validator and the rule pack with only the documented suppressions', () => {
     const report = validateTemplate(file);
     expect(report.findings.map((d) => `${d.ruleId} ${d.entity?.logicalId ?? ''}: ${d.message}`)).toEqual([]);
