@@ -2,6 +2,7 @@
 // it with ffmpeg and probe both with ffprobe. A binary that cannot do that (missing, crashing on
 // MPEG-TS as the static ffprobe 5.2 does without its GCONV_PATH workaround, lacking libx264) is a
 // tools problem, reported as such for every task, never blamed on the user's file.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +22,26 @@ async function step(tool: Tool, name: string, args: string[], what: string): Pro
   }
 }
 
+/**
+ * The folders of checks still running. A check runs beside start-up (checkToolsAtStart), so a
+ * process may exit before it ends (a short `vodflow process`, Ctrl-C) and never reach its finally.
+ */
+const checking = new Set<string>();
+let exitHook = false;
+
+function removedAtExit(dir: string): void {
+  checking.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const d of checking) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 /** undefined when both tools work; otherwise what is broken. */
 export async function checkTools(bins: MediaBinaries): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'vodflow-toolcheck-'));
+  removedAtExit(dir);
   try {
     const ts = join(dir, 'check.ts');
     const m3u8 = join(dir, 'check.m3u8');
@@ -60,6 +78,7 @@ export async function checkTools(bins: MediaBinaries): Promise<string | undefine
       (await step(bins.ffprobe, 'ffprobe', probe(m3u8), 'probing an HLS playlist'))
     );
   } finally {
+    checking.delete(dir);
     await rm(dir, { recursive: true, force: true });
   }
 }
