@@ -10,6 +10,7 @@ import { createJobStore } from '../../lib/jobs';
 import { startLocalStack, type LocalStack } from '../../local';
 import { withDeadline } from '../../local/runtime/deadline';
 import { createVodClient } from '../../lib/vod/client';
+import { shellQuote } from '../dev/banner';
 import { deliveriesSettled, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { createDisplay, type FileState } from './display';
 import { fetchJob, watchEvents } from './follow';
@@ -83,6 +84,13 @@ async function limit<T, R>(items: T[], concurrency: number, fn: (item: T) => Pro
   return results;
 }
 
+/** What a timed-out job's line tells the user to do: its state lives only as long as the stack. */
+function whereToLook(jobId: string, dataDir: string | undefined): string {
+  if (!dataDir) return 'its state was in memory and is gone with this run: give it a longer --timeout, or --data DIR to keep it';
+  const dir = shellQuote(dataDir);
+  return `its state is kept in ${dir}: vodflow dev --data ${dir}, then vodflow jobs show ${jobId} --data ${dir}`;
+}
+
 export async function runProcess(
   options: ProcessOptions,
   out: NodeJS.WriteStream = process.stdout,
@@ -154,7 +162,8 @@ export async function runProcess(
         const left = deadline - Date.now();
         event = await withDeadline(terminal, options.quiet ? left : Math.min(PROGRESS_EVERY_MS, left));
       }
-      if (!event) throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}: see vodflow jobs show ${upload.jobId})`);
+      if (!event)
+        throw new Error(`no result after ${options.timeoutS} s (job ${upload.jobId}; ${whereToLook(upload.jobId, options.dataDir)})`);
       display.update(
         state,
         event.type === 'vodflow.video.ready'

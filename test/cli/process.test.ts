@@ -31,6 +31,27 @@ describe('vodflow process', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  it('says where a timed-out job can still be looked at: nowhere in memory, the dev stack on its --data', async () => {
+    const dataDir = join(dir, 'kept data');
+    const reasons: string[] = [];
+    for (const data of [undefined, dataDir]) {
+      const { exitCode, results } = await runProcess(
+        { files: [good], json: true, callbackMode: 'http', keep: false, quiet: true, timeoutS: 0.001, dataDir: data },
+        capture().stream,
+        capture().stream,
+      );
+      expect(exitCode).toBe(1);
+      reasons.push(results[0]?.error ?? '');
+    }
+    const [inMemory, kept] = reasons as [string, string];
+    expect(inMemory).toMatch(
+      /^no result after 0\.001 s \(job \S+; its state was in memory and is gone with this run: give it a longer --timeout, or --data DIR to keep it\)$/,
+    );
+    const jobId = /\(job (\S+);/.exec(kept)?.[1];
+    expect(jobId).toBeDefined();
+    expect(kept).toContain(`vodflow dev --data '${dataDir}', then vodflow jobs show ${jobId} --data '${dataDir}'`);
+  });
+
   it('makes a good clip ready and explains a broken one, exit 1', async () => {
     const out = capture();
     const err = capture();
