@@ -32,7 +32,7 @@ const commands: Record<string, () => Promise<{ register(program: Command): void 
 };
 
 const program = new Command('vodflow')
-  .description('S3 → Tencent Cloud VOD (API v2) → video.ready / video.failed, with a local VOD v2 emulator')
+  .description('S3 → Tencent Cloud VOD (API 2.0 or 3.0) → video.ready / video.failed, with a local VOD emulator of both')
   .version(version, '-V, --version', 'print the vodflow version')
   .showHelpAfterError()
   .enablePositionalOptions()

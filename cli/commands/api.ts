@@ -151,7 +151,7 @@ Examples:
   $ vodflow api DescribeClass
   $ vodflow api GetVideoInfo fileId=24961954183381008 infoFilter.0=basicInfo --method GET
   $ vodflow api ProcessFile fileId=24961954183381008 transcode.definition.0=20 notifyMode=Finish
-  $ vodflow api DescribeClass --endpoint http://127.0.0.1:8080/v2/index.php   # the local emulator
+  $ vodflow api DescribeClass --endpoint http://127.0.0.1:9010/v2/index.php   # the local emulator
 
 Parameters are sent as given, flat (arrays as name.N, objects as parent.child).
 Environment: VOD_SECRET_ID and VOD_SECRET_KEY (required), VOD_ENDPOINT (default

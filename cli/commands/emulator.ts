@@ -1,4 +1,4 @@
-// `vodflow emulator [--port N] [--host H] [--data DIR]`: the local VOD v2 emulator alone.
+// `vodflow emulator [--port N] [--host H] [--data DIR]`: the local VOD emulator alone (API 2.0 and 3.0).
 // Prints `vodflow emulator listening on http://HOST:PORT` once it answers, plus the development
 // credentials; Ctrl-C / SIGTERM close it cleanly (running tasks resume at the next start).
 import type { Command } from 'commander';
@@ -33,6 +33,7 @@ export function banner(emulator: RunningEmulator): string {
     `vodflow emulator listening on ${emulator.url}`,
     `  general API:     ${emulator.endpoint}`,
     `  data upload API: ${emulator.uploadEndpoint} (and ${emulator.url}/v3/index.php)`,
+    `  API 3.0:         ${emulator.url}/ (TC3-HMAC-SHA256)`,
     `  data dir:        ${emulator.dataDir}`,
   ];
   for (const a of emulator.accounts) {
@@ -76,7 +77,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<Runn
 export function register(program: Command): void {
   program
     .command('emulator')
-    .description('run the local VOD v2 emulator (general API, data upload, media files, events) on one port')
+    .description('run the local VOD emulator (API 2.0: general API, data upload; API 3.0; media files, events) on one port')
     .option('--port <n>', 'port (0 = any free port)', '9010')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'state and media directory (survives restarts)', '.vodflow/emulator')

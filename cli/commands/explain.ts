@@ -53,17 +53,17 @@ export function register(program: Command, io: ExplainIO = processIO): void {
     .argument('[codes...]', 'VOD codes, e.g. -43001 4000 (negative numbers work as they are)')
     .option('--json', 'print JSON: one object for one code, an array for several')
     .option('--rule', 'print the retry rule')
-    .addHelpText('after', '\nExit status: 0 when every code is known, 1 when any is unknown.')
+    .addHelpText('after', '\nExit status: 0 when every code is known, 1 when any is unknown, 2 on a usage error.')
     .action((codes: string[], options: { json?: boolean; rule?: boolean }, command: Command) => {
       if (options.rule && options.json) {
         // Keep stdout one JSON document.
-        if (codes.length) command.error('error: with --json, give either --rule or codes');
+        if (codes.length) command.error('error: with --json, give either --rule or codes', { exitCode: 2 });
         io.write(`${JSON.stringify({ rule: RETRY_RULE }, null, 2)}\n`);
         return;
       }
       if (options.rule) io.write(`${RETRY_RULE}\n${codes.length ? '\n' : ''}`);
       if (codes.length === 0) {
-        if (!options.rule) command.error('error: give at least one code, e.g. vodflow explain -43001');
+        if (!options.rule) command.error('error: give at least one code, e.g. vodflow explain -43001', { exitCode: 2 });
         return;
       }
       const { text, exitCode } = explainCodes(codes, { json: options.json });

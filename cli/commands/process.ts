@@ -70,7 +70,7 @@ Examples:
   vodflow process clip.mp4 other.mov --definitions 10,20,210
   vodflow process videos/ --json > events.ndjson
 
-Exit status: 0 when every file is ready, 1 when any failed.`,
+Exit status: 0 when every file is ready, 1 when any failed, 2 on a usage error.`,
     )
     .action(async (inputs: string[], flags: Flags) => {
       let sampleDir: string | undefined;

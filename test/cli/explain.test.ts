@@ -89,7 +89,8 @@ describe('vodflow explain (commander)', () => {
 
   it('fails clearly without codes', async () => {
     const { err, exitCode } = await run(['explain']);
-    expect(exitCode).toBe(1);
+    // A usage error, as for every other command (2); 1 is for an unknown code.
+    expect(exitCode).toBe(2);
     expect(err).toContain('give at least one code');
   });
 });
