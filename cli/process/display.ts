@@ -1,5 +1,6 @@
 // Progress on stderr: on a terminal, one line per file redrawn in place; elsewhere (CI, pipes),
-// a line each time a file's state changes.
+// a line each time a file's state changes. Anything else written to the terminal meanwhile (a
+// file's summary on stdout) goes through `above`, so the redraw never moves up into it.
 import { basename } from 'node:path';
 import type { SubTask } from './sub-tasks';
 
@@ -38,7 +39,8 @@ export function createDisplay(stream: NodeJS.WriteStream, enabled: boolean) {
   const draw = () => {
     if (!enabled) return;
     if (tty) {
-      const width = (stream.columns ?? 100) - 1;
+      // A terminal that reports no width (0 columns) gets whole lines.
+      const width = stream.columns > 1 ? stream.columns - 1 : undefined;
       const lines = states.map((s) => describeState(s).slice(0, width));
       stream.write(`${drawnLines ? `\x1b[${drawnLines}A` : ''}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
       drawnLines = lines.length;
@@ -64,6 +66,15 @@ export function createDisplay(stream: NodeJS.WriteStream, enabled: boolean) {
     update(state: FileState, patch: Partial<FileState>): void {
       Object.assign(state, patch);
       if (!tty) draw();
+    },
+    /** Writes `text` to `target` above the progress lines, which are drawn again below it. */
+    above(target: NodeJS.WritableStream, text: string): void {
+      if (!tty) return void target.write(text);
+      // Up to the first progress line, erase from there down; the text takes their place.
+      if (drawnLines) stream.write(`\x1b[${drawnLines}A\x1b[J`);
+      drawnLines = 0;
+      target.write(text);
+      draw();
     },
     stop(): void {
       if (timer) clearInterval(timer);

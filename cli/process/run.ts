@@ -173,15 +173,15 @@ export async function runProcess(
       let copied: Map<string, CopiedFile[]> | undefined;
       const outDir = options.outDir && join(options.outDir, folders.get(path) ?? basename(path, extname(path)));
       if (outDir && event.type === 'vodflow.video.ready') copied = await copyOutputs(event, outDir);
-      if (options.json) out.write(`${JSON.stringify(event)}\n`);
-      else out.write(`${summarize({ path, event, seconds: (Date.now() - started) / 1000, copied, outDir })}\n\n`);
+      if (options.json) display.above(out, `${JSON.stringify(event)}\n`);
+      else display.above(out, `${summarize({ path, event, seconds: (Date.now() - started) / 1000, copied, outDir })}\n\n`);
       return { path, event };
     } catch (error) {
       const message = (error as Error).message;
       display.update(state, { phase: 'failed', detail: message });
       // One clear line for a file that got no event: on stdout, or on stderr with --json (stdout is CloudEvents only).
-      if (!options.json) out.write(`✘ ${basename(path)}: ${message}\n\n`);
-      else err.write(`✘ ${basename(path)}: ${message}\n`);
+      if (!options.json) display.above(out, `✘ ${basename(path)}: ${message}\n\n`);
+      else display.above(err, `✘ ${basename(path)}: ${message}\n`);
       return { path, error: message };
     }
   };

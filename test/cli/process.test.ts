@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDisplay } from '../../cli/process/display';
 import { runProcess } from '../../cli/process/run';
 import { createMediaEngine } from '../../emulator/media';
 import { makeBroken, makeClip } from '../../emulator/media/fixtures';
@@ -18,6 +19,29 @@ const capture = () => {
   let text = '';
   stream.on('data', (chunk) => (text += chunk));
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+};
+
+/**
+ * A terminal for stdout and stderr together: renders the text, newlines and the three escapes the
+ * progress display uses (cursor up, erase line, erase down) into the screen's lines.
+ */
+const terminal = () => {
+  const screen: string[] = [''];
+  let row = 0;
+  const write = (chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const [, up, code, char] of text.matchAll(/\x1b\[(\d*)([AKJ])|([^\x1b])/gsu)) {
+      if (code === 'A') row = Math.max(0, row - Number(up || 1));
+      else if (code === 'K') screen[row] = '';
+      else if (code === 'J') screen.splice(row);
+      else if (char === '\n') row++;
+      else screen[row] = (screen[row] ?? '') + char;
+      while (screen.length <= row) screen.push('');
+    }
+    return true;
+  };
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, write });
+  return { stream: stream as unknown as NodeJS.WriteStream, screen };
 };
 
 describe('vodflow process', () => {
@@ -30,6 +54,29 @@ describe('vodflow process', () => {
     broken = await makeBroken('truncated', join(dir, 'broken.mp4'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('on a terminal that reports 0 columns, a progress line is drawn whole', () => {
+    const tty = terminal();
+    Object.assign(tty.stream, { columns: 0 });
+    const display = createDisplay(tty.stream, true);
+    display.add('clip.mp4');
+    display.stop();
+    expect(tty.screen).toEqual(['clip.mp4  waiting', '']);
+  });
+
+  it('on a terminal, the progress lines never draw over a summary printed above them', async () => {
+    // The broken file's summary is printed while the good one is still processing; the progress
+    // lines are redrawn every 150 ms after it, and must stay below it.
+    const tty = terminal();
+    await runProcess(
+      { files: [broken, good], json: false, callbackMode: 'http', keep: false, quiet: false, timeoutS: 120 },
+      tty.stream,
+      tty.stream,
+    );
+    const screen = tty.screen.join('\n');
+    expect(screen).toMatch(/✘ broken\.mp4: failed with VOD code -43001[^]*\n {2}more {11}vodflow explain -43001\n\n/);
+    expect(screen).toMatch(/✔ good\.mp4: ready[^]*\n\nbroken\.mp4 {2}failed {2}VOD code -43001\ngood\.mp4 {2}ready\n/);
+  });
 
   it('says where a timed-out job can still be looked at: nowhere in memory, the dev stack on its --data', async () => {
     const dataDir = join(dir, 'kept data');
