@@ -74,8 +74,8 @@ describe('vodflow process', () => {
       tty.stream,
     );
     const screen = tty.screen.join('\n');
-    expect(screen).toMatch(/✘ broken\.mp4: failed with VOD code -43001[^]*\n {2}more {11}vodflow explain -43001\n\n/);
-    expect(screen).toMatch(/✔ good\.mp4: ready[^]*\n\nbroken\.mp4 {2}failed {2}VOD code -43001\ngood\.mp4 {2}ready\n/);
+    expect(screen).toMatch(/✘ broken\.mp4: failed with VOD code -43001[\s\S]*\n {2}more {11}vodflow explain -43001\n\n/);
+    expect(screen).toMatch(/✔ good\.mp4: ready[\s\S]*\n\nbroken\.mp4 {2}failed {2}VOD code -43001\ngood\.mp4 {2}ready\n/);
   });
 
   it('says where a timed-out job can still be looked at: nowhere in memory, the dev stack on its --data', async () => {
