@@ -39,8 +39,8 @@ export function createDisplay(stream: NodeJS.WriteStream, enabled: boolean) {
   const draw = () => {
     if (!enabled) return;
     if (tty) {
-      // A terminal that reports no width (0 columns) gets whole lines.
-      const width = stream.columns > 1 ? stream.columns - 1 : undefined;
+      // A terminal that reports no width (undefined or 0 columns) is taken as 100 wide.
+      const width = (stream.columns || 100) - 1;
       const lines = states.map((s) => describeState(s).slice(0, width));
       stream.write(`${drawnLines ? `\x1b[${drawnLines}A` : ''}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
       drawnLines = lines.length;
