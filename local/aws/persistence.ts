@@ -76,6 +76,7 @@ export class FauxqsPersistence {
   private written = new Map<string, string>(); // object file → etag+mtime already on disk
   private saving: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     dir: string,
@@ -132,6 +133,7 @@ export class FauxqsPersistence {
    * is queued but not started share it: it will include their change — a group commit.
    */
   save(): Promise<void> {
+    if (this.closed) return this.saving.catch(() => undefined);
     if (this.queued) return this.queued;
     const run = this.saving
       .catch(() => undefined)
@@ -142,6 +144,17 @@ export class FauxqsPersistence {
     this.queued = run;
     this.saving = run;
     return run;
+  }
+
+  /**
+   * The last snapshot; later saves write nothing, so the caller may remove the folder once this
+   * resolves. A request still in flight when the server closed cannot be acknowledged any more
+   * (its connection is gone), so its change need not outlive the process.
+   */
+  async close(): Promise<void> {
+    const last = this.save();
+    this.closed = true;
+    await last;
   }
 
   private async write(): Promise<void> {

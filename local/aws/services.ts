@@ -180,7 +180,7 @@ async function startFauxqs(options: StartServicesOptions, dynamoStarting: Return
       if (closed) return;
       closed = true;
       await app.close(); // fauxqs sets forceCloseConnections and cancels long polls
-      await persistence?.save();
+      await persistence?.close();
       await dynamo.close();
     },
   };
