@@ -2,6 +2,7 @@
 // carry: a step whose last write is a job write marks itself done in that write (one UpdateItem
 // instead of two), and runStep then skips its own completeStep.
 import type { Expr } from './expr';
+import { writePath } from './table';
 
 export const leasePath = (step: string) => `leases.${step}`;
 export const donePath = (step: string) => `done.${step}`;
@@ -29,9 +30,12 @@ export class StepCompletion {
     return this.#recorded;
   }
 
-  /** SET done.<step>, REMOVE its lease and the markers it supersedes. */
+  /** SET done.<step>, REMOVE its lease and the markers (and write ids) of the steps it supersedes. */
   fields(): { set: Record<string, true>; remove: string[] } {
-    return { set: { [donePath(this.step)]: true }, remove: [leasePath(this.step), ...this.supersedes.map(donePath)] };
+    return {
+      set: { [donePath(this.step)]: true },
+      remove: [leasePath(this.step), ...this.supersedes.flatMap((step) => [donePath(step), writePath(step)])],
+    };
   }
 
   /** Called by the write that carried `fields()`, once DynamoDB accepted it. */

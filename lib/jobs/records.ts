@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Expr } from './expr';
 import { leaseFields, stepFreeConditions, type StepCompletion } from './markers';
-import { conditional, isConditionFailure, newWriteId, nowIso, ttlAfterDays, type JobTable } from './table';
+import { conditional, isConditionFailure, nowIso, ttlAfterDays, withWritesMap, WriteMark, type JobTable } from './table';
 import { fromStatesOf, jobSchema, TERMINAL_STATUSES, type Job, type JobSource, type JobStatus, type UploadMode } from './types';
 
 /** A job item as read (consistent); `undefined` for no item or a TASK# lookup item. */
@@ -26,18 +26,18 @@ export async function getItem(t: JobTable, jobId: string): Promise<Record<string
  * A conditional write's failure (anything but a failed condition is rethrown): the item as the
  * write found it — returned with the failure on DynamoDB (ReturnValuesOnConditionCheckFailure:
  * ALL_OLD), a consistent read on stand-ins without it — and whether that is the write itself,
- * applied by an attempt whose answer was lost (its writeId; lib/jobs/table newWriteId).
+ * applied by an attempt whose answer was lost (its id; lib/jobs/table WriteMark).
  */
 export async function refusal(
   t: JobTable,
   jobId: string,
-  writeId: string,
+  mark: WriteMark,
   err: unknown,
 ): Promise<{ item?: Record<string, unknown>; own: boolean }> {
   if (!isConditionFailure(err)) throw err;
   const returned = (err as { Item?: Parameters<typeof unmarshall>[0] }).Item;
   const item = returned ? unmarshall(returned) : await getItem(t, jobId);
-  return { item, own: item !== undefined && item.writeId === writeId };
+  return { item, own: mark.in(item) };
 }
 
 const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknown>, ttlDays: number) => ({
@@ -51,6 +51,7 @@ const freshJob = (jobId: string, status: JobStatus, extra: Record<string, unknow
   progress: 0,
   leases: {},
   done: {},
+  writes: {},
   ...extra,
 });
 
@@ -62,9 +63,14 @@ export async function reserveUpload(
   ttlDays: number,
   passthrough?: string,
 ): Promise<boolean> {
-  const writeId = newWriteId();
-  const item = freshJob(jobId, 'AWAITING_UPLOAD', { source, writeId, ...(passthrough === undefined ? {} : { passthrough }) }, ttlDays);
-  return ownConditional(t, jobId, writeId, () =>
+  const mark = new WriteMark(CREATION);
+  const item = freshJob(
+    jobId,
+    'AWAITING_UPLOAD',
+    { source, writes: { [mark.purpose]: mark.id }, ...(passthrough === undefined ? {} : { passthrough }) },
+    ttlDays,
+  );
+  return ownConditional(t, jobId, mark, () =>
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
@@ -76,13 +82,16 @@ export async function reserveUpload(
   );
 }
 
-/** Whether a conditional write went through: applied now, or applied by an attempt whose answer was lost (writeId). */
-async function ownConditional(t: JobTable, jobId: string, writeId: string, write: () => Promise<unknown>): Promise<boolean> {
+/** The purpose of the writes that create a job item or adopt a reservation (lib/jobs/table WriteMark). */
+const CREATION = 'create';
+
+/** Whether a conditional write went through: applied now, or applied by an attempt whose answer was lost (its WriteMark). */
+async function ownConditional(t: JobTable, jobId: string, mark: WriteMark, write: () => Promise<unknown>): Promise<boolean> {
   try {
     await write();
     return true;
   } catch (err) {
-    return (await refusal(t, jobId, writeId, err)).own;
+    return (await refusal(t, jobId, mark, err)).own;
   }
 }
 
@@ -99,17 +108,18 @@ export async function createJob(
   ttlDays: number,
   leases: Readonly<Record<string, number>> = {},
 ): Promise<boolean> {
-  const writeId = newWriteId();
+  const created = new WriteMark(CREATION);
   const put = () =>
     t.dynamo.send(
       new PutCommand({
         TableName: t.table,
-        Item: freshJob(jobId, 'QUEUED', { source, mode, leases: { ...leases }, writeId }, ttlDays),
+        Item: freshJob(jobId, 'QUEUED', { source, mode, leases: { ...leases }, writes: { [created.purpose]: created.id } }, ttlDays),
         ConditionExpression: 'attribute_not_exists(jobId)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-  if (await ownConditional(t, jobId, writeId, put)) return true;
+  if (await ownConditional(t, jobId, created, put)) return true;
+  const adopted = new WriteMark(CREATION);
   const e = new Expr();
   const update = e.update({
     status: 'QUEUED',
@@ -118,25 +128,29 @@ export async function createJob(
     updatedAt: nowIso(),
     ttl: ttlAfterDays(ttlDays),
     ...leaseFields(leases),
-    writeId,
+    [adopted.path]: adopted.id,
   });
   const condition = `${e.name('status')} = ${e.value('AWAITING_UPLOAD')}`;
   const adopt = () =>
-    t.dynamo.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: { jobId },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        ...e.attributes,
-      }),
+    withWritesMap(t, jobId, () =>
+      t.dynamo.send(
+        new UpdateCommand({
+          TableName: t.table,
+          Key: { jobId },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes,
+        }),
+      ),
     );
-  return ownConditional(t, jobId, writeId, adopt);
+  return ownConditional(t, jobId, adopted, adopt);
 }
 
 /** The fields a write may set: the record's own, never the bookkeeping maps. */
-export type JobFields = Partial<Omit<Job, 'jobId' | 'status' | 'createdAt' | 'updatedAt' | 'leases' | 'done' | 'eventDeliveredTo'>>;
+export type JobFields = Partial<
+  Omit<Job, 'jobId' | 'status' | 'createdAt' | 'updatedAt' | 'leases' | 'done' | 'writes' | 'eventDeliveredTo'>
+>;
 type RemovableField = 'fileId' | 'pullTaskId' | 'vodTaskId' | 'processAttempt' | 'lastError';
 
 export interface TransitionInput {
@@ -159,20 +173,24 @@ export interface TransitionInput {
   stepFree?: string;
 }
 
+/** The purpose of a state change's WriteMark: the step it completes, else the state it moves to. */
+export const transitionPurpose = (input: Pick<TransitionInput, 'to'>, completes?: StepCompletion): string =>
+  completes?.step ?? `to:${input.to}`;
+
 /**
  * The update and conditions of a state change (with `completes`, the step's done marker too;
- * `writeId` marks it as this writer's, see lib/jobs/table newWriteId);
+ * `mark` records it as this writer's, see lib/jobs/table WriteMark);
  * `undefined` when no state may move to `input.to` within `input.from`.
  */
 export function transitionWrite(
   e: Expr,
   input: TransitionInput,
-  writeId: string,
+  mark: WriteMark,
   completes?: StepCompletion,
 ): { update: string; conditions: string[] } | undefined {
   const marker = completes?.fields();
   const update = e.update(
-    { ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set, writeId },
+    { ...input.set, status: input.to, updatedAt: nowIso(), ...leaseFields(input.leases ?? {}), ...marker?.set, [mark.path]: mark.id },
     [...(input.remove ?? []), ...(marker?.remove ?? [])],
   );
   const from = fromStatesOf(input.to).filter((s) => !input.from || input.from.includes(s));
@@ -195,26 +213,28 @@ export function transitionWrite(
  */
 export async function transition(t: JobTable, jobId: string, input: TransitionInput, completes?: StepCompletion): Promise<Job | undefined> {
   const e = new Expr();
-  const writeId = newWriteId();
-  const write = transitionWrite(e, input, writeId, completes);
+  const mark = new WriteMark(transitionPurpose(input, completes));
+  const write = transitionWrite(e, input, mark, completes);
   if (!write) return undefined;
   let item: Record<string, unknown> | undefined;
   try {
-    const out = await t.dynamo.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: { jobId },
-        UpdateExpression: write.update,
-        ConditionExpression: write.conditions.join(' AND '),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        ...e.attributes,
-      }),
+    const out = await withWritesMap(t, jobId, () =>
+      t.dynamo.send(
+        new UpdateCommand({
+          TableName: t.table,
+          Key: { jobId },
+          UpdateExpression: write.update,
+          ConditionExpression: write.conditions.join(' AND '),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes,
+        }),
+      ),
     );
     item = out.Attributes;
   } catch (err) {
     // Refused by this very write, applied by an attempt whose answer was lost: it is ours.
-    const refused = await refusal(t, jobId, writeId, err);
+    const refused = await refusal(t, jobId, mark, err);
     if (!refused.own) return undefined;
     item = refused.item;
   }
@@ -241,6 +261,8 @@ export async function markEventDelivered(t: JobTable, jobId: string, destination
   const e = new Expr();
   const marker = completes?.fields();
   const update = e.update(marker?.set ?? {}, marker?.remove ?? [], { eventDeliveredTo: new Set([destination]) });
-  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes }));
+  await withWritesMap(t, jobId, () =>
+    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes })),
+  );
   completes?.markRecorded();
 }

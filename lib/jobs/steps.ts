@@ -9,7 +9,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Expr } from './expr';
 import { donePath, leasePath, StepCompletion, stepFreeConditions } from './markers';
 import { jobOf, refusal, transitionWrite, type TransitionInput } from './records';
-import { conditional, newWriteId, type JobTable } from './table';
+import { conditional, withWritesMap, WriteMark, type JobTable } from './table';
 import { fromStatesOf, isTerminal, jobSchema, TERMINAL_STATUSES, type Job } from './types';
 
 export type StepClaim = 'claimed' | 'busy' | 'done' | 'missing' | 'refused';
@@ -56,8 +56,8 @@ export type ClaimOutcome = { claim: 'claimed'; job: Job } | { claim: Exclude<Ste
  */
 export async function claim(t: JobTable, jobId: string, step: string, leaseMs: number, admission?: ClaimAdmission): Promise<ClaimOutcome> {
   const e = new Expr();
-  const writeId = newWriteId();
-  return stepWrite(t, jobId, step, writeId, e, e.update({ [leasePath(step)]: Date.now() + leaseMs, writeId }), [], admission);
+  const mark = new WriteMark(step);
+  return stepWrite(t, jobId, step, mark, e, e.update({ [leasePath(step)]: Date.now() + leaseMs, [mark.path]: mark.id }), [], admission);
 }
 
 /** The state change a step's one write makes (finishStep): on the message's attempt, with no conditions of its own. */
@@ -77,23 +77,23 @@ export async function finishStep(
   supersedes: readonly string[] = [],
 ): Promise<ClaimOutcome> {
   const e = new Expr();
-  const writeId = newWriteId();
-  const write = transitionWrite(e, { ...move, attempt: admission.attempt }, writeId, new StepCompletion(step, supersedes));
+  const mark = new WriteMark(step);
+  const write = transitionWrite(e, { ...move, attempt: admission.attempt }, mark, new StepCompletion(step, supersedes));
   if (!write) throw new Error(`no job state moves to ${move.to}`);
   const from = fromStatesOf(move.to);
-  return stepWrite(t, jobId, step, writeId, e, write.update, write.conditions, admission, (job) => from.includes(job.status));
+  return stepWrite(t, jobId, step, mark, e, write.update, write.conditions, admission, (job) => from.includes(job.status));
 }
 
 /**
  * `update` on condition that the step is free and the admission holds (and `conditions`, which
  * `fits` tests of a job in hand); see claim. A refusal of this very write — applied by an attempt
- * whose answer was lost, then retried by the SDK — is known by its writeId and counts as done.
+ * whose answer was lost, then retried by the SDK — is known by its WriteMark and counts as done.
  */
 async function stepWrite(
   t: JobTable,
   jobId: string,
   step: string,
-  writeId: string,
+  mark: WriteMark,
   e: Expr,
   update: string,
   conditions: readonly string[],
@@ -111,20 +111,22 @@ async function stepWrite(
   }
   all.push(...conditions);
   try {
-    const out = await t.dynamo.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: { jobId },
-        UpdateExpression: update,
-        ConditionExpression: all.join(' AND '),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        ...e.attributes,
-      }),
+    const out = await withWritesMap(t, jobId, () =>
+      t.dynamo.send(
+        new UpdateCommand({
+          TableName: t.table,
+          Key: { jobId },
+          UpdateExpression: update,
+          ConditionExpression: all.join(' AND '),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes,
+        }),
+      ),
     );
     return { claim: 'claimed', job: jobSchema.parse(out.Attributes) };
   } catch (err) {
-    const { item, own } = await refusal(t, jobId, writeId, err);
+    const { item, own } = await refusal(t, jobId, mark, err);
     const job = jobOf(item);
     if (!job) return { claim: 'missing' };
     if (own) return { claim: 'claimed', job };
@@ -147,7 +149,10 @@ export const completeStep = (t: JobTable, jobId: string, step: string, supersede
 async function writeCompletion(t: JobTable, jobId: string, completion: StepCompletion): Promise<void> {
   const e = new Expr();
   const { set, remove } = completion.fields();
-  await t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: e.update(set, remove), ...e.attributes }));
+  const update = e.update(set, remove);
+  await withWritesMap(t, jobId, () =>
+    t.dynamo.send(new UpdateCommand({ TableName: t.table, Key: { jobId }, UpdateExpression: update, ...e.attributes })),
+  );
 }
 
 /** Extends a lease the caller holds (a long step's heartbeat); false once the step is done or gone. */

@@ -66,8 +66,8 @@ const jobRecord = z.looseObject({
    */
   eventParts: z.object({ eventSource: z.string(), vodTaskId: z.string().optional() }).optional(),
   eventDeliveredTo: z.preprocess((v) => (v instanceof Set ? [...v] : v), z.array(z.string())).optional(),
-  /** The last conditional write's own id: a retry of an applied write knows it (lib/jobs/table newWriteId). */
-  writeId: z.string().optional(),
+  /** Each conditional write's own id by its purpose: a retry of an applied write knows it (lib/jobs/table WriteMark). */
+  writes: z.record(z.string(), z.string()).default({}),
 });
 export type Job = z.infer<typeof jobRecord>;
 

@@ -2,7 +2,7 @@
 import '../../support/quiet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createJobStore, fromStatesOf, jobIdFor, newUploadJobId, uploadKey, type JobStore } from '../../../lib/jobs';
 import { startStack, type Stack } from '../../support/stack';
 
@@ -251,9 +251,11 @@ describe('a write DynamoDB applied whose answer was lost, retried by the SDK', (
   // Nothing can stand in for a lost answer on the wire, so a middleware inside the SDK's retry
   // loop lets the next write of the named kind reach dynalite, then throws a connection reset in
   // place of its answer: the SDK retries it, and the retry fails its condition on that write.
+  // `between` is another handler's write on the same job, landing before the retry.
   let lossy: DynamoDBDocumentClient;
   let lossyStore: JobStore;
   let lose: string | undefined;
+  let between: (() => Promise<unknown>) | undefined;
   const lost: string[] = [];
   beforeAll(() => {
     const base = new DynamoDBClient({
@@ -267,6 +269,9 @@ describe('a write DynamoDB applied whose answer was lost, retried by the SDK', (
         if (lose && context.commandName === lose) {
           lost.push(lose);
           lose = undefined;
+          const other = between;
+          between = undefined;
+          await other?.();
           throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
         }
         return out;
@@ -310,6 +315,92 @@ describe('a write DynamoDB applied whose answer was lost, retried by the SDK', (
     expect(await lossyStore.createJob(id, source('r.mp4'), 'push')).toBe(true);
     expect(lost.slice(-2)).toEqual(['PutItemCommand', 'UpdateItemCommand']);
     expect((await store.getJob(id))!.status).toBe('QUEUED');
+  });
+
+  it("is the writer's own even when another handler's conditional write on the job lands before the retry", async () => {
+    const id = 'j-lost-answer-03';
+    await store.createJob(id, source('between.mp4'), 'pull');
+    // A poll link claims its step between the classify's applied claim and the SDK's retry: with
+    // one write-id slot per item the holder read 'busy' and dropped its own message.
+    lose = 'UpdateItemCommand';
+    between = () => store.claimStep(id, 'poll#pull#1#0', 60_000);
+    expect(await lossyStore.claimStep(id, 'classify#1', 60_000)).toBe('claimed');
+    lose = 'UpdateItemCommand';
+    between = () => store.claimStep(id, 'poll#pull#1#1', 60_000);
+    expect(await lossyStore.transition(id, { to: 'UPLOADING', attempt: 1, set: { progress: 5 } })).toMatchObject({ status: 'UPLOADING' });
+    lose = 'UpdateItemCommand';
+    between = () => store.claimStep(id, 'poll#pull#1#2', 60_000);
+    const failed = await lossyStore.finishStep(
+      id,
+      'result#pull#1',
+      { attempt: 1 },
+      { to: 'FAILED', set: { finishedAt: '2026-12-03T00:00:00.000Z' } },
+    );
+    expect(failed).toMatchObject({ claim: 'claimed', job: { status: 'FAILED', done: { 'result#pull#1': true } } });
+    expect(lost.slice(-3)).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    const job = (await store.getJob(id))!;
+    expect(Object.keys(job.leases).sort()).toEqual(['classify#1', 'poll#pull#1#0', 'poll#pull#1#1', 'poll#pull#1#2']);
+
+    const reserved = 'j-lost-answer-04';
+    await store.reserveUpload(reserved, { bucket: 'b', key: 'r4.mp4', size: 1 }, 1);
+    lose = 'UpdateItemCommand';
+    between = () => store.claimStep(reserved, 'upload#1', 60_000);
+    expect(await lossyStore.createJob(reserved, source('r4.mp4'), 'push')).toBe(true);
+  });
+
+  it("keeps a superseded step's write id no longer than its done marker", async () => {
+    const id = 'j-writes-superseded';
+    await store.createJob(id, source('polls.mp4'), 'pull');
+    for (let seq = 0; seq < 5; seq++) {
+      const step = `poll#pull#1#${seq}`;
+      const ran = await store.runStep(id, step, 60_000, async () => 'polled', seq > 0 ? [`poll#pull#1#${seq - 1}`] : []);
+      expect(ran.ran).toBe(true);
+    }
+    const job = (await store.getJob(id))!;
+    expect(Object.keys(job.writes).filter((k) => k.startsWith('poll#'))).toEqual(['poll#pull#1#4']);
+    expect(Object.keys(job.done).filter((k) => k.startsWith('poll#'))).toEqual(['poll#pull#1#4']);
+  });
+});
+
+describe('a job item written by an earlier vodflow (one writeId, no writes map)', () => {
+  // Jobs in flight across a deploy: the new code's nested `writes.<purpose>` needs the map.
+  const legacy = async (id: string, status: string) =>
+    client.send(
+      new PutCommand({
+        TableName: stack.table,
+        Item: {
+          jobId: id,
+          kind: 'job',
+          status,
+          attempt: 1,
+          createdAt: '2026-12-01T00:00:00.000Z',
+          updatedAt: '2026-12-01T00:00:00.000Z',
+          ttl: 2_000_000_000,
+          progress: 0,
+          leases: {},
+          done: {},
+          writeId: 'a-write-of-the-old-kind',
+          source: { bucket: 'b', key: `${id}.mp4`, etag: 'e', size: 1 },
+          mode: 'pull',
+        },
+      }),
+    );
+
+  it('is claimed, moved, finished and adopted as a new one is', async () => {
+    await legacy('j-legacy-1', 'QUEUED');
+    expect(await store.claimStep('j-legacy-1', 'upload#1', 60_000)).toBe('claimed');
+    expect(await store.claimStep('j-legacy-1', 'upload#1', 60_000)).toBe('busy');
+    await legacy('j-legacy-2', 'QUEUED');
+    expect(await store.transition('j-legacy-2', { to: 'UPLOADING', attempt: 1 })).toMatchObject({ status: 'UPLOADING' });
+    await legacy('j-legacy-3', 'PROCESSING');
+    expect(
+      await store.finishStep('j-legacy-3', 'classify#1', { attempt: 1 }, { to: 'FAILED', set: { finishedAt: '2026-12-03T00:00:00.000Z' } }),
+    ).toMatchObject({ claim: 'claimed', job: { status: 'FAILED' } });
+    await legacy('j-legacy-4', 'AWAITING_UPLOAD');
+    expect(await store.createJob('j-legacy-4', source('j-legacy-4.mp4'), 'push')).toBe(true);
+    await legacy('j-legacy-5', 'PROCESSING');
+    expect((await store.runStep('j-legacy-5', 'poll#pull#1#1', 60_000, async () => 1, ['poll#pull#1#0'])).ran).toBe(true);
+    expect((await store.getJob('j-legacy-5'))!.done).toEqual({ 'poll#pull#1#1': true });
   });
 });
 
