@@ -2,7 +2,7 @@
 // Negative codes work as plain arguments (`vodflow explain -43001`): commander 14 takes a negative
 // number in a leaf command as an argument, and `--` works too.
 import type { Command } from 'commander';
-import { classify, RETRY_RULE, type Classification } from '../../lib/vod/errors';
+import { classify, isVodCode, RETRY_RULE, type Classification } from '../../lib/vod/errors';
 
 export interface ExplainOutput {
   text: string;
@@ -13,7 +13,10 @@ export interface ExplainOutput {
 const dash = (value: string | null): string => value ?? '-';
 
 function describe(input: string, c: Classification): string {
-  const head = c.known ? `${c.code}` : `${Number.isNaN(c.code) ? JSON.stringify(input) : c.code} (unknown code)`;
+  if (!isVodCode(input)) {
+    return `${JSON.stringify(input)}: not a VOD code\n  VOD codes are integers (API 2.0, e.g. -43001 or 4000) or PascalCase names (API 3.0, e.g. SourceFileError.ContentMalformed)`;
+  }
+  const head = c.known ? `${c.code}` : `${c.code} (unknown code)`;
   const lines = [head];
   if (c.known) lines.push(`  meaning (zh): ${c.message || '(not documented)'}`);
   lines.push(`  meaning (en): ${c.message_en}${c.basis === 'inferred' ? ' [inferred]' : ''}`);

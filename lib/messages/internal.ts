@@ -11,8 +11,12 @@ const base = {
   attempt: z.number().int().min(1),
 };
 const taskKind = taskKindSchema;
-/** A VOD failure code: API 2.0 numbers (-43001, 4000) or API 3.0 dotted strings (SourceFileError.ContentMalformed). */
-export const vodCode = z.union([z.number().int(), z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,127}$/)]);
+/**
+ * A VOD failure code: API 2.0 numbers (-43001, 4000) or API 3.0 names (SourceFileError.ContentMalformed).
+ * Any other short text VOD answers is carried as it is, to be classified as an unknown code: a
+ * stricter form here would make the reporting handler fail on VOD's answer and strand the job.
+ */
+export const vodCode = z.union([z.number().int(), z.string().regex(/^[^\p{Cc}]{1,128}$/u)]);
 
 /** upload-queue → initiate-upload */
 export const initiateUploadV1 = z.object({ ...base, type: z.literal('initiate-upload') });

@@ -42,7 +42,8 @@ describe('explainCodes', () => {
     expect(text).toContain('-49101\n');
     expect(text).toContain('retryable: yes');
     expect(text).toContain('-99999 (unknown code)');
-    expect(text).toContain('"abc" (unknown code)');
+    expect(text).toContain('"abc": not a VOD code\n  VOD codes are integers (API 2.0, e.g. -43001 or 4000) or PascalCase names');
+    expect(text).not.toContain('"abc" (unknown code)');
   });
 
   it('prints meaning in Chinese and English, stage/step/cause, retryable and the action', () => {

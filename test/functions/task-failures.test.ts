@@ -205,6 +205,34 @@ describe('a failed VOD task', () => {
     expect((await eventsOf('j-fail-copies-1')).map((e) => e.type)).toEqual(['vodflow.video.failed']);
   });
 
+  it('with a code VOD gave that is no number and no known name: one video.failed that keeps the code', async () => {
+    // A GetTaskInfo refusal has no retry path, so the first failure is final: before, a code such
+    // as "Garbage" was classified as NaN, the FAILED write could not be stored, and the message
+    // went to the DLQ (the job later failed as stalled, a false reason).
+    const odd = [
+      ['Garbage', 'Unknown VOD API 3.0 code'],
+      ['weird_code-1 (see log)', 'Unknown VOD code'],
+    ] as const;
+    for (const [i, [code, meaning]] of odd.entries()) {
+      const jobId = `j-fail-oddcode-${i}`;
+      await processing(jobId, `task-odd-${i}`);
+      const failure = {
+        v: 1,
+        type: 'classify-failure',
+        jobId,
+        attempt: 1,
+        origin: 'poll',
+        code,
+        message: 'odd',
+        vodTaskId: `task-odd-${i}`,
+      };
+      await enqueue(stack.queueUrl('classify'), classifyFailureV1.parse(failure));
+      expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 1, failed: 0 });
+      expect((await jobs().getJob(jobId))?.error).toMatchObject({ code, message_en: meaning });
+      expect((await eventsOf(jobId)).map((e) => [e.type, e.data.error?.code])).toEqual([['vodflow.video.failed', code]]);
+    }
+  });
+
   it("a classify message that says it is a finished task's must name the task", () => {
     const base = {
       v: 1,

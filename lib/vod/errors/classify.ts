@@ -87,11 +87,17 @@ const unknownEntry = (code: number): ErrorEntry => ({
   basis: 'none',
 });
 
+/** A value that is neither a number nor a string: nothing VOD answers, only a caller's mistake. */
 const NOT_A_CODE: ErrorEntry = {
   ...unknownEntry(Number.NaN),
-  message_en: 'Not a numeric VOD code',
-  action: 'Pass a numeric VOD code such as -43001 or 4000.',
+  message_en: 'Not a VOD code',
+  action:
+    'Pass a VOD code: an integer (API 2.0, e.g. -43001 or 4000) or a PascalCase name (API 3.0, e.g. SourceFileError.ContentMalformed).',
 };
+
+/** Whether `input` has the form of a VOD code: an integer (API 2.0) or a PascalCase name, dotted or not (API 3.0). */
+export const isVodCode = (input: unknown): boolean =>
+  parseCode(input) !== undefined || (typeof input === 'string' && V3_CODE.test(input.trim()));
 
 /** An upload-host canRetry flag that disagrees with the table gets the last word, and says so. */
 function withCanRetry(entry: ErrorEntry, flag: boolean): { retryable: boolean; action: string } {
@@ -107,10 +113,15 @@ function withCanRetry(entry: ErrorEntry, flag: boolean): { retryable: boolean; a
  * throws. `context.canRetry` (upload host only) decides retryability of negative codes.
  */
 export function classify(input: number | string, context?: ClassifyContext): Classification {
-  // A dotted PascalCase code, or a listed single word (InternalError), is API 3.0's.
-  const text = typeof input === 'string' ? input.trim() : '';
-  if (V3_CODE.test(text) && (text.includes('.') || lookupV3(text))) return classifyV3(text);
   const code = parseCode(input);
+  if (code === undefined && typeof input === 'string') {
+    // A PascalCase name (SourceFileError.ContentMalformed, InternalError) is API 3.0's. Any other
+    // text is still what VOD answered: an unknown code, kept as given (never NaN, which a job
+    // record could not store).
+    const text = input.trim();
+    if (V3_CODE.test(text)) return classifyV3(text);
+    return classifyUnknownText(text);
+  }
   const listed = code === undefined ? undefined : ERROR_TABLE.get(code);
   const entry = listed ?? (code === undefined ? NOT_A_CODE : decodeUnlisted(code));
   const flag = code !== undefined && code < 0 ? canRetryFlag(context?.canRetry) : undefined;
@@ -129,6 +140,12 @@ export function classify(input: number | string, context?: ClassifyContext): Cla
     category: entry.category,
     basis: entry.basis,
   };
+}
+
+/** Text in no code's form: unknown, under the unknown-code rule, with the text as its code. */
+function classifyUnknownText(code: string): Classification {
+  const entry = unknownEntry(Number.NaN);
+  return { ...entry, code, known: false, retryable: isRetryableCategory(entry.category) };
 }
 
 /** API 3.0 dotted codes: the same entry shape and the same retry rule (category → retryable). */

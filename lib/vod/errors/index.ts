@@ -1,6 +1,6 @@
 // VOD error codes: the seed's processing table, the API codes, and classify() over them.
 export type { Basis, Category, Classification, ErrorEntry, Stage, Step } from './types';
-export { classify, knownCodes, parseCode, ERROR_TABLE, type ClassifyContext } from './classify';
+export { classify, isVodCode, knownCodes, parseCode, ERROR_TABLE, type ClassifyContext } from './classify';
 export {
   RETRY_RULE,
   RETRYABLE_CATEGORIES,
