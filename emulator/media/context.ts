@@ -1,6 +1,7 @@
 // What every operation shares: the binaries, the pool, the limits, and one way to run a tool
 // that turns "the process could not do its job for reasons unrelated to the media" (timeout,
 // abort, close, missing binary, crash) into a MediaSystemError naming the step.
+import { basename, isAbsolute } from 'node:path';
 import type { MediaBinaries } from './binaries';
 import { MediaSystemError, type Step } from './codes';
 import { PoolClosedError, type Pool } from './pool';
@@ -56,7 +57,17 @@ export function createContext(bins: MediaBinaries, pool: Pool, limits: MediaLimi
         throw mapped;
       }
       if (result.signal) throw new MediaSystemError('crash', step, `${tool} died of ${result.signal}`);
-      return result;
+      return { ...result, stderr: withoutFolders(result.stderr, args) };
     },
   };
+}
+
+/**
+ * stderr with the folders of the files a tool was given cut down to the file names: ffmpeg
+ * prefixes its complaints with the file's path, which is the emulator's own storage (a temp
+ * folder, a data dir) and has no place in what VOD answers about a file.
+ */
+function withoutFolders(stderr: string, args: readonly string[]): string {
+  const paths = [...new Set(args.filter((a) => isAbsolute(a) && a.length > 1))].sort((a, b) => b.length - a.length);
+  return paths.reduce((text, p) => text.split(p).join(basename(p)), stderr);
 }
