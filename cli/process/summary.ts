@@ -23,17 +23,25 @@ export function summarize({ path, event, seconds, copied, outDir }: SummaryInput
       `✔ ${name}: ready in ${seconds.toFixed(1)} s (job ${d.jobId}, VOD fileId ${d.fileId}${d.attempts > 1 ? `, ${d.attempts} attempts` : ''})`,
     );
     if (d.duration !== undefined) lines.push(`  duration   ${d.duration.toFixed(2)} s`);
-    for (const item of d.playSet) {
+    const rows = d.playSet.map((item) => {
       const files = copied?.get(item.url) ?? [];
       const bytes = files.reduce((n, f) => n + f.bytes, 0);
-      const size = item.width && item.height ? `${item.width}x${item.height}` : '';
-      const rate = item.bitrate ? `${Math.round(item.bitrate / 1000)} kbps` : '';
       // The container as its file says (an original can be MOV, MKV, WMV…), HLS for a playlist.
       const ext = extname(new URL(item.url).pathname).slice(1).toLowerCase();
-      const kind = ext === 'm3u8' ? 'HLS' : ext.toUpperCase() || '?';
-      lines.push(
-        `  ${String(item.definition).padEnd(5)} ${kind.padEnd(4)} ${size.padEnd(10)} ${rate.padEnd(10)} ${bytes ? kb(bytes).padEnd(8) : ''} ${item.url}`,
-      );
+      return [
+        String(item.definition),
+        ext === 'm3u8' ? 'HLS' : ext.toUpperCase() || '?',
+        item.width && item.height ? `${item.width}x${item.height}` : '',
+        item.bitrate ? `${Math.round(item.bitrate / 1000)} kbps` : '',
+        bytes ? kb(bytes) : '',
+        item.url,
+      ];
+    });
+    // Each column as wide as its widest cell (API 3.0 definitions have six digits), the URL last.
+    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+    for (const row of rows) {
+      const cells = row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(Math.max(widths[i] ?? 0, i === 0 ? 5 : 0)) : cell));
+      lines.push(`  ${cells.filter((cell, i) => i === 0 || (widths[i] ?? 0) > 0).join(' ')}`.trimEnd());
     }
     if (d.coverUrl) lines.push(`  cover      ${d.coverUrl}`);
     for (const shot of d.snapshots) lines.push(`  snapshot   ${shot.timeOffset} ms  ${shot.url}`);
