@@ -41,7 +41,7 @@ export function summarize({ path, event, seconds, copied, outDir }: SummaryInput
     const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
     for (const row of rows) {
       const cells = row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(Math.max(widths[i] ?? 0, i === 0 ? 4 : 0)) : cell));
-      lines.push(`  ${cells.filter((cell, i) => i === 0 || (widths[i] ?? 0) > 0).join('  ')}`.trimEnd());
+      lines.push(`  ${cells.filter((_cell, i) => i === 0 || (widths[i] ?? 0) > 0).join('  ')}`.trimEnd());
     }
     if (d.coverUrl) lines.push(`  cover      ${d.coverUrl}`);
     for (const shot of d.snapshots) lines.push(`  snapshot   ${shot.timeOffset} ms  ${shot.url}`);
