@@ -14,8 +14,19 @@ const SUB_TASKS = [
   'AdaptiveDynamicStreamingTask',
 ] as const;
 
+/**
+ * The code of a failure: ErrCodeExt, else the class its ErrCode names. An ErrCode the documents do
+ * not list keeps its number as `ErrCode.<n>` (an unknown 3.0 code): bare, the number would be read
+ * as an API 2.0 code, and InternalError would claim a meaning VOD did not give.
+ */
 const codeOf = (errCodeExt: string | undefined, errCode: number | undefined): string =>
-  errCodeExt || (errCode !== undefined && V3_TASK_ERRCODES.get(errCode)) || 'InternalError';
+  errCodeExt ||
+  (errCode !== undefined && (V3_TASK_ERRCODES.get(errCode) ?? (errCode !== 0 ? `ErrCode.${errCode}` : undefined))) ||
+  'InternalError';
+
+/** A finished sub-task failed unless it says SUCCESS with no error code (ABORTED, ERROR… fail too). */
+const subTaskFailed = (t: { Status: string; ErrCodeExt?: string; ErrCode?: number }): boolean =>
+  t.Status !== 'SUCCESS' || Boolean(t.ErrCodeExt) || Boolean(t.ErrCode);
 
 function subTaskOf(r: MediaProcessResult) {
   for (const name of SUB_TASKS) {
@@ -28,8 +39,8 @@ function subTaskOf(r: MediaProcessResult) {
 export function procedureOutcomeV3(task: ProcedureTask): TaskOutcome {
   const failures = task.MediaProcessResultSet.flatMap((r) => {
     const t = subTaskOf(r);
-    return t && t.Status === 'FAIL'
-      ? [{ ok: false as const, code: codeOf(t.ErrCodeExt, t.ErrCode), message: t.Message ?? '', subTask: r.Type }]
+    return t && subTaskFailed(t)
+      ? [{ ok: false as const, code: codeOf(t.ErrCodeExt, t.ErrCode), message: t.Message || `sub-task ${t.Status}`, subTask: r.Type }]
       : [];
   });
   // A specific code beats the generic InternalError, as v2 prefers -4xxxx over 30009/30010.
@@ -55,9 +66,14 @@ export function taskViewV3(detail: TaskDetail): TaskView {
     procedure && procedure.MediaProcessResultSet.length
       ? procedure.MediaProcessResultSet.filter((r) => subTaskOf(r)?.Status !== 'PROCESSING').length / procedure.MediaProcessResultSet.length
       : undefined;
-  if (detail.Status !== 'FINISH' && detail.Status !== 'ABORTED') return { status: detail.Status, finished: false, progress };
+  if (detail.Status === 'WAITING' || detail.Status === 'PROCESSING') return { status: detail.Status, finished: false, progress };
   if (detail.Status === 'ABORTED')
     return { status: detail.Status, finished: true, outcome: { ok: false, code: 'FailedOperation', message: 'the task was aborted' } };
+  if (detail.Status !== 'FINISH') {
+    // Not a documented state: VOD says the task is neither waiting nor running, so it is over.
+    const message = `VOD reports the task as ${JSON.stringify(detail.Status)}, a status vodflow does not know`;
+    return { status: detail.Status, finished: true, outcome: { ok: false, code: 'FailedOperation', message } };
+  }
   if (detail.TaskType === 'Procedure' && procedure)
     return { status: detail.Status, finished: true, outcome: procedureOutcomeV3(procedure) };
   if (detail.TaskType === 'PullUpload' && detail.PullUploadTask)

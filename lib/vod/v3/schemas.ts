@@ -137,7 +137,9 @@ export type PullUploadTask = z.infer<typeof pullUploadTask>;
 export const describeTaskDetailResponse = z.lazy(() =>
   z.looseObject({
     TaskType: str,
-    Status: z.enum(['WAITING', 'PROCESSING', 'FINISH', 'ABORTED']),
+    // WAITING, PROCESSING, FINISH or ABORTED as documented; any other is read as it is (a status
+    // vodflow does not know must end the job with its name, not fail the parse on every poll).
+    Status: str,
     ProcedureTask: opt(procedureTask),
     PullUploadTask: opt(pullUploadTask),
   }),

@@ -150,6 +150,42 @@ describe('v3 outcomes', () => {
     });
   });
 
+  it('a sub-task that did not say SUCCESS, or carries an error code, failed (no video.ready without it)', () => {
+    for (const sub of [
+      { Status: 'ABORTED', ErrCodeExt: '', Message: '' },
+      { Status: 'ERROR', ErrCodeExt: 'SourceFileError.ContentMalformed', ErrCode: 60000, Message: 'bad' },
+      { Status: 'SUCCESS', ErrCodeExt: 'SourceFileError.ContentMalformed', Message: 'bad' },
+    ]) {
+      const view = taskViewV3(procedure([{ Type: 'Transcode', TranscodeTask: sub }]));
+      expect(view.outcome, JSON.stringify(sub)).toMatchObject({ ok: false, subTask: 'Transcode' });
+    }
+    const aborted = taskViewV3(procedure([{ Type: 'Transcode', TranscodeTask: { Status: 'ABORTED', ErrCodeExt: '' } }]));
+    expect(aborted.outcome).toEqual({ ok: false, code: 'InternalError', message: 'sub-task ABORTED', subTask: 'Transcode' });
+  });
+
+  it('an ErrCode the documents do not list keeps its number, as an unknown 3.0 code', () => {
+    const pull = describeTaskDetailResponse.parse({
+      TaskType: 'PullUpload',
+      Status: 'FINISH',
+      PullUploadTask: { TaskId: 'p1', Status: 'FINISH', ErrCode: 10008, Message: 'MediaUrl unreachable' },
+    });
+    expect(taskViewV3(pull).outcome).toEqual({ ok: false, code: 'ErrCode.10008', message: 'MediaUrl unreachable', subTask: 'PullUpload' });
+    const sub = taskViewV3(procedure([{ Type: 'Transcode', TranscodeTask: { Status: 'FAIL', ErrCodeExt: '', ErrCode: 30010 } }]));
+    expect(sub.outcome).toMatchObject({ ok: false, code: 'ErrCode.30010' });
+  });
+
+  it('a task status vodflow does not know ends the task with its name, instead of failing every poll', () => {
+    const view = taskViewV3(describeTaskDetailResponse.parse({ TaskType: 'PullUpload', Status: 'CANCELED', PullUploadTask: null }));
+    expect(view).toEqual({
+      status: 'CANCELED',
+      finished: true,
+      outcome: { ok: false, code: 'FailedOperation', message: 'VOD reports the task as "CANCELED", a status vodflow does not know' },
+    });
+    expect(taskViewV3(describeTaskDetailResponse.parse({ TaskType: 'PullUpload', Status: 'WAITING' }))).toMatchObject({
+      finished: false,
+    });
+  });
+
   it('parses a 3.0 callback body, and says which fields are wrong', () => {
     const provider = { parseCallback: (body: unknown) => parseVodCallback('v3', body) };
     const body = JSON.stringify({
