@@ -10,6 +10,7 @@ import { jobs, type Job } from '../lib/jobs';
 import { enqueue, type InitiateUpload, type RecordContext } from '../lib/messages';
 import { classifyOrRethrow, jobStep, PROGRESS, pushProgress, sendToClassify, startPolling, STEPS } from '../lib/pipeline';
 import { SOURCE_GONE_CODE } from '../lib/vod/errors';
+import { mediaNameOf } from '../lib/vod/media-name';
 
 config();
 
@@ -22,7 +23,12 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     // The URL names the key, not the bytes: VOD checks the pulled file against the job's etag (an
     // MD5 for a single-part upload), so an overwrite fails the pull truthfully (10001, MD5 differs).
     const fileMd5 = /^[0-9a-f]{32}$/i.test(source.etag ?? '') ? source.etag : undefined;
-    const item = await (await vodProvider()).pullSource({ url, fileName: basename(source.key), classId: cfg.vod.classId, fileMd5 });
+    const item = await (await vodProvider()).pullSource({
+      url,
+      fileName: mediaNameOf(basename(source.key)),
+      classId: cfg.vod.classId,
+      fileMd5,
+    });
     pullTaskId = item.vodTaskId;
     await jobs().indexTask(pullTaskId, { jobId: job.jobId, attempt: msg.attempt, task: 'pull' });
     // Only if no pull of this attempt was adopted meanwhile: a holder that died after indexing its
@@ -72,7 +78,7 @@ async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
     const result = await (await vodPusher()).pushUpload({
       open,
       size: source.size,
-      fileName: basename(source.key),
+      fileName: mediaNameOf(basename(source.key)),
       classId: cfg.vod.classId,
       onProgress: ({ sentBytes, totalBytes }) => {
         const pct = pushProgress(sentBytes, totalBytes);

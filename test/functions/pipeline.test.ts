@@ -120,6 +120,25 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     expect(failedPolls).toBe(0);
   });
 
+  it('a file name longer than VOD takes (256) is ready in pull and push mode: the name is cut, the video kept', async () => {
+    // Before: on 3.0 the request failed its own check before it was sent (the job went 'stalled'), on 2.0 the pull was refused (4000).
+    const name = `${'holiday on the coast, day two — '.repeat(10)}final cut.mp4`;
+    expect(name.length).toBeGreaterThan(256);
+    for (const mode of ['pull', 'push']) {
+      env({ UPLOAD_MODE: mode });
+      try {
+        await putObject(h.stack, `${api}/${mode}/${name}`, h.goodClip);
+        const jobId = await jobIdOf(`${api}/${mode}/${name}`);
+        await h.settle(jobId);
+        const job = (await jobs().getJob(jobId))!;
+        expect(job.status, `${mode}: ${JSON.stringify(job.error)}`).toBe('SUCCEEDED');
+        expect(await h.events()).toHaveLength(1);
+      } finally {
+        env();
+      }
+    }
+  });
+
   it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {
     env({ UPLOAD_MODE: 'push' });
     try {
