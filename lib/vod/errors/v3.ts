@@ -22,7 +22,8 @@ export const V3_PROCESSING_CODES: readonly V3ErrorEntry[] = (
       'invalid-request',
       '输入参数不合法',
       'Invalid input parameter',
-      'Check the processing parameters (definitions, cover, snapshots) vodflow sent; fix the configuration, then resubmit the video.',
+      // Also the class of task-level ErrCode 40000, for a pull as for a procedure: the action names both.
+      "VOD refused the task's input: for a pull, the source URL or its media type; for processing, the parameters vodflow sent (definitions, cover, snapshots). See the message, fix that, then resubmit the video.",
     ],
     [
       'InvalidInput.InvalidTimeOffset',
