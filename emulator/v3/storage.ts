@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { cosAuthorization } from '../../lib/vod/v3/storage';
 import type { EmulatorContext } from '../context';
-import { sendJson } from '../http-io';
 import { newFileId } from '../ids';
 import { dirOf, newVodFile, probeInBackground, urlOf } from '../tasks/common';
 import { render } from '../urls';
@@ -109,8 +108,14 @@ export const commitUpload: V3Handler = (call) => {
   return { FileId: fileId, MediaUrl: mediaUrl, CoverUrl: '' };
 };
 
-const cosError = (res: ServerResponse, status: number, code: string, message: string) =>
-  sendJson(res, status, { Error: { Code: code, Message: message } });
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** COS's error answer: XML (COS doc 436/7730), with a request id as COS gives one. */
+function cosError(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlText(code)}</Code><Message>${xmlText(message)}</Message><RequestId>${randomBytes(16).toString('hex')}</RequestId></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
 
 /** `PUT /cos/<bucket><MediaStoragePath>`, COS-signed with the session's temporary certificate. */
 export async function handleStoragePut(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
