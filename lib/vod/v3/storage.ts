@@ -4,7 +4,7 @@
 // x-cos-security-token. COS accepts up to 5 GB in one PUT (436/7749), beyond vodflow's limits.
 import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { VodTransportError } from '../client/errors';
+import { VodApiError, VodTransportError } from '../client/errors';
 
 export interface CosCredentials {
   secretId: string;
@@ -108,7 +108,24 @@ export async function putObject(p: StoragePut): Promise<{ etag?: string }> {
     throw new VodTransportError('StoragePut', (error as Error).message, 1, { endpoint: url.origin, cause: error });
   }
   const text = await res.text();
-  if (!res.ok)
-    throw new VodTransportError('StoragePut', `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, { endpoint: url.origin, status: res.status });
-  return { etag: res.headers.get('etag') ?? undefined };
+  if (res.ok) return { etag: res.headers.get('etag') ?? undefined };
+  if (isRefusal(res.status)) throw storageRefusal(res.status, text);
+  throw new VodTransportError('StoragePut', `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, { endpoint: url.origin, status: res.status });
+}
+
+/** A 4xx COS will answer the same way again (not 408/429, which ask to come back later). */
+const isRefusal = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/**
+ * COS's refusal (its XML error: <Code>, <Message>) as an API answer, so the failure is classified
+ * and ends in a video.failed that names it, instead of being redelivered as a network fault until
+ * the job goes 'stalled'. The code stays COS's own, as `CosError.<Code>` (an unknown 3.0 code:
+ * retried once — a new ApplyUpload brings new credentials — then final).
+ */
+function storageRefusal(status: number, xml: string): VodApiError {
+  const field = (name: string) => new RegExp(`<${name}>([^<]{1,200})</${name}>`).exec(xml)?.[1]?.trim();
+  const cosCode = field('Code');
+  const code = `CosError.${cosCode && /^[A-Za-z0-9]{1,64}$/.test(cosCode) ? cosCode : `Http${status}`}`;
+  const message = `COS refused the upload (HTTP ${status}${cosCode ? ` ${cosCode}` : ''})${field('Message') ? `: ${field('Message')}` : ''}`;
+  return new VodApiError('StoragePut', code, message, { attempts: 1, response: { status, body: xml.slice(0, 500) } });
 }

@@ -11,6 +11,7 @@ import { vod } from 'tencentcloud-sdk-nodejs-vod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ACCOUNT, startEmulator, type RunningEmulator } from '../../../emulator';
 import { makeBroken, makeClip } from '../../../emulator/media/fixtures';
+import { VodApiError } from '../../../lib/vod/client/errors';
 import { putObject } from '../../../lib/vod/v3/storage';
 import { sign3 } from '../../../lib/vod/v3/sign';
 import { api, startFileServer } from '../helpers';
@@ -161,6 +162,21 @@ describe('official VOD 3.0 SDK against the emulator', () => {
         storageEndpoint: `${emu.url}/cos`,
       }),
     ).rejects.toThrow(/404|403/);
+    // COS's refusal is an answer, classified with COS's own code (before: a transport error,
+    // redelivered until the job went 'stalled').
+    const again = await sdk.ApplyUpload({ MediaType: 'mp4', MediaName: 'refused' });
+    const refused = await putObject({
+      bucket: again.StorageBucket!,
+      region: again.StorageRegion!,
+      key: again.MediaStoragePath!,
+      credentials: { secretId: again.TempCertificate!.SecretId!, secretKey: 'wrong', token: again.TempCertificate!.Token! },
+      body: bytes,
+      size: bytes.length,
+      storageEndpoint: `${emu.url}/cos`,
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(VodApiError);
+    expect(refused).toMatchObject({ code: 'CosError.SignatureDoesNotMatch', classification: { known: false, category: 'unknown' } });
+    expect((refused as VodApiError).apiMessage).toMatch(/^COS refused the upload \(HTTP 403 SignatureDoesNotMatch\)/);
   });
 
   it.each([
