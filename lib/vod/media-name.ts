@@ -17,3 +17,16 @@ export function mediaNameOf(fileName: string): string {
   }
   return stem + ext;
 }
+
+/**
+ * The file type VOD wants from the first of `names` whose extension is letters and digits, at most
+ * `maxLength` (3.0's MediaType: 16; 2.0's fileType: 8, as the emulator holds it); undefined when
+ * none has one (`clip.mp4~` where VIDEO_EXTENSIONS lists `mp4~`).
+ */
+export function mediaTypeOf(names: readonly string[], maxLength = 16): string | undefined {
+  for (const name of names) {
+    const ext = extname(name).slice(1);
+    if (ext.length <= maxLength && /^[A-Za-z0-9]+$/.test(ext)) return ext;
+  }
+  return undefined;
+}

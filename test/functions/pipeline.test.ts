@@ -139,6 +139,24 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 
+  it('an extension VIDEO_EXTENSIONS lists but VOD cannot take as a file type (mp4~) is ready in pull and push mode', async () => {
+    // Before: a push ended in video.failed on 2.0 (-10003, fileType must be an extension), and on
+    // 3.0 ApplyUpload failed its own check (MediaType is [A-Za-z0-9]{1,16}) on every redelivery.
+    for (const mode of ['pull', 'push']) {
+      env({ UPLOAD_MODE: mode, VIDEO_EXTENSIONS: 'mp4,mp4~' });
+      try {
+        await putObject(h.stack, `${api}/${mode}/camera backup.mp4~`, h.goodClip);
+        const jobId = await jobIdOf(`${api}/${mode}/camera backup.mp4~`);
+        await h.settle(jobId);
+        const job = (await jobs().getJob(jobId))!;
+        expect(job.status, `${mode}: ${JSON.stringify(job.error)}`).toBe('SUCCEEDED');
+        expect(await h.events()).toHaveLength(1);
+      } finally {
+        env();
+      }
+    }
+  });
+
   it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {
     env({ UPLOAD_MODE: 'push' });
     try {

@@ -1,6 +1,6 @@
 // The push half of the provider seam (VodPusher, see types.ts), per API version.
-import { extname } from 'node:path';
 import type { VodClient } from '../client';
+import { mediaTypeOf } from '../media-name';
 import { uploadStream } from '../upload';
 import type { VodV3Client } from '../v3/client';
 import { pushUploadV3 } from '../v3/push';
@@ -10,7 +10,9 @@ import type { VodPusher } from './types';
 export function createV2Pusher(client: VodClient): VodPusher {
   return {
     async pushUpload({ open, size, fileName, classId, onProgress }) {
-      const r = await uploadStream({ client, source: open, size, fileName, classId, onProgress });
+      // A name without an extension VOD takes is sent as mp4: VOD reads the bytes, not the name.
+      const fileType = mediaTypeOf([fileName], 8)?.toLowerCase() ?? 'mp4';
+      const r = await uploadStream({ client, source: open, size, fileName, fileType, classId, onProgress });
       return { fileId: r.fileId, size: r.size, skippedParts: r.skippedParts, instant: r.instant };
     },
   };
@@ -19,7 +21,7 @@ export function createV2Pusher(client: VodClient): VodPusher {
 export function createV3Pusher(client: VodV3Client, fallback: CosCredentials): VodPusher {
   return {
     async pushUpload({ open, size, fileName, classId, onProgress }) {
-      const mediaType = extname(fileName).slice(1) || 'mp4';
+      const mediaType = mediaTypeOf([fileName]) ?? 'mp4';
       const stream = await open();
       // One PUT needs Content-Length; a source of unknown size is read into memory first.
       const body = size === undefined ? Buffer.concat(await stream.toArray()) : stream;

@@ -1,6 +1,6 @@
 // The API 3.0 provider (2018-07-17): PullUpload, ApplyUpload + storage + CommitUpload,
 // ProcessMedia, DescribeTaskDetail, DescribeMediaInfos, PullEvents/ConfirmEvents, 3.0 callbacks.
-import { extname } from 'node:path';
+import { mediaTypeOf } from '../media-name';
 import type { VodV3Client } from '../v3/client';
 import type { EventContent } from '../v3/schemas';
 import type { EventView, ProcessingPlan, VodProvider } from './types';
@@ -52,7 +52,7 @@ export function createV3Provider(client: VodV3Client): VodProvider {
   return {
     version: 'v3',
     async pullSource({ url, fileName, classId }) {
-      const mediaType = extname(new URL(url).pathname).slice(1) || extname(fileName).slice(1) || undefined;
+      const mediaType = mediaTypeOf([new URL(url).pathname, fileName]);
       const res = await client.call('PullUpload', { MediaUrl: url, MediaName: fileName, MediaType: mediaType, ClassId: classId });
       return { vodTaskId: res.TaskId };
     },
