@@ -3,8 +3,8 @@
 // explains it when vodflow itself gave up, and whether the pipeline has a way to retry it.
 import { config } from '../config';
 import { enqueue, type ClassifyFailure, type FailureOrigin } from '../messages';
-import { VodApiError } from '../vod/client';
-import { DEADLINE_CODE, STALLED_CODE } from '../vod/errors';
+import { VodApiError, VodParamsError } from '../vod/client';
+import { DEADLINE_CODE, REQUEST_INVALID_CODE, STALLED_CODE } from '../vod/errors';
 
 /** How a retry of a failure from this origin starts over, or undefined for no retry path. */
 export const RETRY_PATH: Readonly<Record<FailureOrigin, 'upload' | 'process' | 'redo' | undefined>> = {
@@ -37,11 +37,14 @@ export async function sendToClassify(failure: Failure): Promise<void> {
 }
 
 /**
- * For a VOD API error (the service answered with a failure code) the classifier decides; anything
+ * For a VOD API error (the service answered with a failure code), or a request that failed its own
+ * check before it was sent (REQUEST_INVALID_CODE), the classifier decides; anything
  * else (network, 5xx, S3, DynamoDB) is rethrown so SQS redelivers the message after its visibility
  * timeout and, past maxReceiveCount, parks it in the DLQ.
  */
 export async function classifyOrRethrow(err: unknown, failure: Omit<Failure, 'code' | 'message' | 'canRetry'>): Promise<void> {
+  // A request refused by its own check fails the same way on every redelivery: one video.failed says which field.
+  if (err instanceof VodParamsError) return sendToClassify({ ...failure, code: REQUEST_INVALID_CODE, message: err.message });
   if (!(err instanceof VodApiError)) throw err;
   await sendToClassify({ ...failure, code: err.code, message: err.apiMessage || err.message, canRetry: err.canRetry });
 }

@@ -9,7 +9,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../lib/jobs';
 import { classifyFailureV1, enqueue, type TaskFinished } from '../../lib/messages';
-import { reportTaskFinished } from '../../lib/pipeline';
+import { classifyOrRethrow, reportTaskFinished } from '../../lib/pipeline';
+import { VodParamsError } from '../../lib/vod/client';
 import { drainQueue, pumpOnce, startStack, type SqsLambda, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -231,6 +232,23 @@ describe('a failed VOD task', () => {
       expect((await jobs().getJob(jobId))?.error).toMatchObject({ code, message_en: meaning });
       expect((await eventsOf(jobId)).map((e) => [e.type, e.data.error?.code])).toEqual([['vodflow.video.failed', code]]);
     }
+  });
+
+  it('of a request that failed its own check before it was sent: one video.failed (-4, final) naming the field', async () => {
+    // The same request fails the same check on every redelivery: before, the error was rethrown,
+    // redelivered to the DLQ, and the job failed as 'stalled' a day later (a false reason).
+    const jobId = 'j-fail-params-1';
+    await pulling(jobId, 'task-params-1');
+    const refused = new VodParamsError('ApplyUpload', ['MediaType: an extension such as mp4']);
+    await classifyOrRethrow(refused, { jobId, attempt: 1, origin: 'push' });
+    expect(await pumpOnce(stack, 'classify', classifyError)).toEqual({ received: 1, failed: 0 });
+    const job = (await jobs().getJob(jobId))!;
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatchObject({ code: -4, retryable: false, attempts: 1 });
+    expect(job.error?.detail).toContain('MediaType: an extension such as mp4');
+    expect((await eventsOf(jobId)).map((e) => [e.type, e.data.error?.code])).toEqual([['vodflow.video.failed', -4]]);
+    // Anything else vodflow cannot answer for (network, 5xx) is still rethrown for SQS to redeliver.
+    await expect(classifyOrRethrow(new Error('socket hang up'), { jobId, attempt: 1, origin: 'push' })).rejects.toThrow('socket hang up');
   });
 
   it("a classify message that says it is a finished task's must name the task", () => {

@@ -23,5 +23,5 @@ export {
 } from './processing';
 export { COMMON_API_CODES, UPLOAD_HOST_CODES, ACTION_CODES } from './api';
 export { SEED_TEXT } from './seed-text';
-export { VODFLOW_CODES, DEADLINE_CODE, SOURCE_GONE_CODE, STALLED_CODE } from './vodflow';
+export { VODFLOW_CODES, DEADLINE_CODE, REQUEST_INVALID_CODE, SOURCE_GONE_CODE, STALLED_CODE } from './vodflow';
 export { V3_API_CODES, V3_PROCESSING_CODES, V3_ERROR_TABLE, V3_TASK_ERRCODES, lookupV3, type V3ErrorEntry } from './v3';

@@ -6,6 +6,8 @@ export const DEADLINE_CODE = -1;
 export const STALLED_CODE = -2;
 /** Push mode: the S3 object is not the one the job was created for (overwritten or deleted). */
 export const SOURCE_GONE_CODE = -3;
+/** A request vodflow built breaks a limit VOD documents: checked before sending, so never sent. */
+export const REQUEST_INVALID_CODE = -4;
 
 export const VODFLOW_CODES: readonly ErrorEntry[] = [
   {
@@ -43,6 +45,19 @@ export const VODFLOW_CODES: readonly ErrorEntry[] = [
       'The S3 object this job was created for is gone: it was overwritten (S3 refused If-Match on its ETag, 412) or deleted (404) before vodflow read it for the push upload',
     action:
       'Nothing to retry for these bytes: an overwrite is a new object with a job of its own, and a deleted video must be uploaded again.',
+    basis: 'vodflow',
+  },
+  {
+    code: REQUEST_INVALID_CODE,
+    stage: 'api',
+    step: null,
+    cause: 'request-invalid',
+    category: 'invalid-request',
+    message: '请求参数超出 VOD 文档的限制，未发送',
+    message_en:
+      "vodflow's request for this video breaks a limit VOD documents (the detail names the field and the limit), so it was not sent",
+    action:
+      'Fix what the detail names, usually configuration (VOD_CLASS_ID, VOD_DEFINITIONS, VIDEO_EXTENSIONS…), then submit the video again; where the field comes from the video itself (its name or type), report it, since vodflow should have fitted it.',
     basis: 'vodflow',
   },
 ];

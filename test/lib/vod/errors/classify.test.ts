@@ -200,7 +200,7 @@ describe('classify: unknown codes', () => {
   });
 
   it('falls back to unknown, retryable within the caller limit, for anything else', () => {
-    for (const code of [-4, -99999, 7000, 123456789, -46205]) {
+    for (const code of [-5, -99999, 7000, 123456789, -46205]) {
       expect(classify(code), `${code}`).toMatchObject({
         code,
         known: false,
