@@ -8,7 +8,7 @@ import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
 import { jobs, type Job, type JobOutputs, type StepCompletion, type TaskKind } from '../lib/jobs';
 import { enqueue, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
-import { deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
+import { classifyOrRethrow, deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -82,7 +82,12 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completio
   if (!fileId) throw new Error('procedure finished but the job has no fileId');
   const job = await adoptProcedure(found, msg, fileId, ctx);
   if (!job) return ctx.logger.info('job moved on; procedure result dropped', { vodTaskId: msg.vodTaskId });
-  const outputs = await outputsOf(fileId, outcome);
+  const outputs = await outputsOf(fileId, outcome).catch(async (err: unknown) => {
+    // VOD answered that it cannot give the outputs (the file was deleted meanwhile): the same on
+    // every redelivery, so classify-error decides and the job ends in one video.failed saying so.
+    await classifyOrRethrow(err, { jobId: job.jobId, attempt: msg.attempt, origin: 'procedure', vodTaskId: msg.vodTaskId });
+  });
+  if (!outputs) return ctx.logger.warn('VOD could not give the outputs; classify-error decides', { fileId, vodTaskId: msg.vodTaskId });
   const event = readyEvent(job, outputs, config().events.source);
   // The step is done with this write, which also leases the outbox's deliveries (steps of their own).
   const outbox = deliveryLeases(event, ctx.remainingMs());

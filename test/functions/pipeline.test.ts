@@ -2,7 +2,9 @@
 import '../support/quiet';
 // fauxqs, dynalite and the VOD emulator (real ffmpeg) — once per VOD API version (the provider
 // seam): the same tests, the same downstream contract, only the codes and preset ids differ.
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vodClient } from '../../lib/aws/vod';
 import { jobs } from '../../lib/jobs';
 import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contracts';
 import { resetConfig } from '../../lib/config';
@@ -155,6 +157,32 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
         env();
       }
     }
+  });
+
+  it('a video deleted from VOD before its outputs are read ends in one video.failed saying the file is gone', async () => {
+    // Before: publish-result's read failed on every redelivery (2.0: 10008; 3.0: the file in
+    // NotExistFileIdSet, a plain error), the message went to the DLQ and the job failed a day later as 'stalled'.
+    await putObject(h.stack, `${api}/deleted in vod.mp4`, h.goodClip);
+    const jobId = await jobIdOf(`${api}/deleted in vod.mp4`);
+    const { result: _held, ...upstream } = h.handlers;
+    const waiting = async () => {
+      const attrs = await h.stack.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('result'), AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      return Number(attrs.Attributes?.ApproximateNumberOfMessages) > 0;
+    };
+    // The pull's result too goes through publish-result: hold it back only once processing runs.
+    await runUntil(h.stack, h.handlers, async () => (await jobs().getJob(jobId))?.status === 'PROCESSING');
+    await runUntil(h.stack, upstream, waiting);
+    expect((await jobs().getJob(jobId))!.status).toBe('PROCESSING');
+    const { fileId } = (await jobs().getJob(jobId))!;
+    await (await vodClient()).deleteVodFile({ fileId: fileId! });
+    await h.settle(jobId);
+    const events = await h.events();
+    expect(events).toHaveLength(1);
+    const event = videoFailedEventV1.parse(events[0]);
+    expect(event.data.error).toMatchObject({ code: api === 'v2' ? 10008 : 'ResourceNotFound.FileNotExist', cause: 'file-not-found' });
+    expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
   });
 
   it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {

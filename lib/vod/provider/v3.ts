@@ -1,5 +1,6 @@
 // The API 3.0 provider (2018-07-17): PullUpload, ApplyUpload + storage + CommitUpload,
 // ProcessMedia, DescribeTaskDetail, DescribeMediaInfos, PullEvents/ConfirmEvents, 3.0 callbacks.
+import { VodApiError } from '../client/errors';
 import { mediaTypeOf } from '../media-name';
 import type { VodV3Client } from '../v3/client';
 import type { EventContent } from '../v3/schemas';
@@ -66,7 +67,12 @@ export function createV3Provider(client: VodV3Client): VodProvider {
     async readFile(fileId) {
       const res = await client.call('DescribeMediaInfos', { FileIds: [fileId], Filters: ['basicInfo', 'metaData', 'transcodeInfo'] });
       const info = res.MediaInfoSet.find((m) => m.FileId === fileId);
-      if (!info) throw new Error(`DescribeMediaInfos does not know file ${fileId}`);
+      // An answer, not an error: the file is gone (deleted in VOD meanwhile), as 3.0 says it of a single FileId.
+      if (!info)
+        throw new VodApiError('DescribeMediaInfos', 'ResourceNotFound.FileNotExist', `file ${fileId} is in NotExistFileIdSet`, {
+          attempts: 1,
+          response: res,
+        });
       return {
         // Definition 0 is the original file (§4.7); v2's playSet lists it too, so both keep it.
         playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({
