@@ -111,6 +111,11 @@ export interface RunningEmulator {
   close(): Promise<void>;
   setFaults(faults: FaultOptions): void;
   setCallback(url: string | undefined, mode: CallbackMode, appId?: number): void;
+  /**
+   * Queues an event for reliable mode as VOD would send it, for what no task here produces: a
+   * 2.0 `{version, eventType, data}` or a 3.0 EventContent (`EventType`…), given to PullEvents as is.
+   */
+  queueEvent(eventContent: Record<string, unknown>, appId?: number): void;
   stats(): EmulatorStats;
 }
 
@@ -244,6 +249,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     close,
     setFaults: (f) => faults.set(f),
     setCallback: (cbUrl, mode, appId) => accounts.setCallback(cbUrl, mode, appId),
+    queueEvent: (content, appId = accounts.all()[0]!.appId) => queue.push(appId, content),
     stats: () => ({
       requests: stats.requests,
       codes: { ...stats.codes },

@@ -28,7 +28,17 @@ export async function drainEvents(
     totals.polls++;
     totals.pulled += eventList.length;
     const confirm: string[] = [];
-    for (const { handle, event } of eventList) {
+    for (const { handle, parsed } of eventList) {
+      if (!parsed.success) {
+        // Its batch goes on; this one comes back, and a vodflow that reads it will handle it.
+        // Meanwhile the job's own polls finish it.
+        logger.error('event does not parse; left unconfirmed so VOD delivers it again', {
+          eventType: parsed.eventType,
+          issues: parsed.issues,
+        });
+        continue;
+      }
+      const { event } = parsed;
       try {
         await handleVodEvent(event, 'pull-event', logger);
         confirm.push(handle);

@@ -124,6 +124,8 @@ const pullEvents: V3Handler = async (call) => {
   const { ctx } = call;
   const events = await ctx.events.queue.pull(call.account.appId, ctx.settings.pullEventHoldMs, call.signal);
   const EventSet = events.map((e) => {
+    // One queued as 3.0 EventContent (queueEvent) goes out as it is.
+    if (typeof e.eventContent.EventType === 'string') return { EventHandle: e.msgHandle, ...e.eventContent };
     const content = e.eventContent as { eventType: string; data: Body };
     const id = typeof content.data?.vodTaskId === 'string' ? content.data.vodTaskId : undefined;
     return {

@@ -74,7 +74,7 @@ export interface VodProvider {
   readTask(vodTaskId: string): Promise<TaskView>;
   /** Play URLs per definition, cover and duration of a file. */
   readFile(fileId: string): Promise<{ playSet: PlayItem[]; coverUrl?: string; duration?: number }>;
-  /** Reliable-callback queue; `handle` is what confirmEvents takes. */
-  pullEvents(options: { timeoutMs: number }): Promise<Array<{ handle: string; event: EventView }>>;
+  /** Reliable-callback queue, each event parsed on its own; `handle` is what confirmEvents takes. */
+  pullEvents(options: { timeoutMs: number }): Promise<Array<{ handle: string; parsed: CallbackParse }>>;
   confirmEvents(handles: string[]): Promise<void>;
 }

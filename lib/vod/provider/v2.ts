@@ -1,7 +1,7 @@
 // The API 2.0 provider: today's v2 client (lib/vod/client) and chunked upload (lib/vod/upload).
 import { outcomeOfTask, procedureOutcome, procedureShare, pullOutcome } from './v2-outcome';
-import type { AnyVodEvent, VodClient } from '../client';
-import type { EventView, ProcessingPlan, VodProvider } from './types';
+import { safeParseVodEvent, type AnyVodEvent, type VodClient } from '../client';
+import type { CallbackParse, EventView, ProcessingPlan, VodProvider } from './types';
 
 /** ProcessFile params from a plan. notifyMode Finish: one callback when all is done. */
 export function processFileParams(plan: ProcessingPlan) {
@@ -29,6 +29,14 @@ export function eventViewV2(event: AnyVodEvent): EventView {
         ? procedureOutcome(event.data as Parameters<typeof procedureOutcome>[0])
         : undefined;
   return { eventType: event.eventType, vodTaskId: data.vodTaskId, kind, outcome };
+}
+
+/** A 2.0 event (`{"version":"4.0","eventType",data}`, a callback body or a PullEvent's eventContent). */
+export function parseEventV2(body: unknown): CallbackParse {
+  const parsed = safeParseVodEvent(body);
+  return parsed.success
+    ? { success: true, event: eventViewV2(parsed.event) }
+    : { success: false, eventType: parsed.eventType, issues: parsed.issues };
 }
 
 export function createV2Provider(client: VodClient): VodProvider {
@@ -63,7 +71,7 @@ export function createV2Provider(client: VodClient): VodProvider {
     },
     async pullEvents({ timeoutMs }) {
       const { eventList } = await client.pullEvent({}, { timeoutMs, retry: { maxAttempts: 1 } });
-      return eventList.map(({ msgHandle, eventContent }) => ({ handle: msgHandle, event: eventViewV2(eventContent) }));
+      return eventList.map(({ msgHandle, eventContent }) => ({ handle: msgHandle, parsed: parseEventV2(eventContent) }));
     },
     async confirmEvents(handles) {
       await client.confirmEvent({ msgHandle: handles });

@@ -1,10 +1,10 @@
 // The API 3.0 provider (2018-07-17): PullUpload, ApplyUpload + storage + CommitUpload,
 // ProcessMedia, DescribeTaskDetail, DescribeMediaInfos, PullEvents/ConfirmEvents, 3.0 callbacks.
-import { VodApiError } from '../client/errors';
 import { mediaTypeOf } from '../media-name';
+import { describeIssues, VodApiError } from '../client/errors';
 import type { VodV3Client } from '../v3/client';
-import type { EventContent } from '../v3/schemas';
-import type { EventView, ProcessingPlan, VodProvider } from './types';
+import { eventContent, type EventContent } from '../v3/schemas';
+import type { CallbackParse, EventView, ProcessingPlan, VodProvider } from './types';
 import { procedureOutcomeV3, pullOutcomeV3, taskViewV3 } from './v3-outcome';
 
 /** ProcessMedia body from a plan (the V2 vector of vod-v3-api.md §2.5 has this shape). */
@@ -49,6 +49,14 @@ export function eventViewV3(event: EventContent): EventView {
   return { eventType: event.EventType };
 }
 
+/** A 3.0 EventContent (a PullEvents item, or a callback body: the same without EventHandle). */
+export function parseEventV3(json: unknown): CallbackParse {
+  const parsed = eventContent.safeParse(json);
+  if (parsed.success) return { success: true, event: eventViewV3(parsed.data) };
+  const type = (json as { EventType?: unknown } | null)?.EventType;
+  return { success: false, eventType: typeof type === 'string' ? type : undefined, issues: describeIssues(parsed.error.issues) };
+}
+
 export function createV3Provider(client: VodV3Client): VodProvider {
   return {
     version: 'v3',
@@ -88,7 +96,7 @@ export function createV3Provider(client: VodV3Client): VodProvider {
     },
     async pullEvents({ timeoutMs }) {
       const res = await client.call('PullEvents', {}, { timeoutMs, retry: { maxAttempts: 1 } });
-      return res.EventSet.flatMap((e) => (e.EventHandle ? [{ handle: e.EventHandle, event: eventViewV3(e) }] : []));
+      return res.EventSet.flatMap((e) => (e.EventHandle ? [{ handle: e.EventHandle, parsed: parseEventV3(e) }] : []));
     },
     async confirmEvents(handles) {
       for (let i = 0; i < handles.length; i += 16) await client.call('ConfirmEvents', { EventHandles: handles.slice(i, i + 16) });

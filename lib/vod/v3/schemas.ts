@@ -194,7 +194,10 @@ export const eventContent = z.lazy(() =>
   }),
 );
 export type EventContent = z.infer<typeof eventContent>;
-export const pullEventsResponse = z.lazy(() => z.looseObject({ EventSet: opt(z.array(eventContent)).transform((v) => v ?? []) }));
+// Each event is parsed on its own (eventContent): one that does not parse must not fail the others of its batch.
+export const pullEventsResponse = z.lazy(() =>
+  z.looseObject({ EventSet: opt(z.array(z.looseObject({ EventHandle: opt(str) }))).transform((v) => v ?? []) }),
+);
 export const emptyResponse = z.lazy(() => z.looseObject({}));
 export const describeAllClassResponse = z.lazy(() =>
   z.looseObject({

@@ -205,7 +205,9 @@ export const pullEventResponse = z.lazy(() =>
     message: str,
     codeDesc: z.string().optional(),
     // The empty-queue shape is undocumented: absent, null or [] all mean "no events".
-    eventList: list(z.looseObject({ msgHandle: z.string().min(1), eventContent: anyVodEventSchema })),
+    // Each event is parsed on its own (safeParseVodEvent): one that does not parse must not fail
+    // the others of its batch.
+    eventList: list(z.looseObject({ msgHandle: z.string().min(1), eventContent: z.unknown() })),
   }),
 );
 
