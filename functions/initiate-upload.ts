@@ -52,18 +52,21 @@ async function pull(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<
   await startPolling(job.jobId, msg.attempt, 'pull', pullTaskId);
 }
 
+/** What each API version answers for a pulled 0-byte file (test/functions/empty-object.test.ts). */
+const EMPTY_SOURCE_CODE = { v2: -43001, v3: 'SourceFileError.ContentMalformed' } as const;
+
 async function push(job: Job, msg: InitiateUpload, ctx: RecordContext): Promise<void> {
   const cfg = config();
   const source = job.source!;
   let fileId = job.fileId;
   if (source.size === 0) {
-    // VOD's upload takes no 0-byte file; the verdict VOD gives an empty pulled file (-43001, it is
+    // VOD's upload takes no 0-byte file; the verdict the version gives an empty pulled file (it is
     // damaged: there is nothing to decode) ends the job in one video.failed here too.
     await sendToClassify({
       jobId: job.jobId,
       attempt: msg.attempt,
       origin: 'push',
-      code: -43001,
+      code: EMPTY_SOURCE_CODE[cfg.vod.apiVersion],
       message: 'the object is empty (0 bytes): there is no video to upload',
     });
     return;
