@@ -8,7 +8,8 @@ import { config } from '../lib/config';
 import { readyEvent } from '../lib/events/build';
 import { jobs, type Job, type JobOutputs, type StepCompletion, type TaskKind } from '../lib/jobs';
 import { enqueue, type RecordContext, type TaskFinished, type TaskOutcome } from '../lib/messages';
-import { classifyOrRethrow, deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
+import { VodApiError } from '../lib/vod/client';
+import { deliverPending, deliveryLeases, jobStep, PROGRESS, sendToClassify, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -83,11 +84,20 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completio
   const job = await adoptProcedure(found, msg, fileId, ctx);
   if (!job) return ctx.logger.info('job moved on; procedure result dropped', { vodTaskId: msg.vodTaskId });
   const outputs = await outputsOf(fileId, outcome).catch(async (err: unknown) => {
-    // VOD answered that it cannot give the outputs (the file was deleted meanwhile): the same on
-    // every redelivery, so classify-error decides and the job ends in one video.failed saying so.
-    await classifyOrRethrow(err, { jobId: job.jobId, attempt: msg.attempt, origin: 'procedure', vodTaskId: msg.vodTaskId });
+    // The file was deleted in VOD meanwhile: the same answer on every redelivery, so classify-error
+    // decides (one video.failed saying so). Anything else (a throttle, an internal error, a key
+    // rotated) is SQS's to redeliver: the outputs exist, and a redo would transcode them again.
+    if (!(err instanceof VodApiError && err.classification.cause === 'file-not-found')) throw err;
+    await sendToClassify({
+      jobId: job.jobId,
+      attempt: msg.attempt,
+      origin: 'procedure',
+      code: err.code,
+      message: err.apiMessage || err.message,
+      vodTaskId: msg.vodTaskId,
+    });
   });
-  if (!outputs) return ctx.logger.warn('VOD could not give the outputs; classify-error decides', { fileId, vodTaskId: msg.vodTaskId });
+  if (!outputs) return ctx.logger.warn('the file is gone from VOD; classify-error decides', { fileId, vodTaskId: msg.vodTaskId });
   const event = readyEvent(job, outputs, config().events.source);
   // The step is done with this write, which also leases the outbox's deliveries (steps of their own).
   const outbox = deliveryLeases(event, ctx.remainingMs());

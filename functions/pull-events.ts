@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { logger } from '../lib/aws/log';
 import { vodProvider } from '../lib/aws/vod-provider';
 import { config } from '../lib/config';
-import { handleVodEvent } from '../lib/pipeline';
+import { actsOn, handleVodEvent } from '../lib/pipeline';
 
 config();
 
@@ -30,12 +30,16 @@ export async function drainEvents(
     const confirm: string[] = [];
     for (const { handle, parsed } of eventList) {
       if (!parsed.success) {
-        // Its batch goes on; this one comes back, and a vodflow that reads it will handle it.
-        // Meanwhile the job's own polls finish it.
-        logger.error('event does not parse; left unconfirmed so VOD delivers it again', {
-          eventType: parsed.eventType,
-          issues: parsed.issues,
-        });
+        // Its batch goes on either way. One of a type vodflow acts on comes back, for a vodflow
+        // that reads it (the job's own polls finish the job meanwhile); any other is acknowledged,
+        // as it would be if it parsed, so that it does not come back forever.
+        const fields = { eventType: parsed.eventType, issues: parsed.issues };
+        if (actsOn(parsed.eventType)) {
+          logger.error('event does not parse; left unconfirmed so VOD delivers it again', fields);
+          continue;
+        }
+        logger.warn('event of a type vodflow does not act on does not parse; acknowledged', fields);
+        confirm.push(handle);
         continue;
       }
       const { event } = parsed;

@@ -125,7 +125,7 @@ const pullEvents: V3Handler = async (call) => {
   const events = await ctx.events.queue.pull(call.account.appId, ctx.settings.pullEventHoldMs, call.signal);
   const EventSet = events.map((e) => {
     // One queued as 3.0 EventContent (queueEvent) goes out as it is.
-    if (typeof e.eventContent.EventType === 'string') return { EventHandle: e.msgHandle, ...e.eventContent };
+    if (typeof e.eventContent.EventType === 'string') return { ...e.eventContent, EventHandle: e.msgHandle };
     const content = e.eventContent as { eventType: string; data: Body };
     const id = typeof content.data?.vodTaskId === 'string' ? content.data.vodTaskId : undefined;
     return {

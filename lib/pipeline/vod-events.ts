@@ -14,8 +14,11 @@ import { reportTaskFinished, type ReportResult } from './report';
 
 export type EventHandling = ReportResult | 'ignored-type' | 'no-task-id' | 'not-finished' | 'confirmation-queued';
 
+/** Whether vodflow acts on events of this type (a task's end); it acknowledges all others. */
+export const actsOn = (eventType: string | undefined): boolean => eventType === 'PullComplete' || eventType === 'ProcedureStateChanged';
+
 export async function handleVodEvent(event: EventView, via: TaskFinished['via'], logger: Logger): Promise<EventHandling> {
-  if (event.eventType !== 'PullComplete' && event.eventType !== 'ProcedureStateChanged') {
+  if (!actsOn(event.eventType)) {
     logger.info('VOD event of a type vodflow does not act on; acknowledged', { eventType: event.eventType });
     return 'ignored-type';
   }

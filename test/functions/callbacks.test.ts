@@ -131,44 +131,61 @@ describe('pull-events (reliable callback mode)', () => {
   });
 
   it.each([
-    { api: 'v2', bad: { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: 42, status: 'FINISH' } } },
-    { api: 'v3', bad: { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 42, Status: 'FINISH' } } },
-  ])('on API $api, an event that does not parse is left unconfirmed; the events beside it are handled', async ({ api, bad }) => {
-    // Before: one event the schema refused failed the whole PullEvent(s) answer, so no event of its
-    // batch was handled or confirmed, run after run, for as long as VOD kept it.
-    const v3 = { VOD_API_VERSION: 'v3', VOD_V3_ENDPOINT: h.emu.url, VOD_STORAGE_ENDPOINT: `${h.emu.url}/cos`, VOD_DEFINITIONS: '100010' };
-    h.env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000', ...(api === 'v3' ? v3 : {}) });
-    resetConfig();
-    h.emu.setCallback(undefined, 'reliable');
-    try {
-      const queuedBefore = h.emu.stats().queuedEvents;
-      await putObject(h.stack, `reliable/${api}/beside a bad event.mp4`, h.goodClip);
-      const jobId = await jobIdOf(`reliable/${api}/beside a bad event.mp4`);
-      // The job's first event (its pull's) is queued; the bad one joins it, so one PullEvent(s) answer holds both.
-      await runUntil(h.stack, h.handlers, async () => h.emu.stats().queuedEvents > queuedBefore);
-      h.emu.queueEvent(bad);
-      let pulled = 0;
-      let confirmed = 0;
-      await runUntil(
-        h.stack,
-        h.handlers,
-        async () => {
-          const totals = await drainEvents(lambdaContext('pull-events', 1500));
-          pulled += totals.pulled;
-          confirmed += totals.confirmed;
-          const job = await jobs().getJob(jobId);
-          return job?.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
-        },
-        { timeoutMs: 40_000 },
-      );
-      // Polls are a minute apart: the job finished through its events, the bad one left unconfirmed.
-      expect(confirmed).toBeGreaterThanOrEqual(2);
-      expect(pulled).toBeGreaterThan(confirmed);
-      expect(await h.events()).toHaveLength(1);
-    } finally {
-      h.emu.setCallback(undefined, 'none');
-      h.env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000' });
+    {
+      api: 'v2',
+      bad: { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: 42, status: 'FINISH' } },
+      badIgnored: { version: '4.0', eventType: 'NewFileUpload', data: { fileId: ['42'] } },
+    },
+    {
+      api: 'v3',
+      bad: { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 42, Status: 'FINISH' } },
+      badIgnored: { EventType: 'NewFileUpload', FileUploadEvent: { FileId: 42 } },
+    },
+  ])(
+    'on API $api, a task event that does not parse is left unconfirmed, another acknowledged; the events beside them are handled',
+    async ({ api, bad, badIgnored }) => {
+      // Before: one event the schema refused failed the whole PullEvent(s) answer, so no event of its
+      // batch was handled or confirmed, run after run, for as long as VOD kept it. One of a type
+      // vodflow does not act on is acknowledged, as it would be if it parsed.
+      const v3 = { VOD_API_VERSION: 'v3', VOD_V3_ENDPOINT: h.emu.url, VOD_STORAGE_ENDPOINT: `${h.emu.url}/cos`, VOD_DEFINITIONS: '100010' };
+      h.env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000', ...(api === 'v3' ? v3 : {}) });
       resetConfig();
-    }
-  });
+      h.emu.setCallback(undefined, 'reliable');
+      try {
+        const queuedBefore = h.emu.stats().queuedEvents;
+        await putObject(h.stack, `reliable/${api}/beside a bad event.mp4`, h.goodClip);
+        const jobId = await jobIdOf(`reliable/${api}/beside a bad event.mp4`);
+        // The job's first event (its pull's) is queued; the bad one joins it, so one PullEvent(s) answer holds both.
+        await runUntil(h.stack, h.handlers, async () => h.emu.stats().queuedEvents > queuedBefore);
+        h.emu.queueEvent(bad);
+        h.emu.queueEvent(badIgnored);
+        // The first pull holds the job's event and both bad ones: all but the bad one of a type vodflow acts on are confirmed.
+        const first = await drainEvents(lambdaContext('pull-events', 1500));
+        expect(first.pulled).toBeGreaterThanOrEqual(3);
+        expect(first.pulled - first.confirmed).toBe(1);
+        let pulled = first.pulled;
+        let confirmed = first.confirmed;
+        await runUntil(
+          h.stack,
+          h.handlers,
+          async () => {
+            const totals = await drainEvents(lambdaContext('pull-events', 1500));
+            pulled += totals.pulled;
+            confirmed += totals.confirmed;
+            const job = await jobs().getJob(jobId);
+            return job?.status === 'SUCCEEDED' && (job.eventDeliveredTo ?? []).includes('sqs');
+          },
+          { timeoutMs: 40_000 },
+        );
+        // Polls are a minute apart: the job finished through its events, the bad one left unconfirmed.
+        expect(confirmed).toBeGreaterThanOrEqual(2);
+        expect(pulled).toBeGreaterThan(confirmed);
+        expect(await h.events()).toHaveLength(1);
+      } finally {
+        h.emu.setCallback(undefined, 'none');
+        h.env({ POLL_BASE_DELAY_S: '60', PULL_EVENTS_RESERVE_MS: '1000' });
+        resetConfig();
+      }
+    },
+  );
 });

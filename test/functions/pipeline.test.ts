@@ -181,8 +181,43 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     const events = await h.events();
     expect(events).toHaveLength(1);
     const event = videoFailedEventV1.parse(events[0]);
-    expect(event.data.error).toMatchObject({ code: api === 'v2' ? 10008 : 'ResourceNotFound.FileNotExist', cause: 'file-not-found' });
+    expect(event.data.error).toMatchObject({
+      code: api === 'v2' ? 10008 : 'ResourceNotFound.FileNotExist',
+      cause: 'file-not-found',
+      retryable: false,
+      attempts: 1,
+    });
     expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
+  });
+
+  it('a read of the outputs VOD answers with an internal error is read again: ready on attempt 1, nothing transcoded twice', async () => {
+    // The outputs exist: classifying the error would spend an attempt on a second transcode (or, on
+    // the last one, fail a processed video with a false reason).
+    await putObject(h.stack, `${api}/outputs read twice.mp4`, h.goodClip);
+    const jobId = await jobIdOf(`${api}/outputs read twice.mp4`);
+    const { result, ...upstream } = h.handlers;
+    await runUntil(h.stack, h.handlers, async () => (await jobs().getJob(jobId))?.status === 'PROCESSING');
+    await runUntil(h.stack, upstream, async () => {
+      const attrs = await h.stack.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('result'), AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      return Number(attrs.Attributes?.ApproximateNumberOfMessages) > 0;
+    });
+    const processing = () =>
+      (h.emu.stats().actions.ProcessFile ?? 0) + (h.emu.stats().actions.ProcessMedia ?? 0) + (h.emu.stats().actions.RedoTask ?? 0);
+    const processedBefore = processing();
+    h.emu.setFaults({ error6000: 1, actions: ['DescribeVodPlayUrls', 'DescribeMediaInfos'] });
+    try {
+      expect(await pumpOnce(h.stack, 'result', result!)).toEqual({ received: 1, failed: 1 });
+    } finally {
+      h.emu.setFaults({});
+    }
+    await h.settle(jobId);
+    const job = (await jobs().getJob(jobId))!;
+    expect(job.status, JSON.stringify(job.error)).toBe('SUCCEEDED');
+    expect(job.attempt).toBe(1);
+    expect(processing()).toBe(processedBefore);
+    expect(await h.events()).toHaveLength(1);
   });
 
   it("push mode: the bytes go from S3 through the version's upload into one video.ready", async () => {

@@ -75,12 +75,13 @@ export function createV3Provider(client: VodV3Client): VodProvider {
     async readFile(fileId) {
       const res = await client.call('DescribeMediaInfos', { FileIds: [fileId], Filters: ['basicInfo', 'metaData', 'transcodeInfo'] });
       const info = res.MediaInfoSet.find((m) => m.FileId === fileId);
-      // An answer, not an error: the file is gone (deleted in VOD meanwhile), as 3.0 says it of a single FileId.
-      if (!info)
+      // VOD says the file is gone (deleted meanwhile): an answer, as 3.0 gives it for a single FileId.
+      if (!info && res.NotExistFileIdSet.includes(fileId))
         throw new VodApiError('DescribeMediaInfos', 'ResourceNotFound.FileNotExist', `file ${fileId} is in NotExistFileIdSet`, {
           attempts: 1,
           response: res,
         });
+      if (!info) throw new Error(`DescribeMediaInfos answered neither the file ${fileId} nor that it does not exist`);
       return {
         // Definition 0 is the original file (§4.7); v2's playSet lists it too, so both keep it.
         playSet: (info.TranscodeInfo?.TranscodeSet ?? []).map((t) => ({
