@@ -10,6 +10,7 @@ import { videoFailedEventV1, videoReadyEventV1 } from '../../lib/events/contract
 import { resetConfig } from '../../lib/config';
 import { putObject } from '../support/s3-notify';
 import { lambdaContext, pumpOnce, runUntil } from '../support/stack';
+import { installCrashRig } from '../support/crash-points';
 import { startHttpApi, type HttpLambda } from '../support/http-api';
 import { CALLBACK_TOKEN, startHarness, type Harness } from './harness';
 
@@ -32,6 +33,22 @@ const postCallback = (body: unknown) =>
   });
 
 const jobIdOf = (key: string) => h.jobIdOf(key);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs the job until its procedure's result waits on the result queue, publish-result held back. */
+async function holdResult(jobId: string): Promise<void> {
+  // The pull's result too goes through publish-result: hold it back only once processing runs.
+  await runUntil(h.stack, h.handlers, async () => (await jobs().getJob(jobId))?.status === 'PROCESSING');
+  const { result: _held, ...upstream } = h.handlers;
+  await runUntil(h.stack, upstream, async () => {
+    const attrs = await h.stack.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('result'), AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    return Number(attrs.Attributes?.ApproximateNumberOfMessages) > 0;
+  });
+  expect((await jobs().getJob(jobId))!.status).toBe('PROCESSING');
+}
 
 const VERSIONS = [
   { api: 'v2', definitions: [10, 210], brokenCode: (code: number | string) => typeof code === 'number' && code < -40000 },
@@ -159,56 +176,57 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     }
   });
 
-  it('a video deleted from VOD before its outputs are read ends in one video.failed saying the file is gone', async () => {
-    // Before: publish-result's read failed on every redelivery (2.0: 10008; 3.0: the file in
-    // NotExistFileIdSet, a plain error), the message went to the DLQ and the job failed a day later as 'stalled'.
-    await putObject(h.stack, `${api}/deleted in vod.mp4`, h.goodClip);
-    const jobId = await jobIdOf(`${api}/deleted in vod.mp4`);
-    const { result: _held, ...upstream } = h.handlers;
-    const waiting = async () => {
-      const attrs = await h.stack.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('result'), AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      return Number(attrs.Attributes?.ApproximateNumberOfMessages) > 0;
-    };
-    // The pull's result too goes through publish-result: hold it back only once processing runs.
-    await runUntil(h.stack, h.handlers, async () => (await jobs().getJob(jobId))?.status === 'PROCESSING');
-    await runUntil(h.stack, upstream, waiting);
-    expect((await jobs().getJob(jobId))!.status).toBe('PROCESSING');
-    const { fileId } = (await jobs().getJob(jobId))!;
-    await (await vodClient()).deleteVodFile({ fileId: fileId! });
-    await h.settle(jobId);
-    const events = await h.events();
-    expect(events).toHaveLength(1);
-    const event = videoFailedEventV1.parse(events[0]);
-    expect(event.data.error).toMatchObject({
-      code: api === 'v2' ? 10008 : 'ResourceNotFound.FileNotExist',
-      cause: 'file-not-found',
-      retryable: false,
-      attempts: 1,
-    });
-    expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
-  });
+  it.each([0, 2])(
+    'a video deleted from VOD before its outputs are read ends in one video.failed saying the file is gone (publish-result killed after write %i; 0: not killed)',
+    async (crash) => {
+      // Before: publish-result's read failed on every redelivery (2.0: 10008; 3.0: the file in
+      // NotExistFileIdSet, a plain error), the message went to the DLQ and the job failed a day later as 'stalled'.
+      const key = `${api}/deleted in vod ${crash}.mp4`;
+      await putObject(h.stack, key, h.goodClip);
+      const jobId = await jobIdOf(key);
+      await holdResult(jobId);
+      const { fileId } = (await jobs().getJob(jobId))!;
+      await (await vodClient()).deleteVodFile({ fileId: fileId! });
+      // A crash after the 2nd write (the step's claim, then the send to classify-error): the redelivery
+      // finds the file gone again and sends again; classify-error's claim absorbs the copy.
+      const rig = installCrashRig();
+      try {
+        if (crash) rig.plan.set(`result:procedure:${jobId}`, crash);
+        const deadline = Date.now() + 45_000;
+        const settled = async () => {
+          const job = await jobs().getJob(jobId);
+          return job?.status === 'FAILED' && (job.eventDeliveredTo ?? []).includes('sqs');
+        };
+        while (!(await settled()) && Date.now() < deadline) if (!(await rig.pump(h.stack, h.handlers))) await sleep(150);
+        if (crash) expect(rig.fired.find((f) => f.jobId === jobId)?.write).toBe('SendMessage');
+      } finally {
+        rig.uninstall();
+      }
+      const events = await h.events();
+      expect(events).toHaveLength(1);
+      const event = videoFailedEventV1.parse(events[0]);
+      expect(event.data.error).toMatchObject({
+        code: api === 'v2' ? 10008 : 'ResourceNotFound.FileNotExist',
+        cause: 'file-not-found',
+        retryable: false,
+        attempts: 1,
+      });
+      expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
+    },
+  );
 
   it('a read of the outputs VOD answers with an internal error is read again: ready on attempt 1, nothing transcoded twice', async () => {
     // The outputs exist: classifying the error would spend an attempt on a second transcode (or, on
     // the last one, fail a processed video with a false reason).
     await putObject(h.stack, `${api}/outputs read twice.mp4`, h.goodClip);
     const jobId = await jobIdOf(`${api}/outputs read twice.mp4`);
-    const { result, ...upstream } = h.handlers;
-    await runUntil(h.stack, h.handlers, async () => (await jobs().getJob(jobId))?.status === 'PROCESSING');
-    await runUntil(h.stack, upstream, async () => {
-      const attrs = await h.stack.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: h.stack.queueUrl('result'), AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      return Number(attrs.Attributes?.ApproximateNumberOfMessages) > 0;
-    });
+    await holdResult(jobId);
     const processing = () =>
       (h.emu.stats().actions.ProcessFile ?? 0) + (h.emu.stats().actions.ProcessMedia ?? 0) + (h.emu.stats().actions.RedoTask ?? 0);
     const processedBefore = processing();
     h.emu.setFaults({ error6000: 1, actions: ['DescribeVodPlayUrls', 'DescribeMediaInfos'] });
     try {
-      expect(await pumpOnce(h.stack, 'result', result!)).toEqual({ received: 1, failed: 1 });
+      expect(await pumpOnce(h.stack, 'result', h.handlers.result!)).toEqual({ received: 1, failed: 1 });
     } finally {
       h.emu.setFaults({});
     }
