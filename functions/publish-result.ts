@@ -93,7 +93,7 @@ const procedureFinished: OnFinished = async (found, msg, outcome, ctx, completio
       attempt: msg.attempt,
       origin: 'procedure',
       code: err.code,
-      message: err.apiMessage || err.message,
+      message: `processing finished, then VOD no longer had file ${fileId} when its outputs were read (deleted meanwhile?): ${err.apiMessage || err.message}`,
       vodTaskId: msg.vodTaskId,
     });
   });

@@ -211,6 +211,7 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
         retryable: false,
         attempts: 1,
       });
+      expect(event.data.error.detail).toContain(`VOD no longer had file ${fileId} when its outputs were read`);
       expect((await jobs().getJob(jobId))!.status).toBe('FAILED');
     },
   );
