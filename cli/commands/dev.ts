@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import * as z from 'zod';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local';
 import { devBanner } from '../dev/banner';
+import { callerVodEnv } from '../caller-env';
 import { collectSubscriber, subscriberEnv, subscriberNote } from '../dev/subscribers';
 import { loadOrCreateSecrets, SecretsFileError } from '../dev/secrets';
 import {
@@ -166,7 +167,7 @@ export async function runDev(options: DevOptions = {}, io: DevIO = processIO): P
         ...secrets,
         ...subscriberEnv(flags.subscriber),
         ...(flags.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
-        ...((flags.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: flags.vodApi ?? process.env.VOD_API_VERSION! } : {}),
+        ...callerVodEnv({ vodApi: flags.vodApi }),
       },
     });
   } catch (error) {

@@ -26,8 +26,16 @@ interface Flags {
 
 const definitionList = (value: string): number[] => {
   const list = value.split(',').map((v) => v.trim());
-  if (!list.length || list.some((v) => !/^\d{1,5}$/.test(v))) throw new InvalidArgumentError('expected definitions like 20,210');
+  // API 3.0's presets have six digits (100020), its own templates more.
+  if (!list.length || list.some((v) => !/^\d{1,9}$/.test(v)))
+    throw new InvalidArgumentError('expected definitions like 20,210 (API 2.0) or 100020,100210 (API 3.0)');
   return list.map(Number);
+};
+
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!value.trim() || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 600');
+  return n;
 };
 
 export const vodApiVersion = (value: string): 'v2' | 'v3' => {
@@ -47,13 +55,17 @@ export function register(program: Command): void {
     .argument('[files...]', 'video files or folders of videos')
     .option('--sample', 'process a short clip generated with ffmpeg (no file needed)')
     .option('--json', 'print each downstream CloudEvent on stdout, one per line')
-    .option('--definitions <list>', "transcoding definitions, e.g. 20,210 (default: the stack's, 20,210)", definitionList)
+    .option(
+      '--definitions <list>',
+      'transcoding definitions, e.g. 20,210 (API 2.0) or 100020,100210 (API 3.0); default VOD_DEFINITIONS, else those',
+      definitionList,
+    )
     .option('--callback-mode <mode>', 'how results come back: http (VOD callback), reliable (PullEvent) or poll', mode, 'http')
     .option('--out <dir>', 'copy the outputs here, one folder per file', 'vodflow-output')
     .option('--no-copy', 'do not copy outputs')
     .option('--keep', 'keep the stack up afterwards so the play URLs can be opened (Ctrl-C to stop)')
     .option('--quiet', 'no progress on stderr')
-    .option('--timeout <seconds>', 'give up on a file after this long', Number, 600)
+    .option('--timeout <seconds>', 'give up on a file after this long', seconds, 600)
     .option('--data <dir>', 'keep the stack state in this folder (default: in memory)')
     .option('--verbose', "also print the handlers' structured logs (JSON, on stdout)")
     .option('--vod-api <version>', 'VOD API the handlers speak: v2 (API 2.0) or v3 (API 3.0); default VOD_API_VERSION or v2', vodApiVersion)

@@ -19,6 +19,7 @@ import { summarize } from './summary';
 import { budgeted, fetchSubTasks } from './sub-tasks';
 import { mediaToolsLine } from './tools';
 import { createUpload, putFile } from './upload';
+import { callerVodEnv } from '../caller-env';
 
 export interface ProcessOptions {
   files: string[];
@@ -107,9 +108,7 @@ export async function runProcess(
     env: {
       // Handler logs (JSON on stdout) would bury the summary, which already says why a file failed.
       POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
-      ...(options.definitions ? { VOD_DEFINITIONS: options.definitions.join(',') } : {}),
-      // The flag, else the caller's VOD_API_VERSION (serverless.yml's default would override it).
-      ...((options.vodApi ?? process.env.VOD_API_VERSION) ? { VOD_API_VERSION: options.vodApi ?? process.env.VOD_API_VERSION! } : {}),
+      ...callerVodEnv({ vodApi: options.vodApi, definitions: options.definitions }),
       ...subscriberEnv(options.subscribers ?? []),
     },
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).

@@ -163,19 +163,22 @@ describe('vodflow process', () => {
     expect(existsSync(join(outDir, 'good', 'f0.f100020.mp4'))).toBe(true);
   }, 120_000);
 
-  it('--json prints one CloudEvent per file on stdout and nothing else', async () => {
+  it("--json prints one CloudEvent per file on stdout and nothing else; the caller's VOD_DEFINITIONS is used", async () => {
     const out = capture();
+    // Before, serverless.yml's default for the param replaced the caller's variable.
+    process.env.VOD_DEFINITIONS = '10';
     const { exitCode, results } = await runProcess(
       { files: [good], json: true, callbackMode: 'poll', keep: false, quiet: true, timeoutS: 120 },
       out.stream,
       capture().stream,
-    );
+    ).finally(() => delete process.env.VOD_DEFINITIONS);
     expect(results[0]?.error).toBeUndefined();
     expect(exitCode).toBe(0);
     const lines = out.text().trim().split('\n');
     expect(lines).toHaveLength(1);
     const event = JSON.parse(lines[0]!);
     expect(event).toMatchObject({ specversion: '1.0', type: 'vodflow.video.ready' });
+    expect(event.data.playSet.map((p: { definition: number }) => p.definition)).toEqual([0, 10]);
   }, 120_000);
 
   it('--subscriber POSTs the signed event to a local URL, retrying a failure, verifiable with the printed secret', async () => {

@@ -32,6 +32,22 @@ describe('vodflow command line', () => {
     expect((await vodflow()).code).toBe(2); // no command at all
   }, 120_000);
 
+  it('exits 2 on a bad --timeout or --definitions, and takes API 3.0 definitions', async () => {
+    for (const timeout of ['abc', '-5', '0']) {
+      const bad = await vodflow('process', '--sample', '--timeout', timeout);
+      expect(bad.code, timeout).toBe(2);
+      expect(bad.stderr).toMatch(/--timeout <seconds>.*expected a number of seconds above 0/);
+    }
+    const badDefs = await vodflow('process', '--definitions', '20,x');
+    expect(badDefs.code).toBe(2);
+    expect(badDefs.stderr).toMatch(/expected definitions like 20,210 \(API 2.0\) or 100020,100210 \(API 3.0\)/);
+    // Six digits pass the flag's check (then: no file given, the next usage error).
+    const v3 = await vodflow('process', '--vod-api', 'v3', '--definitions', '100020,100210');
+    expect(v3.code).toBe(2);
+    expect(v3.stderr).not.toMatch(/definitions/);
+    expect(v3.stderr).toMatch(/give a file or folder to process, or --sample/);
+  }, 120_000);
+
   it('still exits 0 for --help', async () => {
     expect((await vodflow('explain', '--help')).code).toBe(0);
   });
