@@ -104,8 +104,11 @@ function stateOf(stack: LocalStack, dataDir: string, callbackMode: DevState['cal
     vod:
       stack.emulator && env.VOD_ENDPOINT && env.VOD_SECRET_ID && env.VOD_SECRET_KEY
         ? {
+            apiVersion: env.VOD_API_VERSION === 'v3' ? 'v3' : 'v2',
             endpoint: env.VOD_ENDPOINT,
             uploadEndpoint: env.VOD_UPLOAD_ENDPOINT ?? stack.emulator.uploadEndpoint,
+            v3Endpoint: env.VOD_V3_ENDPOINT,
+            storageEndpoint: env.VOD_STORAGE_ENDPOINT,
             secretId: env.VOD_SECRET_ID,
             secretKey: env.VOD_SECRET_KEY,
             region: env.VOD_REGION ?? 'gz',

@@ -16,13 +16,18 @@ export function devExports(state: DevState): Array<[string, string]> {
     ['AWS_ENDPOINT_URL_S3', state.endpoints.s3],
     ['AWS_ENDPOINT_URL_DYNAMODB', state.endpoints.dynamodb],
   ];
-  if (state.vod) {
+  const { vod } = state;
+  if (vod?.apiVersion === 'v3' && vod.v3Endpoint) {
+    vars.push(['VOD_API_VERSION', 'v3'], ['VOD_V3_ENDPOINT', vod.v3Endpoint]);
+    if (vod.storageEndpoint) vars.push(['VOD_STORAGE_ENDPOINT', vod.storageEndpoint]);
+    vars.push(['VOD_SECRET_ID', vod.secretId], ['VOD_SECRET_KEY', vod.secretKey]);
+  } else if (vod) {
     vars.push(
-      ['VOD_ENDPOINT', state.vod.endpoint],
-      ['VOD_UPLOAD_ENDPOINT', state.vod.uploadEndpoint],
-      ['VOD_SECRET_ID', state.vod.secretId],
-      ['VOD_SECRET_KEY', state.vod.secretKey],
-      ['VOD_REGION', state.vod.region],
+      ['VOD_ENDPOINT', vod.endpoint],
+      ['VOD_UPLOAD_ENDPOINT', vod.uploadEndpoint],
+      ['VOD_SECRET_ID', vod.secretId],
+      ['VOD_SECRET_KEY', vod.secretKey],
+      ['VOD_REGION', vod.region],
     );
   }
   return vars;
@@ -45,7 +50,7 @@ export function devBanner(state: DevState, statePath: string): string {
   const byId = new Map(state.queues.map((q) => [q.logicalId, q]));
   const deadLetters = new Set(state.queues.flatMap((q) => (q.deadLetter ? [q.deadLetter] : [])));
   const lines: string[] = [
-    `vodflow dev — ${state.service}, stage ${state.stage}, region ${state.region}, VOD callbacks: ${state.callbackMode}`,
+    `vodflow dev — ${state.service}, stage ${state.stage}, region ${state.region}, VOD API ${state.vod?.apiVersion === 'v3' ? '3.0' : '2.0'}, VOD callbacks: ${state.callbackMode}`,
     `  data:         ${state.dataDir}  (state file ${statePath})`,
     '',
     `  HTTP API      ${api}`,
@@ -53,7 +58,9 @@ export function devBanner(state: DevState, statePath: string): string {
   ];
   if (state.endpoints.emulator)
     lines.push(
-      `  VOD emulator  ${state.endpoints.emulator}  (API ${state.vod?.endpoint ?? '-'}, upload ${state.vod?.uploadEndpoint ?? '-'})`,
+      state.vod?.apiVersion === 'v3'
+        ? `  VOD emulator  ${state.endpoints.emulator}  (API 3.0 ${state.vod.v3Endpoint ?? '-'}, storage ${state.vod.storageEndpoint ?? '-'})`
+        : `  VOD emulator  ${state.endpoints.emulator}  (API ${state.vod?.endpoint ?? '-'}, upload ${state.vod?.uploadEndpoint ?? '-'})`,
     );
   lines.push(`  SQS + S3      ${state.endpoints.sqs}`, `  DynamoDB      ${state.endpoints.dynamodb}`, '');
   if (state.bucket) lines.push(`  bucket        ${state.bucket}`);
@@ -83,10 +90,12 @@ export function devBanner(state: DevState, statePath: string): string {
     const key = shellQuote(`x-api-key: ${state.apiKey}`);
     lines.push(
       '',
-      '# create an upload for clip.mp4 (size must be its byte count), PUT the file to the returned upload.url,',
-      '# then follow the job with `vodflow jobs show <jobId>`:',
+      '# create an upload for clip.mp4 (size must be its byte count), then PUT the file to the returned',
+      '# upload.url with the upload.headers it lists (the URL is signed for them), then follow the job',
+      '# with `vodflow jobs show <jobId>`:',
       `curl -sS -X POST ${api}/uploads -H 'content-type: application/json' -H ${key} \\`,
-      `  -d "{\\"filename\\":\\"clip.mp4\\",\\"contentType\\":\\"video/mp4\\",\\"size\\":$(wc -c < clip.mp4)}"`,
+      `  -d "{\\"filename\\":\\"clip.mp4\\",\\"contentType\\":\\"video/mp4\\",\\"size\\":$(wc -c < clip.mp4)}" > upload.json`,
+      `curl -sS -T clip.mp4 -H 'content-type: video/mp4' -H 'if-none-match: *' "$(node -p 'require("./upload.json").upload.url')"`,
     );
   }
   lines.push('', 'Ctrl-C stops the stack (state stays in the data dir; a second Ctrl-C forces the exit).');

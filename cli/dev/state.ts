@@ -34,7 +34,18 @@ export const devStateSchema = z.object({
   apiKey: z.string(),
   callbackUrl: z.string().optional(),
   vod: z
-    .object({ endpoint: z.string(), uploadEndpoint: z.string(), secretId: z.string(), secretKey: z.string(), region: z.string() })
+    .object({
+      /** The API the handlers speak; both are served on the emulator's port. */
+      apiVersion: z.enum(['v2', 'v3']).default('v2'),
+      endpoint: z.string(),
+      uploadEndpoint: z.string(),
+      /** API 3.0: the service endpoint and the storage (COS) its push uploads PUT to. */
+      v3Endpoint: z.string().optional(),
+      storageEndpoint: z.string().optional(),
+      secretId: z.string(),
+      secretKey: z.string(),
+      region: z.string(),
+    })
     .optional(),
   routes: z.array(z.string()),
   bucket: z.string().optional(),

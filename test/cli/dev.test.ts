@@ -13,6 +13,7 @@ import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevError, handleSignals, runDev, type DevIO, type RunningDev } from '../../cli/commands/dev';
 import { readDevState, type DevState } from '../../cli/dev/state';
+import { createVodV3Client } from '../../lib/vod/v3/client';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const registered = readFileSync(path.join(ROOT, 'cli', 'main.ts'), 'utf8').includes('commands/dev');
@@ -92,16 +93,29 @@ describe('runDev (in-process)', () => {
     expect(QueueUrls.map((u) => u.split('/').pop())).toContain('vodflow-dev-events-dlq.fifo');
   });
 
-  it('prints a curl that creates an upload as pasted', async () => {
-    const curl = /^curl .*\\\n.*$/m.exec(io.stdout)?.[0];
-    expect(curl).toBeDefined();
+  it('prints curls that create an upload and PUT the file, as pasted', async () => {
+    // Before, the banner said only "PUT the file to upload.url": a plain PUT got 403 (the URL is
+    // signed for content-type and if-none-match).
+    const [create, put] = /^curl .*\\\n.*\ncurl .*$/m.exec(io.stdout)?.[0].split(/\n(?=curl )/) ?? [];
+    expect(put).toMatch(/^curl -sS -T clip\.mp4/);
     await writeFile(path.join(data, 'clip.mp4'), Buffer.alloc(4321, 1));
-    const { stdout } = await promisify(execFile)('sh', ['-c', curl!], { cwd: data });
-    const created = JSON.parse(stdout) as { jobId: string; upload: { url: string } };
+    await promisify(execFile)('sh', ['-c', create!], { cwd: data });
+    const created = JSON.parse(readFileSync(path.join(data, 'upload.json'), 'utf8')) as { jobId: string; upload: { url: string } };
     expect(created.jobId).toMatch(/^up-/);
     expect(created.upload.url).toContain(`${dev!.state.endpoints.s3}/vodflow-dev-uploads/uploads/${created.jobId}/clip.mp4`);
-    const job = await fetch(`${dev!.state.endpoints.httpApi}/jobs/${created.jobId}`, { headers: { 'x-api-key': dev!.state.apiKey } });
-    expect(await job.json()).toMatchObject({ jobId: created.jobId, status: 'AWAITING_UPLOAD', source: { size: 4321 } });
+    const job = async () =>
+      (await (
+        await fetch(`${dev!.state.endpoints.httpApi}/jobs/${created.jobId}`, { headers: { 'x-api-key': dev!.state.apiKey } })
+      ).json()) as {
+        status: string;
+      };
+    expect(await job()).toMatchObject({ jobId: created.jobId, status: 'AWAITING_UPLOAD', source: { size: 4321 } });
+    const { stdout } = await promisify(execFile)('sh', ['-c', `${put!} -w '%{http_code}'`], { cwd: data });
+    expect(stdout).toBe('200');
+    // The bucket's notification hands the object to ingest: the job leaves AWAITING_UPLOAD.
+    const deadline = Date.now() + 15_000;
+    while ((await job()).status === 'AWAITING_UPLOAD' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await job()).status).not.toBe('AWAITING_UPLOAD');
   });
 
   it('refuses a data dir that another live vodflow dev owns', async () => {
@@ -150,6 +164,31 @@ describe('runDev (in-process)', () => {
       expect(sigIO.stderr).toContain('SIGINT again, exiting now');
     } finally {
       dispose();
+    }
+  });
+});
+
+describe('runDev --vod-api v3', () => {
+  it('says it speaks API 3.0 and exports the 3.0 settings, which reach the emulator as given', async () => {
+    // Before, the banner of a 3.0 stack read as 2.0's: the /v2/index.php endpoints and exports only.
+    const data = await mkdtemp(path.join(tmpdir(), 'vodflow-dev-v3-'));
+    const io = capture();
+    const dev = await runDev({ ...quiet, data, vodApi: 'v3' }, io);
+    try {
+      expect(io.stdout).toMatch(/^vodflow dev — .*, VOD API 3\.0, VOD callbacks: http$/m);
+      expect(io.stdout).toContain(`export VOD_API_VERSION=v3\n`);
+      expect(io.stdout).toContain(`export VOD_V3_ENDPOINT=${dev.state.endpoints.emulator}\n`);
+      expect(io.stdout).not.toContain('export VOD_ENDPOINT=');
+      const exported = new Map([...io.stdout.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const client = createVodV3Client({
+        endpoint: exported.get('VOD_V3_ENDPOINT'),
+        secretId: exported.get('VOD_SECRET_ID')!,
+        secretKey: exported.get('VOD_SECRET_KEY')!,
+      });
+      expect((await client.call('DescribeAllClass', {})).ClassInfoSet.length).toBeGreaterThan(0);
+    } finally {
+      await dev.close();
+      await rm(data, { recursive: true, force: true });
     }
   });
 });
