@@ -116,6 +116,8 @@ export interface RunningEmulator {
    * 2.0 `{version, eventType, data}` or a 3.0 EventContent (`EventType`…), given to PullEvents as is.
    */
   queueEvent(eventContent: Record<string, unknown>, appId?: number): void;
+  /** The media tools' self-check (run once): undefined when ffmpeg and ffprobe work, else what is broken. */
+  checkTools(): Promise<string | undefined>;
   stats(): EmulatorStats;
 }
 
@@ -250,6 +252,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     setFaults: (f) => faults.set(f),
     setCallback: (cbUrl, mode, appId) => accounts.setCallback(cbUrl, mode, appId),
     queueEvent: (content, appId = accounts.all()[0]!.appId) => queue.push(appId, content),
+    checkTools: () => engine.checkTools(),
     stats: () => ({
       requests: stats.requests,
       codes: { ...stats.codes },

@@ -114,6 +114,15 @@ export async function runProcess(
     // Reliable mode: drain PullEvent every 3 s instead of once a minute (the scale multiplies intervals).
     scheduleTimeScale: options.callbackMode === 'reliable' ? 1 / 20 : undefined,
   });
+  // Broken media tools would fail every file after its retries (30010) with a retry-helps verdict:
+  // say it once, before any upload, with what to change.
+  const toolsProblem = await stack.emulator?.checkTools();
+  if (toolsProblem) {
+    await stack.close();
+    throw new Error(
+      `the media tools do not work: ${toolsProblem}.\n${mediaToolsLine().trimEnd()}\nInstall ffmpeg (e.g. apt-get install ffmpeg), or point FFMPEG_PATH / FFPROBE_PATH at working binaries, or set VODFLOW_MEDIA_TOOLS=npm for the npm builds.`,
+    );
+  }
   if (options.verbose)
     note(
       `vodflow:${mediaToolsLine()

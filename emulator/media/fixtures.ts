@@ -28,7 +28,10 @@ export interface ClipSpec {
 async function ffmpeg(args: string[], ffmpegPath?: string): Promise<void> {
   const { ffmpeg: tool } = resolveBinaries({ ffmpegPath });
   const r = await runProcess(tool, ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { timeoutMs: 60_000 });
-  if (r.exitCode !== 0) throw new Error(`ffmpeg failed (${r.exitCode}): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `ffmpeg (${tool.path}) failed (exit ${r.exitCode}): ${r.stderr.trim() || 'it printed nothing'}; FFMPEG_PATH picks another`,
+    );
 }
 
 const tempBeside = (path: string, ext = '.mp4'): string => join(dirname(path), `.fixture-${randomUUID()}${ext}`);

@@ -1,19 +1,22 @@
 // The installed command itself (cli/bin.mjs in a child process): --version, and exit status 2 for
 // every command line it rejects, as the README documents.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-const vodflow = (...args: string[]) =>
+const vodflowIn = (env: NodeJS.ProcessEnv, ...args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000, env }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+const vodflow = (...args: string[]) => vodflowIn(process.env, ...args);
 
 describe('vodflow command line', () => {
   it('prints its version', async () => {
@@ -46,6 +49,24 @@ describe('vodflow command line', () => {
     expect(v3.code).toBe(2);
     expect(v3.stderr).not.toMatch(/definitions/);
     expect(v3.stderr).toMatch(/give a file or folder to process, or --sample/);
+  }, 120_000);
+
+  it('says at the start, with exit 2, when the media tools do not work', async () => {
+    // Before: every file failed after three attempts (about 2 minutes for a 3-second clip) with
+    // 30010 and "retry helps: yes"; a broken ffmpeg for the sample gave "ffmpeg failed (1): ".
+    const dir = mkdtempSync(join(tmpdir(), 'vodflow-usage-'));
+    try {
+      writeFileSync(join(dir, 'clip.mp4'), Buffer.alloc(1000, 1));
+      const missing = await vodflowIn({ ...process.env, FFMPEG_PATH: join(dir, 'no-ffmpeg') }, 'process', '--quiet', join(dir, 'clip.mp4'));
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/the media tools do not work: ffmpeg could not run/);
+      expect(missing.stderr).toMatch(/FFMPEG_PATH/);
+      const failing = await vodflowIn({ ...process.env, FFMPEG_PATH: '/bin/false' }, 'process', '--sample');
+      expect(failing.code).toBe(2);
+      expect(failing.stderr).toMatch(/ffmpeg \(\/bin\/false\) failed \(exit 1\): it printed nothing; FFMPEG_PATH picks another/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('still exits 0 for --help', async () => {
