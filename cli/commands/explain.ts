@@ -2,7 +2,7 @@
 // Negative codes work as plain arguments (`vodflow explain -43001`): commander 14 takes a negative
 // number in a leaf command as an argument, and `--` works too.
 import type { Command } from 'commander';
-import { classify, isVodCode, RETRY_RULE, type Classification } from '../../lib/vod/errors';
+import { classify, isVodCode, RETRY_RULE, V3_ERROR_TABLE, type Classification } from '../../lib/vod/errors';
 
 export interface ExplainOutput {
   text: string;
@@ -12,9 +12,26 @@ export interface ExplainOutput {
 
 const dash = (value: string | null): string => value ?? '-';
 
+const NOT_A_CODE_HINT =
+  'VOD codes are integers (API 2.0, e.g. -43001 or 4000) or PascalCase names (API 3.0, e.g. SourceFileError.ContentMalformed)';
+
+/** An API 3.0 code spelled in another case (`sourcefileerror.contentmalformed`), if one matches. */
+function sameCodeIgnoringCase(input: string): string | undefined {
+  const lower = input.toLowerCase();
+  for (const code of V3_ERROR_TABLE.keys()) if (code.toLowerCase() === lower) return code;
+  return undefined;
+}
+
+/** Why an argument is not a VOD code, and the code it may have meant. */
+function notACode(input: string): { error: string; hint: string; didYouMean?: string } {
+  const didYouMean = sameCodeIgnoringCase(input);
+  return { error: 'not a VOD code', hint: NOT_A_CODE_HINT, ...(didYouMean ? { didYouMean } : {}) };
+}
+
 function describe(input: string, c: Classification): string {
   if (!isVodCode(input)) {
-    return `${JSON.stringify(input)}: not a VOD code\n  VOD codes are integers (API 2.0, e.g. -43001 or 4000) or PascalCase names (API 3.0, e.g. SourceFileError.ContentMalformed)`;
+    const { didYouMean } = notACode(input);
+    return `${JSON.stringify(input)}: not a VOD code${didYouMean ? ` (did you mean ${didYouMean}?)` : ''}\n  ${NOT_A_CODE_HINT}`;
   }
   const head = c.known ? `${c.code}` : `${c.code} (unknown code)`;
   const lines = [head];
@@ -31,7 +48,9 @@ export function explainCodes(codes: readonly string[], options: { json?: boolean
   const results = codes.map((code) => classify(code));
   const exitCode = results.every((c) => c.known) ? 0 : 1;
   if (options.json) {
-    const body = results.length === 1 ? results[0] : results;
+    // An argument that is no code says so, as the text does, rather than passing for an unknown code.
+    const entries = results.map((c, i) => (isVodCode(codes[i] ?? '') ? c : { input: codes[i], ...notACode(codes[i] ?? '') }));
+    const body = entries.length === 1 ? entries[0] : entries;
     return { text: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
   return { text: `${results.map((c, i) => describe(codes[i] ?? '', c)).join('\n\n')}\n`, exitCode };

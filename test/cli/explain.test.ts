@@ -46,6 +46,19 @@ describe('explainCodes', () => {
     expect(text).not.toContain('"abc" (unknown code)');
   });
 
+  it('says the same of an argument that is no code in JSON, and names the code a wrong case meant', () => {
+    // Before, --json listed "banana" as an unknown code, retryable once, where the text said it is none.
+    const { text, exitCode } = explainCodes(['-43001', 'banana', 'sourcefileerror.contentmalformed'], { json: true });
+    expect(exitCode).toBe(1);
+    const [known, banana, lower] = JSON.parse(text);
+    expect(known).toMatchObject({ code: -43001, known: true });
+    expect(banana).toEqual({ input: 'banana', error: 'not a VOD code', hint: expect.stringContaining('PascalCase names') });
+    expect(lower).toMatchObject({ input: 'sourcefileerror.contentmalformed', didYouMean: 'SourceFileError.ContentMalformed' });
+    expect(explainCodes(['sourcefileerror.contentmalformed']).text).toContain(
+      '"sourcefileerror.contentmalformed": not a VOD code (did you mean SourceFileError.ContentMalformed?)',
+    );
+  });
+
   it('prints meaning in Chinese and English, stage/step/cause, retryable and the action', () => {
     const { text } = explainCodes(['-47301']);
     expect(text).toBe(
