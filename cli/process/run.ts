@@ -101,7 +101,9 @@ export async function runProcess(
   note('vodflow: starting the local stack (SQS/S3, DynamoDB, VOD emulator, handlers)…');
   const stack = await startLocalStack({
     // The media tools' self-check runs beside the stack's start, not before the first file's work.
-    emulator: { checkToolsAtStart: true },
+    // Reliable mode: PullEvent holds 1 s, not VOD's 5 s, as the schedules below are compressed too, so
+    // that the stop after the last result does not wait out a long poll.
+    emulator: { checkToolsAtStart: true, ...(options.callbackMode === 'reliable' ? { pullEventHoldMs: 1000 } : {}) },
     logLevel: 'silent',
     dataDir: options.dataDir,
     callbackMode: options.callbackMode,

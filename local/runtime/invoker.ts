@@ -51,16 +51,23 @@ export class FunctionInvoker {
     return this.handler;
   }
 
-  async invoke(event: unknown): Promise<InvocationResult> {
+  /**
+   * `stop`, when aborted, ends the invocation's time budget there (getRemainingTimeInMillis → 0),
+   * so a handler that works while its budget lasts (pull-events' drain) returns at its next check
+   * instead of holding the stack's shutdown. Lambda itself never shortens a running invocation.
+   */
+  async invoke(event: unknown, { stop }: { stop?: AbortSignal } = {}): Promise<InvocationResult> {
     await this.acquire();
     const started = Date.now();
     try {
       const handler = await this.load();
       const timeoutMs = this.fn.timeoutSeconds * 1000;
+      let stoppedAt: number | undefined;
+      stop?.addEventListener('abort', () => (stoppedAt = Date.now()), { once: true });
       const context = createLambdaContext(this.fn, {
         region: this.options.region,
         accountId: this.options.accountId,
-        deadline: started + timeoutMs,
+        deadline: () => Math.min(started + timeoutMs, stoppedAt ?? Number.POSITIVE_INFINITY),
       });
       const call = callHandler(handler, event, context);
       this.track(call);

@@ -6,8 +6,8 @@ import type { FunctionSpec } from '../serverless/model';
 export interface ContextOptions {
   region: string;
   accountId: string;
-  /** Epoch ms when the invocation is cut off (start + function timeout). */
-  deadline: number;
+  /** Epoch ms when the invocation is cut off (start + function timeout), or a function of it (see Invoker.invoke). */
+  deadline: number | (() => number);
   awsRequestId?: string;
 }
 
@@ -25,7 +25,10 @@ export function createLambdaContext(fn: FunctionSpec, options: ContextOptions): 
     awsRequestId: options.awsRequestId ?? randomUUID(),
     logGroupName: `/aws/lambda/${fn.name}`,
     logStreamName: `${today}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, options.deadline - Date.now()),
+    getRemainingTimeInMillis: () => {
+      const { deadline } = options;
+      return Math.max(0, (typeof deadline === 'function' ? deadline() : deadline) - Date.now());
+    },
     done: unsupported('done'),
     fail: unsupported('fail'),
     succeed: unsupported('succeed'),

@@ -26,6 +26,8 @@ export class Scheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
+  /** Ends the budget of the invocations still running at stop (see Invoker.invoke). */
+  private readonly stopping = new AbortController();
 
   constructor(
     invokers: FunctionInvoker[],
@@ -72,6 +74,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     for (const timer of this.timers) clearTimeout(timer);
     await Promise.allSettled([...this.running]);
   }
@@ -116,7 +119,7 @@ export class Scheduler {
             resources: [`arn:aws:events:${region}:${accountId}:rule/${entry.ruleName}`],
             detail: {},
           } satisfies ScheduledEvent);
-    const call = entry.invoker.invoke(event);
+    const call = entry.invoker.invoke(event, { stop: this.stopping.signal });
     this.running.add(call);
     void call.finally(() => this.running.delete(call));
     return call;
