@@ -33,7 +33,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
     const videos: string[] = [];
     for (const entry of entries) {
       const full = join(path, entry.name);
-      if (entry.isDirectory()) skipped.push({ path: full, reason: 'a folder (folders are not searched recursively)' });
+      // macOS leaves `._clip.mp4` (AppleDouble metadata, not video) beside each file it copies to a
+      // non-Apple disk; a hidden name is never a video a user meant. Named as a file, it is taken.
+      if (entry.name.startsWith('.')) skipped.push({ path: full, reason: 'a hidden file (give it by name to process it)' });
+      else if (entry.isDirectory()) skipped.push({ path: full, reason: 'a folder (folders are not searched recursively)' });
       else if (!isVideoName(entry.name)) skipped.push({ path: full, reason: `not a video extension (${VIDEO_EXTENSIONS.join(', ')})` });
       else videos.push(full);
     }

@@ -9,7 +9,8 @@ import { outputFolderNames } from '../../cli/process/outputs';
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vodflow-files-'));
-  for (const name of ['00001.MTS', 'holiday.mp4', 'holiday.webm', 'notes.txt', 'thumb.jpg']) await writeFile(join(dir, name), 'x');
+  for (const name of ['00001.MTS', 'holiday.mp4', 'holiday.webm', 'notes.txt', 'thumb.jpg', '._holiday.mp4', '.hidden.mov'])
+    await writeFile(join(dir, name), 'x');
   await mkdir(join(dir, 'more'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -18,9 +19,17 @@ describe('vodflow process inputs', () => {
   it('takes camcorder .MTS like .m2ts and reports every entry it leaves out, with the reason', async () => {
     const { files, skipped } = await expandInputs([dir]);
     expect(files).toEqual(['00001.MTS', 'holiday.mp4', 'holiday.webm'].map((n) => join(dir, n)));
-    expect(skipped.map((s) => s.path)).toEqual(['more', 'notes.txt', 'thumb.jpg'].map((n) => join(dir, n)));
+    expect(skipped.map((s) => s.path).sort()).toEqual(
+      ['._holiday.mp4', '.hidden.mov', 'more', 'notes.txt', 'thumb.jpg'].map((n) => join(dir, n)).sort(),
+    );
+    // macOS's AppleDouble `._` files and other hidden names are not videos a user meant.
+    expect(skipped.find((s) => s.path.endsWith('._holiday.mp4'))?.reason).toMatch(/hidden file/);
     expect(skipped.find((s) => s.path.endsWith('notes.txt'))?.reason).toMatch(/not a video extension/);
     expect(skipped.find((s) => s.path.endsWith('more'))?.reason).toMatch(/folder/);
+  });
+
+  it('takes a hidden file given by name', async () => {
+    expect((await expandInputs([join(dir, '.hidden.mov')])).files).toEqual([join(dir, '.hidden.mov')]);
   });
 
   it('gives files that share a name their own output folders, without # ? %', () => {
