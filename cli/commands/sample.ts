@@ -1,6 +1,6 @@
 // `vodflow sample [PATH]`: a short test clip made with ffmpeg, so trying vodflow needs no file of
 // one's own; `--broken KIND` writes one of the damaged files the tests use, to see a failure explained.
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BROKEN_KINDS, makeBroken, makeClip, type BrokenKind } from '../../emulator/media/fixtures';
 
@@ -24,7 +24,12 @@ export async function writeSample(path: string, options: SampleOptions): Promise
   const [width, height] = [Number(size[1]), Number(size[2])];
   if (width % 2 || height % 2) throw new Error('--size needs even numbers (H.264 with 4:2:0 chroma)');
   if (!(options.seconds > 0 && options.seconds <= 600)) throw new Error('--seconds must be in (0, 600]');
-  return makeClip({ path: target, seconds: options.seconds, width, height });
+  // The bytes match the name: H.264/AAC in MP4 (.mp4, .m4v) or in Matroska (.mkv).
+  const ext = extname(target).toLowerCase();
+  const format = ext === '.mkv' ? 'matroska' : ext === '.mp4' || ext === '.m4v' ? 'mp4' : undefined;
+  if (!format)
+    throw new Error(`the sample is H.264/AAC in MP4 or Matroska: name it .mp4, .m4v or .mkv, not ${ext || 'without an extension'}`);
+  return makeClip({ path: target, seconds: options.seconds, width, height, format });
 }
 
 export function register(program: Command): void {

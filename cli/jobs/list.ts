@@ -73,6 +73,8 @@ export async function listJobs(target: JobsTarget, options: ListOptions): Promis
 
 export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'> = {}): string {
   const what = options.status ? `${options.status} jobs` : 'jobs';
+  // "1 job", "2 jobs": the count the line gives decides the noun.
+  const counted = (n: number) => (n === 1 ? what.replace(/jobs$/, 'job') : what);
   if (list.matched === 0) return `no ${what}${list.truncated ? ' among the items scanned' : ''}\n`;
   const table = renderTable(
     ['JOB ID', 'STATUS', 'ATTEMPTS', 'UPDATED', 'SOURCE', 'FILE ID', 'ERROR'],
@@ -89,7 +91,7 @@ export function renderJobList(list: JobList, options: Pick<ListOptions, 'status'
   const notes = [
     list.rows.length < list.matched
       ? `${list.rows.length} of ${list.matched} ${what}, newest first (--limit N for more)`
-      : `${list.matched} ${what}, newest first`,
+      : `${list.matched} ${counted(list.matched)}, newest first`,
   ];
   if (list.truncated) notes.push('the scan stopped early: older items were not read');
   if (list.unreadable) notes.push(`${list.unreadable} unreadable item(s) skipped`);

@@ -147,7 +147,7 @@ describe('vodflow jobs list', () => {
     const { out } = await run(['--status', 'failed']);
     expect(out).toContain(ids.failed);
     expect(out).not.toContain(ids.ready);
-    expect(out).toContain('1 FAILED jobs');
+    expect(out).toContain('1 FAILED job, newest first');
     expect((await run(['list', '--status', 'FAILED'])).out).toBe(out);
   });
 

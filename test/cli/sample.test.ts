@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,16 @@ describe('vodflow sample', () => {
     expect(info).toMatchObject({ width: 320, height: 180 });
     expect(info.duration).toBeGreaterThan(0.9);
     expect(info.audioStreamList).toHaveLength(1);
+  });
+
+  it('writes the container its name says: Matroska for .mkv; a name it cannot honour is refused', async () => {
+    // Before, x.webm got MP4 bytes.
+    const mkv = await writeSample(join(dir, 'a.mkv'), { seconds: 1, size: '320x180' });
+    expect((await readFile(mkv)).subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML
+    expect((await engine.probeSource(mkv)).width).toBe(320);
+    await expect(writeSample(join(dir, 'x.webm'), { seconds: 1, size: '320x180' })).rejects.toThrow(
+      /name it \.mp4, \.m4v or \.mkv, not \.webm/,
+    );
   });
 
   it('writes a broken file that fails with its seed code', async () => {
