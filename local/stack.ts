@@ -99,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stage: options.stage,
     params,
   });
-  const notes: string[] = ignoredResources.length ? [`ignored resources (no local meaning): ${ignoredResources.join(', ')}`] : [];
+  const notes: string[] = ignoredResources.length ? [`ignored resources (no local meaning): ${countByType(ignoredResources)}`] : [];
 
   const cleanup: Array<() => Promise<void> | void> = [];
   const unwind = async () => {
@@ -345,4 +345,14 @@ async function waitForIdle(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`local stack not idle after ${timeoutMs} ms${last ? ` (queued: ${last})` : ' (invocations running)'}`);
+}
+
+/** "12 AWS::CloudWatch::Alarm, 3 AWS::SQS::QueuePolicy": one line, however many resources ("LogicalId (Type)"). */
+function countByType(resources: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) {
+    const type = /\(([^)]+)\)$/.exec(r)?.[1] ?? r;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts].map(([type, n]) => `${n} ${type}`).join(', ');
 }

@@ -33,6 +33,10 @@ describe.skipIf(!ready)('local stack over the real serverless.yml', () => {
     expect(stack.model.functions.length).toBeGreaterThan(5);
     expect(stack.callbackUrl).toBe(`${stack.endpoints.httpApi}/vod/callback/${stack.secrets.callbackToken}`);
     expect(stack.env.VOD_ENDPOINT).toBe(stack.emulator!.endpoint);
+    // The resources with no local meaning, counted by type on one short line (it listed each, ~3,000 characters).
+    const ignored = stack.notes.find((n) => n.startsWith('ignored resources'));
+    expect(ignored).toMatch(/^ignored resources \(no local meaning\): \d+ AWS::\w+::\w+(, \d+ AWS::\w+::\w+)*$/);
+    expect(ignored!.length).toBeLessThan(400);
   });
 
   it('turns POST /uploads + PUT into one vodflow.video.ready event', async () => {
