@@ -95,7 +95,8 @@ const schema = z.object({
   VOD_TIMEOUT_MS: int(500, 60_000).default(10_000),
   // Default per version: v2 [20, 210]; v3 the 3.0 presets [100020, 100210] (SD MP4, FLU HLS).
   VOD_DEFINITIONS: opt(intList()),
-  VOD_COVER_DEFINITION: opt(int(0, 1_000_000)).default(10),
+  // `none`: no cover (one needs a video stream; an audio-only source fails its cover with -47402).
+  VOD_COVER_DEFINITION: z.union([z.literal('none'), opt(int(0, 1_000_000)).default(10)]),
   VOD_COVER_PERCENT: int(0, 100).default(50),
   VOD_SNAPSHOT_DEFINITION: opt(int(0, 1_000_000)),
   VOD_SNAPSHOT_OFFSETS_MS: opt(intList()),
@@ -204,7 +205,7 @@ function toConfig(env: z.output<typeof schema>) {
       signatureMethod: env.VOD_SIGNATURE_METHOD,
       timeoutMs: env.VOD_TIMEOUT_MS,
       definitions: env.VOD_DEFINITIONS?.length ? env.VOD_DEFINITIONS : env.VOD_API_VERSION === 'v3' ? [100020, 100210] : [20, 210],
-      cover: env.VOD_COVER_DEFINITION === undefined ? undefined : { definition: env.VOD_COVER_DEFINITION, percent: env.VOD_COVER_PERCENT },
+      cover: env.VOD_COVER_DEFINITION === 'none' ? undefined : { definition: env.VOD_COVER_DEFINITION, percent: env.VOD_COVER_PERCENT },
       snapshots:
         env.VOD_SNAPSHOT_DEFINITION === undefined || !env.VOD_SNAPSHOT_OFFSETS_MS?.length
           ? undefined

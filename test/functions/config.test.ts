@@ -45,6 +45,17 @@ describe('config', () => {
     expect(() => parseConfig(env)).toThrow(pattern);
   });
 
+  it('takes a cover definition, 10 by default, or none (an audio-only source has nothing to cover)', () => {
+    expect(parseConfig(base).vod.cover).toEqual({ definition: 10, percent: 50 });
+    expect(parseConfig({ ...base, VOD_COVER_DEFINITION: '' }).vod.cover).toEqual({ definition: 10, percent: 50 });
+    expect(parseConfig({ ...base, VOD_COVER_DEFINITION: '20', VOD_COVER_PERCENT: '10' }).vod.cover).toEqual({
+      definition: 20,
+      percent: 10,
+    });
+    expect(parseConfig({ ...base, VOD_COVER_DEFINITION: 'none' }).vod.cover).toBeUndefined();
+    expect(() => parseConfig({ ...base, VOD_COVER_DEFINITION: 'off' })).toThrow(/VOD_COVER_DEFINITION/);
+  });
+
   it('config() is parsed once, as in a Lambda container: a changed variable counts after resetConfig()', () => {
     for (const [k, v] of Object.entries(base)) vi.stubEnv(k, v);
     resetConfig();

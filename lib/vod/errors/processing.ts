@@ -298,7 +298,7 @@ export const SOURCE_REQUIREMENTS: readonly SourceRequirement[] = [
     cause: 'no-video-for-video-task',
     en: 'video task, the source has no video data',
     action:
-      'A video output was requested but the source has no video stream: request an audio-only definition or upload a source with video.',
+      'A video output was requested but the source has no video stream: upload a source with video, or request audio-only definitions and no cover or snapshots (vodflow: VOD_COVER_DEFINITION=none).',
   },
   {
     code: -47403,
