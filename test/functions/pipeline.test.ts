@@ -67,6 +67,22 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     resetConfig();
   };
   beforeAll(() => env());
+  /** Puts `name` in pull mode, then in push mode: one video.ready each. */
+  const readyInPullAndPush = async (name: string, extra: Record<string, string> = {}) => {
+    for (const mode of ['pull', 'push']) {
+      env({ UPLOAD_MODE: mode, ...extra });
+      try {
+        await putObject(h.stack, `${api}/${mode}/${name}`, h.goodClip);
+        const jobId = await jobIdOf(`${api}/${mode}/${name}`);
+        await h.settle(jobId);
+        const job = (await jobs().getJob(jobId))!;
+        expect(job.status, `${mode}: ${JSON.stringify(job.error)}`).toBe('SUCCEEDED');
+        expect(await h.events()).toHaveLength(1);
+      } finally {
+        env();
+      }
+    }
+  };
   afterAll(() => {
     h.env();
     resetConfig();
@@ -143,37 +159,13 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     // Before: on 3.0 the request failed its own check before it was sent (the job went 'stalled'), on 2.0 the pull was refused (4000).
     const name = `${'holiday on the coast, day two — '.repeat(10)}final cut.mp4`;
     expect(name.length).toBeGreaterThan(256);
-    for (const mode of ['pull', 'push']) {
-      env({ UPLOAD_MODE: mode });
-      try {
-        await putObject(h.stack, `${api}/${mode}/${name}`, h.goodClip);
-        const jobId = await jobIdOf(`${api}/${mode}/${name}`);
-        await h.settle(jobId);
-        const job = (await jobs().getJob(jobId))!;
-        expect(job.status, `${mode}: ${JSON.stringify(job.error)}`).toBe('SUCCEEDED');
-        expect(await h.events()).toHaveLength(1);
-      } finally {
-        env();
-      }
-    }
+    await readyInPullAndPush(name);
   });
 
   it('an extension VIDEO_EXTENSIONS lists but VOD cannot take as a file type (mp4~) is ready in pull and push mode', async () => {
     // Before: a push ended in video.failed on 2.0 (-10003, fileType must be an extension), and on
     // 3.0 ApplyUpload failed its own check (MediaType is [A-Za-z0-9]{1,16}) on every redelivery.
-    for (const mode of ['pull', 'push']) {
-      env({ UPLOAD_MODE: mode, VIDEO_EXTENSIONS: 'mp4,mp4~' });
-      try {
-        await putObject(h.stack, `${api}/${mode}/camera backup.mp4~`, h.goodClip);
-        const jobId = await jobIdOf(`${api}/${mode}/camera backup.mp4~`);
-        await h.settle(jobId);
-        const job = (await jobs().getJob(jobId))!;
-        expect(job.status, `${mode}: ${JSON.stringify(job.error)}`).toBe('SUCCEEDED');
-        expect(await h.events()).toHaveLength(1);
-      } finally {
-        env();
-      }
-    }
+    await readyInPullAndPush('camera backup.mp4~', { VIDEO_EXTENSIONS: 'mp4,mp4~' });
   });
 
   it.each([0, 2])(
