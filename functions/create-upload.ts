@@ -8,6 +8,7 @@ import { config } from '../lib/config';
 import { parseInput } from '../lib/http/errors';
 import { httpHandler, json } from '../lib/http/handler';
 import { daysCovering, jobs, newUploadJobId, uploadKey } from '../lib/jobs';
+import { isAppleDouble } from '../lib/pipeline/apple-double';
 
 config();
 
@@ -23,6 +24,7 @@ export const uploadBody = () => {
         .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a plain file name (no slashes or control characters)')
         .refine((f) => f.isWellFormed(), 'must be valid Unicode (no lone surrogate)')
         .refine((f) => f !== '.' && f !== '..', 'must be a plain file name')
+        .refine((f) => !isAppleDouble(f), 'must not be a macOS "._" metadata file (it holds no video)')
         .refine(
           (f) => ingest.videoExtensions.includes(extname(f).slice(1).toLowerCase()),
           `must end in a video extension (${ingest.videoExtensions.join(', ')})`,

@@ -5,6 +5,7 @@ export * from './steps';
 export * from './progress';
 export * from './job-step';
 export * from './polling';
+export * from './apple-double';
 export * from './failures';
 export * from './report';
 export * from './vod-events';

@@ -51,6 +51,12 @@ describe('auth and validation', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { fields: Array<{ field: string }> };
     expect(body.fields.map((f) => f.field)).toEqual(['body.filename']);
+    // Its object would be skipped by ingest (macOS metadata), leaving the job waiting for a video.
+    const appleDouble = await call('POST', '/uploads', { filename: '._clip.mp4', contentType: 'video/mp4', size: 10 });
+    expect(appleDouble.status).toBe(400);
+    expect(await appleDouble.json()).toMatchObject({
+      fields: [{ field: 'body.filename', message: expect.stringContaining('"._" metadata') }],
+    });
     const big = await call('POST', '/uploads', { filename: 'a.mp4', contentType: 'text/plain', size: 1e13 });
     expect(((await big.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort()).toEqual([
       'body.contentType',

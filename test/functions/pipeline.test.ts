@@ -155,6 +155,15 @@ describe.each(VERSIONS)('pipeline on VOD API $api', ({ api, definitions, brokenC
     expect(failedPolls).toBe(0);
   });
 
+  it('a macOS "._" metadata file beside a video is skipped, not a job that fails as a damaged video', async () => {
+    await putObject(h.stack, `${api}/holiday/._clip.mp4`, Buffer.from('\0\x05\x16\x07\0\x02\0\0Mac OS X        '));
+    await putObject(h.stack, `${api}/holiday/clip.mp4`, h.goodClip);
+    const video = await jobIdOf(`${api}/holiday/clip.mp4`);
+    await h.settle(video);
+    expect(await jobs().getJob(await jobIdOf(`${api}/holiday/._clip.mp4`))).toBeUndefined();
+    expect((await h.events()).map((e) => [e.type, e.subject])).toEqual([['vodflow.video.ready', video]]);
+  });
+
   it('a file name longer than VOD takes (256) is ready in pull and push mode: the name is cut, the video kept', async () => {
     // Before: on 3.0 the request failed its own check before it was sent (the job went 'stalled'), on 2.0 the pull was refused (4000).
     const name = `${'holiday on the coast, day two — '.repeat(10)}final cut.mp4`;
