@@ -32,9 +32,12 @@ const definitionList = (value: string): number[] => {
   return list.map(Number);
 };
 
+/** Node's timers take at most 2^31 - 1 ms; a longer wait would fire at once. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const seconds = (value: string): number => {
   const n = Number(value);
-  if (!value.trim() || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 600');
+  if (!value.trim() || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_S)
+    throw new InvalidArgumentError(`expected a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, e.g. 600`);
   return n;
 };
 

@@ -28,14 +28,16 @@ export async function writeSample(path: string, options: SampleOptions): Promise
   const ext = extname(target).toLowerCase();
   const format = ext === '.mkv' ? 'matroska' : ext === '.mp4' || ext === '.m4v' ? 'mp4' : undefined;
   if (!format)
-    throw new Error(`the sample is H.264/AAC in MP4 or Matroska: name it .mp4, .m4v or .mkv, not ${ext || 'without an extension'}`);
+    throw new Error(
+      `the sample is H.264/AAC in MP4 or Matroska: name it .mp4, .m4v or .mkv (${ext ? `not ${ext}` : 'it has no extension'})`,
+    );
   return makeClip({ path: target, seconds: options.seconds, width, height, format });
 }
 
 export function register(program: Command): void {
   program
     .command('sample')
-    .description('write a short test clip made with ffmpeg (testsrc2 + a 440 Hz tone, H.264/AAC MP4)')
+    .description('write a short test clip made with ffmpeg (testsrc2 + a 440 Hz tone, H.264/AAC in MP4, or Matroska for .mkv)')
     .argument('[path]', 'where to write it', 'vodflow-sample.mp4')
     .option('--seconds <n>', 'duration in seconds', Number, 4)
     .option('--size <WxH>', 'frame size', '640x360')

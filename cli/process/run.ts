@@ -118,7 +118,7 @@ export async function runProcess(
   });
   // Broken media tools would fail every file after its retries (30010) with a retry-helps verdict:
   // say it once, before any upload, with what to change.
-  const toolsProblem = await stack.emulator?.checkTools();
+  const toolsProblem = await stack.emulator?.checkTools().catch((error: unknown) => `the check itself failed: ${(error as Error).message}`);
   if (toolsProblem) {
     await stack.close();
     throw new Error(

@@ -13,23 +13,23 @@ const createdSchema = z.object({
   upload: z.object({ url: z.url(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()).default({}) }),
 });
 
-const CONTENT_TYPES: Record<string, string> = {
-  mp4: 'video/mp4',
-  m4v: 'video/mp4',
-  mov: 'video/quicktime',
-  mkv: 'video/x-matroska',
-  webm: 'video/webm',
-  avi: 'video/x-msvideo',
-  flv: 'video/x-flv',
-  wmv: 'video/x-ms-wmv',
-  mpg: 'video/mpeg',
-  mpeg: 'video/mpeg',
-  ts: 'video/mp2t',
-  m2ts: 'video/mp2t',
-  mts: 'video/mp2t',
-  mxf: 'video/mxf',
-  '3gp': 'video/3gpp',
-};
+const CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['mp4', 'video/mp4'],
+  ['m4v', 'video/mp4'],
+  ['mov', 'video/quicktime'],
+  ['mkv', 'video/x-matroska'],
+  ['webm', 'video/webm'],
+  ['avi', 'video/x-msvideo'],
+  ['flv', 'video/x-flv'],
+  ['wmv', 'video/x-ms-wmv'],
+  ['mpg', 'video/mpeg'],
+  ['mpeg', 'video/mpeg'],
+  ['ts', 'video/mp2t'],
+  ['m2ts', 'video/mp2t'],
+  ['mts', 'video/mp2t'],
+  ['mxf', 'video/mxf'],
+  ['3gp', 'video/3gpp'],
+]);
 
 export interface UploadTarget {
   httpApi: string;
@@ -45,7 +45,7 @@ export async function createUpload(
   const filename = basename(path);
   // S3 would store it, but no video is 0 bytes long (VOD calls it damaged, -43001): say so here.
   if (size === 0) throw new Error('the file is empty (0 bytes): not uploaded, there is no video in it');
-  const contentType = CONTENT_TYPES[extname(filename).slice(1).toLowerCase()] ?? 'video/mp4';
+  const contentType = CONTENT_TYPES.get(extname(filename).slice(1).toLowerCase()) ?? 'video/mp4';
   const response = await fetch(`${target.httpApi}/uploads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },

@@ -22,14 +22,26 @@ describe('vodflow process inputs', () => {
     expect(skipped.map((s) => s.path).sort()).toEqual(
       ['._holiday.mp4', '.hidden.mov', 'more', 'notes.txt', 'thumb.jpg'].map((n) => join(dir, n)).sort(),
     );
-    // macOS's AppleDouble `._` files and other hidden names are not videos a user meant.
-    expect(skipped.find((s) => s.path.endsWith('._holiday.mp4'))?.reason).toMatch(/hidden file/);
+    // macOS's AppleDouble `._` files are no video; another hidden video is rarely one a user meant.
+    expect(skipped.find((s) => s.path.endsWith('._holiday.mp4'))?.reason).toMatch(/macOS metadata/);
+    expect(skipped.find((s) => s.path.endsWith('.hidden.mov'))?.reason).toMatch(/hidden file \(give it by name/);
     expect(skipped.find((s) => s.path.endsWith('notes.txt'))?.reason).toMatch(/not a video extension/);
     expect(skipped.find((s) => s.path.endsWith('more'))?.reason).toMatch(/folder/);
   });
 
-  it('takes a hidden file given by name', async () => {
+  it('takes a hidden file given by name, but not a macOS "._" file (POST /uploads would refuse it after the start)', async () => {
     expect((await expandInputs([join(dir, '.hidden.mov')])).files).toEqual([join(dir, '.hidden.mov')]);
+    await expect(expandInputs([join(dir, '._holiday.mp4')])).rejects.toThrow(/macOS metadata/);
+  });
+
+  it('says what it left out of a folder with no videos', async () => {
+    const only = await mkdtemp(join(tmpdir(), 'vodflow-files-only-'));
+    try {
+      await writeFile(join(only, '._clip.mp4'), 'x');
+      await expect(expandInputs([only])).rejects.toThrow(/no video files in this folder .*\n {2}.*\._clip\.mp4: macOS metadata/s);
+    } finally {
+      await rm(only, { recursive: true, force: true });
+    }
   });
 
   it('gives files that share a name their own output folders, without # ? %', () => {

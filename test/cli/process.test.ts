@@ -166,12 +166,16 @@ describe('vodflow process', () => {
   it("--json prints one CloudEvent per file on stdout and nothing else; the caller's VOD_DEFINITIONS is used", async () => {
     const out = capture();
     // Before, serverless.yml's default for the param replaced the caller's variable.
+    const before = process.env.VOD_DEFINITIONS;
     process.env.VOD_DEFINITIONS = '10';
     const { exitCode, results } = await runProcess(
       { files: [good], json: true, callbackMode: 'poll', keep: false, quiet: true, timeoutS: 120 },
       out.stream,
       capture().stream,
-    ).finally(() => delete process.env.VOD_DEFINITIONS);
+    ).finally(() => {
+      if (before === undefined) delete process.env.VOD_DEFINITIONS;
+      else process.env.VOD_DEFINITIONS = before;
+    });
     expect(results[0]?.error).toBeUndefined();
     expect(exitCode).toBe(0);
     const lines = out.text().trim().split('\n');

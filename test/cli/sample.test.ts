@@ -30,7 +30,7 @@ describe('vodflow sample', () => {
     expect((await readFile(mkv)).subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML
     expect((await engine.probeSource(mkv)).width).toBe(320);
     await expect(writeSample(join(dir, 'x.webm'), { seconds: 1, size: '320x180' })).rejects.toThrow(
-      /name it \.mp4, \.m4v or \.mkv, not \.webm/,
+      /name it \.mp4, \.m4v or \.mkv \(not \.webm\)/,
     );
   });
 
