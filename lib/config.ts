@@ -96,7 +96,10 @@ const schema = z.object({
   // Default per version: v2 [20, 210]; v3 the 3.0 presets [100020, 100210] (SD MP4, FLU HLS).
   VOD_DEFINITIONS: opt(intList()),
   // `none`: no cover (one needs a video stream; an audio-only source fails its cover with -47402).
-  VOD_COVER_DEFINITION: z.union([z.literal('none'), opt(int(0, 1_000_000)).default(10)]),
+  VOD_COVER_DEFINITION: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'none' ? 'none' : v),
+    z.union([z.literal('none'), opt(int(0, 1_000_000)).default(10)], { error: 'expected a template id (0–1000000) or none' }),
+  ),
   VOD_COVER_PERCENT: int(0, 100).default(50),
   VOD_SNAPSHOT_DEFINITION: opt(int(0, 1_000_000)),
   VOD_SNAPSHOT_OFFSETS_MS: opt(intList()),

@@ -23,9 +23,9 @@ function sameCodeIgnoringCase(input: string): string | undefined {
 }
 
 /** Why an argument is not a VOD code, and the code it may have meant. */
-function notACode(input: string): { error: string; hint: string; didYouMean?: string } {
+function notACode(input: string): { input: string; known: false; error: string; hint: string; didYouMean?: string } {
   const didYouMean = sameCodeIgnoringCase(input);
-  return { error: 'not a VOD code', hint: NOT_A_CODE_HINT, ...(didYouMean ? { didYouMean } : {}) };
+  return { input, known: false, error: 'not a VOD code', hint: NOT_A_CODE_HINT, ...(didYouMean ? { didYouMean } : {}) };
 }
 
 function describe(input: string, c: Classification): string {
@@ -33,7 +33,8 @@ function describe(input: string, c: Classification): string {
     const { didYouMean } = notACode(input);
     return `${JSON.stringify(input)}: not a VOD code${didYouMean ? ` (did you mean ${didYouMean}?)` : ''}\n  ${NOT_A_CODE_HINT}`;
   }
-  const head = c.known ? `${c.code}` : `${c.code} (unknown code)`;
+  const meant = c.known ? undefined : sameCodeIgnoringCase(input);
+  const head = c.known ? `${c.code}` : `${c.code} (unknown code${meant ? `; did you mean ${meant}?` : ''})`;
   const lines = [head];
   if (c.known) lines.push(`  meaning (zh): ${c.message || '(not documented)'}`);
   lines.push(`  meaning (en): ${c.message_en}${c.basis === 'inferred' ? ' [inferred]' : ''}`);
@@ -49,7 +50,12 @@ export function explainCodes(codes: readonly string[], options: { json?: boolean
   const exitCode = results.every((c) => c.known) ? 0 : 1;
   if (options.json) {
     // An argument that is no code says so, as the text does, rather than passing for an unknown code.
-    const entries = results.map((c, i) => (isVodCode(codes[i] ?? '') ? c : { input: codes[i], ...notACode(codes[i] ?? '') }));
+    const entries = results.map((c, i) => {
+      const input = codes[i] ?? '';
+      if (!isVodCode(input)) return notACode(input);
+      const meant = c.known ? undefined : sameCodeIgnoringCase(input);
+      return meant ? { ...c, didYouMean: meant } : c;
+    });
     const body = entries.length === 1 ? entries[0] : entries;
     return { text: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }

@@ -52,11 +52,19 @@ describe('explainCodes', () => {
     expect(exitCode).toBe(1);
     const [known, banana, lower] = JSON.parse(text);
     expect(known).toMatchObject({ code: -43001, known: true });
-    expect(banana).toEqual({ input: 'banana', error: 'not a VOD code', hint: expect.stringContaining('PascalCase names') });
+    expect(banana).toEqual({ input: 'banana', known: false, error: 'not a VOD code', hint: expect.stringContaining('PascalCase names') });
     expect(lower).toMatchObject({ input: 'sourcefileerror.contentmalformed', didYouMean: 'SourceFileError.ContentMalformed' });
     expect(explainCodes(['sourcefileerror.contentmalformed']).text).toContain(
       '"sourcefileerror.contentmalformed": not a VOD code (did you mean SourceFileError.ContentMalformed?)',
     );
+    // Shaped like a 3.0 code but in the wrong case: an unknown code, with the spelling it meant.
+    expect(explainCodes(['SOURCEFILEERROR.CONTENTMALFORMED']).text).toContain(
+      'SOURCEFILEERROR.CONTENTMALFORMED (unknown code; did you mean SourceFileError.ContentMalformed?)',
+    );
+    expect(JSON.parse(explainCodes(['Sourcefileerror.Contentmalformed'], { json: true }).text)).toMatchObject({
+      known: false,
+      didYouMean: 'SourceFileError.ContentMalformed',
+    });
   });
 
   it('prints meaning in Chinese and English, stage/step/cause, retryable and the action', () => {
