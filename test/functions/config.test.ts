@@ -55,7 +55,9 @@ describe('config', () => {
     expect(parseConfig({ ...base, VOD_COVER_DEFINITION: 'none' }).vod.cover).toBeUndefined();
     expect(parseConfig({ ...base, VOD_COVER_DEFINITION: ' None ' }).vod.cover).toBeUndefined();
     for (const bad of ['off', '1.5'])
-      expect(() => parseConfig({ ...base, VOD_COVER_DEFINITION: bad })).toThrow(/VOD_COVER_DEFINITION: expected a template id \(0–1000000\) or none/);
+      expect(() => parseConfig({ ...base, VOD_COVER_DEFINITION: bad })).toThrow(
+        /VOD_COVER_DEFINITION: expected a template id \(0–1000000\) or none/,
+      );
   });
 
   it('config() is parsed once, as in a Lambda container: a changed variable counts after resetConfig()', () => {
