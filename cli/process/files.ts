@@ -1,7 +1,7 @@
 // Which files a `vodflow process` run covers: paths as given, folders expanded to their videos.
 // A folder entry that is not taken is reported with its reason, never dropped silently.
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { isAppleDouble } from '../../lib/pipeline/apple-double';
 
 const APPLE_DOUBLE_REASON = 'macOS metadata (a "._" AppleDouble file), not a video';
@@ -47,7 +47,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
       else videos.push(full);
     }
     if (!videos.length) {
-      const left = skipped.filter((s) => s.path.startsWith(path)).map((s) => `\n  ${s.path}: ${s.reason}`);
+      const left = skipped.filter((s) => s.path.startsWith(path + sep)).map((s) => `\n  ${s.path}: ${s.reason}`);
       throw new Error(`${input}: no video files in this folder (${VIDEO_EXTENSIONS.join(', ')})${left.join('')}`);
     }
     files.push(...videos);
