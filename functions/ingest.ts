@@ -11,7 +11,7 @@ import {
   type S3EventRecord,
   type S3Notification,
 } from '../lib/messages';
-import { isAppleDouble, leaseFor, STEPS } from '../lib/pipeline';
+import { APPLE_DOUBLE_REASON, isAppleDouble, leaseFor, STEPS } from '../lib/pipeline';
 
 config();
 
@@ -30,7 +30,7 @@ function skipReason(r: S3EventRecord, source: JobSource): string | undefined {
   const { ingest } = config();
   if (!r.eventName.startsWith('ObjectCreated')) return `event ${r.eventName} is not an object creation`;
   if (source.key.endsWith('/')) return 'a folder placeholder';
-  if (isAppleDouble(basename(source.key))) return 'macOS metadata (a "._" AppleDouble file), not a video';
+  if (isAppleDouble(basename(source.key))) return APPLE_DOUBLE_REASON;
   const ext = extname(source.key).slice(1).toLowerCase();
   if (!ingest.videoExtensions.includes(ext)) return `extension ".${ext}" is not a video extension (${ingest.videoExtensions.join(', ')})`;
   // An empty object is a job like any other: VOD's verdict on it (-43001, the file is damaged) ends

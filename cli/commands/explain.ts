@@ -22,6 +22,9 @@ function sameCodeIgnoringCase(input: string): string | undefined {
   return undefined;
 }
 
+/** The code an argument VOD does not know may have meant (none for a known one). */
+const meantCode = (input: string, c: Classification): string | undefined => (c.known ? undefined : sameCodeIgnoringCase(input));
+
 /** Why an argument is not a VOD code, and the code it may have meant. */
 function notACode(input: string): { input: string; known: false; error: string; hint: string; didYouMean?: string } {
   const didYouMean = sameCodeIgnoringCase(input);
@@ -33,7 +36,7 @@ function describe(input: string, c: Classification): string {
     const { didYouMean } = notACode(input);
     return `${JSON.stringify(input)}: not a VOD code${didYouMean ? ` (did you mean ${didYouMean}?)` : ''}\n  ${NOT_A_CODE_HINT}`;
   }
-  const meant = c.known ? undefined : sameCodeIgnoringCase(input);
+  const meant = meantCode(input, c);
   const head = c.known ? `${c.code}` : `${c.code} (unknown code${meant ? `; did you mean ${meant}?` : ''})`;
   const lines = [head];
   if (c.known) lines.push(`  meaning (zh): ${c.message || '(not documented)'}`);
@@ -53,7 +56,7 @@ export function explainCodes(codes: readonly string[], options: { json?: boolean
     const entries = results.map((c, i) => {
       const input = codes[i] ?? '';
       if (!isVodCode(input)) return notACode(input);
-      const meant = c.known ? undefined : sameCodeIgnoringCase(input);
+      const meant = meantCode(input, c);
       return meant ? { ...c, didYouMean: meant } : c;
     });
     const body = entries.length === 1 ? entries[0] : entries;

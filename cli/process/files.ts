@@ -2,9 +2,7 @@
 // A folder entry that is not taken is reported with its reason, never dropped silently.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { isAppleDouble } from '../../lib/pipeline/apple-double';
-
-const APPLE_DOUBLE_REASON = 'macOS metadata (a "._" AppleDouble file), not a video';
+import { APPLE_DOUBLE_REASON, isAppleDouble } from '../../lib/pipeline/apple-double';
 
 /** The pipeline's default video extensions (lib/config.ts VIDEO_EXTENSIONS); .mts is AVCHD camcorder MPEG-TS, like .m2ts. */
 export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'flv', 'wmv', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'mxf', '3gp'];

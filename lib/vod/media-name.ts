@@ -20,8 +20,8 @@ export function mediaNameOf(fileName: string): string {
 
 /**
  * The file type VOD wants from the first of `names` whose extension is letters and digits, at most
- * `maxLength` (3.0's MediaType: 16; 2.0's fileType: 8, as the emulator holds it); undefined when
- * none has one (`clip.mp4~` where VIDEO_EXTENSIONS lists `mp4~`).
+ * `maxLength` (3.0's MediaType: 16; 2.0's fileType: see fileTypeOf); undefined when none has one
+ * (`clip.mp4~` where VIDEO_EXTENSIONS lists `mp4~`).
  */
 export function mediaTypeOf(names: readonly string[], maxLength = 16): string | undefined {
   for (const name of names) {
@@ -30,3 +30,9 @@ export function mediaTypeOf(names: readonly string[], maxLength = 16): string | 
   }
   return undefined;
 }
+
+/**
+ * API 2.0's fileType from a file name: its extension in lower case, letters and digits, at most 8
+ * (the reference says only "by extension"; 8 is the emulator's bound); undefined when it has none.
+ */
+export const fileTypeOf = (fileName: string): string | undefined => mediaTypeOf([fileName], 8)?.toLowerCase();

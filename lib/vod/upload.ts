@@ -18,7 +18,7 @@
 // -29200 "upload file sha checksum not equal", reference §3.4). Pass 2 does not hash the whole
 // file a second time for that: it was a third SHA-1 pass over every byte (after pass 1 and the
 // server's), the largest share of the uploader's CPU after MD5.
-import { extname } from 'node:path';
+import { fileTypeOf } from './media-name';
 import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, VodApiError, VodResponseError, type VodClient } from './client';
 import { pumpParts } from './upload-parts';
 import { prepare, VodUploadError, type ChunkReader, type UploadSource } from './upload-source';
@@ -100,17 +100,17 @@ const validConcurrency = (concurrency: number): number => {
   return concurrency;
 };
 
-const fileTypeOf = (fileName: string): string => {
-  const ext = extname(fileName).slice(1).toLowerCase();
-  if (!ext) throw new VodUploadError(`cannot tell the fileType of "${fileName}": pass fileType`);
-  return ext;
+const fileTypeFrom = (fileName: string): string => {
+  const type = fileTypeOf(fileName);
+  if (!type) throw new VodUploadError(`cannot tell the fileType of "${fileName}": pass fileType`);
+  return type;
 };
 
 export async function uploadStream(options: UploadStreamOptions): Promise<UploadResult> {
   const { client, signal, onProgress } = options;
   const chunkSize = validChunkSize(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const concurrency = validConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const fileType = options.fileType ?? fileTypeOf(options.fileName);
+  const fileType = options.fileType ?? fileTypeFrom(options.fileName);
   const partAttempts = options.partAttempts ?? 5;
   const cleanup: Array<() => Promise<void>> = [];
   let reader: ChunkReader | undefined;

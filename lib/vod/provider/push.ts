@@ -1,6 +1,6 @@
 // The push half of the provider seam (VodPusher, see types.ts), per API version.
 import type { VodClient } from '../client';
-import { mediaTypeOf } from '../media-name';
+import { fileTypeOf, mediaTypeOf } from '../media-name';
 import { uploadStream } from '../upload';
 import type { VodV3Client } from '../v3/client';
 import { pushUploadV3 } from '../v3/push';
@@ -10,9 +10,8 @@ import type { VodPusher } from './types';
 export function createV2Pusher(client: VodClient): VodPusher {
   return {
     async pushUpload({ open, size, fileName, classId, onProgress }) {
-      // A name without an extension VOD takes is sent as mp4: VOD reads the bytes, not the name. The
-      // reference gives no limit for 2.0's fileType ("by extension"); 8 is the emulator's.
-      const fileType = mediaTypeOf([fileName], 8)?.toLowerCase() ?? 'mp4';
+      // A name without an extension VOD takes is sent as mp4: VOD reads the bytes, not the name.
+      const fileType = fileTypeOf(fileName) ?? 'mp4';
       const r = await uploadStream({ client, source: open, size, fileName, fileType, classId, onProgress });
       return { fileId: r.fileId, size: r.size, skippedParts: r.skippedParts, instant: r.instant };
     },
